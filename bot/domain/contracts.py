@@ -1,0 +1,257 @@
+"""The mentoring contract: its clauses, and how a version comes into force.
+
+The mentee drafts; the mentor accepts or proposes changes; whoever did not write the latest proposal
+confirms it. Only a version both have confirmed is in force. Amending a contract in force proposes a
+new version and keeps every earlier one as history.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed
+from bot.domain.people import Role
+from bot.domain.uktime import add_months, format_day
+
+MAX_GOALS = 3
+MAX_GOAL_LENGTH = 300
+MAX_TEXT_LENGTH = 1000
+MIN_MEETING_MINUTES, MAX_MEETING_MINUTES = 15, 240
+
+CONFIDENTIALITY_LIMIT = (
+    "What we discuss stays between us, with one limit: if misconduct or a risk to someone's safety "
+    "(a safeguarding concern) is disclosed in a session, it must be reported under force policy, "
+    "and whoever hears it will say so at the time."
+)
+
+
+class Cadence(str, Enum):
+    FORTNIGHTLY = "fortnightly"
+    MONTHLY = "monthly"
+    SIX_WEEKLY = "every six weeks"
+
+    def next_due(self, after: date) -> date:
+        """The date by which the next session should have happened."""
+        if self is Cadence.MONTHLY:
+            return add_months(after, 1)
+        return after + timedelta(days=14 if self is Cadence.FORTNIGHTLY else 42)
+
+
+class MeetingFormat(str, Enum):
+    TEAMS = "Teams call"
+    IN_PERSON = "in person"
+    MIXED = "a mix of both"
+
+
+class ContractStatus(str, Enum):
+    PROPOSED = "proposed"
+    IN_FORCE = "in force"
+    SUPERSEDED = "superseded"  # was in force; a newer version replaced it
+    REPLACED = "replaced"  # a proposal answered by a counter-proposal or revised by its author
+    WITHDRAWN = "withdrawn"
+
+
+@dataclass(frozen=True)
+class Clauses:
+    goals: tuple[str, ...]
+    cadence: Cadence
+    meeting_minutes: int
+    meeting_format: MeetingFormat
+    contact_between: str
+    confidentiality: str
+    boundaries: str
+    start_date: date
+    review_date: date
+    end_date: date
+
+    def validate(self, latest_end: date) -> "Clauses":
+        problems = []
+        goals = tuple(" ".join(g.split()) for g in self.goals if g and g.strip())
+        if not 1 <= len(goals) <= MAX_GOALS:
+            problems.append(f"give between 1 and {MAX_GOALS} goals")
+        if any(len(g) > MAX_GOAL_LENGTH for g in goals):
+            problems.append(f"keep each goal under {MAX_GOAL_LENGTH} characters")
+        if not MIN_MEETING_MINUTES <= self.meeting_minutes <= MAX_MEETING_MINUTES:
+            problems.append(f"meetings should last {MIN_MEETING_MINUTES} to {MAX_MEETING_MINUTES} minutes")
+        for label, text in (("contact between meetings", self.contact_between), ("boundaries", self.boundaries)):
+            if not text.strip():
+                problems.append(f"say something about {label}")
+            elif len(text) > MAX_TEXT_LENGTH:
+                problems.append(f"keep {label} under {MAX_TEXT_LENGTH} characters")
+        if CONFIDENTIALITY_LIMIT not in self.confidentiality:
+            problems.append("keep the confidentiality limit (misconduct and safeguarding must be reported)")
+        if self.end_date <= self.start_date:
+            problems.append("the end date must be after the start date")
+        if self.end_date > latest_end:
+            problems.append(f"the end date can't be after the programme ends ({format_day(latest_end)})")
+        if not self.start_date <= self.review_date <= self.end_date:
+            problems.append("the review date must fall between the start and end dates")
+        if problems:
+            raise InvalidInput("Please " + "; ".join(problems) + ".")
+        return replace(self, goals=goals)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "goals": list(self.goals),
+            "cadence": self.cadence.value,
+            "meetingMinutes": self.meeting_minutes,
+            "meetingFormat": self.meeting_format.value,
+            "contactBetween": self.contact_between,
+            "confidentiality": self.confidentiality,
+            "boundaries": self.boundaries,
+            "startDate": self.start_date.isoformat(),
+            "reviewDate": self.review_date.isoformat(),
+            "endDate": self.end_date.isoformat(),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "Clauses":
+        return cls(
+            goals=tuple(doc["goals"]),
+            cadence=Cadence(doc["cadence"]),
+            meeting_minutes=int(doc["meetingMinutes"]),
+            meeting_format=MeetingFormat(doc["meetingFormat"]),
+            contact_between=doc["contactBetween"],
+            confidentiality=doc["confidentiality"],
+            boundaries=doc["boundaries"],
+            start_date=date.fromisoformat(doc["startDate"]),
+            review_date=date.fromisoformat(doc["reviewDate"]),
+            end_date=date.fromisoformat(doc["endDate"]),
+        )
+
+
+def default_clauses(today: date, programme_end: date) -> Clauses:
+    """Sensible starting values for a draft: monthly hour-long Teams calls until the programme ends."""
+    review = today + (programme_end - today) / 2
+    return Clauses(
+        goals=(),
+        cadence=Cadence.MONTHLY,
+        meeting_minutes=60,
+        meeting_format=MeetingFormat.TEAMS,
+        contact_between="Teams chat between sessions; we reply within two working days.",
+        confidentiality=CONFIDENTIALITY_LIMIT,
+        boundaries="We keep to mentoring, not line management or casework; either of us can pause or ask for a no-fault close.",
+        start_date=today,
+        review_date=review,
+        end_date=programme_end,
+    )
+
+
+@dataclass(frozen=True)
+class ContractVersion:
+    number: int
+    clauses: Clauses
+    proposed_by: Role
+    proposed_at: datetime
+    confirmed_by: frozenset[Role]
+    status: ContractStatus
+    in_force_at: datetime | None = None
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "number": self.number,
+            "clauses": self.clauses.to_doc(),
+            "proposedBy": self.proposed_by.value,
+            "proposedAt": self.proposed_at.isoformat(),
+            "confirmedBy": sorted(r.value for r in self.confirmed_by),
+            "status": self.status.value,
+            "inForceAt": self.in_force_at.isoformat() if self.in_force_at else None,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "ContractVersion":
+        return cls(
+            number=int(doc["number"]),
+            clauses=Clauses.from_doc(doc["clauses"]),
+            proposed_by=Role(doc["proposedBy"]),
+            proposed_at=datetime.fromisoformat(doc["proposedAt"]),
+            confirmed_by=frozenset(Role(r) for r in doc["confirmedBy"]),
+            status=ContractStatus(doc["status"]),
+            in_force_at=datetime.fromisoformat(doc["inForceAt"]) if doc.get("inForceAt") else None,
+        )
+
+
+@dataclass(frozen=True)
+class Contract:
+    """All versions of one pair's contract, kept in one document so a confirmation is atomic."""
+
+    pair_id: str
+    versions: tuple[ContractVersion, ...] = ()
+
+    @property
+    def in_force(self) -> ContractVersion | None:
+        return next((v for v in reversed(self.versions) if v.status is ContractStatus.IN_FORCE), None)
+
+    @property
+    def pending(self) -> ContractVersion | None:
+        return next((v for v in reversed(self.versions) if v.status is ContractStatus.PROPOSED), None)
+
+    def version(self, number: int) -> ContractVersion:
+        for v in self.versions:
+            if v.number == number:
+                return v
+        raise InvalidState(f"There is no version {number} of this contract.")
+
+    def propose(self, role: Role, clauses: Clauses, latest_end: date, now: datetime) -> tuple["Contract", ContractVersion]:
+        """A new proposal: the first draft (mentee only), a counter-proposal, a revision or an amendment."""
+        if not self.versions and role is not Role.MENTEE:
+            raise NotAllowed("The mentee drafts the first version of the contract; you'll be asked to review it.")
+        checked = clauses.validate(latest_end)
+        versions = tuple(
+            replace(v, status=ContractStatus.REPLACED) if v.status is ContractStatus.PROPOSED else v
+            for v in self.versions
+        )
+        proposal = ContractVersion(
+            number=len(self.versions) + 1,
+            clauses=checked,
+            proposed_by=role,
+            proposed_at=now,
+            confirmed_by=frozenset({role}),
+            status=ContractStatus.PROPOSED,
+        )
+        return replace(self, versions=versions + (proposal,)), proposal
+
+    def accept(self, role: Role, number: int, now: datetime) -> tuple["Contract", ContractVersion]:
+        """The other side confirms a proposal; with both confirmations it comes into force."""
+        target = self.version(number)
+        if target.status is ContractStatus.IN_FORCE:
+            raise AlreadyDone(f"Version {number} is already in force.")
+        if target.status is not ContractStatus.PROPOSED:
+            latest = self.versions[-1].number
+            raise InvalidState(f"Version {number} was {target.status.value}; the latest is version {latest}.")
+        if role in target.confirmed_by:
+            raise AlreadyDone(f"You've already confirmed version {number}; waiting for your partner.")
+        confirmed = target.confirmed_by | {role}
+        in_force = confirmed == frozenset(Role)
+        accepted = replace(
+            target,
+            confirmed_by=confirmed,
+            status=ContractStatus.IN_FORCE if in_force else ContractStatus.PROPOSED,
+            in_force_at=now if in_force else None,
+        )
+        versions = tuple(
+            accepted if v.number == number
+            else replace(v, status=ContractStatus.SUPERSEDED) if in_force and v.status is ContractStatus.IN_FORCE
+            else v
+            for v in self.versions
+        )
+        return replace(self, versions=versions), accepted
+
+    def withdraw(self, role: Role, number: int) -> tuple["Contract", ContractVersion]:
+        target = self.version(number)
+        if target.status is not ContractStatus.PROPOSED:
+            raise InvalidState(f"Version {number} is {target.status.value}, so it can't be withdrawn.")
+        if target.proposed_by is not role:
+            raise NotAllowed("Only the person who proposed a version can withdraw it.")
+        withdrawn = replace(target, status=ContractStatus.WITHDRAWN)
+        return replace(self, versions=tuple(withdrawn if v.number == number else v for v in self.versions)), withdrawn
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"pairId": self.pair_id, "versions": [v.to_doc() for v in self.versions]}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "Contract":
+        return cls(doc["pairId"], tuple(ContractVersion.from_doc(v) for v in doc.get("versions", [])))

@@ -1,0 +1,98 @@
+"""People, their roles in a pair and in a programme, and how they are identified."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from enum import Enum
+from typing import Any
+
+
+class Role(str, Enum):
+    MENTOR = "mentor"
+    MENTEE = "mentee"
+
+    @property
+    def other(self) -> "Role":
+        return Role.MENTEE if self is Role.MENTOR else Role.MENTOR
+
+
+def person_id(tenant_id: str, aad_object_id: str) -> str:
+    """A person is their Entra object id within their tenant: stable across chats and devices."""
+    return f"{tenant_id}:{aad_object_id}"
+
+
+@dataclass(frozen=True)
+class Membership:
+    programme_id: str
+    pair_id: str
+    role: Role
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"programmeId": self.programme_id, "pairId": self.pair_id, "role": self.role.value}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "Membership":
+        return cls(doc["programmeId"], doc["pairId"], Role(doc["role"]))
+
+
+@dataclass(frozen=True)
+class Person:
+    """Someone Tandem knows: from installing the app, being paired, or managing a programme.
+
+    `conversation` is the Bot Framework conversation reference of their personal chat with the bot,
+    kept as the plain JSON Teams sent (stored once at install; needed to message them later).
+    """
+
+    id: str
+    tenant_id: str
+    aad_object_id: str
+    name: str
+    teams_user_id: str = ""
+    email: str = ""
+    conversation: dict[str, Any] | None = None
+    memberships: tuple[Membership, ...] = ()
+    manages: tuple[str, ...] = ()
+    pending_notices: tuple[str, ...] = ()
+
+    @property
+    def reachable(self) -> bool:
+        return self.conversation is not None
+
+    def with_membership(self, membership: Membership) -> "Person":
+        if membership in self.memberships:
+            return self
+        return replace(self, memberships=self.memberships + (membership,))
+
+    def managing(self, programme_id: str) -> "Person":
+        if programme_id in self.manages:
+            return self
+        return replace(self, manages=self.manages + (programme_id,))
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "tenantId": self.tenant_id,
+            "aadObjectId": self.aad_object_id,
+            "name": self.name,
+            "teamsUserId": self.teams_user_id,
+            "email": self.email,
+            "conversation": self.conversation,
+            "memberships": [m.to_doc() for m in self.memberships],
+            "manages": list(self.manages),
+            "pendingNotices": list(self.pending_notices),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "Person":
+        return cls(
+            id=doc["id"],
+            tenant_id=doc["tenantId"],
+            aad_object_id=doc["aadObjectId"],
+            name=doc["name"],
+            teams_user_id=doc.get("teamsUserId", ""),
+            email=doc.get("email", ""),
+            conversation=doc.get("conversation"),
+            memberships=tuple(Membership.from_doc(m) for m in doc.get("memberships", [])),
+            manages=tuple(doc.get("manages", [])),
+            pending_notices=tuple(doc.get("pendingNotices", [])),
+        )

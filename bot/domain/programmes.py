@@ -1,0 +1,143 @@
+"""Programmes and the pairs matched within them."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date, datetime
+from enum import Enum
+from typing import Any
+
+from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.people import Role
+from bot.domain.uktime import add_months
+
+MAX_PROGRAMME_NAME = 80
+DEFAULT_PROGRAMME_MONTHS = 6
+
+
+@dataclass(frozen=True)
+class Programme:
+    id: str
+    tenant_id: str
+    name: str
+    managers: tuple[str, ...]
+    starts_on: date
+    ends_on: date
+    created_at: datetime
+
+    def is_manager(self, person_id: str) -> bool:
+        return person_id in self.managers
+
+    def require_manager(self, person_id: str) -> None:
+        if not self.is_manager(person_id):
+            raise NotAllowed(f"Only the managers of {self.name} can do that.")
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "tenantId": self.tenant_id,
+            "name": self.name,
+            "managers": list(self.managers),
+            "startsOn": self.starts_on.isoformat(),
+            "endsOn": self.ends_on.isoformat(),
+            "createdAt": self.created_at.isoformat(),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "Programme":
+        return cls(
+            id=doc["id"],
+            tenant_id=doc["tenantId"],
+            name=doc["name"],
+            managers=tuple(doc["managers"]),
+            starts_on=date.fromisoformat(doc["startsOn"]),
+            ends_on=date.fromisoformat(doc["endsOn"]),
+            created_at=datetime.fromisoformat(doc["createdAt"]),
+        )
+
+
+def new_programme(
+    programme_id: str, tenant_id: str, name: str, manager_id: str, today: date, now: datetime,
+    ends_on: date | None = None,
+) -> Programme:
+    cleaned = " ".join((name or "").split())
+    if not cleaned:
+        raise InvalidInput("A programme needs a name, for example: new programme Reverse mentoring pilot")
+    if len(cleaned) > MAX_PROGRAMME_NAME:
+        raise InvalidInput(f"Please keep the programme name under {MAX_PROGRAMME_NAME} characters.")
+    end = ends_on or add_months(today, DEFAULT_PROGRAMME_MONTHS)
+    if end <= today:
+        raise InvalidInput("The programme's end date must be after today.")
+    return Programme(programme_id, tenant_id, cleaned, (manager_id,), today, end, now)
+
+
+class PairStatus(str, Enum):
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+@dataclass(frozen=True)
+class Pair:
+    id: str
+    programme_id: str
+    tenant_id: str
+    mentor_id: str
+    mentee_id: str
+    status: PairStatus
+    created_at: datetime
+    created_by: str
+
+    def role_of(self, person_id: str) -> Role:
+        """The actor's role in this pair; anyone else is refused."""
+        if person_id == self.mentor_id:
+            return Role.MENTOR
+        if person_id == self.mentee_id:
+            return Role.MENTEE
+        raise NotAllowed("Only the two people in this pairing can do that.")
+
+    def member(self, role: Role) -> str:
+        return self.mentor_id if role is Role.MENTOR else self.mentee_id
+
+    def partner_of(self, person_id: str) -> str:
+        return self.member(self.role_of(person_id).other)
+
+    def require_active(self) -> None:
+        if self.status is not PairStatus.ACTIVE:
+            raise NotAllowed("This pairing has been closed.")
+
+    def closed(self) -> "Pair":
+        return replace(self, status=PairStatus.CLOSED)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id,
+            "programmeId": self.programme_id,
+            "tenantId": self.tenant_id,
+            "mentorId": self.mentor_id,
+            "menteeId": self.mentee_id,
+            "status": self.status.value,
+            "createdAt": self.created_at.isoformat(),
+            "createdBy": self.created_by,
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "Pair":
+        return cls(
+            id=doc["id"],
+            programme_id=doc["programmeId"],
+            tenant_id=doc["tenantId"],
+            mentor_id=doc["mentorId"],
+            mentee_id=doc["menteeId"],
+            status=PairStatus(doc["status"]),
+            created_at=datetime.fromisoformat(doc["createdAt"]),
+            created_by=doc["createdBy"],
+        )
+
+
+def new_pair(
+    pair_id: str, programme: Programme, mentor_id: str, mentee_id: str, actor_id: str, now: datetime
+) -> Pair:
+    programme.require_manager(actor_id)
+    if mentor_id == mentee_id:
+        raise InvalidInput("A mentor and a mentee must be two different people.")
+    return Pair(pair_id, programme.id, programme.tenant_id, mentor_id, mentee_id, PairStatus.ACTIVE, now, actor_id)

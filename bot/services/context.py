@@ -1,0 +1,94 @@
+"""Who is acting, the messaging port services use, and the repositories they share."""
+
+from __future__ import annotations
+
+import logging
+import uuid
+from dataclasses import dataclass, replace
+from typing import Any, Callable, Protocol
+
+from bot.clock import Clock
+from bot.domain.people import Person, person_id
+from bot.storage.documents import DocumentStore
+from bot.storage.repositories import PairRepository, PeopleRepository, ProgrammeRepository, ReflectionRepository
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class Actor:
+    """The person behind an activity, taken from the activity itself (never from card data)."""
+
+    tenant_id: str
+    aad_object_id: str
+    name: str
+    teams_user_id: str = ""
+    email: str = ""
+
+    @property
+    def id(self) -> str:
+        return person_id(self.tenant_id, self.aad_object_id)
+
+
+@dataclass(frozen=True)
+class Message:
+    """What a service wants someone to see: a line of text, an Adaptive Card, or both."""
+
+    text: str = ""
+    card: dict[str, Any] | None = None
+
+
+class Unreachable(Exception):
+    """The person has no conversation with the bot yet (not installed), or blocked it."""
+
+
+class Messenger(Protocol):
+    """The port services use to message a person proactively; the Teams edge implements it."""
+
+    async def send(self, person: Person, message: Message) -> None:
+        """Deliver, or raise Unreachable."""
+
+
+@dataclass
+class Repositories:
+    people: PeopleRepository
+    programmes: ProgrammeRepository
+    pairs: PairRepository
+    reflections: ReflectionRepository
+
+    @classmethod
+    def over(cls, store: DocumentStore) -> "Repositories":
+        return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store), ReflectionRepository(store))
+
+
+def new_id() -> str:
+    return uuid.uuid4().hex
+
+
+@dataclass
+class ServiceContext:
+    repos: Repositories
+    messenger: Messenger
+    clock: Clock
+    make_id: Callable[[], str] = new_id
+
+    async def notify(self, person_id_: str, message: Message) -> bool:
+        """Message someone now, or keep a short notice for when they first open Tandem."""
+        person = await self.repos.people.find(person_id_)
+        if person is not None and person.reachable:
+            try:
+                await self.messenger.send(person, message)
+                return True
+            except Unreachable:
+                log.info("person %s unreachable; keeping the notice", person_id_)
+        if message.text:
+            await self.repos.people.change(
+                person_id_,
+                lambda p: replace(p, pending_notices=p.pending_notices + (message.text,)) if p else _stub(person_id_, message.text),
+            )
+        return False
+
+
+def _stub(person_id_: str, notice: str) -> Person:
+    tenant, _, aad = person_id_.partition(":")
+    return Person(id=person_id_, tenant_id=tenant, aad_object_id=aad, name="", pending_notices=(notice,))

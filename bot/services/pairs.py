@@ -1,0 +1,124 @@
+"""Programmes, pairings and people: creating a programme, pairing two people, knowing who is who."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import date
+from typing import Any
+
+from bot.domain.errors import AlreadyDone, NotAllowed
+from bot.domain.people import Membership, Person, Role
+from bot.domain.programmes import Pair, Programme, new_pair, new_programme
+from bot.domain.uktime import uk_today
+from bot.services.context import Actor, Message, ServiceContext
+from cards.pairing import paired_card
+
+
+@dataclass(frozen=True)
+class PairView:
+    """A pair as one member sees it."""
+
+    pair: Pair
+    role: Role
+    me: Person
+    partner: Person
+    programme: Programme
+
+    @property
+    def names(self) -> dict[Role, str]:
+        return {self.role: self.me.name or "you", self.role.other: self.partner.name or f"your {self.role.other.value}"}
+
+    @property
+    def partner_name(self) -> str:
+        return self.partner.name or f"your {self.role.other.value}"
+
+
+class PairService:
+    def __init__(self, ctx: ServiceContext):
+        self._ctx = ctx
+        self._repos = ctx.repos
+
+    # People -----------------------------------------------------------------------------------
+    async def register(self, actor: Actor, conversation: dict[str, Any] | None) -> tuple[Person, tuple[str, ...]]:
+        """Remember someone who opened Tandem (and how to reach them); hand back notices kept for them."""
+        delivered: list[tuple[str, ...]] = []
+
+        def change(existing: Person | None) -> Person:
+            base = existing or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)
+            delivered[:] = [base.pending_notices]
+            return replace(
+                base, name=actor.name or base.name, teams_user_id=actor.teams_user_id or base.teams_user_id,
+                email=actor.email or base.email, conversation=conversation or base.conversation, pending_notices=(),
+            )
+
+        person = await self._repos.people.change(actor.id, change)
+        return person, delivered[0] if delivered else ()
+
+    async def person(self, actor: Actor) -> Person:
+        return await self._repos.people.find(actor.id) or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)
+
+    # Programmes -------------------------------------------------------------------------------
+    async def create_programme(self, actor: Actor, name: str, ends_on: date | None = None) -> Programme:
+        now = self._ctx.clock.now()
+        programme = new_programme(self._ctx.make_id(), actor.tenant_id, name, actor.id, uk_today(now), now, ends_on)
+        await self._repos.programmes.add(programme)
+        await self._repos.people.change(
+            actor.id, lambda p: (p or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)).managing(programme.id)
+        )
+        return programme
+
+    async def managed_by(self, actor: Actor) -> list[Programme]:
+        person = await self._repos.people.find(actor.id)
+        if person is None:
+            return []
+        return [await self._repos.programmes.get(pid) for pid in person.manages]
+
+    async def roster_size(self, programme_id: str) -> int:
+        return len(await self._repos.programmes.roster(programme_id))
+
+    async def pair_people(self, actor: Actor, programme_id: str, mentor: Actor, mentee: Actor) -> Pair:
+        """A manager pairs two people; each is told in their personal chat who their partner is."""
+        programme = await self._repos.programmes.get(programme_id)
+        if mentor.tenant_id != programme.tenant_id or mentee.tenant_id != programme.tenant_id:
+            raise NotAllowed("Both people must be in the same organisation as the programme.")
+        pair = new_pair(self._ctx.make_id(), programme, mentor.id, mentee.id, actor.id, self._ctx.clock.now())
+        for existing_id in await self._repos.programmes.roster(programme.id):
+            existing = await self._repos.pairs.get(existing_id)
+            if (existing.mentor_id, existing.mentee_id) == (mentor.id, mentee.id):
+                raise AlreadyDone(f"{mentor.name} and {mentee.name} are already paired in {programme.name}.")
+        await self._repos.pairs.add(pair)
+        await self._repos.programmes.add_to_roster(pair)
+        for who, role in ((mentor, Role.MENTOR), (mentee, Role.MENTEE)):
+            membership = Membership(programme.id, pair.id, role)
+            await self._repos.people.change(who.id, lambda p, who=who, m=membership: _known(p, who).with_membership(m))
+        for who, role, partner in ((mentor, Role.MENTOR, mentee), (mentee, Role.MENTEE, mentor)):
+            await self._ctx.notify(who.id, Message(
+                text=f"You've been paired in {programme.name}: your {role.other.value} is {partner.name}.",
+                card=paired_card(pair.id, programme, role, partner.name),
+            ))
+        return pair
+
+    # Pairs as their members see them ----------------------------------------------------------
+    async def view(self, actor: Actor, pair_id: str) -> PairView:
+        """The pair, if the actor is in it; anyone else is refused, whatever a card said."""
+        pair = await self._repos.pairs.get(pair_id)
+        role = pair.role_of(actor.id)
+        me = await self._repos.people.get(actor.id)
+        partner = await self._repos.people.get(pair.member(role.other))
+        programme = await self._repos.programmes.get(pair.programme_id)
+        return PairView(pair, role, me, partner, programme)
+
+    async def views(self, actor: Actor) -> list[PairView]:
+        person = await self._repos.people.find(actor.id)
+        if person is None:
+            return []
+        views = [await self.view(actor, m.pair_id) for m in person.memberships]
+        return [v for v in views if v.pair.status.value == "active"]
+
+
+def _known(existing: Person | None, who: Actor) -> Person:
+    base = existing or Person(who.id, who.tenant_id, who.aad_object_id, who.name)
+    return replace(base, name=base.name or who.name, email=base.email or who.email,
+                   teams_user_id=base.teams_user_id or who.teams_user_id)
+
+

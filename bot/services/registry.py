@@ -1,0 +1,25 @@
+"""The services the edge and dialogs use, built together over one context."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from bot.services.context import ServiceContext
+from bot.services.contracts import ContractService
+from bot.services.pairs import PairService
+from bot.services.reflections import ReflectionService
+from bot.services.sessions import SessionService
+
+
+@dataclass(frozen=True)
+class Services:
+    ctx: ServiceContext
+    pairs: PairService
+    contracts: ContractService
+    sessions: SessionService
+    reflections: ReflectionService
+
+    @classmethod
+    def build(cls, ctx: ServiceContext) -> "Services":
+        pairs = PairService(ctx)
+        return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs), ReflectionService(ctx, pairs))

@@ -1,0 +1,126 @@
+"""Scheduling sessions and recording whether they happened; prompting the next one by the contract's cadence."""
+
+from __future__ import annotations
+
+from datetime import date, datetime
+
+from bot.domain.contracts import Cadence
+from bot.domain.people import Role
+from bot.domain.sessions import Schedule, Session, SessionStatus
+from bot.domain.uktime import format_uk
+from bot.services.context import Actor, Message, ServiceContext
+from bot.services.pairs import PairService, PairView
+from cards.reflection import reflection_prompt_card
+from cards.session import next_session_card, session_confirmed_card, session_proposal_card
+
+DEFAULT_MINUTES = 60
+
+
+class SessionService:
+    def __init__(self, ctx: ServiceContext, pairs: PairService):
+        self._ctx = ctx
+        self._pairs = pairs
+
+    async def _limits(self, view: PairView) -> tuple[date, int, Cadence]:
+        """The last day a session may fall on, its default length and cadence: from the contract in force."""
+        contract = await self._ctx.repos.pairs.contract(view.pair.id)
+        if contract.in_force:
+            c = contract.in_force.clauses
+            return c.end_date, c.meeting_minutes, c.cadence
+        return view.programme.ends_on, DEFAULT_MINUTES, Cadence.MONTHLY
+
+    async def overview(self, actor: Actor, pair_id: str) -> tuple[PairView, Schedule]:
+        view = await self._pairs.view(actor, pair_id)
+        return view, await self._ctx.repos.pairs.schedule(pair_id)
+
+    async def check_time(self, actor: Actor, pair_id: str, starts_at: datetime, answering: str | None = None, moving: str | None = None) -> None:
+        """Validate a time without proposing it, so a dialog can re-prompt before anything is written."""
+        view = await self._pairs.view(actor, pair_id)
+        last_day, minutes, _ = await self._limits(view)
+        schedule = await self._ctx.repos.pairs.schedule(pair_id)
+        schedule.propose("check", view.role, starts_at, minutes, last_day, self._ctx.clock.now(), answering, moving)
+
+    async def propose(self, actor: Actor, pair_id: str, starts_at: datetime, answering: str | None = None, moving: str | None = None) -> Session:
+        view = await self._pairs.view(actor, pair_id)
+        view.pair.require_active()
+        last_day, minutes, _ = await self._limits(view)
+        now, session_id = self._ctx.clock.now(), self._ctx.make_id()
+        proposal = await self._ctx.repos.pairs.change_schedule(
+            pair_id, lambda s: s.propose(session_id, view.role, starts_at, minutes, last_day, now, answering, moving)
+        )
+        verb = "suggested another time" if answering else "would like to move your session" if moving else "proposed a session"
+        await self._ctx.notify(view.partner.id, Message(
+            text=f"{view.me.name} {verb}: {format_uk(starts_at)}.",
+            card=session_proposal_card(pair_id, proposal, view.me.name, view.role.other),
+        ))
+        return proposal
+
+    async def accept(self, actor: Actor, pair_id: str, session_id: str) -> Session:
+        view = await self._pairs.view(actor, pair_id)
+        view.pair.require_active()
+        last_day, _, _ = await self._limits(view)
+        now = self._ctx.clock.now()
+        confirmed, _moved = await self._ctx.repos.pairs.change_schedule(
+            pair_id, lambda s: _drop_first(s.accept(view.role, session_id, last_day, now))
+        )
+        await self._ctx.notify(view.partner.id, Message(
+            text=f"{view.me.name} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
+            card=session_confirmed_card(pair_id, confirmed, view.names, self.emails(view)),
+        ))
+        return confirmed
+
+    @staticmethod
+    def emails(view: PairView) -> list[str]:
+        return [e for e in (view.me.email, view.partner.email) if e]
+
+    async def decline(self, actor: Actor, pair_id: str, session_id: str) -> Session:
+        view = await self._pairs.view(actor, pair_id)
+        now = self._ctx.clock.now()
+        declined = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.decline(view.role, session_id, now))
+        await self._ctx.notify(view.partner.id, Message(
+            text=f"{view.me.name} can't make {format_uk(declined.starts_at)}. Say 'schedule' to propose another time."))
+        return declined
+
+    async def cancel(self, actor: Actor, pair_id: str, session_id: str) -> Session:
+        view = await self._pairs.view(actor, pair_id)
+        now = self._ctx.clock.now()
+        cancelled = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.cancel(view.role, session_id, now))
+        await self._ctx.notify(view.partner.id, Message(
+            text=f"{view.me.name} cancelled the session on {format_uk(cancelled.starts_at)}. Say 'schedule' to propose a new time."))
+        return cancelled
+
+    async def record_attendance(self, actor: Actor, pair_id: str, session_id: str, happened: bool) -> Session:
+        """When both say it happened, each is asked to reflect and prompted to book the next session."""
+        view = await self._pairs.view(actor, pair_id)
+        now = self._ctx.clock.now()
+        before = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id).status
+        updated = await self._ctx.repos.pairs.change_schedule(
+            pair_id, lambda s: s.record_attendance(view.role, session_id, happened, now)
+        )
+        if updated.status is SessionStatus.HELD and before is not SessionStatus.HELD:
+            await self._after_held(view, updated)
+        elif updated.status is SessionStatus.NOT_HELD and before is not SessionStatus.NOT_HELD:
+            await self._ctx.notify(view.partner.id, Message(
+                text=f"{view.me.name} says the session on {format_uk(updated.starts_at)} didn't happen. Say 'schedule' to find a new time."))
+        return updated
+
+    async def _after_held(self, view: PairView, session: Session) -> None:
+        _, _, cadence = await self._limits(view)
+        schedule = await self._ctx.repos.pairs.schedule(view.pair.id)
+        contract = await self._ctx.repos.pairs.contract(view.pair.id)
+        start = contract.in_force.clauses.start_date if contract.in_force else view.programme.starts_on
+        due_by = schedule.next_due_by(cadence.next_due, start)
+        booked = any(s.status is SessionStatus.CONFIRMED and s.starts_at > session.starts_at for s in schedule.sessions)
+        for person_id, partner_name in ((view.me.id, view.partner_name), (view.partner.id, view.me.name)):
+            await self._ctx.notify(person_id, Message(
+                text="Your session is confirmed as held. Write a private reflection while it's fresh ('reflect').",
+                card=reflection_prompt_card(view.pair.id, session)))
+            if not booked:
+                await self._ctx.notify(person_id, Message(
+                    text=f"Your next session is due by {due_by:%d/%m/%Y}.",
+                    card=next_session_card(view.pair.id, due_by, cadence.value, partner_name)))
+
+
+def _drop_first(result: tuple[Schedule, Session, Session | None]) -> tuple[Schedule, tuple[Session, Session | None]]:
+    schedule, confirmed, moved = result
+    return schedule, (confirmed, moved)

@@ -1,0 +1,107 @@
+"""Settings, read once from the environment by the composition root; nothing else reads os.environ."""
+
+from __future__ import annotations
+
+import ipaddress
+from dataclasses import dataclass
+from enum import Enum
+from pathlib import Path
+from typing import Mapping
+
+
+class AuthMode(str, Enum):
+    BOT_FRAMEWORK = "bot-framework"  # inbound requests must carry a valid Bot Framework token
+    LOCAL = "local"  # no inbound authentication: loopback only, for the Agents Playground and tests
+
+
+class SettingsError(ValueError):
+    """The configuration cannot be used; the message says how to fix it."""
+
+
+LOOPBACK_NAMES = {"localhost"}
+
+
+def is_loopback(host: str) -> bool:
+    if host in LOOPBACK_NAMES:
+        return True
+    try:
+        return ipaddress.ip_address(host).is_loopback
+    except ValueError:
+        return False
+
+
+@dataclass(frozen=True)
+class BotCredentials:
+    """The shape ConfigurationBotFrameworkAuthentication reads (APP_ID, APP_PASSWORD, ...)."""
+
+    APP_ID: str
+    APP_PASSWORD: str
+    APP_TYPE: str
+    APP_TENANTID: str
+
+
+@dataclass(frozen=True)
+class Settings:
+    host: str = "127.0.0.1"
+    port: int = 3978
+    auth_mode: AuthMode = AuthMode.BOT_FRAMEWORK
+    app_id: str = ""
+    app_password: str = ""
+    app_type: str = "MultiTenant"
+    app_tenant_id: str = ""
+    data_path: Path = Path("data/tandem.sqlite3")
+    demo: bool = False
+    log_level: str = "INFO"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
+                 port: int | None = None, data_path: str | None = None) -> "Settings":
+        """Environment first, command-line flags (the keyword arguments) over it."""
+        auth_text = env.get("TANDEM_AUTH", "").strip().lower()
+        if local or auth_text == AuthMode.LOCAL.value:
+            auth = AuthMode.LOCAL
+        elif auth_text in ("", AuthMode.BOT_FRAMEWORK.value):
+            auth = AuthMode.BOT_FRAMEWORK
+        else:
+            raise SettingsError(f"TANDEM_AUTH must be 'bot-framework' or 'local', not {auth_text!r}")
+        try:
+            chosen_port = port if port is not None else int(env.get("PORT", env.get("TANDEM_PORT", "3978")))
+        except ValueError as error:
+            raise SettingsError("PORT must be a whole number") from error
+        settings = cls(
+            host=env.get("TANDEM_HOST", "127.0.0.1"),
+            port=chosen_port,
+            auth_mode=auth,
+            app_id=env.get("MicrosoftAppId", ""),
+            app_password=env.get("MicrosoftAppPassword", ""),
+            app_type=env.get("MicrosoftAppType", "MultiTenant"),
+            app_tenant_id=env.get("MicrosoftAppTenantId", ""),
+            data_path=Path(data_path or env.get("TANDEM_DATA_PATH", "data/tandem.sqlite3")),
+            demo=demo if demo is not None else env.get("TANDEM_DEMO", "") == "1",
+            log_level=env.get("TANDEM_LOG_LEVEL", "INFO").upper(),
+        )
+        settings.check()
+        return settings
+
+    def check(self) -> None:
+        if self.auth_mode is AuthMode.LOCAL and not is_loopback(self.host):
+            raise SettingsError(
+                f"Local mode has no inbound authentication, so it only listens on loopback; "
+                f"TANDEM_HOST={self.host} is not. Set MicrosoftAppId/MicrosoftAppPassword to serve other hosts."
+            )
+
+    @property
+    def authenticated(self) -> bool:
+        return self.auth_mode is AuthMode.BOT_FRAMEWORK
+
+    @property
+    def credentials_configured(self) -> bool:
+        return bool(self.app_id)
+
+    def bot_credentials(self) -> BotCredentials:
+        if self.auth_mode is AuthMode.LOCAL:
+            return BotCredentials("", "", "MultiTenant", "")
+        return BotCredentials(self.app_id, self.app_password, self.app_type, self.app_tenant_id)
+
+    def __repr__(self) -> str:  # never print the secret
+        return f"Settings(host={self.host!r}, port={self.port}, auth_mode={self.auth_mode.value}, app_id={self.app_id!r}, data_path={str(self.data_path)!r}, demo={self.demo})"

@@ -1,0 +1,119 @@
+"""The document-store contract every engine implements, shaped like Cosmos DB.
+
+A document lives in a container, under a partition key, with an id unique within its partition,
+and an ETag that changes on every write. Updates are optimistic: a replace names the ETag it read
+and fails if someone else wrote in between, so concurrent writers never lose an update.
+"""
+
+from __future__ import annotations
+
+import abc
+import asyncio
+import random
+from dataclasses import dataclass
+from typing import Any, Awaitable, Callable, Mapping, TypeVar
+
+PEOPLE = "people"  # partition: person id (tenant:objectId)
+PROGRAMMES = "programmes"  # partition: programme id; the programme and its roster entries
+PAIRS = "pairs"  # partition: pair id; the pair, its contract and its schedule
+REFLECTIONS = "reflections"  # partition: author's person id, so "my reflections" is one partition
+DUE = "due"  # partition: the UTC hour work falls due in, so a sweep reads only what is due
+BOT_STATE = "botstate"  # partition: the state key; Bot Framework conversation and dialog state
+
+CONTAINERS = (PEOPLE, PROGRAMMES, PAIRS, REFLECTIONS, DUE, BOT_STATE)
+
+
+class StorageError(Exception):
+    """The store could not do what was asked."""
+
+
+class DocumentNotFound(StorageError):
+    pass
+
+
+class DocumentExists(StorageError):
+    pass
+
+
+class EtagMismatch(StorageError):
+    """Someone else wrote the document after it was read."""
+
+
+class StoreBusy(StorageError):
+    """The store is throttling or unreachable and retries ran out; nothing was written."""
+
+
+@dataclass(frozen=True)
+class Document:
+    container: str
+    partition: str
+    id: str
+    body: dict[str, Any]
+    etag: str
+
+
+class DocumentStore(abc.ABC):
+    """Every engine passes the same contract suite (tests/storage/test_document_store_contract.py)."""
+
+    @abc.abstractmethod
+    async def read(self, container: str, partition: str, id: str) -> Document:
+        """The document, or DocumentNotFound."""
+
+    @abc.abstractmethod
+    async def create(self, container: str, partition: str, id: str, body: dict[str, Any]) -> Document:
+        """A new document, or DocumentExists."""
+
+    @abc.abstractmethod
+    async def replace(self, container: str, partition: str, id: str, body: dict[str, Any], if_match: str) -> Document:
+        """Overwrite if the stored ETag is still `if_match`: else EtagMismatch (DocumentNotFound if gone)."""
+
+    @abc.abstractmethod
+    async def upsert(self, container: str, partition: str, id: str, body: dict[str, Any]) -> Document:
+        """Write unconditionally (last writer wins): only for data with a single writer."""
+
+    @abc.abstractmethod
+    async def delete(self, container: str, partition: str, id: str, if_match: str | None = None) -> None:
+        """Remove; deleting what is not there is fine. With if_match, EtagMismatch if it changed."""
+
+    @abc.abstractmethod
+    async def query(self, container: str, partition: str, equals: Mapping[str, Any] | None = None) -> list[Document]:
+        """Documents in ONE partition whose top-level fields equal the given values, ordered by id."""
+
+    async def close(self) -> None:
+        """Release connections and files."""
+
+
+T = TypeVar("T")
+R = TypeVar("R")
+
+MAX_WRITE_ATTEMPTS = 20
+
+
+async def read_modify_write(
+    store: DocumentStore,
+    container: str,
+    partition: str,
+    id: str,
+    change: Callable[[dict[str, Any] | None], tuple[dict[str, Any], R]],
+    attempts: int = MAX_WRITE_ATTEMPTS,
+) -> R:
+    """Apply `change` to the current body (None if absent) and write it back, retrying on a lost race.
+
+    `change` must be pure: it may run again on a fresher copy. If it raises, nothing is written.
+    """
+    for attempt in range(attempts):
+        try:
+            current = await store.read(container, partition, id)
+        except DocumentNotFound:
+            current = None
+        new_body, result = change(current.body if current else None)
+        try:
+            if current is None:
+                await store.create(container, partition, id, new_body)
+            else:
+                await store.replace(container, partition, id, new_body, if_match=current.etag)
+            return result
+        except (EtagMismatch, DocumentExists, DocumentNotFound):
+            # Someone wrote first: back off a little (jittered, growing) and apply the change to their version.
+            await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+    raise StoreBusy(f"Too many concurrent writers on {container}/{partition}/{id}")

@@ -1,0 +1,136 @@
+"""Repositories named for what they keep, each mapping domain records to documents and back."""
+
+from __future__ import annotations
+
+from typing import Any, Callable, TypeVar
+
+from bot.domain.contracts import Contract
+from bot.domain.errors import NotFound
+from bot.domain.people import Person
+from bot.domain.programmes import Pair, Programme
+from bot.domain.reflections import Reflection
+from bot.domain.sessions import Schedule
+from bot.storage.documents import (
+    PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentNotFound, DocumentStore, read_modify_write,
+)
+
+R = TypeVar("R")
+
+PAIR_DOC, CONTRACT_DOC, SCHEDULE_DOC = "pair", "contract", "schedule"
+
+
+def _typed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
+    return {**body, "type": kind}
+
+
+class PeopleRepository:
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    async def find(self, person_id: str) -> Person | None:
+        """The person, or None when Tandem has not met them yet (not an error)."""
+        try:
+            doc = await self._store.read(PEOPLE, person_id, person_id)
+        except DocumentNotFound:
+            return None
+        return Person.from_doc(doc.body)
+
+    async def get(self, person_id: str) -> Person:
+        person = await self.find(person_id)
+        if person is None:
+            raise NotFound("I don't know that person yet.")
+        return person
+
+    async def change(self, person_id: str, change: Callable[[Person | None], Person]) -> Person:
+        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Person]:
+            updated = change(Person.from_doc(body) if body else None)
+            return _typed("person", updated.to_doc()), updated
+
+        return await read_modify_write(self._store, PEOPLE, person_id, person_id, apply)
+
+
+class ProgrammeRepository:
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    async def get(self, programme_id: str) -> Programme:
+        try:
+            doc = await self._store.read(PROGRAMMES, programme_id, programme_id)
+        except DocumentNotFound as error:
+            raise NotFound("I can't find that programme.") from error
+        return Programme.from_doc(doc.body)
+
+    async def add(self, programme: Programme) -> None:
+        await self._store.create(PROGRAMMES, programme.id, programme.id, _typed("programme", programme.to_doc()))
+
+    async def add_to_roster(self, pair: Pair) -> None:
+        """A roster entry in the programme's partition, so a manager lists pairs without a fan-out."""
+        entry = {"pairId": pair.id, "mentorId": pair.mentor_id, "menteeId": pair.mentee_id}
+        await self._store.upsert(PROGRAMMES, pair.programme_id, f"pair.{pair.id}", _typed("rosterEntry", entry))
+
+    async def roster(self, programme_id: str) -> list[str]:
+        docs = await self._store.query(PROGRAMMES, programme_id, {"type": "rosterEntry"})
+        return [d.body["pairId"] for d in docs]
+
+
+class PairRepository:
+    """A pair's own partition holds the pair, its contract (all versions) and its schedule."""
+
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    async def get(self, pair_id: str) -> Pair:
+        try:
+            doc = await self._store.read(PAIRS, pair_id, PAIR_DOC)
+        except DocumentNotFound as error:
+            raise NotFound("I can't find that pairing.") from error
+        return Pair.from_doc(doc.body)
+
+    async def add(self, pair: Pair) -> None:
+        await self._store.create(PAIRS, pair.id, PAIR_DOC, _typed(PAIR_DOC, pair.to_doc()))
+
+    async def contract(self, pair_id: str) -> Contract:
+        try:
+            doc = await self._store.read(PAIRS, pair_id, CONTRACT_DOC)
+        except DocumentNotFound:
+            return Contract(pair_id)
+        return Contract.from_doc(doc.body)
+
+    async def change_contract(self, pair_id: str, change: Callable[[Contract], tuple[Contract, R]]) -> R:
+        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], R]:
+            updated, result = change(Contract.from_doc(body) if body else Contract(pair_id))
+            return _typed(CONTRACT_DOC, updated.to_doc()), result
+
+        return await read_modify_write(self._store, PAIRS, pair_id, CONTRACT_DOC, apply)
+
+    async def schedule(self, pair_id: str) -> Schedule:
+        try:
+            doc = await self._store.read(PAIRS, pair_id, SCHEDULE_DOC)
+        except DocumentNotFound:
+            return Schedule(pair_id)
+        return Schedule.from_doc(doc.body)
+
+    async def change_schedule(self, pair_id: str, change: Callable[[Schedule], tuple[Schedule, R]]) -> R:
+        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], R]:
+            updated, result = change(Schedule.from_doc(body) if body else Schedule(pair_id))
+            return _typed(SCHEDULE_DOC, updated.to_doc()), result
+
+        return await read_modify_write(self._store, PAIRS, pair_id, SCHEDULE_DOC, apply)
+
+
+class ReflectionRepository:
+    """Reflections live in their author's partition: only the author ever writes them."""
+
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    async def save(self, reflection: Reflection) -> None:
+        await self._store.upsert(REFLECTIONS, reflection.author_id, reflection.id, _typed("reflection", reflection.to_doc()))
+
+    async def by_author(self, author_id: str) -> list[Reflection]:
+        docs = await self._store.query(REFLECTIONS, author_id, {"type": "reflection"})
+        return sorted((Reflection.from_doc(d.body) for d in docs), key=lambda r: r.session_starts_at, reverse=True)
+
+    async def shared_with_partner(self, author_id: str, pair_id: str) -> list[Reflection]:
+        docs = await self._store.query(REFLECTIONS, author_id, {"pairId": pair_id, "sharedWithPartner": True})
+        return sorted((Reflection.from_doc(d.body) for d in docs), key=lambda r: r.session_starts_at, reverse=True)

@@ -1,0 +1,122 @@
+"""The embedded engine: SQLite in one file, so data survives a restart with nothing to install."""
+
+from __future__ import annotations
+
+import json
+import uuid
+from pathlib import Path
+from typing import Any, Mapping
+
+import aiosqlite
+
+from bot.storage.documents import Document, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch
+
+_SCHEMA = """
+CREATE TABLE IF NOT EXISTS documents (
+    container TEXT NOT NULL,
+    partition TEXT NOT NULL,
+    id TEXT NOT NULL,
+    etag TEXT NOT NULL,
+    body TEXT NOT NULL,
+    PRIMARY KEY (container, partition, id)
+) WITHOUT ROWID;
+"""
+
+
+class SqliteDocumentStore(DocumentStore):
+    """One table keyed like Cosmos DB (container, partition, id). Each write is one statement, so atomic."""
+
+    def __init__(self, connection: aiosqlite.Connection):
+        self._db = connection
+
+    @classmethod
+    async def open(cls, path: Path | str) -> "SqliteDocumentStore":
+        if str(path) != ":memory:":
+            Path(path).parent.mkdir(parents=True, exist_ok=True)
+        connection = await aiosqlite.connect(str(path))
+        await connection.execute("PRAGMA journal_mode=WAL")
+        await connection.execute("PRAGMA busy_timeout=5000")
+        await connection.executescript(_SCHEMA)
+        await connection.commit()
+        return cls(connection)
+
+    async def close(self) -> None:
+        await self._db.close()
+
+    @staticmethod
+    def _doc(container: str, partition: str, id: str, etag: str, body: str) -> Document:
+        return Document(container, partition, id, json.loads(body), etag)
+
+    async def read(self, container: str, partition: str, id: str) -> Document:
+        async with self._db.execute(
+            "SELECT etag, body FROM documents WHERE container=? AND partition=? AND id=?", (container, partition, id)
+        ) as cursor:
+            row = await cursor.fetchone()
+        if row is None:
+            raise DocumentNotFound(f"{container}/{partition}/{id}")
+        return self._doc(container, partition, id, row[0], row[1])
+
+    async def create(self, container: str, partition: str, id: str, body: dict[str, Any]) -> Document:
+        etag, text = uuid.uuid4().hex, json.dumps(body)
+        cursor = await self._db.execute(
+            "INSERT OR IGNORE INTO documents (container, partition, id, etag, body) VALUES (?, ?, ?, ?, ?)",
+            (container, partition, id, etag, text),
+        )
+        await self._db.commit()
+        if cursor.rowcount != 1:
+            raise DocumentExists(f"{container}/{partition}/{id}")
+        return self._doc(container, partition, id, etag, text)
+
+    async def replace(self, container: str, partition: str, id: str, body: dict[str, Any], if_match: str) -> Document:
+        etag, text = uuid.uuid4().hex, json.dumps(body)
+        cursor = await self._db.execute(
+            "UPDATE documents SET etag=?, body=? WHERE container=? AND partition=? AND id=? AND etag=?",
+            (etag, text, container, partition, id, if_match),
+        )
+        await self._db.commit()
+        if cursor.rowcount != 1:
+            await self.read(container, partition, id)  # DocumentNotFound if it is gone
+            raise EtagMismatch(f"{container}/{partition}/{id}")
+        return self._doc(container, partition, id, etag, text)
+
+    async def upsert(self, container: str, partition: str, id: str, body: dict[str, Any]) -> Document:
+        etag, text = uuid.uuid4().hex, json.dumps(body)
+        await self._db.execute(
+            "INSERT INTO documents (container, partition, id, etag, body) VALUES (?, ?, ?, ?, ?) "
+            "ON CONFLICT (container, partition, id) DO UPDATE SET etag=excluded.etag, body=excluded.body",
+            (container, partition, id, etag, text),
+        )
+        await self._db.commit()
+        return self._doc(container, partition, id, etag, text)
+
+    async def delete(self, container: str, partition: str, id: str, if_match: str | None = None) -> None:
+        if if_match is None:
+            await self._db.execute(
+                "DELETE FROM documents WHERE container=? AND partition=? AND id=?", (container, partition, id)
+            )
+            await self._db.commit()
+            return
+        cursor = await self._db.execute(
+            "DELETE FROM documents WHERE container=? AND partition=? AND id=? AND etag=?",
+            (container, partition, id, if_match),
+        )
+        await self._db.commit()
+        if cursor.rowcount != 1:
+            try:
+                await self.read(container, partition, id)
+            except DocumentNotFound:
+                return
+            raise EtagMismatch(f"{container}/{partition}/{id}")
+
+    async def query(self, container: str, partition: str, equals: Mapping[str, Any] | None = None) -> list[Document]:
+        sql = "SELECT id, etag, body FROM documents WHERE container=? AND partition=?"
+        params: list[Any] = [container, partition]
+        for field, value in (equals or {}).items():
+            if not field.isidentifier():
+                raise ValueError(f"not a field name: {field!r}")
+            sql += f" AND json_extract(body, '$.{field}') IS ?"
+            params.append(int(value) if isinstance(value, bool) else value)
+        sql += " ORDER BY id"
+        async with self._db.execute(sql, params) as cursor:
+            rows = await cursor.fetchall()
+        return [self._doc(container, partition, row[0], row[1], row[2]) for row in rows]

@@ -1,0 +1,183 @@
+"""Universal Actions (Action.Execute): one handler per verb, each acting as the activity's sender.
+
+Card data only says WHICH pair, session or version; who acts always comes from the activity, and
+each service checks that person may act. The answer replaces the card in place, so its buttons
+cannot be pressed twice.
+"""
+
+from __future__ import annotations
+
+import logging
+from typing import Any, Awaitable, Callable
+
+from botbuilder.core import InvokeResponse, TurnContext
+from botbuilder.schema import AdaptiveCardInvokeResponse
+
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.sessions import SessionStatus
+from bot.services.context import Actor
+from bot.services.registry import Services
+from cards import verbs
+from cards.adaptive import CONTENT_TYPE, card, done, heading, text
+from cards.contract import contract_card
+from cards.reflection import reflection_prompt_card
+from cards.session import attendance_card, session_confirmed_card, session_proposal_card
+from dialogs.commands import Command
+
+log = logging.getLogger(__name__)
+
+Card = dict[str, Any]
+StartConversation = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
+Handler = Callable[[TurnContext, Actor, dict[str, Any]], Awaitable[Card]]
+
+MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
+
+
+def card_response(new_card: Card) -> InvokeResponse:
+    # The body stays a model: the adapter serializes it once (pre-serializing it, as the SDK's
+    # ActivityHandler does, makes CloudAdapter fail with HTTP 500).
+    return InvokeResponse(status=200, body=AdaptiveCardInvokeResponse(status_code=200, type=CONTENT_TYPE, value=new_card))
+
+
+def message_response(message: str, status: int = 200) -> InvokeResponse:
+    """A short message Teams shows beside the card, leaving the card as it was."""
+    return InvokeResponse(status=status, body=AdaptiveCardInvokeResponse(status_code=status, type=MESSAGE_TYPE, value=message))
+
+
+OUT_OF_DATE = "This card is out of date. Say **help** to carry on."
+
+
+def field(data: dict[str, Any], name: str, kind: type = str) -> Any:
+    """A value the card carried, checked; a card from an older version gets a kind message."""
+    value = data.get(name)
+    if value is None or value == "":
+        raise InvalidInput(OUT_OF_DATE)
+    try:
+        return kind(value)
+    except (TypeError, ValueError) as error:
+        raise InvalidInput(OUT_OF_DATE) from error
+
+
+class CardActionRouter:
+    def __init__(self, services: Services, start_conversation: StartConversation):
+        self.services = services
+        self.start_conversation = start_conversation
+        self.handlers: dict[str, Handler] = {
+            verbs.CONTRACT_DRAFT: self.draft_contract,
+            verbs.CONTRACT_ACCEPT: self.accept_contract,
+            verbs.CONTRACT_CHANGE: self.change_contract,
+            verbs.CONTRACT_WITHDRAW: self.withdraw_contract,
+            verbs.SESSION_PROPOSE: self.propose_session,
+            verbs.SESSION_ACCEPT: self.accept_session,
+            verbs.SESSION_DECLINE: self.decline_session,
+            verbs.SESSION_COUNTER: self.counter_session,
+            verbs.SESSION_RESCHEDULE: self.reschedule_session,
+            verbs.SESSION_CANCEL: self.cancel_session,
+            verbs.SESSION_HAPPENED: self.session_happened,
+            verbs.SESSION_MISSED: self.session_missed,
+            verbs.REFLECTION_START: self.start_reflection,
+        }
+
+    async def handle(self, context: TurnContext, actor: Actor, value: dict[str, Any]) -> InvokeResponse:
+        action = value.get("action") or {}
+        verb, data = action.get("verb"), action.get("data") or {}
+        handler = self.handlers.get(verb)
+        if handler is None or not isinstance(data, dict):
+            return message_response("I don't know that button. Say **help** to see what you can do.", 400)
+        try:
+            return card_response(await handler(context, actor, data))
+        except DomainError as refusal:
+            return message_response(refusal.message)
+
+    # Contract -----------------------------------------------------------------------------------
+    async def draft_contract(self, context, actor, data) -> Card:
+        pair_id = field(data, "pairId")
+        await self.services.pairs.view(actor, pair_id)
+        await self.start_conversation(context, {"command": Command.DRAFT_CONTRACT.value, "pairId": pair_id})
+        return card([heading("Drafting your contract"), done("Carry on in the chat below.")])
+
+    async def accept_contract(self, context, actor, data) -> Card:
+        pair_id, number = field(data, "pairId"), field(data, "version", int)
+        accepted = await self.services.contracts.accept(actor, pair_id, number)
+        view = await self.services.pairs.view(actor, pair_id)
+        note = "You accepted: the contract is in force." if accepted.status.value == "in force" else "You accepted this version."
+        return contract_card(pair_id, accepted, view.names, view.role, note=note)
+
+    async def change_contract(self, context, actor, data) -> Card:
+        pair_id, number = field(data, "pairId"), field(data, "version", int)
+        view, contract = await self.services.contracts.current(actor, pair_id)
+        await self.start_conversation(context, {"command": Command.CHANGE_CONTRACT.value, "pairId": pair_id})
+        return contract_card(pair_id, contract.version(number), view.names, view.role, note="Propose your changes in the chat below.")
+
+    async def withdraw_contract(self, context, actor, data) -> Card:
+        pair_id, number = field(data, "pairId"), field(data, "version", int)
+        withdrawn = await self.services.contracts.withdraw(actor, pair_id, number)
+        view = await self.services.pairs.view(actor, pair_id)
+        return contract_card(pair_id, withdrawn, view.names, view.role, note="You withdrew this version.")
+
+    # Sessions -----------------------------------------------------------------------------------
+    async def propose_session(self, context, actor, data) -> Card:
+        pair_id = field(data, "pairId")
+        await self.services.pairs.view(actor, pair_id)
+        await self.start_conversation(context, {"command": Command.SCHEDULE.value, "pairId": pair_id})
+        return card([heading("Book your next session"), done("Tell me the date and time in the chat below.")])
+
+    async def accept_session(self, context, actor, data) -> Card:
+        pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
+        confirmed = await self.services.sessions.accept(actor, pair_id, session_id)
+        view = await self.services.pairs.view(actor, pair_id)
+        return session_confirmed_card(pair_id, confirmed, view.names, self.services.sessions.emails(view))
+
+    async def decline_session(self, context, actor, data) -> Card:
+        pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
+        declined = await self.services.sessions.decline(actor, pair_id, session_id)
+        view = await self.services.pairs.view(actor, pair_id)
+        return session_proposal_card(pair_id, declined, view.partner_name, view.role, note="You declined this time.")
+
+    async def counter_session(self, context, actor, data) -> Card:
+        pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
+        view, schedule = await self.services.sessions.overview(actor, pair_id)
+        session = schedule.session(session_id)
+        if session.status is not SessionStatus.PROPOSED:
+            raise InvalidInput(f"That proposal is already {session.status.value}.")
+        await self.start_conversation(context, {"command": Command.SCHEDULE.value, "pairId": pair_id, "answering": session_id})
+        return session_proposal_card(pair_id, session, view.partner_name, view.role, note="Suggest another time in the chat below.")
+
+    async def reschedule_session(self, context, actor, data) -> Card:
+        pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
+        view, schedule = await self.services.sessions.overview(actor, pair_id)
+        session = schedule.session(session_id)
+        await self.start_conversation(context, {"command": Command.SCHEDULE.value, "pairId": pair_id, "moving": session_id})
+        return session_confirmed_card(pair_id, session, view.names, self.services.sessions.emails(view),
+                                      note="Propose the new time below; this booking stands until your partner accepts.")
+
+    async def cancel_session(self, context, actor, data) -> Card:
+        pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
+        cancelled = await self.services.sessions.cancel(actor, pair_id, session_id)
+        return card([heading("Session cancelled"), text(cancelled.describe()), done("You cancelled this session; I've told your partner.")])
+
+    async def _attendance(self, actor: Actor, data: dict[str, Any], happened: bool) -> Card:
+        pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
+        session = await self.services.sessions.record_attendance(actor, pair_id, session_id, happened)
+        view = await self.services.pairs.view(actor, pair_id)
+        if session.status is SessionStatus.HELD:
+            note = "You both confirmed it happened. I'll ask you for a reflection."
+        elif session.status is SessionStatus.NOT_HELD:
+            note = "Recorded that it didn't happen. Say **schedule** to find a new time."
+        else:
+            note = f"Thanks: recorded that it happened. Waiting for {view.partner_name} to confirm."
+        return attendance_card(pair_id, session, view.partner_name, note=note)
+
+    async def session_happened(self, context, actor, data) -> Card:
+        return await self._attendance(actor, data, True)
+
+    async def session_missed(self, context, actor, data) -> Card:
+        return await self._attendance(actor, data, False)
+
+    # Reflections --------------------------------------------------------------------------------
+    async def start_reflection(self, context, actor, data) -> Card:
+        pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
+        _, schedule = await self.services.sessions.overview(actor, pair_id)
+        session = schedule.session(session_id)
+        await self.start_conversation(context, {"command": Command.REFLECT.value, "pairId": pair_id, "sessionId": session_id})
+        return reflection_prompt_card(pair_id, session, note="Write it in the chat below: it stays private to you.")

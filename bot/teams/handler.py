@@ -1,0 +1,122 @@
+"""The Teams activity handler: identifies the sender, keeps conversation references, runs dialogs and card actions."""
+
+from __future__ import annotations
+
+import logging
+from typing import Any
+
+from botbuilder.core import ActivityHandler, ConversationState, InvokeResponse, TurnContext
+from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
+from botbuilder.schema import ChannelAccount
+
+from bot.domain.errors import DomainError
+from bot.services.registry import Services
+from bot.teams.actions import CardActionRouter, message_response
+from bot.teams.identity import UnidentifiedActor, actor_from_activity
+from dialogs.commands import Command, parse_command
+from dialogs.help import help_text
+from dialogs.turn import ACTOR_KEY
+
+log = logging.getLogger(__name__)
+
+WELCOME = ("Hello, I'm Tandem. I help mentoring pairs agree a contract, meet regularly and reflect, "
+           "and I keep your programme manager posted on whether you're meeting (never on what you say).")
+UNIDENTIFIED = "Sorry, I couldn't tell who you are from this chat, so I can't act on it. Please message me from Microsoft Teams."
+PERSONAL = "personal"
+
+
+class TandemBot(ActivityHandler):
+    def __init__(self, services: Services, conversation_state: ConversationState, main_dialog: Dialog):
+        self.services = services
+        self.conversation_state = conversation_state
+        self.main_dialog = main_dialog
+        self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
+        self.dialogs.add(main_dialog)
+        self.actions = CardActionRouter(services, self.start_conversation)
+
+    async def on_turn(self, turn_context: TurnContext):
+        await super().on_turn(turn_context)
+        await self.conversation_state.save_changes(turn_context)
+
+    def _identify(self, turn_context: TurnContext) -> bool:
+        try:
+            turn_context.turn_state[ACTOR_KEY] = actor_from_activity(turn_context.activity)
+            return True
+        except UnidentifiedActor:
+            return False
+
+    async def _remember(self, turn_context: TurnContext, force: bool = False) -> None:
+        """Keep the personal-chat reference needed to message this person later; deliver kept notices."""
+        if turn_context.activity.conversation.conversation_type not in (PERSONAL, None):
+            return
+        actor = turn_context.turn_state[ACTOR_KEY]
+        if not force:
+            known = await self.services.ctx.repos.people.find(actor.id)
+            if known is not None and known.reachable and not known.pending_notices:
+                return
+        reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
+        _, notices = await self.services.pairs.register(actor, reference)
+        for notice in notices:
+            await turn_context.send_activity(notice)
+
+    # Installation -------------------------------------------------------------------------------
+    async def on_installation_update_add(self, turn_context: TurnContext):
+        await self._welcome(turn_context)
+
+    async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext):
+        if any(m.id == turn_context.activity.recipient.id for m in members_added):
+            await self._welcome(turn_context)
+
+    async def _welcome(self, turn_context: TurnContext) -> None:
+        if not self._identify(turn_context):
+            await turn_context.send_activity(WELCOME)
+            return
+        await self._remember(turn_context, force=True)
+        actor = turn_context.turn_state[ACTOR_KEY]
+        await turn_context.send_activity(f"{WELCOME}\n\n{await help_text(self.services, actor)}")
+
+    # Messages -----------------------------------------------------------------------------------
+    async def on_message_activity(self, turn_context: TurnContext):
+        activity = turn_context.activity
+        personal = activity.conversation.conversation_type in (PERSONAL, None)
+        if not personal:
+            mentioned = any(
+                (m.additional_properties.get("mentioned") or {}).get("id") == activity.recipient.id
+                for m in TurnContext.get_mentions(activity)
+            )
+            if not mentioned:
+                return  # in group chats and channels Tandem speaks only when spoken to
+            activity.text = TurnContext.remove_recipient_mention(activity)
+        if not self._identify(turn_context):
+            await turn_context.send_activity(UNIDENTIFIED)
+            return
+        await self._remember(turn_context)
+        dialog_context = await self.dialogs.create_context(turn_context)
+        result = await dialog_context.continue_dialog()
+        if result.status != DialogTurnStatus.Empty:
+            return
+        parsed = parse_command(activity.text)
+        if parsed.command is Command.CANCEL:
+            await turn_context.send_activity("There's nothing to cancel. Say **help** to see what you can do.")
+            return
+        await dialog_context.begin_dialog(self.main_dialog.id, {"command": parsed.command.value, "argument": parsed.argument})
+
+    async def start_conversation(self, turn_context: TurnContext, options: dict[str, Any]) -> None:
+        """Start a dialog from a card button, leaving any half-finished one."""
+        dialog_context = await self.dialogs.create_context(turn_context)
+        await dialog_context.cancel_all_dialogs()
+        await dialog_context.begin_dialog(self.main_dialog.id, {"argument": "", **options})
+
+    # Card actions -------------------------------------------------------------------------------
+    async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name != "adaptiveCard/action":
+            return await super().on_invoke_activity(turn_context)
+        if not self._identify(turn_context):
+            return message_response(UNIDENTIFIED, 401)
+        value = turn_context.activity.value
+        if not isinstance(value, dict):
+            return message_response("That button sent nothing I can use.", 400)
+        try:
+            return await self.actions.handle(turn_context, turn_context.turn_state[ACTOR_KEY], value)
+        except DomainError as refusal:
+            return message_response(refusal.message)

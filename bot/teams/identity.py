@@ -1,0 +1,57 @@
+"""Who is acting and who was @mentioned, read from the activity and Teams itself, never from card data."""
+
+from __future__ import annotations
+
+from botbuilder.core import TurnContext
+from botbuilder.core.teams import TeamsInfo
+from botbuilder.schema import Activity
+from botframework.connector.models import ErrorResponseException
+
+from bot.domain.errors import InvalidInput
+from bot.services.context import Actor
+
+
+class UnidentifiedActor(Exception):
+    """The activity did not say which Entra user and tenant sent it."""
+
+
+def tenant_of(activity: Activity) -> str:
+    tenant = getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
+    if not tenant and isinstance(activity.channel_data, dict):
+        tenant = (activity.channel_data.get("tenant") or {}).get("id")
+    return tenant or ""
+
+
+def actor_from_activity(activity: Activity) -> Actor:
+    sender = activity.from_property
+    tenant = tenant_of(activity)
+    if sender is None or not sender.aad_object_id or not tenant:
+        raise UnidentifiedActor("activity has no Entra object id or tenant")
+    return Actor(tenant_id=tenant, aad_object_id=sender.aad_object_id, name=sender.name or "", teams_user_id=sender.id or "")
+
+
+async def mentioned_people(context: TurnContext) -> list[Actor]:
+    """Everyone @mentioned except the bot, in order, resolved through Teams to their Entra identity."""
+    activity = context.activity
+    tenant = tenant_of(activity)
+    people: list[Actor] = []
+    for mention in TurnContext.get_mentions(activity):
+        mentioned = mention.additional_properties.get("mentioned") or {}
+        user_id = mentioned.get("id", "")
+        if not user_id or user_id == activity.recipient.id or any(p.teams_user_id == user_id for p in people):
+            continue
+        name = mentioned.get("name", "")
+        try:
+            member = await TeamsInfo.get_member(context, user_id)
+        except (ErrorResponseException, KeyError, TypeError) as error:
+            raise InvalidInput(f"I couldn't look up {name or 'that person'} in this conversation. Are they a member here?") from error
+        if not member.aad_object_id:
+            raise InvalidInput(f"I couldn't find the work account of {name or 'that person'}.")
+        people.append(Actor(
+            tenant_id=getattr(member, "tenant_id", None) or tenant,
+            aad_object_id=member.aad_object_id,
+            name=member.name or name,
+            teams_user_id=user_id,
+            email=member.email or member.user_principal_name or "",
+        ))
+    return people

@@ -1,0 +1,91 @@
+"""Cards for the mentoring contract: a version to review, the contract in force, and its history."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.contracts import Clauses, Contract, ContractStatus, ContractVersion
+from bot.domain.people import Role
+from bot.domain.uktime import format_day, format_uk
+from cards import verbs
+from cards.adaptive import card, done, execute, facts, heading, text
+
+
+def _clause_blocks(c: Clauses) -> list[dict[str, Any]]:
+    goals = "\n".join(f"{i}. {goal}" for i, goal in enumerate(c.goals, 1))
+    return [
+        text("**Goals**"),
+        text(goals),
+        facts([
+            ("Meetings", f"{c.cadence.value}, {c.meeting_minutes} minutes, {c.meeting_format.value}"),
+            ("Between meetings", c.contact_between),
+            ("Confidentiality", c.confidentiality),
+            ("Boundaries", c.boundaries),
+            ("Starts", format_day(c.start_date)),
+            ("Review", format_day(c.review_date)),
+            ("Ends", format_day(c.end_date)),
+        ]),
+    ]
+
+
+def contract_card(
+    pair_id: str, version: ContractVersion, names: dict[Role, str], viewer: Role, note: str = ""
+) -> dict[str, Any]:
+    """One version of the contract, with the buttons that fit the viewer and where the version stands."""
+    status = version.status
+    title = f"Mentoring contract, version {version.number}"
+    state = {
+        ContractStatus.PROPOSED: f"Proposed by {names[version.proposed_by]} ({version.proposed_by.value}) on {format_uk(version.proposed_at)}",
+        ContractStatus.IN_FORCE: f"In force since {format_uk(version.in_force_at)}: confirmed by both of you" if version.in_force_at else "In force",
+    }.get(status, f"This version was {status.value}.")
+    body = [
+        heading(title),
+        text(f"Between {names[Role.MENTOR]} (mentor) and {names[Role.MENTEE]} (mentee)", subtle=True),
+        *_clause_blocks(version.clauses),
+        text(state, subtle=True),
+    ]
+    data = {"pairId": pair_id, "version": version.number}
+    actions: list[dict[str, Any]] = []
+    if note:
+        body.append(done(note))
+    elif status is ContractStatus.PROPOSED and viewer not in version.confirmed_by:
+        actions = [
+            execute("Accept", verbs.CONTRACT_ACCEPT, data, style="positive"),
+            execute("Propose changes", verbs.CONTRACT_CHANGE, data),
+        ]
+    elif status is ContractStatus.PROPOSED:
+        body.append(text("Waiting for your partner to accept or propose changes."))
+        actions = [execute("Withdraw", verbs.CONTRACT_WITHDRAW, data)]
+    elif status is ContractStatus.IN_FORCE:
+        actions = [execute("Propose an amendment", verbs.CONTRACT_CHANGE, data)]
+    return card(body, actions)
+
+
+def draft_card(clauses: Clauses, names: dict[Role, str]) -> dict[str, Any]:
+    """The contract being written, before it is sent: no buttons, the dialog asks what next."""
+    return card([
+        heading("Your draft contract"),
+        text(f"Between {names[Role.MENTOR]} (mentor) and {names[Role.MENTEE]} (mentee)", subtle=True),
+        *_clause_blocks(clauses),
+        text("Not sent yet.", subtle=True),
+    ])
+
+
+def no_contract_card(pair_id: str, viewer: Role, partner_name: str) -> dict[str, Any]:
+    if viewer is Role.MENTEE:
+        return card(
+            [heading("No contract yet"),
+             text(f"As the mentee you draft the contract with {partner_name}: 1 to 3 goals, how often and how you'll meet, "
+                  "confidentiality and its limits, boundaries, and dates.")],
+            [execute("Draft the contract", verbs.CONTRACT_DRAFT, {"pairId": pair_id}, style="positive")],
+        )
+    return card([heading("No contract yet"),
+                 text(f"{partner_name} (your mentee) drafts it; I'll bring it to you to accept or change.")])
+
+
+def contract_history_card(contract: Contract) -> dict[str, Any]:
+    rows = [
+        (f"Version {v.number}", f"{v.status.value}; proposed by the {v.proposed_by.value} on {format_uk(v.proposed_at)}")
+        for v in contract.versions
+    ]
+    return card([heading("Contract history"), facts(rows)])

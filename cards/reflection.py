@@ -1,0 +1,53 @@
+"""Cards for reflections: the prompt after a held session, and a person's own list."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.reflections import Reflection
+from bot.domain.sessions import Session
+from bot.domain.uktime import format_uk
+from cards import verbs
+from cards.adaptive import card, done, execute, facts, heading, text
+
+
+def reflection_prompt_card(pair_id: str, session: Session, note: str = "") -> dict[str, Any]:
+    body = [
+        heading("Time to reflect"),
+        text(f"Your session on {format_uk(session.starts_at)} happened. A short private reflection helps it stick: "
+             "what you discussed, what you learned, what you'll do next, and how useful it was."),
+        text("Only you can read it, unless you choose to share it with your partner.", subtle=True),
+    ]
+    if note:
+        return card(body + [done(note)])
+    return card(body, [execute("Write my reflection", verbs.REFLECTION_START, {"pairId": pair_id, "sessionId": session.id}, style="positive")])
+
+
+def reflection_card(reflection: Reflection, heading_text: str) -> dict[str, Any]:
+    sharing = "Shared with your partner" if reflection.shared_with_partner else "Private to you"
+    return card([
+        heading(heading_text),
+        facts([
+            ("Session", format_uk(reflection.session_starts_at)),
+            ("We discussed", reflection.discussed),
+            ("I learned", reflection.learned),
+            ("Next I will", reflection.next_steps),
+            ("Usefulness", f"{reflection.rating} out of 5"),
+        ]),
+        text(sharing, subtle=True),
+    ])
+
+
+def reflections_list_card(own: list[Reflection], shared_with_me: list[tuple[str, Reflection]]) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [heading("My reflections")]
+    if not own:
+        body.append(text("You haven't written any yet. After a session you've both confirmed, I'll ask you."))
+    for r in own:
+        body.append(text(f"**{format_uk(r.session_starts_at)}** ({r.rating}/5, {'shared' if r.shared_with_partner else 'private'})"))
+        body.append(facts([("We discussed", r.discussed), ("I learned", r.learned), ("Next I will", r.next_steps)]))
+    if shared_with_me:
+        body.append(heading("Shared with me"))
+        for author_name, r in shared_with_me:
+            body.append(text(f"**{author_name}, {format_uk(r.session_starts_at)}**"))
+            body.append(facts([("We discussed", r.discussed), ("Learned", r.learned), ("Next", r.next_steps)]))
+    return card(body)

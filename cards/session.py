@@ -1,0 +1,102 @@
+"""Cards for sessions: a proposed time to answer, a booked session, did-it-happen, and the list."""
+
+from __future__ import annotations
+
+from datetime import date
+from typing import Any, Iterable
+from urllib.parse import quote
+
+from bot.domain.people import Role
+from bot.domain.sessions import Session, SessionStatus
+from bot.domain.uktime import format_day, format_uk, to_uk
+from cards import verbs
+from cards.adaptive import card, done, execute, facts, heading, open_url, text
+
+TEAMS_MEETING_BASE = "https://teams.microsoft.com/l/meeting/new"
+
+
+def teams_meeting_link(subject: str, session: Session, attendees: Iterable[str], content: str = "") -> str:
+    """Teams' 'new meeting' deep link, prefilled with both attendees and the UK-time slot."""
+    params = {
+        "subject": subject,
+        "startTime": to_uk(session.starts_at).isoformat(),
+        "endTime": to_uk(session.ends_at).isoformat(),
+        "attendees": ",".join(a for a in attendees if a),
+        "content": content,
+    }
+    query = "&".join(f"{key}={quote(value, safe='')}" for key, value in params.items() if value)
+    return f"{TEAMS_MEETING_BASE}?{query}"
+
+
+def session_proposal_card(pair_id: str, session: Session, proposer_name: str, viewer: Role, note: str = "") -> dict[str, Any]:
+    moving = " (to move your booked session)" if session.replaces else ""
+    body = [
+        heading("Session proposed" + moving),
+        facts([("When", format_uk(session.starts_at)), ("Length", f"{session.minutes} minutes"), ("Proposed by", proposer_name)]),
+    ]
+    data = {"pairId": pair_id, "sessionId": session.id}
+    actions: list[dict[str, Any]] = []
+    if note:
+        body.append(done(note))
+    elif session.status is SessionStatus.PROPOSED and viewer is not session.proposed_by:
+        actions = [
+            execute("Accept", verbs.SESSION_ACCEPT, data, style="positive"),
+            execute("Decline", verbs.SESSION_DECLINE, data, style="destructive"),
+            execute("Propose another time", verbs.SESSION_COUNTER, data),
+        ]
+    elif session.status is SessionStatus.PROPOSED:
+        body.append(text("Waiting for your partner to answer."))
+        actions = [execute("Cancel proposal", verbs.SESSION_CANCEL, data)]
+    else:
+        body.append(text(f"This proposal was {session.status.value}.", subtle=True))
+    return card(body, actions)
+
+
+def session_confirmed_card(pair_id: str, session: Session, names: dict[Role, str], emails: Iterable[str], note: str = "") -> dict[str, Any]:
+    body = [
+        heading("Session booked"),
+        facts([("When", format_uk(session.starts_at)), ("Length", f"{session.minutes} minutes"),
+               ("With", f"{names[Role.MENTOR]} and {names[Role.MENTEE]}")]),
+    ]
+    data = {"pairId": pair_id, "sessionId": session.id}
+    link = teams_meeting_link(f"Mentoring: {names[Role.MENTOR]} and {names[Role.MENTEE]}", session, emails)
+    actions = [open_url("Add to Teams calendar", link)]
+    if note:
+        body.append(done(note))
+    else:
+        actions += [execute("Reschedule", verbs.SESSION_RESCHEDULE, data), execute("Cancel", verbs.SESSION_CANCEL, data, style="destructive")]
+    return card(body, actions)
+
+
+def attendance_card(pair_id: str, session: Session, partner_name: str, note: str = "") -> dict[str, Any]:
+    body = [heading("Did your session happen?"), text(f"With {partner_name}, {format_uk(session.starts_at)}.")]
+    data = {"pairId": pair_id, "sessionId": session.id}
+    if note:
+        return card(body + [done(note)])
+    return card(body, [
+        execute("Yes, we met", verbs.SESSION_HAPPENED, data, style="positive"),
+        execute("No, it didn't happen", verbs.SESSION_MISSED, data),
+    ])
+
+
+def next_session_card(pair_id: str, due_by: date, cadence: str, partner_name: str) -> dict[str, Any]:
+    return card(
+        [heading("Book your next session"),
+         text(f"Your contract says you meet {cadence}, so your next session with {partner_name} is due by {format_day(due_by)}.")],
+        [execute("Propose a time", verbs.SESSION_PROPOSE, {"pairId": pair_id}, style="positive")],
+    )
+
+
+def sessions_card(pair_id: str, partner_name: str, upcoming: list[Session], awaiting: list[Session], past: list[Session]) -> dict[str, Any]:
+    body: list[dict[str, Any]] = [heading(f"Sessions with {partner_name}")]
+    if upcoming:
+        body.append(facts([(s.status.value.capitalize(), s.describe()) for s in upcoming]))
+    else:
+        body.append(text("Nothing booked yet."))
+    if awaiting:
+        body.append(text("**Tell me whether these happened:** " + "; ".join(format_uk(s.starts_at) for s in awaiting)))
+    if past:
+        body.append(text("**Earlier**"))
+        body.append(facts([(s.status.value.capitalize(), format_uk(s.starts_at)) for s in past[-6:]]))
+    actions = [execute("Propose a time", verbs.SESSION_PROPOSE, {"pairId": pair_id}, style="positive")]
+    return card(body, actions)

@@ -1,0 +1,23 @@
+"""Action.Execute verbs. Each is paired with exactly one handler in bot/teams/actions.py (a test checks)."""
+
+CONTRACT_DRAFT = "contract.draft"
+CONTRACT_ACCEPT = "contract.accept"
+CONTRACT_CHANGE = "contract.change"
+CONTRACT_WITHDRAW = "contract.withdraw"
+
+SESSION_PROPOSE = "session.propose"
+SESSION_ACCEPT = "session.accept"
+SESSION_DECLINE = "session.decline"
+SESSION_COUNTER = "session.counter"
+SESSION_RESCHEDULE = "session.reschedule"
+SESSION_CANCEL = "session.cancel"
+SESSION_HAPPENED = "session.happened"
+SESSION_MISSED = "session.missed"
+
+REFLECTION_START = "reflection.start"
+
+ALL = (
+    CONTRACT_DRAFT, CONTRACT_ACCEPT, CONTRACT_CHANGE, CONTRACT_WITHDRAW,
+    SESSION_PROPOSE, SESSION_ACCEPT, SESSION_DECLINE, SESSION_COUNTER, SESSION_RESCHEDULE, SESSION_CANCEL,
+    SESSION_HAPPENED, SESSION_MISSED, REFLECTION_START,
+)

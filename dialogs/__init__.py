@@ -1,0 +1,1 @@
+"""Thin dialogs: prompt, validate, call a service, move on."""

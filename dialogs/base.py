@@ -1,0 +1,65 @@
+"""The base every Tandem dialog shares: 'cancel' and 'help' work at any prompt."""
+
+from __future__ import annotations
+
+from typing import Awaitable, Callable
+
+from botbuilder.core import MessageFactory
+from botbuilder.dialogs import ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus
+from botbuilder.dialogs.choices import Choice, ListStyle
+from botbuilder.dialogs.prompts import PromptOptions
+from botbuilder.schema import ActivityTypes
+
+from bot.domain.errors import DomainError
+
+CANCEL_WORDS = {"cancel", "stop", "quit", "exit", "never mind", "nevermind"}
+HELP_WORDS = {"help", "?", "what can i do"}
+
+
+def normalise(text: str | None) -> str:
+    return " ".join((text or "").strip().lower().rstrip(".!").split())
+
+
+class CancelAndHelpDialog(ComponentDialog):
+    """Interrupts any prompt of its subclasses: 'cancel' leaves the dialog, 'help' explains the step."""
+
+    step_help = "Answer the question above, or say **cancel** to stop."
+
+    def __init__(self, dialog_id: str | None = None):
+        super().__init__(dialog_id or type(self).__name__)
+
+    async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
+        activity = inner_dc.context.activity
+        if activity.type == ActivityTypes.message:
+            word = normalise(activity.text)
+            if word in CANCEL_WORDS:
+                await inner_dc.context.send_activity("Cancelled. Nothing was changed. Say **help** to see what you can do.")
+                return await inner_dc.cancel_all_dialogs()
+            if word in HELP_WORDS:
+                await inner_dc.context.send_activity(self.step_help)
+                await inner_dc.reprompt_dialog()
+                return DialogTurnResult(DialogTurnStatus.Waiting)
+        return await super().on_continue_dialog(inner_dc)
+
+
+def text_prompt(text: str, retry: str | None = None) -> PromptOptions:
+    return PromptOptions(prompt=MessageFactory.text(text), retry_prompt=MessageFactory.text(retry or text))
+
+
+def choice_prompt(text: str, choices: list[str]) -> PromptOptions:
+    return PromptOptions(
+        prompt=MessageFactory.text(text),
+        retry_prompt=MessageFactory.text(f"Please pick one of: {', '.join(choices)}."),
+        choices=[Choice(c) for c in choices],
+        style=ListStyle.hero_card,
+    )
+
+
+async def kindly(context, action: Callable[[], Awaitable[None]]) -> bool:
+    """Run a service call; a rule's refusal is told to the user instead of failing the turn."""
+    try:
+        await action()
+        return True
+    except DomainError as refusal:
+        await context.send_activity(refusal.message)
+        return False

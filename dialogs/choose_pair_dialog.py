@@ -1,0 +1,26 @@
+"""Asking which pairing a command is about, for people in more than one."""
+
+from __future__ import annotations
+
+from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.prompts import ChoicePrompt
+
+from dialogs.base import CancelAndHelpDialog, choice_prompt
+
+
+class ChoosePairDialog(CancelAndHelpDialog):
+    """Options: {"labels": {label: pairId}, "then": command}. Ends with {"pairId", "then"}."""
+
+    step_help = "Pick the pairing you mean, or say **cancel**."
+
+    def __init__(self):
+        super().__init__()
+        self.add_dialog(ChoicePrompt("pair"))
+        self.add_dialog(WaterfallDialog("choose", [self.ask_step, self.done_step]))
+        self.initial_dialog_id = "choose"
+
+    async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        return await step.prompt("pair", choice_prompt("Which pairing do you mean?", list(step.options["labels"])))
+
+    async def done_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        return await step.end_dialog({"pairId": step.options["labels"][step.result.value], "then": step.options["then"]})

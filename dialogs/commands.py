@@ -1,0 +1,77 @@
+"""Reading a typed command: exact phrases and prefixes, never substrings."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from datetime import date
+from enum import Enum
+
+from bot.domain.uktime import parse_uk_date
+from dialogs.base import normalise
+
+
+class Command(str, Enum):
+    HELP = "help"
+    CONTRACT = "contract"
+    DRAFT_CONTRACT = "draft contract"
+    CHANGE_CONTRACT = "change contract"
+    SCHEDULE = "schedule"
+    SESSIONS = "sessions"
+    REFLECT = "reflect"
+    MY_REFLECTIONS = "my reflections"
+    PROGRAMMES = "programmes"
+    NEW_PROGRAMME = "new programme"
+    PAIR = "pair"
+    CANCEL = "cancel"
+    UNKNOWN = "unknown"
+
+    @property
+    def needs_pair(self) -> bool:
+        return self in (Command.CONTRACT, Command.DRAFT_CONTRACT, Command.CHANGE_CONTRACT, Command.SCHEDULE,
+                        Command.SESSIONS, Command.REFLECT)
+
+
+PHRASES = {
+    "help": Command.HELP, "hi": Command.HELP, "hello": Command.HELP, "menu": Command.HELP, "what can i do": Command.HELP,
+    "contract": Command.CONTRACT, "my contract": Command.CONTRACT, "view contract": Command.CONTRACT,
+    "show contract": Command.CONTRACT,
+    "draft contract": Command.DRAFT_CONTRACT, "draft": Command.DRAFT_CONTRACT,
+    "amend contract": Command.CHANGE_CONTRACT, "change contract": Command.CHANGE_CONTRACT,
+    "schedule": Command.SCHEDULE, "book": Command.SCHEDULE, "book session": Command.SCHEDULE,
+    "propose session": Command.SCHEDULE, "new session": Command.SCHEDULE, "reschedule": Command.SESSIONS,
+    "sessions": Command.SESSIONS, "my sessions": Command.SESSIONS, "did we meet": Command.SESSIONS,
+    "reflect": Command.REFLECT, "reflection": Command.REFLECT, "log reflection": Command.REFLECT,
+    "my reflections": Command.MY_REFLECTIONS, "reflections": Command.MY_REFLECTIONS,
+    "programmes": Command.PROGRAMMES, "my programmes": Command.PROGRAMMES, "programs": Command.PROGRAMMES,
+    "cancel": Command.CANCEL, "stop": Command.CANCEL,
+}
+NEW_PROGRAMME_PREFIXES = ("new programme", "new program", "create programme", "create program")
+ENDS = re.compile(r"\s+ends?\s+(?P<date>.+)$", re.IGNORECASE)
+
+
+@dataclass(frozen=True)
+class Parsed:
+    command: Command
+    argument: str = ""
+
+
+def parse_command(text: str | None) -> Parsed:
+    raw = " ".join((text or "").split())
+    word = normalise(raw)
+    if word in PHRASES:
+        return Parsed(PHRASES[word])
+    for prefix in NEW_PROGRAMME_PREFIXES:
+        if word == prefix or word.startswith(prefix + " "):
+            return Parsed(Command.NEW_PROGRAMME, raw[len(prefix):].strip())
+    if word == "pair" or word.startswith("pair "):
+        return Parsed(Command.PAIR, raw[4:].strip())
+    return Parsed(Command.UNKNOWN, raw)
+
+
+def split_programme_end(argument: str) -> tuple[str, date | None]:
+    """'Reverse mentoring pilot ends 30/06/2027' -> ('Reverse mentoring pilot', 2027-06-30)."""
+    match = ENDS.search(argument)
+    if not match:
+        return argument, None
+    return argument[: match.start()].strip(), parse_uk_date(match.group("date"))

@@ -1,0 +1,233 @@
+"""Drafting and reviewing the mentoring contract, one clause at a time."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import date
+from typing import Any
+
+from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.prompts import ChoicePrompt, PromptValidatorContext, TextPrompt
+
+from bot.domain.contracts import (
+    CONFIDENTIALITY_LIMIT, MAX_GOAL_LENGTH, MAX_GOALS, MAX_MEETING_MINUTES, MIN_MEETING_MINUTES,
+    Cadence, Clauses, MeetingFormat,
+)
+from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.uktime import format_day, parse_uk_date
+from bot.services.registry import Services
+from cards.contract import draft_card
+from dialogs.base import CancelAndHelpDialog, choice_prompt, kindly, normalise, text_prompt
+from dialogs.turn import actor_of, send_card
+
+GOALS, CADENCE, LENGTH, FORMAT, CONTACT, BOUNDARIES, CONFIDENTIALITY, END, REVIEW = (
+    "Goals", "How often", "Length", "Format", "Contact between meetings", "Boundaries", "Confidentiality",
+    "End date", "Review date",
+)
+SEND, DISCARD = "Send it", "Discard"
+CLAUSE_MENU = [GOALS, CADENCE, LENGTH, FORMAT, CONTACT, BOUNDARIES, CONFIDENTIALITY, END, REVIEW, SEND, DISCARD]
+KEEP_WORDS = {"default", "keep", "same", "ok", "yes"}
+
+
+def parse_goals(text: str) -> tuple[str, ...]:
+    lines = [line.strip(" -*\u2022\t").strip() for line in (text or "").replace(";", "\n").splitlines()]
+    goals = tuple(line for line in lines if line)
+    if not 1 <= len(goals) <= MAX_GOALS:
+        raise InvalidInput(f"Please give 1 to {MAX_GOALS} goals, one per line.")
+    if any(len(g) > MAX_GOAL_LENGTH for g in goals):
+        raise InvalidInput(f"Please keep each goal under {MAX_GOAL_LENGTH} characters.")
+    return goals
+
+
+def parse_minutes(text: str) -> int:
+    digits = "".join(ch for ch in (text or "") if ch.isdigit())
+    if not digits or not MIN_MEETING_MINUTES <= int(digits) <= MAX_MEETING_MINUTES:
+        raise InvalidInput(f"Please give a length in minutes between {MIN_MEETING_MINUTES} and {MAX_MEETING_MINUTES}, e.g. 60.")
+    return int(digits)
+
+
+def parse_date_or_keep(text: str, current: date) -> date:
+    return current if normalise(text) in KEEP_WORDS else parse_uk_date(text)
+
+
+def _checking(parse):
+    """A prompt validator that re-prompts with the parser's own kind message."""
+
+    async def validate(prompt: PromptValidatorContext) -> bool:
+        try:
+            parse(prompt.recognized.value)
+            return True
+        except DomainError as problem:
+            await prompt.context.send_activity(problem.message)
+            return False
+
+    return validate
+
+
+class ContractDraftDialog(CancelAndHelpDialog):
+    """The mentee's first draft: goals, then each clause with a sensible default, then review."""
+
+    step_help = ("We're drafting your mentoring contract. Answer the question above: say **default** to keep the "
+                 "suggested wording, or **cancel** to stop without saving.")
+
+    def __init__(self, services: Services):
+        super().__init__()
+        self.services = services
+        self.add_dialog(TextPrompt("goals", _checking(parse_goals)))
+        self.add_dialog(ChoicePrompt("choice"))
+        self.add_dialog(TextPrompt("minutes", _checking(parse_minutes)))
+        self.add_dialog(TextPrompt("text"))
+        self.add_dialog(WaterfallDialog("draft", [
+            self.goals_step, self.cadence_step, self.length_step, self.format_step, self.contact_step,
+            self.boundaries_step, self.review_step,
+        ]))
+        self.initial_dialog_id = "draft"
+
+    async def goals_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        pair_id = step.options["pairId"]
+        found: dict[str, Any] = {}
+
+        async def load():
+            view, clauses, _ = await self.services.contracts.starting_clauses(actor_of(step.context), pair_id)
+            found["clauses"] = clauses
+            found["partner"] = view.partner_name
+
+        if not await kindly(step.context, load):
+            return await step.end_dialog()
+        step.values["clauses"] = found["clauses"].to_doc()
+        return await step.prompt("goals", text_prompt(
+            f"Let's draft your mentoring contract with {found['partner']}. First, your goals: what do you want from "
+            f"this mentoring? Give 1 to {MAX_GOALS}, one per line."))
+
+    def _clauses(self, step: WaterfallStepContext) -> Clauses:
+        return Clauses.from_doc(step.values["clauses"])
+
+    def _save(self, step: WaterfallStepContext, clauses: Clauses) -> None:
+        step.values["clauses"] = clauses.to_doc()
+
+    async def cadence_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        self._save(step, replace(self._clauses(step), goals=parse_goals(step.result)))
+        return await step.prompt("choice", choice_prompt("How often will you meet?", [c.value for c in Cadence]))
+
+    async def length_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        self._save(step, replace(self._clauses(step), cadence=Cadence(step.result.value)))
+        return await step.prompt("minutes", text_prompt("How long will each session last, in minutes? (60 is typical)"))
+
+    async def format_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        self._save(step, replace(self._clauses(step), meeting_minutes=parse_minutes(step.result)))
+        return await step.prompt("choice", choice_prompt("How will you meet?", [f.value for f in MeetingFormat]))
+
+    async def contact_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        clauses = replace(self._clauses(step), meeting_format=MeetingFormat(step.result.value))
+        self._save(step, clauses)
+        return await step.prompt("text", text_prompt(
+            f"How will you keep in touch between sessions? Say **default** for: \"{clauses.contact_between}\""))
+
+    async def boundaries_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        clauses = self._clauses(step)
+        if normalise(step.result) not in KEEP_WORDS:
+            clauses = replace(clauses, contact_between=step.result.strip())
+        self._save(step, clauses)
+        return await step.prompt("text", text_prompt(
+            f"Any boundaries to agree? Say **default** for: \"{clauses.boundaries}\""))
+
+    async def review_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        clauses = self._clauses(step)
+        if normalise(step.result) not in KEEP_WORDS:
+            clauses = replace(clauses, boundaries=step.result.strip())
+        return await step.replace_dialog(ContractReviewDialog.__name__, {"pairId": step.options["pairId"], "clauses": clauses.to_doc()})
+
+
+class ContractReviewDialog(CancelAndHelpDialog):
+    """Shows the draft and loops: change any clause, then send it to the partner (or discard)."""
+
+    step_help = "Pick a clause to change, **Send it** to send the contract to your partner, or **cancel** to stop."
+
+    def __init__(self, services: Services):
+        super().__init__()
+        self.services = services
+        self.add_dialog(ChoicePrompt("menu"))
+        self.add_dialog(ChoicePrompt("choice"))
+        self.add_dialog(TextPrompt("goals", _checking(parse_goals)))
+        self.add_dialog(TextPrompt("minutes", _checking(parse_minutes)))
+        self.add_dialog(TextPrompt("date", _checking(lambda text: normalise(text) in KEEP_WORDS or parse_uk_date(text))))
+        self.add_dialog(TextPrompt("text"))
+        self.add_dialog(WaterfallDialog("review", [self.menu_step, self.ask_step, self.apply_step]))
+        self.initial_dialog_id = "review"
+
+    async def menu_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        pair_id = step.options["pairId"]
+        found: dict[str, Any] = {}
+
+        async def load():
+            view, clauses, ends = await self.services.contracts.starting_clauses(actor_of(step.context), pair_id)
+            found.update(view=view, clauses=clauses, ends=ends)
+
+        if not await kindly(step.context, load):
+            return await step.end_dialog()
+        view = found["view"]
+        clauses = Clauses.from_doc(step.options["clauses"]) if step.options.get("clauses") else found["clauses"]
+        step.values["clauses"] = clauses.to_doc()
+        step.values["programmeEnds"] = found["ends"].isoformat()
+        await send_card(step.context, draft_card(clauses, view.names))
+        return await step.prompt("menu", choice_prompt("Change a clause, or send it?", CLAUSE_MENU))
+
+    async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        clause = step.result.value
+        step.values["clause"] = clause
+        clauses = Clauses.from_doc(step.values["clauses"])
+        if clause == SEND:
+            proposed: dict[str, Any] = {}
+
+            async def send():
+                proposed["version"] = await self.services.contracts.propose(actor_of(step.context), step.options["pairId"], clauses)
+
+            if await kindly(step.context, send):
+                await step.context.send_activity(
+                    f"Sent version {proposed['version'].number} to your partner. It comes into force when they accept it; "
+                    "I'll tell you when they do.")
+                return await step.end_dialog(proposed["version"].number)
+            return await step.replace_dialog(self.id, {"pairId": step.options["pairId"], "clauses": clauses.to_doc()})
+        if clause == DISCARD:
+            await step.context.send_activity("Discarded. Nothing was sent. Say **contract** to start again.")
+            return await step.end_dialog()
+        prompts = {
+            GOALS: ("goals", text_prompt(f"Your goals, 1 to {MAX_GOALS}, one per line:")),
+            CADENCE: ("choice", choice_prompt("How often will you meet?", [c.value for c in Cadence])),
+            LENGTH: ("minutes", text_prompt("How long will each session last, in minutes?")),
+            FORMAT: ("choice", choice_prompt("How will you meet?", [f.value for f in MeetingFormat])),
+            CONTACT: ("text", text_prompt("How will you keep in touch between sessions?")),
+            BOUNDARIES: ("text", text_prompt("What boundaries do you agree?")),
+            CONFIDENTIALITY: ("text", text_prompt(
+                "Anything to add to confidentiality? The limit always stays: misconduct or a safeguarding risk "
+                "disclosed in a session must be reported. Say **none** to keep just that.")),
+            END: ("date", text_prompt(f"When should the contract end? (by {format_day(date.fromisoformat(step.values['programmeEnds']))}, e.g. 30/06/2027)")),
+            REVIEW: ("date", text_prompt("When will you review how it's going? (e.g. 31/03/2027)")),
+        }
+        dialog_id, options = prompts[clause]
+        return await step.prompt(dialog_id, options)
+
+    async def apply_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        clause = step.values["clause"]
+        clauses = Clauses.from_doc(step.values["clauses"])
+        value = step.result.value if hasattr(step.result, "value") else step.result
+        if clause == GOALS:
+            clauses = replace(clauses, goals=parse_goals(value))
+        elif clause == CADENCE:
+            clauses = replace(clauses, cadence=Cadence(value))
+        elif clause == LENGTH:
+            clauses = replace(clauses, meeting_minutes=parse_minutes(value))
+        elif clause == FORMAT:
+            clauses = replace(clauses, meeting_format=MeetingFormat(value))
+        elif clause == CONTACT:
+            clauses = replace(clauses, contact_between=value.strip())
+        elif clause == BOUNDARIES:
+            clauses = replace(clauses, boundaries=value.strip())
+        elif clause == CONFIDENTIALITY:
+            extra = "" if normalise(value) in {"none", "no", "default"} else " " + value.strip()
+            clauses = replace(clauses, confidentiality=CONFIDENTIALITY_LIMIT + extra)
+        elif clause == END:
+            clauses = replace(clauses, end_date=parse_date_or_keep(value, clauses.end_date))
+        elif clause == REVIEW:
+            clauses = replace(clauses, review_date=parse_date_or_keep(value, clauses.review_date))
+        return await step.replace_dialog(self.id, {"pairId": step.options["pairId"], "clauses": clauses.to_doc()})

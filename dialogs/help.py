@@ -1,0 +1,34 @@
+"""What this person can do now, by role and by where their pairing stands."""
+
+from __future__ import annotations
+
+from bot.domain.people import Role
+from bot.services.context import Actor
+from bot.services.registry import Services
+
+ALWAYS = "- **cancel**: leave whatever we're in the middle of\n- **help**: this list"
+
+
+async def help_text(services: Services, actor: Actor) -> str:
+    lines: list[str] = []
+    views = await services.pairs.views(actor)
+    managed = await services.pairs.managed_by(actor)
+    for view in views:
+        contract = await services.ctx.repos.pairs.contract(view.pair.id)
+        who = f"With {view.partner_name} (your {view.role.other.value})"
+        if contract.in_force is None and contract.pending is None:
+            step = "draft your contract: say **contract**" if view.role is Role.MENTEE else "your mentee drafts the contract; say **contract** to see where it is"
+        elif contract.in_force is None:
+            step = "a contract proposal is waiting: say **contract** to review it"
+        else:
+            step = "say **schedule** to propose a session, **sessions** to see them, **reflect** after a session, **contract** to view or amend it"
+        lines.append(f"- {who}: {step}")
+    if views:
+        lines.append("- **my reflections**: your private reflections (and any your partner shared)")
+    if managed:
+        names = ", ".join(p.name for p in managed)
+        lines.append(f"- As manager of {names}: **pair @mentor @mentee** to pair people, **programmes** to see your programmes, **new programme NAME** to start another")
+    if not views and not managed:
+        lines.append("- You're not in a mentoring pair yet: your programme manager will pair you and I'll tell you who with.")
+        lines.append("- Programme managers: **new programme NAME** (optionally **ends DD/MM/YYYY**) to start one, then **pair @mentor @mentee**")
+    return "Here's what you can do:\n\n" + "\n".join(lines + [ALWAYS])

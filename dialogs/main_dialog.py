@@ -1,0 +1,167 @@
+"""The conversation's entry point: works out which pairing a command is about, then runs it."""
+
+from __future__ import annotations
+
+from typing import Any, Awaitable, Callable
+
+from botbuilder.core import TurnContext
+from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+
+from bot.domain.errors import DomainError
+from bot.services.context import Actor
+from bot.services.registry import Services
+from cards.contract import contract_card, no_contract_card
+from cards.pairing import programme_card
+from cards.reflection import reflections_list_card
+from cards.session import attendance_card, sessions_card
+from dialogs.base import CancelAndHelpDialog
+from dialogs.choose_pair_dialog import ChoosePairDialog
+from dialogs.commands import Command, split_programme_end
+from dialogs.contract_dialog import ContractDraftDialog, ContractReviewDialog
+from dialogs.help import help_text
+from dialogs.reflection_dialog import ReflectionDialog
+from dialogs.session_dialog import SessionDialog
+from dialogs.turn import actor_of, send_card
+
+MentionResolver = Callable[[TurnContext], Awaitable[list[Actor]]]
+
+UNKNOWN_REPLY = ("Sorry, I didn't understand that. Try **help** to see what you can do now, "
+                 "or **contract**, **schedule**, **sessions**, **reflect**.")
+
+
+class MainDialog(CancelAndHelpDialog):
+    """Options: {"command": Command value, "argument": str, "pairId"?, "sessionId"?, "answering"?, "moving"?}."""
+
+    def __init__(self, services: Services, resolve_mentions: MentionResolver):
+        super().__init__()
+        self.services = services
+        self.resolve_mentions = resolve_mentions
+        for dialog in (ChoosePairDialog(), ContractDraftDialog(services), ContractReviewDialog(services),
+                       SessionDialog(services), ReflectionDialog(services)):
+            self.add_dialog(dialog)
+        self.add_dialog(WaterfallDialog("main", [self.pair_step, self.run_step]))
+        self.initial_dialog_id = "main"
+
+    async def pair_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        command = Command(step.options["command"])
+        if not command.needs_pair or step.options.get("pairId"):
+            return await step.next(step.options.get("pairId"))
+        views = await self.services.pairs.views(actor_of(step.context))
+        if not views:
+            await step.context.send_activity(
+                "You're not in a mentoring pair yet. Your programme manager pairs people, and I'll tell you who with.")
+            return await step.end_dialog()
+        if len(views) == 1:
+            return await step.next(views[0].pair.id)
+        labels = {f"{v.partner_name} (your {v.role.other.value}, {v.programme.name})": v.pair.id for v in views}
+        return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "then": command.value})
+
+    async def run_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        result = step.result
+        pair_id = result["pairId"] if isinstance(result, dict) else result
+        options = {**step.options, "pairId": pair_id}
+        command = Command(options["command"])
+        try:
+            child = await self._dispatch(step.context, command, options)
+        except DomainError as refusal:
+            await step.context.send_activity(refusal.message)
+            return await step.end_dialog()
+        if child:
+            dialog_id, child_options = child
+            return await step.replace_dialog(dialog_id, child_options)
+        return await step.end_dialog()
+
+    async def _dispatch(self, context: TurnContext, command: Command, options: dict[str, Any]) -> tuple[str, dict] | None:
+        """Runs a command. Returns the dialog to continue in, if the command is a conversation."""
+        actor = actor_of(context)
+        pair_id = options.get("pairId")
+        if command is Command.HELP:
+            await context.send_activity(await help_text(self.services, actor))
+        elif command is Command.CONTRACT:
+            return await self._show_contract(context, actor, pair_id)
+        elif command is Command.DRAFT_CONTRACT:
+            view, contract = await self.services.contracts.current(actor, pair_id)
+            if contract.pending and contract.pending.proposed_by is view.role or contract.in_force:
+                return ContractReviewDialog.__name__, {"pairId": pair_id}
+            return ContractDraftDialog.__name__, {"pairId": pair_id}
+        elif command is Command.CHANGE_CONTRACT:
+            await self.services.contracts.current(actor, pair_id)
+            return ContractReviewDialog.__name__, {"pairId": pair_id}
+        elif command is Command.SCHEDULE:
+            return SessionDialog.__name__, {k: options.get(k) for k in ("pairId", "answering", "moving")}
+        elif command is Command.SESSIONS:
+            await self._show_sessions(context, actor, pair_id)
+        elif command is Command.REFLECT:
+            return ReflectionDialog.__name__, {"pairId": pair_id, "sessionId": options.get("sessionId")}
+        elif command is Command.MY_REFLECTIONS:
+            own, shared = await self.services.reflections.mine(actor)
+            await send_card(context, reflections_list_card(own, shared))
+        elif command is Command.PROGRAMMES:
+            await self._show_programmes(context, actor)
+        elif command is Command.NEW_PROGRAMME:
+            await self._new_programme(context, actor, options.get("argument", ""))
+        elif command is Command.PAIR:
+            await self._pair(context, actor, options.get("argument", ""))
+        else:
+            await context.send_activity(UNKNOWN_REPLY)
+        return None
+
+    async def _show_contract(self, context: TurnContext, actor: Actor, pair_id: str) -> tuple[str, dict] | None:
+        view, contract = await self.services.contracts.current(actor, pair_id)
+        if not contract.versions or (contract.in_force is None and contract.pending is None):
+            if view.role.value == "mentee":
+                return ContractDraftDialog.__name__, {"pairId": pair_id}
+            await send_card(context, no_contract_card(pair_id, view.role, view.partner_name))
+            return None
+        if contract.in_force:
+            await send_card(context, contract_card(pair_id, contract.in_force, view.names, view.role))
+        if contract.pending:
+            lead = "There's also a proposed amendment:" if contract.in_force else ""
+            await send_card(context, contract_card(pair_id, contract.pending, view.names, view.role), lead)
+        return None
+
+    async def _show_sessions(self, context: TurnContext, actor: Actor, pair_id: str) -> None:
+        view, schedule = await self.services.sessions.overview(actor, pair_id)
+        now = self.services.ctx.clock.now()
+        awaiting = schedule.awaiting_outcome(now, view.role)
+        past = [s for s in sorted(schedule.sessions, key=lambda s: s.starts_at) if s.status.value in ("held", "not held")]
+        await send_card(context, sessions_card(pair_id, view.partner_name, schedule.upcoming(now), awaiting, past))
+        for session in awaiting:
+            await send_card(context, attendance_card(pair_id, session, view.partner_name))
+
+    async def _show_programmes(self, context: TurnContext, actor: Actor) -> None:
+        programmes = await self.services.pairs.managed_by(actor)
+        if not programmes:
+            await context.send_activity("You don't manage any programmes. Start one with **new programme NAME**.")
+        for programme in programmes:
+            await send_card(context, programme_card(programme, await self.services.pairs.roster_size(programme.id)))
+
+    async def _new_programme(self, context: TurnContext, actor: Actor, argument: str) -> None:
+        name, ends_on = split_programme_end(argument)
+        programme = await self.services.pairs.create_programme(actor, name, ends_on)
+        await send_card(context, programme_card(programme, 0),
+                        f"Created **{programme.name}**. You're its manager. Pair people with: pair @mentor @mentee")
+
+    async def _pair(self, context: TurnContext, actor: Actor, argument: str) -> None:
+        people = await self.resolve_mentions(context)
+        if len(people) != 2:
+            await context.send_activity(
+                "To pair people, @mention the mentor first and then the mentee: pair @mentor @mentee "
+                "(add 'in PROGRAMME NAME' if you manage more than one programme).")
+            return
+        programmes = await self.services.pairs.managed_by(actor)
+        if not programmes:
+            await context.send_activity("Only a programme manager can pair people. Start a programme with **new programme NAME**.")
+            return
+        lowered = argument.lower()
+        named = [p for p in programmes if f"in {p.name.lower()}" in lowered]
+        chosen = named if named else programmes
+        if len(chosen) != 1:
+            names = "; ".join(p.name for p in programmes)
+            await context.send_activity(f"Which programme? Add 'in NAME' after the mentions. You manage: {names}.")
+            return
+        mentor, mentee = people
+        programme = chosen[0]
+        await self.services.pairs.pair_people(actor, programme.id, mentor, mentee)
+        await context.send_activity(
+            f"Paired {mentor.name} (mentor) with {mentee.name} (mentee) in {programme.name}. I've told them both.")

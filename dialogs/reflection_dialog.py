@@ -1,0 +1,106 @@
+"""Writing a private reflection on a held session."""
+
+from __future__ import annotations
+
+from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.prompts import ChoicePrompt, ConfirmPrompt, PromptOptions, PromptValidatorContext, TextPrompt
+from botbuilder.core import MessageFactory
+
+from bot.domain.errors import DomainError
+from bot.domain.reflections import clean_text, parse_rating
+from bot.domain.uktime import format_uk
+from bot.services.registry import Services
+from dialogs.base import CancelAndHelpDialog, choice_prompt, kindly, text_prompt
+from dialogs.turn import actor_of
+
+RATINGS = ["1", "2", "3", "4", "5"]
+
+
+def _checking(label: str):
+    async def validate(prompt: PromptValidatorContext) -> bool:
+        try:
+            clean_text(label, prompt.recognized.value)
+            return True
+        except DomainError as problem:
+            await prompt.context.send_activity(problem.message)
+            return False
+
+    return validate
+
+
+class ReflectionDialog(CancelAndHelpDialog):
+    step_help = ("You're writing a private reflection: only you can read it unless you choose to share it. "
+                 "Answer the question above, or say **cancel** to stop without saving.")
+
+    def __init__(self, services: Services):
+        super().__init__()
+        self.services = services
+        self.add_dialog(ChoicePrompt("session"))
+        self.add_dialog(TextPrompt("discussed", _checking("what we discussed")))
+        self.add_dialog(TextPrompt("learned", _checking("what I learned")))
+        self.add_dialog(TextPrompt("next", _checking("what I will do next")))
+        self.add_dialog(ChoicePrompt("rating"))
+        self.add_dialog(ConfirmPrompt("share"))
+        self.add_dialog(WaterfallDialog("reflect", [
+            self.session_step, self.discussed_step, self.learned_step, self.next_step, self.rating_step,
+            self.share_step, self.save_step,
+        ]))
+        self.initial_dialog_id = "reflect"
+
+    async def session_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if step.options.get("sessionId"):
+            return await step.next(step.options["sessionId"])
+        found: dict = {}
+
+        async def load():
+            found["sessions"] = await self.services.reflections.awaiting(actor_of(step.context), step.options["pairId"])
+
+        if not await kindly(step.context, load):
+            return await step.end_dialog()
+        sessions = found["sessions"]
+        if not sessions:
+            await step.context.send_activity(
+                "There's no session to reflect on yet: once you've both confirmed a session happened, I'll ask you.")
+            return await step.end_dialog()
+        if len(sessions) == 1:
+            return await step.next(sessions[0].id)
+        step.values["byLabel"] = {format_uk(s.starts_at): s.id for s in sessions}
+        return await step.prompt("session", choice_prompt("Which session?", list(step.values["byLabel"])))
+
+    async def discussed_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        result = step.result
+        step.values["sessionId"] = step.values["byLabel"][result.value] if hasattr(result, "value") else result
+        return await step.prompt("discussed", text_prompt(
+            "Private reflection (only you will see it unless you share it). What did you discuss?"))
+
+    async def learned_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        step.values["discussed"] = step.result
+        return await step.prompt("learned", text_prompt("What did you learn?"))
+
+    async def next_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        step.values["learned"] = step.result
+        return await step.prompt("next", text_prompt("What will you do next?"))
+
+    async def rating_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        step.values["next"] = step.result
+        return await step.prompt("rating", choice_prompt("How useful was the session, from 1 (not useful) to 5 (very useful)?", RATINGS))
+
+    async def share_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        step.values["rating"] = parse_rating(step.result.value)
+        return await step.prompt("share", PromptOptions(
+            prompt=MessageFactory.text("Share this reflection with your partner? (It stays private unless you say yes.)"),
+            retry_prompt=MessageFactory.text("Please answer yes or no: share it with your partner?")))
+
+    async def save_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        v = step.values
+        saved: dict = {}
+
+        async def save():
+            saved["reflection"] = await self.services.reflections.write(
+                actor_of(step.context), step.options["pairId"], v["sessionId"], v["discussed"], v["learned"], v["next"],
+                v["rating"], bool(step.result))
+
+        if await kindly(step.context, save):
+            who = "and shared with your partner" if saved["reflection"].shared_with_partner else "privately: only you can read it"
+            await step.context.send_activity(f"Reflection saved {who}. Say **my reflections** to see them.")
+        return await step.end_dialog()

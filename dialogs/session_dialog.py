@@ -1,0 +1,62 @@
+"""Proposing a session time: a new session, another time instead of a partner's, or a move."""
+
+from __future__ import annotations
+
+from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.prompts import PromptValidatorContext, TextPrompt
+
+from bot.domain.errors import DomainError
+from bot.domain.uktime import format_uk, parse_uk_datetime
+from bot.services.registry import Services
+from dialogs.base import CancelAndHelpDialog, kindly, text_prompt
+from dialogs.turn import actor_of
+
+EXAMPLE = "for example 14/01/2027 14:30 (UK time)"
+
+
+class SessionDialog(CancelAndHelpDialog):
+    step_help = f"Tell me a date and time for the session, {EXAMPLE}, or say **cancel**."
+
+    def __init__(self, services: Services):
+        super().__init__()
+        self.services = services
+        self.add_dialog(TextPrompt("when", self.validate_when))
+        self.add_dialog(WaterfallDialog("session", [self.when_step, self.propose_step]))
+        self.initial_dialog_id = "session"
+
+    async def when_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        if step.options.get("answering"):
+            question = f"What time would suit you instead? Give a date and time, {EXAMPLE}."
+        elif step.options.get("moving"):
+            question = f"When would you like to move the session to? Give a date and time, {EXAMPLE}."
+        else:
+            question = f"When would you like to meet? Give a date and time, {EXAMPLE}."
+        options = text_prompt(question)
+        options.validations = {key: step.options.get(key) for key in ("pairId", "answering", "moving")}
+        return await step.prompt("when", options)
+
+    async def validate_when(self, prompt: PromptValidatorContext) -> bool:
+        """Past dates, dates after the contract ends, clashes and unreadable text each get a clear re-prompt."""
+        options = prompt.options.validations or {}
+        try:
+            starts_at = parse_uk_datetime(prompt.recognized.value)
+            await self.services.sessions.check_time(
+                actor_of(prompt.context), options["pairId"], starts_at, options.get("answering"), options.get("moving"))
+            return True
+        except DomainError as problem:
+            await prompt.context.send_activity(problem.message)
+            return False
+
+    async def propose_step(self, step: WaterfallStepContext) -> DialogTurnResult:
+        starts_at = parse_uk_datetime(step.result)
+        sent: dict = {}
+
+        async def propose():
+            sent["session"] = await self.services.sessions.propose(
+                actor_of(step.context), step.options["pairId"], starts_at,
+                answering=step.options.get("answering"), moving=step.options.get("moving"))
+
+        if await kindly(step.context, propose):
+            await step.context.send_activity(
+                f"Proposed {format_uk(sent['session'].starts_at)}. I've asked your partner to accept; I'll tell you when they answer.")
+        return await step.end_dialog()
