@@ -12,6 +12,9 @@ from typing import AsyncIterator
 
 from aiohttp import web
 from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core.serializer_helper import serializer_helper
+from botbuilder.schema import Activity
+from msrest.serialization import Model
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
 from bot.clock import Clock, SystemClock
@@ -82,8 +85,21 @@ async def messages(request: web.Request) -> web.StreamResponse:
         return web.json_response({"error": "The request body is not valid JSON."}, status=400)
     if not isinstance(body, dict) or not isinstance(body.get("type"), str):
         return web.json_response({"error": "The request body must be a Bot Framework activity with a type."}, status=400)
-    response = await tandem.adapter.process(request, tandem.bot)
-    return response or web.Response(status=201)
+    activity = Activity().deserialize(body)
+    try:
+        invoke_response = await tandem.adapter.process_activity(
+            request.headers.get("Authorization", ""), activity, tandem.bot.on_turn)
+    except PermissionError:
+        return web.json_response({"error": "Not authorised."}, status=401)
+    if invoke_response is None:
+        return web.Response(status=201)
+    # Written here rather than by CloudAdapter.process, which serializes an already-serialized
+    # invoke body a second time and answers HTTP 500 (botbuilder 4.17.1).
+    return web.json_response(as_json(invoke_response.body), status=invoke_response.status)
+
+
+def as_json(body: object) -> object:
+    return serializer_helper(body) if isinstance(body, Model) else body
 
 
 async def healthz(request: web.Request) -> web.Response:

@@ -11,7 +11,6 @@ import logging
 from typing import Any, Awaitable, Callable
 
 from botbuilder.core import InvokeResponse, TurnContext
-from botbuilder.schema import AdaptiveCardInvokeResponse
 
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.sessions import SessionStatus
@@ -34,14 +33,13 @@ MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 
 
 def card_response(new_card: Card) -> InvokeResponse:
-    # The body stays a model: the adapter serializes it once (pre-serializing it, as the SDK's
-    # ActivityHandler does, makes CloudAdapter fail with HTTP 500).
-    return InvokeResponse(status=200, body=AdaptiveCardInvokeResponse(status_code=200, type=CONTENT_TYPE, value=new_card))
+    """The card that replaces the one whose button was pressed (the adaptiveCard/action response body)."""
+    return InvokeResponse(status=200, body={"statusCode": 200, "type": CONTENT_TYPE, "value": new_card})
 
 
 def message_response(message: str, status: int = 200) -> InvokeResponse:
     """A short message Teams shows beside the card, leaving the card as it was."""
-    return InvokeResponse(status=status, body=AdaptiveCardInvokeResponse(status_code=status, type=MESSAGE_TYPE, value=message))
+    return InvokeResponse(status=status, body={"statusCode": status, "type": MESSAGE_TYPE, "value": message})
 
 
 OUT_OF_DATE = "This card is out of date. Say **help** to carry on."

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import logging
+
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
 from botbuilder.schema import Activity
@@ -11,15 +13,24 @@ from bot.domain.errors import InvalidInput
 from bot.services.context import Actor
 
 
+log = logging.getLogger(__name__)
+
+
 class UnidentifiedActor(Exception):
     """The activity did not say which Entra user and tenant sent it."""
 
 
 def tenant_of(activity: Activity) -> str:
-    tenant = getattr(activity.conversation, "tenant_id", None) if activity.conversation else None
-    if not tenant and isinstance(activity.channel_data, dict):
+    """Teams puts the tenant in channelData.tenant.id and conversation.tenantId (which the Python
+    SDK's schema maps from 'tenantID', so it lands in additional_properties)."""
+    if isinstance(activity.channel_data, dict):
         tenant = (activity.channel_data.get("tenant") or {}).get("id")
-    return tenant or ""
+        if tenant:
+            return tenant
+    conversation = activity.conversation
+    if conversation is None:
+        return ""
+    return conversation.tenant_id or (conversation.additional_properties or {}).get("tenantId") or ""
 
 
 def actor_from_activity(activity: Activity) -> Actor:
@@ -44,6 +55,7 @@ async def mentioned_people(context: TurnContext) -> list[Actor]:
         try:
             member = await TeamsInfo.get_member(context, user_id)
         except (ErrorResponseException, KeyError, TypeError) as error:
+            log.warning("could not look up mentioned member %s: %r", user_id, error)
             raise InvalidInput(f"I couldn't look up {name or 'that person'} in this conversation. Are they a member here?") from error
         if not member.aad_object_id:
             raise InvalidInput(f"I couldn't find the work account of {name or 'that person'}.")
