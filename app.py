@@ -18,6 +18,7 @@ from msrest.serialization import Model
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
 from bot.clock import Clock, SystemClock
+from bot.demo import seed_demo
 from bot.services.context import Repositories, ServiceContext
 from bot.services.registry import Services
 from bot.settings import AuthMode, Settings, SettingsError
@@ -64,8 +65,6 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock) -> Tande
 
     adapter.on_turn_error = on_error
     if settings.demo:
-        from bot.demo import seed_demo
-
         await seed_demo(services)
     return Tandem(settings, store, services, adapter, bot)
 

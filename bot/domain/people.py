@@ -50,13 +50,14 @@ class Person:
     teams_user_id: str = ""
     email: str = ""
     conversation: dict[str, Any] | None = None
+    contact: dict[str, Any] | None = None  # how to open a first chat with them (service URL, bot, tenant)
     memberships: tuple[Membership, ...] = ()
     manages: tuple[str, ...] = ()
     pending_notices: tuple[str, ...] = ()
 
     @property
     def reachable(self) -> bool:
-        return self.conversation is not None
+        return self.conversation is not None or self.contact is not None
 
     def with_membership(self, membership: Membership) -> "Person":
         if membership in self.memberships:
@@ -77,6 +78,7 @@ class Person:
             "teamsUserId": self.teams_user_id,
             "email": self.email,
             "conversation": self.conversation,
+            "contact": self.contact,
             "memberships": [m.to_doc() for m in self.memberships],
             "manages": list(self.manages),
             "pendingNotices": list(self.pending_notices),
@@ -92,6 +94,7 @@ class Person:
             teams_user_id=doc.get("teamsUserId", ""),
             email=doc.get("email", ""),
             conversation=doc.get("conversation"),
+            contact=doc.get("contact"),
             memberships=tuple(Membership.from_doc(m) for m in doc.get("memberships", [])),
             manages=tuple(doc.get("manages", [])),
             pending_notices=tuple(doc.get("pendingNotices", [])),

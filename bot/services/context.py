@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 import uuid
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Protocol
 
 from bot.clock import Clock
@@ -24,6 +24,7 @@ class Actor:
     name: str
     teams_user_id: str = ""
     email: str = ""
+    contact: dict[str, Any] | None = field(default=None, compare=False)
 
     @property
     def id(self) -> str:
@@ -45,8 +46,8 @@ class Unreachable(Exception):
 class Messenger(Protocol):
     """The port services use to message a person proactively; the Teams edge implements it."""
 
-    async def send(self, person: Person, message: Message) -> None:
-        """Deliver, or raise Unreachable."""
+    async def send(self, person: Person, message: Message) -> dict[str, Any] | None:
+        """Deliver, or raise Unreachable. Returns the conversation reference if a first chat was opened."""
 
 
 @dataclass
@@ -77,7 +78,9 @@ class ServiceContext:
         person = await self.repos.people.find(person_id_)
         if person is not None and person.reachable:
             try:
-                await self.messenger.send(person, message)
+                opened = await self.messenger.send(person, message)
+                if opened is not None:
+                    await self.repos.people.change(person_id_, lambda p: replace(p, conversation=opened))
                 return True
             except Unreachable:
                 log.info("person %s unreachable; keeping the notice", person_id_)

@@ -48,7 +48,8 @@ class PairService:
             delivered[:] = [base.pending_notices]
             return replace(
                 base, name=actor.name or base.name, teams_user_id=actor.teams_user_id or base.teams_user_id,
-                email=actor.email or base.email, conversation=conversation or base.conversation, pending_notices=(),
+                email=actor.email or base.email, conversation=conversation or base.conversation,
+                contact=actor.contact or base.contact, pending_notices=(),
             )
 
         person = await self._repos.people.change(actor.id, change)
@@ -119,6 +120,6 @@ class PairService:
 def _known(existing: Person | None, who: Actor) -> Person:
     base = existing or Person(who.id, who.tenant_id, who.aad_object_id, who.name)
     return replace(base, name=base.name or who.name, email=base.email or who.email,
-                   teams_user_id=base.teams_user_id or who.teams_user_id)
+                   teams_user_id=base.teams_user_id or who.teams_user_id, contact=base.contact or who.contact)
 
 

@@ -64,8 +64,9 @@ class TandemBot(ActivityHandler):
         await self._welcome(turn_context)
 
     async def on_members_added_activity(self, members_added: list[ChannelAccount], turn_context: TurnContext):
-        if any(m.id == turn_context.activity.recipient.id for m in members_added):
-            await self._welcome(turn_context)
+        # Teams sends this with installationUpdate on install: remember the chat here, welcome once there.
+        if any(m.id == turn_context.activity.recipient.id for m in members_added) and self._identify(turn_context):
+            await self._remember(turn_context, force=True)
 
     async def _welcome(self, turn_context: TurnContext) -> None:
         if not self._identify(turn_context):

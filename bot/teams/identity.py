@@ -38,7 +38,19 @@ def actor_from_activity(activity: Activity) -> Actor:
     tenant = tenant_of(activity)
     if sender is None or not sender.aad_object_id or not tenant:
         raise UnidentifiedActor("activity has no Entra object id or tenant")
-    return Actor(tenant_id=tenant, aad_object_id=sender.aad_object_id, name=sender.name or "", teams_user_id=sender.id or "")
+    return Actor(tenant_id=tenant, aad_object_id=sender.aad_object_id, name=sender.name or "",
+                 teams_user_id=sender.id or "", contact=contact_for(activity, sender.id or "", tenant))
+
+
+def contact_for(activity: Activity, teams_user_id: str, tenant: str) -> dict:
+    """What opening a first 1:1 chat with this user later needs: Teams' service URL and the bot's account."""
+    return {
+        "serviceUrl": activity.service_url,
+        "channelId": activity.channel_id,
+        "tenantId": tenant,
+        "userId": teams_user_id,
+        "bot": {"id": activity.recipient.id, "name": activity.recipient.name},
+    }
 
 
 async def mentioned_people(context: TurnContext) -> list[Actor]:
@@ -65,5 +77,6 @@ async def mentioned_people(context: TurnContext) -> list[Actor]:
             name=member.name or name,
             teams_user_id=user_id,
             email=member.email or member.user_principal_name or "",
+            contact=contact_for(activity, user_id, tenant),
         ))
     return people
