@@ -8,16 +8,17 @@ import logging
 import os
 import sys
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import AsyncIterator
 
 from aiohttp import web
 from botbuilder.core import ConversationState, TurnContext
 from botbuilder.core.serializer_helper import serializer_helper
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
 from msrest.serialization import Model
-from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
-from bot.clock import Clock, SystemClock
+from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.demo import seed_demo
 from bot.services.context import Repositories, ServiceContext
 from bot.services.registry import Services
@@ -106,6 +107,13 @@ async def healthz(request: web.Request) -> web.Response:
     return web.json_response({"status": "ok", "auth": settings.auth_mode.value})
 
 
+def default_clock(settings: Settings) -> Clock:
+    if settings.clock_offset_minutes:
+        log.warning("Clock shifted by %s minutes (local rehearsal).", settings.clock_offset_minutes)
+        return ShiftedClock(timedelta(minutes=settings.clock_offset_minutes))
+    return SystemClock()
+
+
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
     app = web.Application(client_max_size=256 * 1024)
     app[SETTINGS] = settings
@@ -113,7 +121,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         store = await SqliteDocumentStore.open(settings.data_path)
         try:
-            app[TANDEM] = await build(settings, store, clock or SystemClock())
+            app[TANDEM] = await build(settings, store, clock or default_clock(settings))
             yield
         finally:
             await store.close()

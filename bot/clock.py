@@ -16,6 +16,16 @@ class SystemClock:
         return datetime.now(timezone.utc)
 
 
+class ShiftedClock:
+    """The system clock moved by a fixed offset: lets a local run rehearse 'after the session'."""
+
+    def __init__(self, offset: timedelta):
+        self._offset = offset
+
+    def now(self) -> datetime:
+        return datetime.now(timezone.utc) + self._offset
+
+
 class ManualClock:
     """A clock that only moves when told to."""
 

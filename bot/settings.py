@@ -30,6 +30,13 @@ def is_loopback(host: str) -> bool:
         return False
 
 
+def _whole_number(env: Mapping[str, str], name: str) -> int:
+    try:
+        return int(env.get(name, "0") or "0")
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a whole number") from error
+
+
 @dataclass(frozen=True)
 class BotCredentials:
     """The shape ConfigurationBotFrameworkAuthentication reads (APP_ID, APP_PASSWORD, ...)."""
@@ -52,6 +59,7 @@ class Settings:
     data_path: Path = Path("data/tandem.sqlite3")
     demo: bool = False
     log_level: str = "INFO"
+    clock_offset_minutes: int = 0  # local mode only: run as if it were this much later
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -79,11 +87,14 @@ class Settings:
             data_path=Path(data_path or env.get("TANDEM_DATA_PATH", "data/tandem.sqlite3")),
             demo=demo if demo is not None else env.get("TANDEM_DEMO", "") == "1",
             log_level=env.get("TANDEM_LOG_LEVEL", "INFO").upper(),
+            clock_offset_minutes=_whole_number(env, "TANDEM_CLOCK_OFFSET_MINUTES"),
         )
         settings.check()
         return settings
 
     def check(self) -> None:
+        if self.clock_offset_minutes and self.auth_mode is not AuthMode.LOCAL:
+            raise SettingsError("TANDEM_CLOCK_OFFSET_MINUTES is for local rehearsal only; unset it to serve Teams.")
         if self.auth_mode is AuthMode.LOCAL and not is_loopback(self.host):
             raise SettingsError(
                 f"Local mode has no inbound authentication, so it only listens on loopback; "

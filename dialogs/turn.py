@@ -17,12 +17,11 @@ def actor_of(context: TurnContext) -> Actor:
     return context.turn_state[ACTOR_KEY]
 
 
-def card_activity(card: dict[str, Any], text: str = "") -> Activity:
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
-    if text:
-        activity.text = text
-    return activity
+def card_activities(card: dict[str, Any], text: str = "") -> list[Activity]:
+    """A line of text (if any) and then the card, as two messages: each can be answered on its own."""
+    activities = [MessageFactory.text(text)] if text else []
+    return activities + [MessageFactory.attachment(CardFactory.adaptive_card(card))]
 
 
 async def send_card(context: TurnContext, card: dict[str, Any], text: str = "") -> None:
-    await context.send_activity(card_activity(card, text))
+    await context.send_activities(card_activities(card, text))

@@ -11,15 +11,15 @@ from botframework.connector.models import ErrorResponseException
 
 from bot.domain.people import Person
 from bot.services.context import Message, Messenger, Unreachable
-from dialogs.turn import card_activity
+from dialogs.turn import card_activities
 
 log = logging.getLogger(__name__)
 
 
-def to_activity(message: Message) -> Activity:
+def to_activities(message: Message) -> list[Activity]:
     if message.card is not None:
-        return card_activity(message.card, message.text)
-    return MessageFactory.text(message.text)
+        return card_activities(message.card, message.text)
+    return [MessageFactory.text(message.text)]
 
 
 class TeamsMessenger(Messenger):
@@ -31,10 +31,10 @@ class TeamsMessenger(Messenger):
         self._app_id = app_id
 
     async def send(self, person: Person, message: Message) -> dict[str, Any] | None:
-        activity = to_activity(message)
+        activities = to_activities(message)
 
         async def deliver(context: TurnContext) -> None:
-            await context.send_activity(activity)
+            await context.send_activities(activities)
 
         try:
             if person.conversation:
