@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any, Awaitable, Callable
 
 from botbuilder.core import TurnContext
-from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from bot.domain.errors import DomainError
 from bot.services.context import Actor
@@ -14,7 +14,6 @@ from cards.contract import contract_card, no_contract_card
 from cards.pairing import programme_card
 from cards.reflection import reflections_list_card
 from cards.session import attendance_card, sessions_card
-from dialogs.base import CancelAndHelpDialog
 from dialogs.choose_pair_dialog import ChoosePairDialog
 from dialogs.commands import Command, split_programme_end
 from dialogs.contract_dialog import ContractDraftDialog, ContractReviewDialog
@@ -29,11 +28,12 @@ UNKNOWN_REPLY = ("Sorry, I didn't understand that. Try **help** to see what you 
                  "or **contract**, **schedule**, **sessions**, **reflect**.")
 
 
-class MainDialog(CancelAndHelpDialog):
+class MainDialog(ComponentDialog):
     """Options: {"command": Command value, "argument": str, "pairId"?, "sessionId"?, "answering"?, "moving"?}."""
 
     def __init__(self, services: Services, resolve_mentions: MentionResolver):
-        super().__init__()
+        # Not a CancelAndHelpDialog itself: 'help' and 'cancel' are answered by the step that is waiting.
+        super().__init__(MainDialog.__name__)
         self.services = services
         self.resolve_mentions = resolve_mentions
         for dialog in (ChoosePairDialog(), ContractDraftDialog(services), ContractReviewDialog(services),

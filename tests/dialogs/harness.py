@@ -1,0 +1,103 @@
+"""Dialog tests drive the real bot (handler, dialogs, services, SQLite store) through the SDK's TestAdapter."""
+
+from __future__ import annotations
+
+import json
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from typing import Any
+
+from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core.adapters import TestAdapter
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
+
+from bot.clock import ManualClock
+from bot.domain.people import Person
+from bot.services.context import Actor, Message, Repositories, ServiceContext
+from bot.services.registry import Services
+from bot.storage.bot_state import DocumentBotStorage
+from bot.storage.sqlite_store import SqliteDocumentStore
+from bot.teams.handler import TandemBot
+from dialogs.main_dialog import MainDialog
+
+TENANT = "tenant-1"
+START = datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)  # a Monday in GMT
+
+
+@dataclass
+class RecordingMessenger:
+    """Stands in for Teams delivery of proactive messages: records who was sent what."""
+
+    sent: list[tuple[str, Message]] = field(default_factory=list)
+
+    async def send(self, person: Person, message: Message) -> None:
+        self.sent.append((person.id, message))
+
+    def to(self, person_id: str) -> list[Message]:
+        return [m for pid, m in self.sent if pid == person_id]
+
+
+def user(name: str) -> Actor:
+    key = name.lower()
+    return Actor(TENANT, f"aad-{key}", name, f"29:{key}", f"{key}@force.example")
+
+
+class Chat:
+    """One person's personal chat with the bot."""
+
+    def __init__(self, bot: TandemBot, who: Actor, conversation_type: str = "personal"):
+        self.who = who
+        template = Activity(
+            channel_id="msteams", service_url="https://smba.example/uk/",
+            from_property=ChannelAccount(id=who.teams_user_id, name=who.name, aad_object_id=who.aad_object_id),
+            recipient=ChannelAccount(id="28:tandem", name="Tandem"),
+            conversation=ConversationAccount(id=f"conv-{who.aad_object_id}-{conversation_type}", conversation_type=conversation_type),
+            channel_data={"tenant": {"id": TENANT}},
+        )
+        self.adapter = TestAdapter(bot.on_turn, template)
+
+    async def say(self, text: str, **extra: Any) -> list[Activity]:
+        """Send a message; return everything the bot replied in this chat during the turn."""
+        self.adapter.activity_buffer.clear()
+        await self.adapter.receive_activity(Activity(type=ActivityTypes.message, text=text, **extra))
+        replies = list(self.adapter.activity_buffer)
+        self.adapter.activity_buffer.clear()
+        return replies
+
+
+def text_of(activities: list[Activity]) -> str:
+    """All a reader would see: texts and the JSON of every card."""
+    parts = []
+    for a in activities:
+        parts.append(a.text or "")
+        for attachment in a.attachments or []:
+            content = attachment.content
+            parts.append(json.dumps(content if isinstance(content, dict) else content.serialize()))
+    return "\n".join(parts)
+
+
+class World:
+    """A bot over a fresh store, a controllable clock and a recording messenger."""
+
+    def __init__(self, store: SqliteDocumentStore):
+        self.store = store
+        self.clock = ManualClock(START)
+        self.messenger = RecordingMessenger()
+        self.services = Services.build(ServiceContext(Repositories.over(store), self.messenger, self.clock))
+        self.mentions: list[Actor] = []
+
+        async def resolve(context: TurnContext) -> list[Actor]:
+            return list(self.mentions)
+
+        self.bot = TandemBot(self.services, ConversationState(DocumentBotStorage(store)), MainDialog(self.services, resolve))
+
+    def chat(self, who: Actor, conversation_type: str = "personal") -> Chat:
+        return Chat(self.bot, who, conversation_type)
+
+    async def pair(self, manager: Actor, mentor: Actor, mentee: Actor) -> str:
+        """Set up a programme and a pair the way a manager would, and give both a personal chat."""
+        for person in (mentor, mentee):
+            await self.services.pairs.register(person, {"conversation": {"id": f"conv-{person.aad_object_id}"}})
+        programme = await self.services.pairs.create_programme(manager, "Pilot")
+        pair = await self.services.pairs.pair_people(manager, programme.id, mentor, mentee)
+        return pair.id

@@ -1,0 +1,176 @@
+"""Conversations with the bot, turn by turn: drafting a contract, scheduling, reflecting, help and cancel."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+
+import pytest
+from botbuilder.schema import Entity
+
+from bot.domain.sessions import SessionStatus
+from bot.domain.uktime import to_uk
+from bot.storage.sqlite_store import SqliteDocumentStore
+from tests.dialogs.harness import World, text_of, user
+
+MANAGER, MENTOR, MENTEE, STRANGER = user("Manager"), user("Megan"), user("Adele"), user("Sam")
+
+
+@pytest.fixture
+async def world(tmp_path):
+    store = await SqliteDocumentStore.open(tmp_path / "tandem.sqlite3")
+    yield World(store)
+    await store.close()
+
+
+async def draft_contract(world: World, chat) -> None:
+    assert "your goals" in text_of(await chat.say("contract"))
+    assert "How often" in text_of(await chat.say("Understand knife crime in Newham\nSpeak up in senior meetings"))
+    assert "How long" in text_of(await chat.say("monthly"))
+    assert "How will you meet" in text_of(await chat.say("60"))
+    assert "keep in touch" in text_of(await chat.say("Teams call"))
+    assert "boundaries" in text_of(await chat.say("default"))
+    assert "Your draft contract" in text_of(await chat.say("default"))
+
+
+async def test_mentee_drafts_contract_and_mentor_is_sent_it_to_accept(world):
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    chat = world.chat(MENTEE)
+    await draft_contract(world, chat)
+    assert "Sent version 1" in text_of(await chat.say("Send it"))
+    contract = await world.services.ctx.repos.pairs.contract(pair_id)
+    assert contract.pending.number == 1 and contract.in_force is None
+    to_mentor = world.messenger.to(MENTOR.id)[-1]
+    verbs = [a["verb"] for a in to_mentor.card["actions"]]
+    assert verbs == ["contract.accept", "contract.change"]
+
+
+async def test_draft_can_change_a_clause_before_sending(world):
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    chat = world.chat(MENTEE)
+    await draft_contract(world, chat)
+    assert "When should the contract end" in text_of(await chat.say("End date"))
+    replies = text_of(await chat.say("31/12/2099"))
+    assert "can't be after the programme ends" not in replies  # accepted as a date; the rule checks on sending
+    assert "can't be after the programme ends" in text_of(await chat.say("Send it"))
+    assert (await world.services.ctx.repos.pairs.contract(pair_id)).versions == ()
+
+
+async def test_cancel_leaves_the_draft_and_saves_nothing(world):
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    chat = world.chat(MENTEE)
+    await chat.say("contract")
+    assert "Cancelled" in text_of(await chat.say("cancel"))
+    assert (await world.services.ctx.repos.pairs.contract(pair_id)).versions == ()
+    assert "didn't understand" in text_of(await chat.say("monthly"))  # no longer inside the dialog
+
+
+async def test_help_mid_dialog_explains_the_step_and_asks_again(world):
+    await world.pair(MANAGER, MENTOR, MENTEE)
+    chat = world.chat(MENTEE)
+    await chat.say("contract")
+    replies = text_of(await chat.say("help"))
+    assert "drafting your mentoring contract" in replies and "your goals" in replies
+
+
+async def test_goals_out_of_range_are_reprompted_kindly(world):
+    await world.pair(MANAGER, MENTOR, MENTEE)
+    chat = world.chat(MENTEE)
+    await chat.say("contract")
+    assert "1 to 3 goals" in text_of(await chat.say("a\nb\nc\nd"))
+
+
+async def test_mentor_cannot_draft_the_first_version(world):
+    await world.pair(MANAGER, MENTOR, MENTEE)
+    replies = text_of(await world.chat(MENTOR).say("contract"))
+    assert "drafts it" in replies and "Draft the contract" not in replies
+
+
+async def agree_contract(world: World, pair_id: str) -> None:
+    chat = world.chat(MENTEE)
+    await draft_contract(world, chat)
+    await chat.say("Send it")
+    await world.services.contracts.accept(MENTOR, pair_id, 1)
+
+
+async def test_session_time_is_reprompted_for_unreadable_past_clashing_and_late_input(world):
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    await agree_contract(world, pair_id)
+    booked = await world.services.sessions.propose(MENTEE, pair_id, world.clock.now() + timedelta(days=3))
+    await world.services.sessions.accept(MENTOR, pair_id, booked.id)
+    chat = world.chat(MENTOR)
+    assert "When would you like to meet" in text_of(await chat.say("schedule"))
+    assert "couldn't read" in text_of(await chat.say("32/13/2027 25:00"))
+    assert "has passed" in text_of(await chat.say("01/01/2027 10:00"))
+    clash = to_uk(booked.starts_at + timedelta(minutes=30)).strftime("%d/%m/%Y %H:%M")
+    assert "clashes with your session" in text_of(await chat.say(clash))
+    assert "after your contract ends" in text_of(await chat.say("01/06/2099 10:00"))
+    schedule = await world.services.ctx.repos.pairs.schedule(pair_id)
+    assert len(schedule.sessions) == 1  # nothing was proposed by the bad answers
+    assert "Proposed" in text_of(await chat.say("20/01/2027 14:00"))
+    assert [s.status for s in (await world.services.ctx.repos.pairs.schedule(pair_id)).sessions] == [SessionStatus.CONFIRMED, SessionStatus.PROPOSED]
+
+
+async def test_reflection_is_saved_private_unless_shared(world):
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    await agree_contract(world, pair_id)
+    session = await world.services.sessions.propose(MENTEE, pair_id, world.clock.now() + timedelta(days=3))
+    await world.services.sessions.accept(MENTOR, pair_id, session.id)
+    world.clock.advance(timedelta(days=4))
+    await world.services.sessions.record_attendance(MENTOR, pair_id, session.id, True)
+    await world.services.sessions.record_attendance(MENTEE, pair_id, session.id, True)
+    chat = world.chat(MENTEE)
+    assert "What did you discuss" in text_of(await chat.say("reflect"))
+    await chat.say("Stop and search in my borough")
+    await chat.say("How complaints are handled")
+    assert "How useful" in text_of(await chat.say("Draft three questions for next time"))
+    assert "Please pick one of: 1, 2, 3, 4, 5" in text_of(await chat.say("7"))  # out of range: asked again
+    assert "Share this reflection" in text_of(await chat.say("5"))
+    assert "privately" in text_of(await chat.say("no"))
+    own, _ = await world.services.reflections.mine(MENTEE)
+    assert [r.discussed for r in own] == ["Stop and search in my borough"]
+    _, shared_with_mentor = await world.services.reflections.mine(MENTOR)
+    assert shared_with_mentor == []
+    assert "Stop and search" not in text_of(await world.chat(MENTOR).say("my reflections"))
+
+
+async def test_unknown_text_gets_a_short_useful_answer(world):
+    replies = text_of(await world.chat(STRANGER).say("what is the meaning of life"))
+    assert "didn't understand" in replies and "help" in replies
+
+
+async def test_help_depends_on_role(world):
+    await world.pair(MANAGER, MENTOR, MENTEE)
+    assert "pair @mentor @mentee" in text_of(await world.chat(MANAGER).say("help"))
+    mentee_help = text_of(await world.chat(MENTEE).say("help"))
+    assert "draft your contract" in mentee_help and "pair @mentor" not in mentee_help
+    assert "not in a mentoring pair yet" in text_of(await world.chat(STRANGER).say("help"))
+
+
+async def test_group_chat_answers_only_when_mentioned_and_strips_the_mention(world):
+    chat = world.chat(MANAGER, conversation_type="groupChat")
+    assert await chat.say("help") == []
+    mention = {"type": "mention", "mentioned": {"id": "28:tandem", "name": "Tandem"}, "text": "<at>Tandem</at>"}
+    replies = text_of(await chat.say("<at>Tandem</at> help", entities=[Entity().deserialize(mention)]))
+    assert "Here's what you can do" in replies
+
+
+async def test_only_a_programme_manager_can_pair(world):
+    await world.services.pairs.create_programme(MANAGER, "Pilot")
+    world.mentions = [MENTOR, MENTEE]
+    replies = text_of(await world.chat(STRANGER).say("pair <at>Megan</at> <at>Adele</at>"))
+    assert "Only a programme manager" in replies
+    assert (await world.services.pairs.views(MENTOR)) == []
+
+
+async def test_manager_pairs_two_people_and_both_are_told(world):
+    await world.chat(MANAGER).say("new programme Reverse mentoring pilot")
+    world.mentions = [MENTOR, MENTEE]
+    replies = text_of(await world.chat(MANAGER).say("pair <at>Megan</at> <at>Adele</at>"))
+    assert "Paired Megan (mentor) with Adele (mentee)" in replies
+    assert any("your mentee is Adele" in m.text for m in world.messenger.to(MENTOR.id)) or (await world.services.ctx.repos.people.get(MENTOR.id)).pending_notices
+
+
+async def test_unidentified_sender_is_told_kindly(world):
+    chat = world.chat(MENTEE)
+    chat.adapter.template.from_property.aad_object_id = None
+    assert "couldn't tell who you are" in text_of(await chat.say("help"))
