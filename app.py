@@ -20,6 +20,7 @@ from msrest.serialization import Model
 
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.demo import seed_demo
+from bot.scheduler import start_ticking
 from bot.services.context import Repositories, ServiceContext
 from bot.services.registry import Services
 from bot.settings import AuthMode, Settings, SettingsError
@@ -121,8 +122,12 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         store = await SqliteDocumentStore.open(settings.data_path)
         try:
-            app[TANDEM] = await build(settings, store, clock or default_clock(settings))
-            yield
+            tandem = app[TANDEM] = await build(settings, store, clock or default_clock(settings))
+            scheduler = start_ticking(tandem.services.due_work, settings.sweep_seconds)
+            try:
+                yield
+            finally:
+                scheduler.shutdown(wait=False)
         finally:
             await store.close()
 

@@ -37,6 +37,16 @@ def _whole_number(env: Mapping[str, str], name: str) -> int:
         raise SettingsError(f"{name} must be a whole number") from error
 
 
+def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
+    try:
+        value = float(env.get(name, "") or default)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a number of seconds") from error
+    if value <= 0:
+        raise SettingsError(f"{name} must be more than 0")
+    return value
+
+
 @dataclass(frozen=True)
 class BotCredentials:
     """The shape ConfigurationBotFrameworkAuthentication reads (APP_ID, APP_PASSWORD, ...)."""
@@ -60,6 +70,7 @@ class Settings:
     demo: bool = False
     log_level: str = "INFO"
     clock_offset_minutes: int = 0  # local mode only: run as if it were this much later
+    sweep_seconds: float = 60.0  # how often the scheduler looks for due work
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -88,6 +99,7 @@ class Settings:
             demo=demo if demo is not None else env.get("TANDEM_DEMO", "") == "1",
             log_level=env.get("TANDEM_LOG_LEVEL", "INFO").upper(),
             clock_offset_minutes=_whole_number(env, "TANDEM_CLOCK_OFFSET_MINUTES"),
+            sweep_seconds=_seconds(env, "TANDEM_SWEEP_SECONDS", 60.0),
         )
         settings.check()
         return settings

@@ -10,7 +10,9 @@ from typing import Any, Callable, Protocol
 from bot.clock import Clock
 from bot.domain.people import Person, person_id
 from bot.storage.documents import DocumentStore
-from bot.storage.repositories import PairRepository, PeopleRepository, ProgrammeRepository, ReflectionRepository
+from bot.storage.repositories import (
+    DueWorkRepository, PairRepository, PeopleRepository, ProgrammeRepository, ReflectionRepository,
+)
 
 log = logging.getLogger(__name__)
 
@@ -56,10 +58,12 @@ class Repositories:
     programmes: ProgrammeRepository
     pairs: PairRepository
     reflections: ReflectionRepository
+    due: DueWorkRepository
 
     @classmethod
     def over(cls, store: DocumentStore) -> "Repositories":
-        return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store), ReflectionRepository(store))
+        return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store),
+                   ReflectionRepository(store), DueWorkRepository(store))
 
 
 def new_id() -> str:

@@ -6,6 +6,7 @@ from dataclasses import dataclass
 
 from bot.services.context import ServiceContext
 from bot.services.contracts import ContractService
+from bot.services.due_work import DueWorkService
 from bot.services.pairs import PairService
 from bot.services.reflections import ReflectionService
 from bot.services.sessions import SessionService
@@ -18,8 +19,10 @@ class Services:
     contracts: ContractService
     sessions: SessionService
     reflections: ReflectionService
+    due_work: DueWorkService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> "Services":
         pairs = PairService(ctx)
-        return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs), ReflectionService(ctx, pairs))
+        return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs), ReflectionService(ctx, pairs),
+                   DueWorkService(ctx))

@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.domain.contracts import Cadence
+from bot.domain.due import ATTENDANCE_CHECK, DueItem
 from bot.domain.people import Role
 from bot.domain.sessions import Schedule, Session, SessionStatus
 from bot.domain.uktime import format_uk
@@ -63,6 +64,8 @@ class SessionService:
         confirmed, _moved = await self._ctx.repos.pairs.change_schedule(
             pair_id, lambda s: _drop_first(s.accept(view.role, session_id, last_day, now))
         )
+        # When it should be over, both will be asked whether it happened.
+        await self._ctx.repos.due.schedule(DueItem(ATTENDANCE_CHECK, confirmed.ends_at, pair_id, confirmed.id))
         await self._ctx.notify(view.partner.id, Message(
             text=f"{view.me.name} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
             card=session_confirmed_card(pair_id, confirmed, view.names, self.emails(view)),

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any, Callable, TypeVar
 
 from bot.domain.contracts import Contract
+from bot.domain.due import DueItem, DueState
 from bot.domain.errors import NotFound
 from bot.domain.people import Person
 from bot.domain.programmes import Pair, Programme
 from bot.domain.reflections import Reflection
 from bot.domain.sessions import Schedule
 from bot.storage.documents import (
-    PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentNotFound, DocumentStore, read_modify_write,
+    DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentNotFound, DocumentStore, EtagMismatch, read_modify_write,
 )
 
 R = TypeVar("R")
@@ -134,3 +135,37 @@ class ReflectionRepository:
     async def shared_with_partner(self, author_id: str, pair_id: str) -> list[Reflection]:
         docs = await self._store.query(REFLECTIONS, author_id, {"pairId": pair_id, "sharedWithPartner": True})
         return sorted((Reflection.from_doc(d.body) for d in docs), key=lambda r: r.session_starts_at, reverse=True)
+
+
+class DueWorkRepository:
+    """The index of work by the hour it falls due: a sweep reads only the hours since it last ran."""
+
+    CURSOR_PARTITION, CURSOR_ID = "sweep", "cursor"
+
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    async def schedule(self, item: DueItem) -> None:
+        await self._store.upsert(DUE, item.bucket, item.id, _typed("due", item.to_doc()))
+
+    async def pending_in(self, bucket: str) -> list[tuple[DueItem, str]]:
+        docs = await self._store.query(DUE, bucket, {"type": "due", "state": DueState.PENDING.value})
+        return [(DueItem.from_doc(d.body), d.etag) for d in docs]
+
+    async def claim(self, item: DueItem, etag: str) -> bool:
+        """Mark done before acting, so two sweepers never both act; False if another got there first."""
+        done = _typed("due", DueItem(item.kind, item.due_at, item.pair_id, item.session_id, DueState.DONE).to_doc())
+        try:
+            await self._store.replace(DUE, item.bucket, item.id, done, if_match=etag)
+            return True
+        except (EtagMismatch, DocumentNotFound):
+            return False
+
+    async def cursor(self) -> str | None:
+        try:
+            return (await self._store.read(DUE, self.CURSOR_PARTITION, self.CURSOR_ID)).body["bucket"]
+        except DocumentNotFound:
+            return None
+
+    async def advance_cursor(self, bucket: str) -> None:
+        await self._store.upsert(DUE, self.CURSOR_PARTITION, self.CURSOR_ID, {"type": "cursor", "bucket": bucket})

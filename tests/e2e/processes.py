@@ -67,7 +67,7 @@ class BotProcess:
         return self.workdir / "bot.log"
 
     async def start(self, clock_offset_minutes: int = 0) -> None:
-        env = {**os.environ, "TANDEM_CLOCK_OFFSET_MINUTES": str(clock_offset_minutes)}
+        env = {**os.environ, "TANDEM_CLOCK_OFFSET_MINUTES": str(clock_offset_minutes), "TANDEM_SWEEP_SECONDS": "0.5"}
         with self.log.open("a") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, str(ROOT / "app.py"), "--local", "--port", str(self.port),

@@ -1,0 +1,55 @@
+"""Work that falls due at a time (asking whether a session happened), indexed by the hour it falls in."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime, timedelta, timezone
+from enum import Enum
+from typing import Any
+
+ATTENDANCE_CHECK = "attendance-check"
+
+
+class DueState(str, Enum):
+    PENDING = "pending"
+    DONE = "done"
+
+
+def hour_bucket(instant: datetime) -> str:
+    """The UTC hour an instant falls in: the partition a sweep reads, so it reads only what is due."""
+    return instant.astimezone(timezone.utc).strftime("%Y-%m-%dT%H")
+
+
+def buckets_between(start: datetime, end: datetime) -> list[str]:
+    hour = start.astimezone(timezone.utc).replace(minute=0, second=0, microsecond=0)
+    out = []
+    while hour <= end:
+        out.append(hour_bucket(hour))
+        hour += timedelta(hours=1)
+    return out
+
+
+@dataclass(frozen=True)
+class DueItem:
+    kind: str
+    due_at: datetime
+    pair_id: str
+    session_id: str
+    state: DueState = DueState.PENDING
+
+    @property
+    def id(self) -> str:
+        """Deterministic, so scheduling the same work twice writes one item, and a moved session a new one."""
+        return f"{self.kind}.{self.pair_id}.{self.session_id}.{self.due_at.astimezone(timezone.utc):%Y%m%dT%H%M}"
+
+    @property
+    def bucket(self) -> str:
+        return hour_bucket(self.due_at)
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"kind": self.kind, "dueAt": self.due_at.isoformat(), "pairId": self.pair_id,
+                "sessionId": self.session_id, "state": self.state.value}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "DueItem":
+        return cls(doc["kind"], datetime.fromisoformat(doc["dueAt"]), doc["pairId"], doc["sessionId"], DueState(doc["state"]))
