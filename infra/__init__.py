@@ -1,0 +1,1 @@
+"""Deployment artefacts: the Teams app manifest and the package builder."""
