@@ -101,3 +101,16 @@ class World:
         programme = await self.services.pairs.create_programme(manager, "Pilot")
         pair = await self.services.pairs.pair_people(manager, programme.id, mentor, mentee)
         return pair.id
+
+
+async def press(chat: Chat, verb: str, data: dict[str, Any]) -> tuple[int, dict[str, Any], list[Activity]]:
+    """Press an Action.Execute button as the chat's person: returns (status, invoke body, messages sent)."""
+    chat.adapter.activity_buffer.clear()
+    await chat.adapter.receive_activity(Activity(
+        type=ActivityTypes.invoke, name="adaptiveCard/action",
+        value={"action": {"type": "Action.Execute", "verb": verb, "data": data}, "trigger": "manual"},
+    ))
+    sent = list(chat.adapter.activity_buffer)
+    chat.adapter.activity_buffer.clear()
+    response = next(a.value for a in sent if a.type == ActivityTypes.invoke_response)
+    return response.status, response.body, [a for a in sent if a.type != ActivityTypes.invoke_response]

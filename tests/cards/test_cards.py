@@ -1,0 +1,103 @@
+"""Cards are Adaptive Card 1.5, carry only known verbs, and match their reviewed snapshots."""
+
+from __future__ import annotations
+
+import json
+import os
+from dataclasses import replace
+from datetime import timedelta
+from pathlib import Path
+
+import pytest
+
+from bot.domain.contracts import Contract
+from bot.domain.people import Role
+from bot.domain.programmes import Programme
+from bot.domain.reflections import new_reflection
+from bot.domain.sessions import Schedule, SessionStatus
+from bot.teams.actions import CardActionRouter
+from cards import verbs
+from cards.contract import contract_card, contract_history_card, draft_card, no_contract_card
+from cards.pairing import paired_card, programme_card
+from cards.reflection import reflection_card, reflection_prompt_card, reflections_list_card
+from cards.session import (
+    attendance_card, next_session_card, session_confirmed_card, session_proposal_card, sessions_card, teams_meeting_link,
+)
+from tests.domain.builders import NOW, PROGRAMME_END, TODAY, at, clauses
+
+SNAPSHOTS = Path(__file__).parent / "snapshots"
+NAMES = {Role.MENTOR: "Megan Bowen", Role.MENTEE: "Adele Vance"}
+
+
+def examples() -> dict[str, dict]:
+    contract, proposal = Contract("p1").propose(Role.MENTEE, clauses(), PROGRAMME_END, NOW)
+    contract, in_force = contract.accept(Role.MENTOR, 1, NOW)
+    schedule, offered = Schedule("p1").propose("s1", Role.MENTEE, at(20), 60, PROGRAMME_END, NOW)
+    schedule, booked, _ = schedule.accept(Role.MENTOR, "s1", PROGRAMME_END, NOW)
+    held = replace(booked, status=SessionStatus.HELD)
+    reflection = new_reflection("a", "p1", Role.MENTEE, held, "Stop and search", "Trust", "Read the report", 4, False, NOW)
+    programme = Programme("prog", "t", "Reverse mentoring pilot", ("m",), TODAY, PROGRAMME_END, NOW)
+    return {
+        "contract_to_review": contract_card("p1", proposal, NAMES, Role.MENTOR),
+        "contract_proposer_waiting": contract_card("p1", proposal, NAMES, Role.MENTEE),
+        "contract_in_force": contract_card("p1", in_force, NAMES, Role.MENTEE),
+        "contract_accepted_note": contract_card("p1", in_force, NAMES, Role.MENTOR, note="You accepted: the contract is in force."),
+        "contract_draft": draft_card(clauses(), NAMES),
+        "no_contract_mentee": no_contract_card("p1", Role.MENTEE, "Megan Bowen"),
+        "contract_history": contract_history_card(contract),
+        "session_offer": session_proposal_card("p1", offered, "Adele Vance", Role.MENTOR),
+        "session_booked": session_confirmed_card("p1", booked, NAMES, ["meganb@example.com", "adelev@example.com"]),
+        "attendance": attendance_card("p1", booked, "Adele Vance"),
+        "next_session": next_session_card("p1", TODAY + timedelta(days=30), "monthly", "Adele Vance"),
+        "sessions": sessions_card("p1", "Adele Vance", [booked], [], [held]),
+        "reflection_prompt": reflection_prompt_card("p1", held),
+        "reflection": reflection_card(reflection, "Your reflection"),
+        "reflections_list": reflections_list_card([reflection], []),
+        "paired_mentee": paired_card("p1", programme, Role.MENTEE, "Megan Bowen"),
+        "programme": programme_card(programme, 3),
+    }
+
+
+def walk_actions(card: dict):
+    yield from card.get("actions", [])
+    for element in card.get("body", []):
+        yield from element.get("actions", [])
+
+
+@pytest.mark.parametrize("name", sorted(examples()))
+def test_card_is_adaptive_card_1_5_and_its_buttons_carry_known_verbs(name):
+    card = examples()[name]
+    assert card["type"] == "AdaptiveCard" and card["version"] == "1.5"
+    for action in walk_actions(card):
+        assert action["type"] in ("Action.Execute", "Action.OpenUrl")
+        if action["type"] == "Action.Execute":
+            assert action["verb"] in verbs.ALL and action["data"]["pairId"] == "p1"
+            assert "actor" not in json.dumps(action["data"]).lower()  # who acts never rides in card data
+
+
+@pytest.mark.parametrize("name", sorted(examples()))
+def test_card_matches_its_snapshot(name):
+    path = SNAPSHOTS / f"{name}.json"
+    actual = json.dumps(examples()[name], indent=2, ensure_ascii=False) + "\n"
+    if os.environ.get("UPDATE_SNAPSHOTS") == "1":
+        SNAPSHOTS.mkdir(exist_ok=True)
+        path.write_text(actual)
+    assert path.exists(), f"no snapshot for {name}: review the card, then run with UPDATE_SNAPSHOTS=1"
+    assert actual == path.read_text()
+
+
+def test_every_verb_has_exactly_one_handler_and_every_handler_a_verb():
+    router = CardActionRouter(services=None, start_conversation=None)
+    assert set(router.handlers) == set(verbs.ALL) and len(verbs.ALL) == len(set(verbs.ALL))
+
+
+def test_a_card_that_was_acted_on_has_no_buttons_left():
+    assert "actions" not in examples()["contract_accepted_note"]
+
+
+def test_teams_meeting_link_has_both_attendees_and_uk_times():
+    _, offered = Schedule("p1").propose("s1", Role.MENTEE, at(14, hour=13, month=6), 60, PROGRAMME_END, NOW)
+    link = teams_meeting_link("Mentoring", offered, ["meganb@example.com", "adelev@example.com"])
+    assert link.startswith("https://teams.microsoft.com/l/meeting/new?")
+    assert "attendees=meganb%40example.com%2Cadelev%40example.com" in link
+    assert "startTime=2027-06-14T14%3A00%3A00%2B01%3A00" in link  # 13:00 UTC is 14:00 BST

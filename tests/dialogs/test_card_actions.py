@@ -1,0 +1,71 @@
+"""Card buttons (Universal Actions): who acts comes from the activity, and the card is replaced in place."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.contracts import ContractStatus
+from bot.storage.sqlite_store import SqliteDocumentStore
+from cards import verbs
+from tests.dialogs.harness import World, press, text_of, user
+from tests.domain.builders import clauses
+
+MANAGER, MENTOR, MENTEE, OUTSIDER = user("Manager"), user("Megan"), user("Adele"), user("Sam")
+CARD = "application/vnd.microsoft.card.adaptive"
+MESSAGE = "application/vnd.microsoft.activity.message"
+
+
+@pytest.fixture
+async def world(tmp_path):
+    store = await SqliteDocumentStore.open(tmp_path / "tandem.sqlite3")
+    yield World(store)
+    await store.close()
+
+
+async def proposed(world: World) -> str:
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    await world.services.contracts.propose(MENTEE, pair_id, clauses())
+    return pair_id
+
+
+async def test_accept_replaces_the_card_with_one_without_buttons(world):
+    pair_id = await proposed(world)
+    status, body, _ = await press(world.chat(MENTOR), verbs.CONTRACT_ACCEPT, {"pairId": pair_id, "version": 1})
+    assert status == 200 and body["type"] == CARD
+    assert "actions" not in body["value"] and "in force" in str(body["value"])
+    assert (await world.services.ctx.repos.pairs.contract(pair_id)).in_force.number == 1
+
+
+async def test_someone_else_pressing_a_forwarded_card_is_refused(world):
+    pair_id = await proposed(world)
+    status, body, _ = await press(world.chat(OUTSIDER), verbs.CONTRACT_ACCEPT, {"pairId": pair_id, "version": 1})
+    assert status == 200 and body["type"] == MESSAGE and "Only the two people" in body["value"]
+    assert (await world.services.ctx.repos.pairs.contract(pair_id)).pending.status is ContractStatus.PROPOSED
+
+
+async def test_card_data_cannot_name_the_actor(world):
+    pair_id = await proposed(world)
+    data = {"pairId": pair_id, "version": 1, "actor": MENTOR.id, "from": {"aadObjectId": MENTOR.aad_object_id}}
+    _, body, _ = await press(world.chat(OUTSIDER), verbs.CONTRACT_ACCEPT, data)
+    assert "Only the two people" in body["value"]
+
+
+async def test_a_card_with_missing_or_garbled_data_gets_a_kind_message(world):
+    await proposed(world)
+    for data in ({}, {"pairId": "p1", "version": "seven"}):
+        status, body, _ = await press(world.chat(MENTOR), verbs.CONTRACT_ACCEPT, data)
+        assert status == 200 and body["type"] == MESSAGE and "out of date" in body["value"]
+
+
+async def test_an_unknown_button_is_a_400_with_a_message(world):
+    status, body, _ = await press(world.chat(MENTOR), "contract.explode", {"pairId": "x"})
+    assert status == 400 and "don't know that button" in body["value"]
+
+
+async def test_a_button_that_starts_a_conversation_continues_in_chat(world):
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    chat = world.chat(MENTEE)
+    status, body, sent = await press(chat, verbs.CONTRACT_DRAFT, {"pairId": pair_id})
+    assert status == 200 and "Carry on in the chat" in str(body["value"])
+    assert "your goals" in text_of(sent)
+    assert "How often" in text_of(await chat.say("Build confidence with senior officers"))
