@@ -12,7 +12,7 @@ from datetime import timedelta
 from typing import AsyncIterator
 
 from aiohttp import web
-from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core import PrivateConversationState, TurnContext
 from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
@@ -56,7 +56,7 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock) -> Tande
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_credentials()))
     ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, settings.app_id), clock)
     services = Services.build(ctx)
-    conversation_state = ConversationState(DocumentBotStorage(store))
+    conversation_state = PrivateConversationState(DocumentBotStorage(store))
     bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people))
 
     async def on_error(context: TurnContext, error: Exception) -> None:

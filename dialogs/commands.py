@@ -27,6 +27,11 @@ class Command(str, Enum):
     UNKNOWN = "unknown"
 
     @property
+    def private(self) -> bool:
+        """Commands whose answers must never appear where others can read them."""
+        return self in (Command.REFLECT, Command.MY_REFLECTIONS)
+
+    @property
     def needs_pair(self) -> bool:
         return self in (Command.CONTRACT, Command.DRAFT_CONTRACT, Command.CHANGE_CONTRACT, Command.SCHEDULE,
                         Command.SESSIONS, Command.REFLECT)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import logging
 from typing import Any
 
-from botbuilder.core import ActivityHandler, ConversationState, InvokeResponse, TurnContext
+from botbuilder.core import ActivityHandler, BotState, InvokeResponse, TurnContext
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
 from botbuilder.schema import ChannelAccount
 
@@ -23,10 +23,13 @@ WELCOME = ("Hello, I'm Tandem. I help mentoring pairs agree a contract, meet reg
            "and I keep your programme manager posted on whether you're meeting (never on what you say).")
 UNIDENTIFIED = "Sorry, I couldn't tell who you are from this chat, so I can't act on it. Please message me from Microsoft Teams."
 PERSONAL = "personal"
+PRIVATE_ONLY = "Reflections are private, so I only deal with them in our personal chat: message me there."
 
 
 class TandemBot(ActivityHandler):
-    def __init__(self, services: Services, conversation_state: ConversationState, main_dialog: Dialog):
+    def __init__(self, services: Services, conversation_state: BotState, main_dialog: Dialog):
+        """`conversation_state` should be per person per conversation (PrivateConversationState), so
+        in a group chat one member's half-finished dialog is never answered by another."""
         self.services = services
         self.conversation_state = conversation_state
         self.main_dialog = main_dialog
@@ -97,6 +100,9 @@ class TandemBot(ActivityHandler):
         if result.status != DialogTurnStatus.Empty:
             return
         parsed = parse_command(activity.text)
+        if parsed.command.private and not personal:
+            await turn_context.send_activity(PRIVATE_ONLY)
+            return
         if parsed.command is Command.CANCEL:
             await turn_context.send_activity("There's nothing to cancel. Say **help** to see what you can do.")
             return

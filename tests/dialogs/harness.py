@@ -7,7 +7,7 @@ from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from typing import Any
 
-from botbuilder.core import ConversationState, TurnContext
+from botbuilder.core import PrivateConversationState, TurnContext
 from botbuilder.core.adapters import TestAdapter
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, ConversationAccount
 
@@ -89,7 +89,7 @@ class World:
         async def resolve(context: TurnContext) -> list[Actor]:
             return list(self.mentions)
 
-        self.bot = TandemBot(self.services, ConversationState(DocumentBotStorage(store)), MainDialog(self.services, resolve))
+        self.bot = TandemBot(self.services, PrivateConversationState(DocumentBotStorage(store)), MainDialog(self.services, resolve))
 
     def chat(self, who: Actor, conversation_type: str = "personal") -> Chat:
         return Chat(self.bot, who, conversation_type)

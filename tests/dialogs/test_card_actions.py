@@ -69,3 +69,39 @@ async def test_a_button_that_starts_a_conversation_continues_in_chat(world):
     assert status == 200 and "Carry on in the chat" in str(body["value"])
     assert "your goals" in text_of(sent)
     assert "How often" in text_of(await chat.say("Build confidence with senior officers"))
+
+
+async def test_counter_proposal_reschedule_and_cancel_from_the_session_cards(world):
+    from datetime import timedelta
+
+    from bot.domain.sessions import SessionStatus
+    from bot.domain.uktime import to_uk
+
+    pair_id = await proposed(world)
+    await world.services.contracts.accept(MENTOR, pair_id, 1)
+    offer = await world.services.sessions.propose(MENTEE, pair_id, world.clock.now() + timedelta(days=3))
+    megan = world.chat(MENTOR)
+    _, body, sent = await press(megan, verbs.SESSION_COUNTER, {"pairId": pair_id, "sessionId": offer.id})
+    assert "Suggest another time" in str(body["value"]) and "What time would suit you instead" in text_of(sent)
+    later = to_uk(offer.starts_at + timedelta(days=1))
+    assert "Proposed" in text_of(await megan.say(later.strftime("%d/%m/%Y %H:%M")))
+    schedule = await world.services.ctx.repos.pairs.schedule(pair_id)
+    counter = next(s for s in schedule.sessions if s.status is SessionStatus.PROPOSED)
+    assert schedule.session(offer.id).status is SessionStatus.COUNTERED
+
+    adele = world.chat(MENTEE)
+    _, body, _ = await press(adele, verbs.SESSION_ACCEPT, {"pairId": pair_id, "sessionId": counter.id})
+    assert "Add to Teams calendar" in str(body["value"])
+    _, body, sent = await press(adele, verbs.SESSION_RESCHEDULE, {"pairId": pair_id, "sessionId": counter.id})
+    assert "this booking stands" in str(body["value"])
+    moved_to = to_uk(counter.starts_at + timedelta(hours=3))
+    await adele.say(moved_to.strftime("%d/%m/%Y %H:%M"))
+    move = next(s for s in (await world.services.ctx.repos.pairs.schedule(pair_id)).sessions if s.replaces == counter.id)
+    await press(megan, verbs.SESSION_ACCEPT, {"pairId": pair_id, "sessionId": move.id})
+    schedule = await world.services.ctx.repos.pairs.schedule(pair_id)
+    assert schedule.session(counter.id).status is SessionStatus.RESCHEDULED
+    _, body, _ = await press(megan, verbs.SESSION_CANCEL, {"pairId": pair_id, "sessionId": move.id})
+    assert "You cancelled this session" in str(body["value"])
+    _, again, _ = await press(megan, verbs.SESSION_CANCEL, {"pairId": pair_id, "sessionId": move.id})
+    assert again["type"] == MESSAGE and "already cancelled" in again["value"]
+    assert (await world.services.ctx.repos.pairs.schedule(pair_id)).upcoming(world.clock.now()) == []

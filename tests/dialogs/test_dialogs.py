@@ -174,3 +174,22 @@ async def test_unidentified_sender_is_told_kindly(world):
     chat = world.chat(MENTEE)
     chat.adapter.template.from_property.aad_object_id = None
     assert "couldn't tell who you are" in text_of(await chat.say("help"))
+
+
+async def test_reflections_are_never_handled_in_a_group_chat(world):
+    await world.pair(MANAGER, MENTOR, MENTEE)
+    chat = world.chat(MENTEE, conversation_type="groupChat")
+    mention = {"type": "mention", "mentioned": {"id": "28:tandem", "name": "Tandem"}, "text": "<at>Tandem</at>"}
+    replies = text_of(await chat.say("<at>Tandem</at> my reflections", entities=[Entity().deserialize(mention)]))
+    assert "only deal with them in our personal chat" in replies and "My reflections" not in replies
+
+
+async def test_in_a_group_chat_one_persons_dialog_is_not_answered_by_another(world):
+    await world.pair(MANAGER, MENTOR, MENTEE)
+    mention = [Entity().deserialize({"type": "mention", "mentioned": {"id": "28:tandem", "name": "Tandem"}, "text": "<at>Tandem</at>"})]
+    adele = world.chat(MENTEE, conversation_type="groupChat")
+    megan = world.chat(MENTOR, conversation_type="groupChat")
+    megan.adapter.template.conversation = adele.adapter.template.conversation  # the same group chat
+    assert "your goals" in text_of(await adele.say("<at>Tandem</at> contract", entities=mention))
+    assert "didn't understand" in text_of(await megan.say("<at>Tandem</at> Win the league", entities=mention))
+    assert "How often" in text_of(await adele.say("<at>Tandem</at> Speak up in senior meetings", entities=mention))
