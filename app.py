@@ -26,7 +26,7 @@ from bot.services.registry import Services
 from bot.settings import AuthMode, Settings, SettingsError
 from bot.storage.bot_state import DocumentBotStorage
 from bot.storage.documents import DocumentStore
-from bot.storage.sqlite_store import SqliteDocumentStore
+from bot.storage.engines import open_store
 from bot.teams.handler import TandemBot
 from bot.teams.identity import mentioned_people
 from bot.teams.messenger import TeamsMessenger
@@ -105,7 +105,8 @@ def as_json(body: object) -> object:
 
 async def healthz(request: web.Request) -> web.Response:
     settings = request.app[TANDEM].settings
-    return web.json_response({"status": "ok", "auth": settings.auth_mode.value})
+    return web.json_response({"status": "ok", "auth": settings.auth_mode.value,
+                              "store": "cosmos" if settings.cosmos_endpoint else "sqlite"})
 
 
 def default_clock(settings: Settings) -> Clock:
@@ -120,7 +121,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[SETTINGS] = settings
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        store = await SqliteDocumentStore.open(settings.data_path)
+        store = await open_store(settings)
         try:
             tandem = app[TANDEM] = await build(settings, store, clock or default_clock(settings))
             scheduler = start_ticking(tandem.services.due_work, settings.sweep_seconds)
@@ -160,7 +161,7 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("LOCAL MODE: inbound requests are NOT authenticated. Listening on %s only.", settings.host)
     elif not settings.credentials_configured:
         log.warning("No MicrosoftAppId set: /api/messages will refuse every request. Use --local for the Agents Playground.")
-    log.info("Tandem listening on http://%s:%s/api/messages (store: %s)", settings.host, settings.port, settings.data_path)
+    log.info("Tandem listening on http://%s:%s/api/messages (store: %s)", settings.host, settings.port, settings.store_description)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
     return 0
 

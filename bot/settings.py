@@ -71,6 +71,10 @@ class Settings:
     log_level: str = "INFO"
     clock_offset_minutes: int = 0  # local mode only: run as if it were this much later
     sweep_seconds: float = 60.0  # how often the scheduler looks for due work
+    cosmos_endpoint: str = ""  # set: every repository and the bot state live in Cosmos DB
+    cosmos_database: str = "tandem"
+    cosmos_key: str = ""  # empty with an endpoint: Microsoft Entra ID (managed identity)
+    cosmos_identity_client_id: str = ""
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -100,6 +104,10 @@ class Settings:
             log_level=env.get("TANDEM_LOG_LEVEL", "INFO").upper(),
             clock_offset_minutes=_whole_number(env, "TANDEM_CLOCK_OFFSET_MINUTES"),
             sweep_seconds=_seconds(env, "TANDEM_SWEEP_SECONDS", 60.0),
+            cosmos_endpoint=env.get("TANDEM_COSMOS_ENDPOINT", ""),
+            cosmos_database=env.get("TANDEM_COSMOS_DATABASE", "tandem"),
+            cosmos_key=env.get("TANDEM_COSMOS_KEY", ""),
+            cosmos_identity_client_id=env.get("TANDEM_COSMOS_IDENTITY_CLIENT_ID", ""),
         )
         settings.check()
         return settings
@@ -126,5 +134,13 @@ class Settings:
             return BotCredentials("", "", "MultiTenant", "")
         return BotCredentials(self.app_id, self.app_password, self.app_type, self.app_tenant_id)
 
-    def __repr__(self) -> str:  # never print the secret
-        return f"Settings(host={self.host!r}, port={self.port}, auth_mode={self.auth_mode.value}, app_id={self.app_id!r}, data_path={str(self.data_path)!r}, demo={self.demo})"
+    @property
+    def store_description(self) -> str:
+        if self.cosmos_endpoint:
+            how = "key" if self.cosmos_key else "Entra ID"
+            return f"Cosmos DB {self.cosmos_endpoint} database {self.cosmos_database} ({how})"
+        return f"embedded SQLite {self.data_path}"
+
+    def __repr__(self) -> str:  # never print a secret
+        return (f"Settings(host={self.host!r}, port={self.port}, auth_mode={self.auth_mode.value}, "
+                f"app_id={self.app_id!r}, store={self.store_description!r}, demo={self.demo})")

@@ -86,7 +86,8 @@ class DocumentStore(abc.ABC):
 T = TypeVar("T")
 R = TypeVar("R")
 
-MAX_WRITE_ATTEMPTS = 20
+MAX_WRITE_ATTEMPTS = 100
+MAX_BACKOFF_SECONDS = 0.05
 
 
 async def read_modify_write(
@@ -114,6 +115,6 @@ async def read_modify_write(
                 await store.replace(container, partition, id, new_body, if_match=current.etag)
             return result
         except (EtagMismatch, DocumentExists, DocumentNotFound):
-            # Someone wrote first: back off a little (jittered, growing) and apply the change to their version.
-            await asyncio.sleep(random.uniform(0, 0.005 * (attempt + 1)))
+            # Someone wrote first: back off (jittered, growing, capped) and apply the change to their version.
+            await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.002 * 2 ** attempt)))
     raise StoreBusy(f"Too many concurrent writers on {container}/{partition}/{id}")

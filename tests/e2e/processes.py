@@ -55,6 +55,7 @@ class BotProcess:
     """`python app.py --local` on the embedded store, restartable on the same port and data file."""
 
     workdir: Path
+    extra_env: dict[str, str] = field(default_factory=dict)  # e.g. the Cosmos DB settings
     port: int = field(default_factory=free_port)
     process: asyncio.subprocess.Process | None = None
 
@@ -67,13 +68,23 @@ class BotProcess:
         return self.workdir / "bot.log"
 
     async def start(self, clock_offset_minutes: int = 0) -> None:
-        env = {**os.environ, "TANDEM_CLOCK_OFFSET_MINUTES": str(clock_offset_minutes), "TANDEM_SWEEP_SECONDS": "0.5"}
+        env = {**os.environ, **self.extra_env,
+               "TANDEM_CLOCK_OFFSET_MINUTES": str(clock_offset_minutes), "TANDEM_SWEEP_SECONDS": "0.5"}
         with self.log.open("a") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, str(ROOT / "app.py"), "--local", "--port", str(self.port),
                 "--data", str(self.workdir / "tandem.sqlite3"), cwd=ROOT, env=env, stdout=log, stderr=log,
             )
         await wait_until_up(f"http://127.0.0.1:{self.port}/healthz", self.process, self.log)
+
+    @property
+    def engine(self) -> str:
+        return "cosmos" if "TANDEM_COSMOS_ENDPOINT" in self.extra_env else "sqlite"
+
+    async def health(self) -> dict:
+        async with aiohttp.ClientSession() as http:
+            async with http.get(f"http://127.0.0.1:{self.port}/healthz") as response:
+                return await response.json()
 
     async def stop(self) -> None:
         if self.process:

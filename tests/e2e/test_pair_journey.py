@@ -16,6 +16,7 @@ def mention(user: dict) -> dict:
 
 
 async def test_pair_journey_from_install_to_private_reflections_survives_restart(playground, bot):
+    assert (await bot.health())["store"] == bot.engine
     pg = playground
     alex, megan, adele = pg.me, pg.user("Megan Bowen"), pg.user("Adele Vance")
     bot_account = {"id": pg.bot_id, "name": pg.config["bot"]["name"]}
