@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
@@ -11,6 +12,7 @@ from bot.domain.people import Membership, Person, Role
 from bot.domain.programmes import Pair, Programme, new_pair, new_programme
 from bot.domain.uktime import uk_today
 from bot.services.context import Actor, Message, ServiceContext
+from bot.storage.documents import DocumentExists
 from cards.pairing import paired_card
 
 
@@ -82,12 +84,15 @@ class PairService:
         programme = await self._repos.programmes.get(programme_id)
         if mentor.tenant_id != programme.tenant_id or mentee.tenant_id != programme.tenant_id:
             raise NotAllowed("Both people must be in the same organisation as the programme.")
-        pair = new_pair(self._ctx.make_id(), programme, mentor.id, mentee.id, actor.id, self._ctx.clock.now())
-        for existing_id in await self._repos.programmes.roster(programme.id):
-            existing = await self._repos.pairs.get(existing_id)
-            if (existing.mentor_id, existing.mentee_id) == (mentor.id, mentee.id):
-                raise AlreadyDone(f"{mentor.name} and {mentee.name} are already paired in {programme.name}.")
-        await self._repos.pairs.add(pair)
+        pair = new_pair(pair_id_for(programme.id, mentor.id, mentee.id), programme, mentor.id, mentee.id, actor.id,
+                        self._ctx.clock.now())
+        # Each step is idempotent, so a pairing interrupted part-way (the store busy) completes when retried.
+        if pair.id in await self._repos.programmes.roster(programme.id) and await self._both_know(pair):
+            raise AlreadyDone(f"{mentor.name} and {mentee.name} are already paired in {programme.name}.")
+        try:
+            await self._repos.pairs.add(pair)
+        except DocumentExists:
+            pass
         await self._repos.programmes.add_to_roster(pair)
         for who, role in ((mentor, Role.MENTOR), (mentee, Role.MENTEE)):
             membership = Membership(programme.id, pair.id, role)
@@ -98,6 +103,13 @@ class PairService:
                 card=paired_card(pair.id, programme, role, partner.name),
             ))
         return pair
+
+    async def _both_know(self, pair: Pair) -> bool:
+        for person_id in (pair.mentor_id, pair.mentee_id):
+            person = await self._repos.people.find(person_id)
+            if person is None or all(m.pair_id != pair.id for m in person.memberships):
+                return False
+        return True
 
     # Pairs as their members see them ----------------------------------------------------------
     async def view(self, actor: Actor, pair_id: str) -> PairView:
@@ -115,6 +127,11 @@ class PairService:
             return []
         views = [await self.view(actor, m.pair_id) for m in person.memberships]
         return [v for v in views if v.pair.status.value == "active"]
+
+
+def pair_id_for(programme_id: str, mentor_id: str, mentee_id: str) -> str:
+    """One pairing of the same two people in the same roles per programme: the id says so."""
+    return hashlib.sha256(f"{programme_id}|{mentor_id}|{mentee_id}".encode()).hexdigest()[:32]
 
 
 def _known(existing: Person | None, who: Actor) -> Person:

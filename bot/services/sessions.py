@@ -61,11 +61,13 @@ class SessionService:
         view.pair.require_active()
         last_day, _, _ = await self._limits(view)
         now = self._ctx.clock.now()
+        proposal = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id)
+        # Index the "did it happen?" question first: if the confirmation then fails, the sweep finds
+        # the session unconfirmed and asks nothing; the other order could lose the question.
+        await self._ctx.repos.due.schedule(DueItem(ATTENDANCE_CHECK, proposal.ends_at, pair_id, proposal.id))
         confirmed, _moved = await self._ctx.repos.pairs.change_schedule(
             pair_id, lambda s: _drop_first(s.accept(view.role, session_id, last_day, now))
         )
-        # When it should be over, both will be asked whether it happened.
-        await self._ctx.repos.due.schedule(DueItem(ATTENDANCE_CHECK, confirmed.ends_at, pair_id, confirmed.id))
         await self._ctx.notify(view.partner.id, Message(
             text=f"{view.me.name} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
             card=session_confirmed_card(pair_id, confirmed, view.names, self.emails(view)),

@@ -18,6 +18,7 @@ from azure.core import MatchConditions
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
 from azure.cosmos import PartitionKey
 from azure.cosmos.aio import ContainerProxy, CosmosClient
+from azure.identity.aio import DefaultAzureCredential, ManagedIdentityCredential
 from azure.cosmos.exceptions import (
     CosmosAccessConditionFailedError, CosmosHttpResponseError, CosmosResourceExistsError, CosmosResourceNotFoundError,
 )
@@ -54,6 +55,16 @@ def _busy(error: CosmosHttpResponseError | ServiceRequestError | ServiceResponse
     return not isinstance(error, CosmosHttpResponseError) or error.status_code in BUSY_STATUSES
 
 
+def credential_for(settings: CosmosSettings) -> Any:
+    """The account key for local use; otherwise Microsoft Entra ID: the app's managed identity in Azure
+    (a user-assigned one if its client id is given), or a developer's Azure CLI sign-in."""
+    if settings.key:
+        return settings.key
+    if settings.managed_identity_client_id:
+        return ManagedIdentityCredential(client_id=settings.managed_identity_client_id)
+    return DefaultAzureCredential()
+
+
 class CosmosDocumentStore(DocumentStore):
     def __init__(self, client: CosmosClient, containers: dict[str, ContainerProxy], credential: Any = None):
         self._client = client
@@ -62,12 +73,7 @@ class CosmosDocumentStore(DocumentStore):
 
     @classmethod
     async def open(cls, settings: CosmosSettings) -> "CosmosDocumentStore":
-        credential: Any = settings.key
-        if not credential:
-            from azure.identity.aio import DefaultAzureCredential, ManagedIdentityCredential
-
-            credential = (ManagedIdentityCredential(client_id=settings.managed_identity_client_id)
-                          if settings.managed_identity_client_id else DefaultAzureCredential())
+        credential = credential_for(settings)
         client = CosmosClient(
             settings.endpoint, credential=credential,
             retry_throttle_total=settings.max_throttle_retries,

@@ -7,10 +7,11 @@ from typing import Any
 
 from botbuilder.core import ActivityHandler, BotState, InvokeResponse, TurnContext
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
-from botbuilder.schema import ChannelAccount
+from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from bot.domain.errors import DomainError
 from bot.services.registry import Services
+from bot.storage.documents import StoreBusy
 from bot.teams.actions import CardActionRouter, message_response
 from bot.teams.identity import UnidentifiedActor, actor_from_activity
 from dialogs.commands import Command, parse_command
@@ -21,6 +22,8 @@ log = logging.getLogger(__name__)
 
 WELCOME = ("Hello, I'm Tandem. I help mentoring pairs agree a contract, meet regularly and reflect, "
            "and I keep your programme manager posted on whether you're meeting (never on what you say).")
+BUSY = ("Tandem is very busy right now and couldn't finish that. Nothing was changed, and nothing you'd "
+        "already saved is lost: please try again in a minute.")
 UNIDENTIFIED = "Sorry, I couldn't tell who you are from this chat, so I can't act on it. Please message me from Microsoft Teams."
 PERSONAL = "personal"
 PRIVATE_ONLY = "Reflections are private, so I only deal with them in our personal chat: message me there."
@@ -38,8 +41,16 @@ class TandemBot(ActivityHandler):
         self.actions = CardActionRouter(services, self.start_conversation)
 
     async def on_turn(self, turn_context: TurnContext):
-        await super().on_turn(turn_context)
-        await self.conversation_state.save_changes(turn_context)
+        try:
+            await super().on_turn(turn_context)
+            await self.conversation_state.save_changes(turn_context)
+        except StoreBusy:
+            # The store stayed throttled after the SDK's retries. Each write is one document, so what
+            # was written is whole; the dialog step is not saved, so the person simply repeats it.
+            if turn_context.activity.type == ActivityTypes.invoke:
+                await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response, value=message_response(BUSY, 503)))
+            else:
+                await turn_context.send_activity(BUSY)
 
     def _identify(self, turn_context: TurnContext) -> bool:
         try:
