@@ -27,9 +27,11 @@ from bot.settings import AuthMode, Settings, SettingsError
 from bot.storage.bot_state import DocumentBotStorage
 from bot.storage.documents import DocumentStore
 from bot.storage.engines import open_store
+from bot.storage.metered import MeteredStore
 from bot.teams.handler import TandemBot
 from bot.teams.identity import mentioned_people
 from bot.teams.messenger import TeamsMessenger
+from bot.teams.metering import RoundTripMiddleware
 from dialogs.main_dialog import MainDialog
 
 log = logging.getLogger("tandem")
@@ -54,6 +56,7 @@ TANDEM = web.AppKey("tandem", Tandem)
 
 async def build(settings: Settings, store: DocumentStore, clock: Clock) -> Tandem:
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_credentials()))
+    adapter.use(RoundTripMiddleware())
     ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, settings.app_id), clock)
     services = Services.build(ctx)
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
@@ -121,7 +124,7 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
     app[SETTINGS] = settings
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
-        store = await open_store(settings)
+        store = MeteredStore(await open_store(settings))
         try:
             tandem = app[TANDEM] = await build(settings, store, clock or default_clock(settings))
             scheduler = start_ticking(tandem.services.due_work, settings.sweep_seconds)

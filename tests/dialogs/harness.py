@@ -16,7 +16,8 @@ from bot.domain.people import Person
 from bot.services.context import Actor, Message, Repositories, ServiceContext
 from bot.services.registry import Services
 from bot.storage.bot_state import DocumentBotStorage
-from bot.storage.sqlite_store import SqliteDocumentStore
+from bot.storage.documents import DocumentStore
+from bot.storage.metered import MeteredStore
 from bot.teams.handler import TandemBot
 from dialogs.main_dialog import MainDialog
 
@@ -79,8 +80,8 @@ def text_of(activities: list[Activity]) -> str:
 class World:
     """A bot over a fresh store, a controllable clock and a recording messenger."""
 
-    def __init__(self, store: SqliteDocumentStore):
-        self.store = store
+    def __init__(self, store: DocumentStore):
+        self.store = store = MeteredStore(store)
         self.clock = ManualClock(START)
         self.messenger = RecordingMessenger()
         self.services = Services.build(ServiceContext(Repositories.over(store), self.messenger, self.clock))

@@ -193,3 +193,16 @@ async def test_in_a_group_chat_one_persons_dialog_is_not_answered_by_another(wor
     assert "your goals" in text_of(await adele.say("<at>Tandem</at> contract", entities=mention))
     assert "didn't understand" in text_of(await megan.say("<at>Tandem</at> Win the league", entities=mention))
     assert "How often" in text_of(await adele.say("<at>Tandem</at> Speak up in senior meetings", entities=mention))
+
+
+async def test_bot_state_costs_at_most_one_read_and_one_write_per_turn(world):
+    from bot.storage.metered import counting
+
+    await world.pair(MANAGER, MENTOR, MENTEE)
+    chat = world.chat(MENTEE)
+    await chat.say("help")  # the first turn of a conversation finds no state yet
+    for text in ("contract", "Understand knife crime", "monthly", "60", "cancel", "sessions"):
+        with counting() as trips:
+            await chat.say(text)
+        assert trips.state_reads <= 1 and trips.state_writes <= 1, (text, trips)
+        assert trips.state_reads == 1  # and it is read once, not per dialog step
