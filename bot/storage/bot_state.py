@@ -102,7 +102,7 @@ class DocumentBotStorage(Storage):
         self._store = store
 
     async def read(self, keys: List[str]) -> Dict[str, object]:
-        if not keys:
+        if keys is None:
             raise ValueError("Keys are required when reading")
         items: Dict[str, object] = {}
         for key in keys:
@@ -120,9 +120,13 @@ class DocumentBotStorage(Storage):
     async def write(self, changes: Dict[str, object]):
         if changes is None:
             raise ValueError("Changes are required when writing")
+        if not changes:
+            return
         for key, change in changes.items():
             state = dict(change) if isinstance(change, dict) else dict(vars(change))
             e_tag = state.pop("e_tag", None)
+            if e_tag == "":
+                raise StateEtagConflict(f"state for {key!r} has an empty e_tag: read it before writing")
             doc_id = document_id(key)
             body = {"key": key, "state": encode(state)}
             if e_tag in (None, "*"):

@@ -69,3 +69,69 @@ def test_dialog_stack_round_trips_as_plain_json():
 def test_unknown_objects_are_refused_rather_than_pickled():
     with pytest.raises(TypeError, match="cannot be kept"):
         encode({"x": object()})
+
+
+# The same behaviours the SDK's own StorageBaseTests check for every Storage.
+
+async def test_null_keys_and_changes_are_refused_with_the_sdk_messages(storage):
+    with pytest.raises(ValueError, match="Keys are required when reading"):
+        await storage.read(None)
+    with pytest.raises(ValueError, match="Changes are required when writing"):
+        await storage.write(None)
+    await storage.write([])
+    await storage.write({})
+    assert await storage.read([]) == {}
+
+
+async def test_crazy_keys_work(storage):
+    key = '!@#$%^&*()_+??><":QASD~`'
+    await storage.write({key: {"id": 1}})
+    assert (await storage.read([key]))[key]["id"] == 1
+
+
+async def test_an_empty_etag_fails_and_changes_nothing(storage):
+    await storage.write({"k": {"count": 1, "e_tag": "*"}})
+    item = (await storage.read(["k"]))["k"]
+    item["count"], item["e_tag"] = 99, ""
+    with pytest.raises(StateEtagConflict):
+        await storage.write({"k": item})
+    assert (await storage.read(["k"]))["k"]["count"] == 1
+
+
+async def test_batch_write_read_and_delete(storage):
+    await storage.write({"b1": {"count": 10}, "b2": {"count": 20}, "b3": {"count": 30}})
+    assert {k: v["count"] for k, v in (await storage.read(["b1", "b2", "b3"])).items()} == {"b1": 10, "b2": 20, "b3": 30}
+    await storage.delete(["b1", "b2", "b3"])
+    assert await storage.read(["b1", "b2", "b3"]) == {}
+
+
+async def test_a_waterfall_with_a_prompt_survives_between_turns(storage):
+    from botbuilder.core import ConversationState, TurnContext
+    from botbuilder.core.adapters import TestAdapter
+    from botbuilder.dialogs import DialogSet, DialogTurnStatus, WaterfallDialog, WaterfallStepContext
+    from botbuilder.dialogs.prompts import TextPrompt
+
+    state = ConversationState(storage)
+    dialogs = DialogSet(state.create_property("dialogState"))
+
+    async def ask(step: WaterfallStepContext):
+        return await step.prompt("text", PromptOptions(prompt=MessageFactory.text("Name?")))
+
+    async def answer(step: WaterfallStepContext):
+        await step.context.send_activity(f"Hello {step.result}")
+        return await step.end_dialog()
+
+    dialogs.add(TextPrompt("text"))
+    dialogs.add(WaterfallDialog("w", [ask, answer]))
+
+    async def turn(context: TurnContext):
+        dc = await dialogs.create_context(context)
+        if (await dc.continue_dialog()).status == DialogTurnStatus.Empty:
+            await dc.begin_dialog("w")
+        await state.save_changes(context)
+
+    adapter = TestAdapter(turn)
+    flow = await adapter.send("hi")
+    flow = await flow.assert_reply("Name?")
+    flow = await flow.send("Adele")
+    await flow.assert_reply("Hello Adele")
