@@ -2,12 +2,12 @@
 
 from __future__ import annotations
 
-from typing import Awaitable, Callable
+from typing import Callable
 
 from botbuilder.core import MessageFactory
-from botbuilder.dialogs import ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus
+from botbuilder.dialogs import ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallStepContext
 from botbuilder.dialogs.choices import Choice, ListStyle
-from botbuilder.dialogs.prompts import PromptOptions
+from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
 from botbuilder.schema import ActivityTypes
 
 from bot.domain.errors import DomainError
@@ -55,11 +55,22 @@ def choice_prompt(text: str, choices: list[str]) -> PromptOptions:
     )
 
 
-async def kindly(context, action: Callable[[], Awaitable[None]]) -> bool:
-    """Run a service call; a rule's refusal is told to the user instead of failing the turn."""
-    try:
-        await action()
-        return True
-    except DomainError as refusal:
-        await context.send_activity(refusal.message)
-        return False
+def checked_by(parse: Callable[[str], object]):
+    """A prompt validator: the answer is accepted if `parse` accepts it, otherwise the person is told
+    the rule's own kind message and asked again."""
+
+    async def validate(prompt: PromptValidatorContext) -> bool:
+        try:
+            parse(prompt.recognized.value)
+            return True
+        except DomainError as problem:
+            await prompt.context.send_activity(problem.message)
+            return False
+
+    return validate
+
+
+async def refuse(step: WaterfallStepContext, refusal: DomainError) -> DialogTurnResult:
+    """A rule said no: tell the person why and leave this dialog."""
+    await step.context.send_activity(refusal.message)
+    return await step.end_dialog()

@@ -7,7 +7,7 @@ from datetime import date
 from typing import Any
 
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
-from botbuilder.dialogs.prompts import ChoicePrompt, PromptValidatorContext, TextPrompt
+from botbuilder.dialogs.prompts import ChoicePrompt, TextPrompt
 
 from bot.domain.contracts import (
     CONFIDENTIALITY_LIMIT, MAX_GOAL_LENGTH, MAX_GOALS, MAX_MEETING_MINUTES, MIN_MEETING_MINUTES,
@@ -17,7 +17,7 @@ from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.uktime import format_day, parse_uk_date
 from bot.services.registry import Services
 from cards.contract import draft_card
-from dialogs.base import CancelAndHelpDialog, choice_prompt, kindly, normalise, text_prompt
+from dialogs.base import CancelAndHelpDialog, checked_by, choice_prompt, normalise, refuse, text_prompt
 from dialogs.turn import actor_of, send_card
 
 GOALS, CADENCE, LENGTH, FORMAT, CONTACT, BOUNDARIES, CONFIDENTIALITY, END, REVIEW = (
@@ -50,20 +50,6 @@ def parse_date_or_keep(text: str, current: date) -> date:
     return current if normalise(text) in KEEP_WORDS else parse_uk_date(text)
 
 
-def _checking(parse):
-    """A prompt validator that re-prompts with the parser's own kind message."""
-
-    async def validate(prompt: PromptValidatorContext) -> bool:
-        try:
-            parse(prompt.recognized.value)
-            return True
-        except DomainError as problem:
-            await prompt.context.send_activity(problem.message)
-            return False
-
-    return validate
-
-
 class ContractDraftDialog(CancelAndHelpDialog):
     """The mentee's first draft: goals, then each clause with a sensible default, then review."""
 
@@ -73,9 +59,9 @@ class ContractDraftDialog(CancelAndHelpDialog):
     def __init__(self, services: Services):
         super().__init__()
         self.services = services
-        self.add_dialog(TextPrompt("goals", _checking(parse_goals)))
+        self.add_dialog(TextPrompt("goals", checked_by(parse_goals)))
         self.add_dialog(ChoicePrompt("choice"))
-        self.add_dialog(TextPrompt("minutes", _checking(parse_minutes)))
+        self.add_dialog(TextPrompt("minutes", checked_by(parse_minutes)))
         self.add_dialog(TextPrompt("text"))
         self.add_dialog(WaterfallDialog("draft", [
             self.goals_step, self.cadence_step, self.length_step, self.format_step, self.contact_step,
@@ -84,19 +70,13 @@ class ContractDraftDialog(CancelAndHelpDialog):
         self.initial_dialog_id = "draft"
 
     async def goals_step(self, step: WaterfallStepContext) -> DialogTurnResult:
-        pair_id = step.options["pairId"]
-        found: dict[str, Any] = {}
-
-        async def load():
-            view, clauses, _ = await self.services.contracts.starting_clauses(actor_of(step.context), pair_id)
-            found["clauses"] = clauses
-            found["partner"] = view.partner_name
-
-        if not await kindly(step.context, load):
-            return await step.end_dialog()
-        step.values["clauses"] = found["clauses"].to_doc()
+        try:
+            view, clauses, _ = await self.services.contracts.starting_clauses(actor_of(step.context), step.options["pairId"])
+        except DomainError as refusal:
+            return await refuse(step, refusal)
+        step.values["clauses"] = clauses.to_doc()
         return await step.prompt("goals", text_prompt(
-            f"Let's draft your mentoring contract with {found['partner']}. First, your goals: what do you want from "
+            f"Let's draft your mentoring contract with {view.partner_name}. First, your goals: what do you want from "
             f"this mentoring? Give 1 to {MAX_GOALS}, one per line."))
 
     def _clauses(self, step: WaterfallStepContext) -> Clauses:
@@ -148,27 +128,21 @@ class ContractReviewDialog(CancelAndHelpDialog):
         self.services = services
         self.add_dialog(ChoicePrompt("menu"))
         self.add_dialog(ChoicePrompt("choice"))
-        self.add_dialog(TextPrompt("goals", _checking(parse_goals)))
-        self.add_dialog(TextPrompt("minutes", _checking(parse_minutes)))
-        self.add_dialog(TextPrompt("date", _checking(lambda text: normalise(text) in KEEP_WORDS or parse_uk_date(text))))
+        self.add_dialog(TextPrompt("goals", checked_by(parse_goals)))
+        self.add_dialog(TextPrompt("minutes", checked_by(parse_minutes)))
+        self.add_dialog(TextPrompt("date", checked_by(lambda text: normalise(text) in KEEP_WORDS or parse_uk_date(text))))
         self.add_dialog(TextPrompt("text"))
         self.add_dialog(WaterfallDialog("review", [self.menu_step, self.ask_step, self.apply_step]))
         self.initial_dialog_id = "review"
 
     async def menu_step(self, step: WaterfallStepContext) -> DialogTurnResult:
-        pair_id = step.options["pairId"]
-        found: dict[str, Any] = {}
-
-        async def load():
-            view, clauses, ends = await self.services.contracts.starting_clauses(actor_of(step.context), pair_id)
-            found.update(view=view, clauses=clauses, ends=ends)
-
-        if not await kindly(step.context, load):
-            return await step.end_dialog()
-        view = found["view"]
-        clauses = Clauses.from_doc(step.options["clauses"]) if step.options.get("clauses") else found["clauses"]
+        try:
+            view, current, ends = await self.services.contracts.starting_clauses(actor_of(step.context), step.options["pairId"])
+        except DomainError as refusal:
+            return await refuse(step, refusal)
+        clauses = Clauses.from_doc(step.options["clauses"]) if step.options.get("clauses") else current
         step.values["clauses"] = clauses.to_doc()
-        step.values["programmeEnds"] = found["ends"].isoformat()
+        step.values["programmeEnds"] = ends.isoformat()
         await send_card(step.context, draft_card(clauses, view.names))
         return await step.prompt("menu", choice_prompt("Change a clause, or send it?", CLAUSE_MENU))
 
@@ -177,17 +151,16 @@ class ContractReviewDialog(CancelAndHelpDialog):
         step.values["clause"] = clause
         clauses = Clauses.from_doc(step.values["clauses"])
         if clause == SEND:
-            proposed: dict[str, Any] = {}
-
-            async def send():
-                proposed["version"] = await self.services.contracts.propose(actor_of(step.context), step.options["pairId"], clauses)
-
-            if await kindly(step.context, send):
-                await step.context.send_activity(
-                    f"Sent version {proposed['version'].number} to your partner. It comes into force when they accept it; "
-                    "I'll tell you when they do.")
-                return await step.end_dialog(proposed["version"].number)
-            return await step.replace_dialog(self.id, {"pairId": step.options["pairId"], "clauses": clauses.to_doc()})
+            try:
+                version = await self.services.contracts.propose(actor_of(step.context), step.options["pairId"], clauses)
+            except DomainError as refusal:
+                # Say what to fix, and come back to the draft with nothing lost.
+                await step.context.send_activity(refusal.message)
+                return await step.replace_dialog(self.id, {"pairId": step.options["pairId"], "clauses": clauses.to_doc()})
+            await step.context.send_activity(
+                f"Sent version {version.number} to your partner. It comes into force when they accept it; "
+                "I'll tell you when they do.")
+            return await step.end_dialog(version.number)
         if clause == DISCARD:
             await step.context.send_activity("Discarded. Nothing was sent. Say **contract** to start again.")
             return await step.end_dialog()

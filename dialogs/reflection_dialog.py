@@ -3,29 +3,21 @@
 from __future__ import annotations
 
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
-from botbuilder.dialogs.prompts import ChoicePrompt, ConfirmPrompt, PromptOptions, PromptValidatorContext, TextPrompt
+from botbuilder.dialogs.prompts import ChoicePrompt, ConfirmPrompt, PromptOptions, TextPrompt
 from botbuilder.core import MessageFactory
 
 from bot.domain.errors import DomainError
 from bot.domain.reflections import clean_text, parse_rating
 from bot.domain.uktime import format_uk
 from bot.services.registry import Services
-from dialogs.base import CancelAndHelpDialog, choice_prompt, kindly, text_prompt
+from dialogs.base import CancelAndHelpDialog, checked_by, choice_prompt, refuse, text_prompt
 from dialogs.turn import actor_of
 
 RATINGS = ["1", "2", "3", "4", "5"]
 
 
-def _checking(label: str):
-    async def validate(prompt: PromptValidatorContext) -> bool:
-        try:
-            clean_text(label, prompt.recognized.value)
-            return True
-        except DomainError as problem:
-            await prompt.context.send_activity(problem.message)
-            return False
-
-    return validate
+def _answer(label: str):
+    return checked_by(lambda text: clean_text(label, text))
 
 
 class ReflectionDialog(CancelAndHelpDialog):
@@ -36,9 +28,9 @@ class ReflectionDialog(CancelAndHelpDialog):
         super().__init__()
         self.services = services
         self.add_dialog(ChoicePrompt("session"))
-        self.add_dialog(TextPrompt("discussed", _checking("what we discussed")))
-        self.add_dialog(TextPrompt("learned", _checking("what I learned")))
-        self.add_dialog(TextPrompt("next", _checking("what I will do next")))
+        self.add_dialog(TextPrompt("discussed", _answer("what we discussed")))
+        self.add_dialog(TextPrompt("learned", _answer("what I learned")))
+        self.add_dialog(TextPrompt("next", _answer("what I will do next")))
         self.add_dialog(ChoicePrompt("rating"))
         self.add_dialog(ConfirmPrompt("share"))
         self.add_dialog(WaterfallDialog("reflect", [
@@ -50,14 +42,10 @@ class ReflectionDialog(CancelAndHelpDialog):
     async def session_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         if step.options.get("sessionId"):
             return await step.next(step.options["sessionId"])
-        found: dict = {}
-
-        async def load():
-            found["sessions"] = await self.services.reflections.awaiting(actor_of(step.context), step.options["pairId"])
-
-        if not await kindly(step.context, load):
-            return await step.end_dialog()
-        sessions = found["sessions"]
+        try:
+            sessions = await self.services.reflections.awaiting(actor_of(step.context), step.options["pairId"])
+        except DomainError as refusal:
+            return await refuse(step, refusal)
         if not sessions:
             await step.context.send_activity(
                 "There's no session to reflect on yet: once you've both confirmed a session happened, I'll ask you.")
@@ -93,14 +81,12 @@ class ReflectionDialog(CancelAndHelpDialog):
 
     async def save_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         v = step.values
-        saved: dict = {}
-
-        async def save():
-            saved["reflection"] = await self.services.reflections.write(
+        try:
+            reflection = await self.services.reflections.write(
                 actor_of(step.context), step.options["pairId"], v["sessionId"], v["discussed"], v["learned"], v["next"],
                 v["rating"], bool(step.result))
-
-        if await kindly(step.context, save):
-            who = "and shared with your partner" if saved["reflection"].shared_with_partner else "privately: only you can read it"
-            await step.context.send_activity(f"Reflection saved {who}. Say **my reflections** to see them.")
+        except DomainError as refusal:
+            return await refuse(step, refusal)
+        who = "and shared with your partner" if reflection.shared_with_partner else "privately: only you can read it"
+        await step.context.send_activity(f"Reflection saved {who}. Say **my reflections** to see them.")
         return await step.end_dialog()

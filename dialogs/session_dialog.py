@@ -8,7 +8,7 @@ from botbuilder.dialogs.prompts import PromptValidatorContext, TextPrompt
 from bot.domain.errors import DomainError
 from bot.domain.uktime import format_uk, parse_uk_datetime
 from bot.services.registry import Services
-from dialogs.base import CancelAndHelpDialog, kindly, text_prompt
+from dialogs.base import CancelAndHelpDialog, refuse, text_prompt
 from dialogs.turn import actor_of
 
 EXAMPLE = "for example 14/01/2027 14:30 (UK time)"
@@ -48,15 +48,12 @@ class SessionDialog(CancelAndHelpDialog):
             return False
 
     async def propose_step(self, step: WaterfallStepContext) -> DialogTurnResult:
-        starts_at = parse_uk_datetime(step.result)
-        sent: dict = {}
-
-        async def propose():
-            sent["session"] = await self.services.sessions.propose(
-                actor_of(step.context), step.options["pairId"], starts_at,
+        try:
+            session = await self.services.sessions.propose(
+                actor_of(step.context), step.options["pairId"], parse_uk_datetime(step.result),
                 answering=step.options.get("answering"), moving=step.options.get("moving"))
-
-        if await kindly(step.context, propose):
-            await step.context.send_activity(
-                f"Proposed {format_uk(sent['session'].starts_at)}. I've asked your partner to accept; I'll tell you when they answer.")
+        except DomainError as refusal:  # e.g. the partner booked that slot in the meantime
+            return await refuse(step, refusal)
+        await step.context.send_activity(
+            f"Proposed {format_uk(session.starts_at)}. I've asked your partner to accept; I'll tell you when they answer.")
         return await step.end_dialog()

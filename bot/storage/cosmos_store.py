@@ -11,8 +11,9 @@ because each write is one document.
 from __future__ import annotations
 
 import logging
+from contextlib import asynccontextmanager
 from dataclasses import dataclass
-from typing import Any, Mapping
+from typing import Any, AsyncIterator, Mapping
 
 from azure.core import MatchConditions
 from azure.core.exceptions import ServiceRequestError, ServiceResponseError
@@ -110,63 +111,52 @@ class CosmosDocumentStore(DocumentStore):
             item["ttl"] = body["ttl"]  # retention set by policy on this item (seconds)
         return item
 
-    def _raise_busy(self, error: Exception, what: str) -> None:
-        if isinstance(error, (ServiceRequestError, ServiceResponseError)) or (
-                isinstance(error, CosmosHttpResponseError) and _busy(error)):
-            raise StoreBusy(f"Cosmos DB could not {what} after retries") from error
+    @staticmethod
+    @asynccontextmanager
+    async def _translated(container: str, partition: str, id: str) -> AsyncIterator[None]:
+        """Cosmos DB errors become the store contract's errors."""
+        where = f"{container}/{partition}/{id}"
+        try:
+            yield
+        except CosmosResourceNotFoundError as error:
+            raise DocumentNotFound(where) from error
+        except CosmosResourceExistsError as error:
+            raise DocumentExists(where) from error
+        except CosmosAccessConditionFailedError as error:
+            raise EtagMismatch(where) from error
+        except (CosmosHttpResponseError, ServiceRequestError, ServiceResponseError) as error:
+            if _busy(error):
+                raise StoreBusy(f"Cosmos DB did not answer for {where} after retries") from error
+            raise
 
     async def read(self, container: str, partition: str, id: str) -> Document:
-        try:
+        async with self._translated(container, partition, id):
             item = await self._containers[container].read_item(id, partition_key=partition)
-        except CosmosResourceNotFoundError as error:
-            raise DocumentNotFound(f"{container}/{partition}/{id}") from error
-        except (CosmosHttpResponseError, ServiceRequestError, ServiceResponseError) as error:
-            self._raise_busy(error, "read")
-            raise
         return self._doc(container, item)
 
     async def create(self, container: str, partition: str, id: str, body: dict[str, Any]) -> Document:
-        try:
+        async with self._translated(container, partition, id):
             item = await self._containers[container].create_item(self._item(partition, id, body))
-        except CosmosResourceExistsError as error:
-            raise DocumentExists(f"{container}/{partition}/{id}") from error
-        except (CosmosHttpResponseError, ServiceRequestError, ServiceResponseError) as error:
-            self._raise_busy(error, "create")
-            raise
         return self._doc(container, item)
 
     async def replace(self, container: str, partition: str, id: str, body: dict[str, Any], if_match: str) -> Document:
-        try:
+        async with self._translated(container, partition, id):
             item = await self._containers[container].replace_item(
                 id, self._item(partition, id, body), etag=if_match, match_condition=MatchConditions.IfNotModified)
-        except CosmosAccessConditionFailedError as error:
-            raise EtagMismatch(f"{container}/{partition}/{id}") from error
-        except CosmosResourceNotFoundError as error:
-            raise DocumentNotFound(f"{container}/{partition}/{id}") from error
-        except (CosmosHttpResponseError, ServiceRequestError, ServiceResponseError) as error:
-            self._raise_busy(error, "replace")
-            raise
         return self._doc(container, item)
 
     async def upsert(self, container: str, partition: str, id: str, body: dict[str, Any]) -> Document:
-        try:
+        async with self._translated(container, partition, id):
             item = await self._containers[container].upsert_item(self._item(partition, id, body))
-        except (CosmosHttpResponseError, ServiceRequestError, ServiceResponseError) as error:
-            self._raise_busy(error, "upsert")
-            raise
         return self._doc(container, item)
 
     async def delete(self, container: str, partition: str, id: str, if_match: str | None = None) -> None:
         condition = {"etag": if_match, "match_condition": MatchConditions.IfNotModified} if if_match else {}
         try:
-            await self._containers[container].delete_item(id, partition_key=partition, **condition)
-        except CosmosResourceNotFoundError:
-            return
-        except CosmosAccessConditionFailedError as error:
-            raise EtagMismatch(f"{container}/{partition}/{id}") from error
-        except (CosmosHttpResponseError, ServiceRequestError, ServiceResponseError) as error:
-            self._raise_busy(error, "delete")
-            raise
+            async with self._translated(container, partition, id):
+                await self._containers[container].delete_item(id, partition_key=partition, **condition)
+        except DocumentNotFound:
+            return  # deleting what is not there is fine
 
     async def query(self, container: str, partition: str, equals: Mapping[str, Any] | None = None) -> list[Document]:
         # The partition key is filtered in the SQL itself as well as scoped by the request: a
@@ -178,10 +168,7 @@ class CosmosDocumentStore(DocumentStore):
                 raise ValueError(f"not a field name: {field!r}")
             sql += f" AND c.body.{field} = @v{index}"
             parameters.append({"name": f"@v{index}", "value": value})
-        try:
+        async with self._translated(container, partition, "(query)"):
             items = [item async for item in self._containers[container].query_items(
                 sql, parameters=parameters, partition_key=partition)]
-        except (CosmosHttpResponseError, ServiceRequestError, ServiceResponseError) as error:
-            self._raise_busy(error, "query")
-            raise
         return sorted((self._doc(container, item) for item in items), key=lambda d: d.id)

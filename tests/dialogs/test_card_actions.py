@@ -5,7 +5,6 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.contracts import ContractStatus
-from bot.storage.sqlite_store import SqliteDocumentStore
 from cards import verbs
 from tests.dialogs.harness import World, press, text_of, user
 from tests.domain.builders import clauses
@@ -15,11 +14,6 @@ CARD = "application/vnd.microsoft.card.adaptive"
 MESSAGE = "application/vnd.microsoft.activity.message"
 
 
-@pytest.fixture
-async def world(tmp_path):
-    store = await SqliteDocumentStore.open(tmp_path / "tandem.sqlite3")
-    yield World(store)
-    await store.close()
 
 
 async def proposed(world: World) -> str:

@@ -9,17 +9,11 @@ from botbuilder.schema import Entity
 
 from bot.domain.sessions import SessionStatus
 from bot.domain.uktime import to_uk
-from bot.storage.sqlite_store import SqliteDocumentStore
 from tests.dialogs.harness import World, text_of, user
 
 MANAGER, MENTOR, MENTEE, STRANGER = user("Manager"), user("Megan"), user("Adele"), user("Sam")
 
 
-@pytest.fixture
-async def world(tmp_path):
-    store = await SqliteDocumentStore.open(tmp_path / "tandem.sqlite3")
-    yield World(store)
-    await store.close()
 
 
 async def draft_contract(world: World, chat) -> None:

@@ -10,7 +10,6 @@ import pytest
 from bot.domain.contracts import ContractStatus
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.sessions import SessionStatus
-from bot.storage.sqlite_store import SqliteDocumentStore
 from cards import verbs
 from tests.dialogs.harness import World, user
 from tests.domain.builders import clauses
@@ -18,11 +17,6 @@ from tests.domain.builders import clauses
 MANAGER, MENTOR, MENTEE, OUTSIDER = user("Manager"), user("Megan"), user("Adele"), user("Sam")
 
 
-@pytest.fixture
-async def world(tmp_path):
-    store = await SqliteDocumentStore.open(tmp_path / "tandem.sqlite3")
-    yield World(store)
-    await store.close()
 
 
 def card_verbs(message) -> list[str]:

@@ -1,0 +1,16 @@
+"""Fixtures shared across test folders."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.storage.sqlite_store import SqliteDocumentStore
+from tests.dialogs.harness import World
+
+
+@pytest.fixture
+async def world(tmp_path):
+    """The real bot and services over a fresh embedded store, a manual clock and a recording messenger."""
+    store = await SqliteDocumentStore.open(tmp_path / "tandem.sqlite3")
+    yield World(store)
+    await store.close()
