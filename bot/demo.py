@@ -36,8 +36,8 @@ PATTI = playground_user(4, "Patti Fernandez", "pattif@example.com")
 class _QuietContext(ServiceContext):
     """Seeding tells nobody anything: the demo's history is not news."""
 
-    async def notify(self, person_id_: str, message: Message) -> bool:
-        return False
+    async def notify(self, person_id_: str, message: Message) -> None:
+        return None
 
 
 async def seed_demo(services: Services) -> bool:

@@ -41,6 +41,21 @@ class Message:
     card: dict[str, Any] | None = None
 
 
+@dataclass(frozen=True)
+class Delivery:
+    """Where a message went and the id of its last part (the card), so the card can be updated in place."""
+
+    conversation: dict[str, Any]
+    activity_id: str
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"conversation": self.conversation, "activityId": self.activity_id}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "Delivery":
+        return cls(doc["conversation"], doc["activityId"])
+
+
 class Unreachable(Exception):
     """The person has no conversation with the bot yet (not installed), or blocked it."""
 
@@ -48,8 +63,14 @@ class Unreachable(Exception):
 class Messenger(Protocol):
     """The port services use to message a person proactively; the Teams edge implements it."""
 
-    async def send(self, person: Person, message: Message) -> dict[str, Any] | None:
-        """Deliver, or raise Unreachable. Returns the conversation reference if a first chat was opened."""
+    async def send(self, person: Person, message: Message) -> Delivery:
+        """Deliver to the person's personal chat (opening one if needed), or raise Unreachable."""
+
+    async def post(self, conversation: dict[str, Any], message: Message) -> Delivery:
+        """Deliver into a known conversation: a channel or group chat."""
+
+    async def update(self, delivery: Delivery, card: dict[str, Any]) -> None:
+        """Replace a card that was delivered earlier, in place."""
 
 
 @dataclass
@@ -77,15 +98,15 @@ class ServiceContext:
     clock: Clock
     make_id: Callable[[], str] = new_id
 
-    async def notify(self, person_id_: str, message: Message) -> bool:
-        """Message someone now, or keep a short notice for when they first open Tandem."""
+    async def notify(self, person_id_: str, message: Message) -> Delivery | None:
+        """Message someone now, or keep a short notice for when they first open Tandem (then None)."""
         person = await self.repos.people.find(person_id_)
         if person is not None and person.reachable:
             try:
-                opened = await self.messenger.send(person, message)
-                if opened is not None:
-                    await self.repos.people.change(person_id_, lambda p: replace(p, conversation=opened))
-                return True
+                delivery = await self.messenger.send(person, message)
+                if person.conversation is None:  # a first personal chat was opened: keep it
+                    await self.repos.people.change(person_id_, lambda p: replace(p, conversation=delivery.conversation))
+                return delivery
             except Unreachable:
                 log.info("person %s unreachable; keeping the notice", person_id_)
         if message.text:
@@ -93,7 +114,7 @@ class ServiceContext:
                 person_id_,
                 lambda p: replace(p, pending_notices=p.pending_notices + (message.text,)) if p else _stub(person_id_, message.text),
             )
-        return False
+        return None
 
 
 def _stub(person_id_: str, notice: str) -> Person:

@@ -3,14 +3,14 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from typing import Any, Awaitable, Callable
 
-from botbuilder.core import BotAdapter, MessageFactory, TurnContext
+from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationParameters, ConversationReference
 from botframework.connector.models import ErrorResponseException
 
 from bot.domain.people import Person
-from bot.services.context import Message, Messenger, Unreachable
+from bot.services.context import Delivery, Message, Messenger, Unreachable
 from dialogs.turn import card_activities
 
 log = logging.getLogger(__name__)
@@ -30,28 +30,45 @@ class TeamsMessenger(Messenger):
         self._adapter = adapter
         self._app_id = app_id
 
-    async def send(self, person: Person, message: Message) -> dict[str, Any] | None:
-        activities = to_activities(message)
+    async def send(self, person: Person, message: Message) -> Delivery:
+        if person.conversation:
+            return await self.post(person.conversation, message)
+        if person.contact:
+            return await self._open_chat(person, person.contact, message)
+        raise Unreachable(person.id)
+
+    async def post(self, conversation: dict[str, Any], message: Message) -> Delivery:
+        reference = ConversationReference().deserialize(conversation)
+        ids: list[str] = []
 
         async def deliver(context: TurnContext) -> None:
-            await context.send_activities(activities)
+            responses = await context.send_activities(to_activities(message))
+            ids.extend(r.id for r in responses if r is not None and r.id)
 
+        await self._continue(reference, deliver)
+        return Delivery(conversation, ids[-1] if ids else "")
+
+    async def update(self, delivery: Delivery, card: dict[str, Any]) -> None:
+        reference = ConversationReference().deserialize(delivery.conversation)
+
+        async def replace_card(context: TurnContext) -> None:
+            activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+            activity.id = delivery.activity_id
+            await context.update_activity(activity)
+
+        await self._continue(reference, replace_card)
+
+    async def _continue(self, reference: ConversationReference, logic: Callable[[TurnContext], Awaitable[None]]) -> None:
         try:
-            if person.conversation:
-                reference = ConversationReference().deserialize(person.conversation)
-                await self._adapter.continue_conversation(reference, deliver, self._app_id)
-                return None
-            if person.contact:
-                return await self._open_chat(person, person.contact, deliver)
+            await self._adapter.continue_conversation(reference, logic, self._app_id)
         except ErrorResponseException as error:
             status = getattr(error.response, "status_code", None)
             if status in (403, 404):
-                log.warning("person %s can't be reached (HTTP %s)", person.id, status)
-                raise Unreachable(person.id) from error
+                log.warning("conversation %s can't be reached (HTTP %s)", reference.conversation.id, status)
+                raise Unreachable(reference.conversation.id) from error
             raise
-        raise Unreachable(person.id)
 
-    async def _open_chat(self, person: Person, contact: dict[str, Any], deliver) -> dict[str, Any]:
+    async def _open_chat(self, person: Person, contact: dict[str, Any], message: Message) -> Delivery:
         bot = ChannelAccount(id=contact["bot"]["id"], name=contact["bot"].get("name"))
         user = ChannelAccount(id=contact["userId"], name=person.name, aad_object_id=person.aad_object_id)
         parameters = ConversationParameters(
@@ -61,13 +78,19 @@ class TeamsMessenger(Messenger):
         opened: dict[str, Any] = {}
 
         async def first_message(context: TurnContext) -> None:
-            conversation_id = context.activity.conversation.id
             opened["reference"] = ConversationReference(
                 channel_id=contact["channelId"], service_url=contact["serviceUrl"], bot=bot, user=user,
-                conversation=ConversationAccount(id=conversation_id, conversation_type="personal", tenant_id=contact["tenantId"]),
+                conversation=ConversationAccount(id=context.activity.conversation.id, conversation_type="personal",
+                                                 tenant_id=contact["tenantId"]),
             ).serialize()
-            await deliver(context)
+            responses = await context.send_activities(to_activities(message))
+            opened["id"] = next((r.id for r in reversed(responses) if r is not None and r.id), "")
 
-        await self._adapter.create_conversation(
-            self._app_id, first_message, parameters, contact["channelId"], contact["serviceUrl"], None)
-        return opened["reference"]
+        try:
+            await self._adapter.create_conversation(
+                self._app_id, first_message, parameters, contact["channelId"], contact["serviceUrl"], None)
+        except ErrorResponseException as error:
+            if getattr(error.response, "status_code", None) in (403, 404):
+                raise Unreachable(person.id) from error
+            raise
+        return Delivery(opened["reference"], opened["id"])

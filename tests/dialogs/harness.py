@@ -13,7 +13,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Conversat
 
 from bot.clock import ManualClock
 from bot.domain.people import Person
-from bot.services.context import Actor, Message, Repositories, ServiceContext
+from bot.services.context import Actor, Delivery, Message, Repositories, ServiceContext
 from bot.services.registry import Services
 from bot.storage.bot_state import DocumentBotStorage
 from bot.storage.documents import DocumentStore
@@ -27,12 +27,22 @@ START = datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)  # a Monday in GMT
 
 @dataclass
 class RecordingMessenger:
-    """Stands in for Teams delivery of proactive messages: records who was sent what."""
+    """Stands in for Teams delivery of proactive messages: records who was sent what, and updates."""
 
     sent: list[tuple[str, Message]] = field(default_factory=list)
+    posted: list[tuple[str, Message]] = field(default_factory=list)
+    updates: list[tuple[Delivery, dict]] = field(default_factory=list)
 
-    async def send(self, person: Person, message: Message) -> None:
+    async def send(self, person: Person, message: Message) -> Delivery:
         self.sent.append((person.id, message))
+        return Delivery(person.conversation or {"conversation": {"id": f"opened-{person.id}"}}, f"a{len(self.sent)}")
+
+    async def post(self, conversation: dict, message: Message) -> Delivery:
+        self.posted.append((conversation["conversation"]["id"], message))
+        return Delivery(conversation, f"p{len(self.posted)}")
+
+    async def update(self, delivery: Delivery, card: dict) -> None:
+        self.updates.append((delivery, card))
 
     def to(self, person_id: str) -> list[Message]:
         return [m for pid, m in self.sent if pid == person_id]

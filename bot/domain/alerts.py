@@ -1,0 +1,111 @@
+"""Alerts for programme managers: a pair drifting from its contract, asking for help, or asking to close."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime, timedelta
+from enum import Enum
+from typing import Any
+
+from bot.domain.errors import AlreadyDone, InvalidInput
+
+SNOOZE = timedelta(days=7)
+MAX_NOTE = 1000
+
+
+class AlertKind(str, Enum):
+    DRIFT = "drifting from their contract"
+    HELP = "asked for help"
+    CLOSE = "asked for a no-fault close"
+
+
+class AlertState(str, Enum):
+    OPEN = "open"
+    ACKNOWLEDGED = "acknowledged"
+    SNOOZED = "snoozed"
+    RESOLVED = "resolved"
+
+
+class AlertAction(str, Enum):
+    ACKNOWLEDGE = "acknowledged"
+    SNOOZE = "snoozed for 7 days"
+    RESOLVE = "resolved"
+    MESSAGE = "messaged the pair"
+
+
+@dataclass(frozen=True)
+class Step:
+    """Who did what to an alert, and when: shown on every manager's copy of the card."""
+
+    action: AlertAction
+    by_id: str
+    by_name: str
+    at: datetime
+    note: str = ""
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"action": self.action.value, "byId": self.by_id, "byName": self.by_name, "at": self.at.isoformat(), "note": self.note}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "Step":
+        return cls(AlertAction(doc["action"]), doc["byId"], doc["byName"], datetime.fromisoformat(doc["at"]), doc.get("note", ""))
+
+
+@dataclass(frozen=True)
+class Alert:
+    id: str
+    programme_id: str
+    pair_id: str
+    kind: AlertKind
+    reason: str  # never reflection text: what the rule found, or what the requester chose to say
+    raised_at: datetime
+    state: AlertState = AlertState.OPEN
+    snoozed_until: datetime | None = None
+    steps: tuple[Step, ...] = ()
+    deliveries: tuple[dict[str, Any], ...] = ()  # where each copy of the card was posted (to update it)
+
+    def needs_attention(self, now: datetime) -> bool:
+        if self.state is AlertState.RESOLVED:
+            return False
+        return not (self.state is AlertState.SNOOZED and self.snoozed_until and self.snoozed_until > now)
+
+    def act(self, action: AlertAction, by_id: str, by_name: str, now: datetime, note: str = "") -> "Alert":
+        if self.state is AlertState.RESOLVED:
+            last = self.steps[-1] if self.steps else None
+            who = f" by {last.by_name}" if last else ""
+            raise AlreadyDone(f"This alert was already resolved{who}.")
+        note = (note or "").strip()
+        if len(note) > MAX_NOTE:
+            raise InvalidInput(f"Please keep the note under {MAX_NOTE} characters.")
+        if action in (AlertAction.RESOLVE, AlertAction.MESSAGE) and not note:
+            raise InvalidInput("Please write a note first." if action is AlertAction.RESOLVE else "Please write the message first.")
+        state, until = self.state, self.snoozed_until
+        if action is AlertAction.ACKNOWLEDGE:
+            if self.state is AlertState.ACKNOWLEDGED:
+                raise AlreadyDone("Already acknowledged.")
+            state, until = AlertState.ACKNOWLEDGED, None
+        elif action is AlertAction.SNOOZE:
+            state, until = AlertState.SNOOZED, now + SNOOZE
+        elif action is AlertAction.RESOLVE:
+            state, until = AlertState.RESOLVED, None
+        return replace(self, state=state, snoozed_until=until, steps=self.steps + (Step(action, by_id, by_name, now, note),))
+
+    def with_delivery(self, delivery: dict[str, Any]) -> "Alert":
+        return replace(self, deliveries=self.deliveries + (delivery,))
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "programmeId": self.programme_id, "pairId": self.pair_id, "kind": self.kind.name,
+            "reason": self.reason, "raisedAt": self.raised_at.isoformat(), "state": self.state.value,
+            "snoozedUntil": self.snoozed_until.isoformat() if self.snoozed_until else None,
+            "steps": [s.to_doc() for s in self.steps], "deliveries": list(self.deliveries),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "Alert":
+        return cls(
+            id=doc["id"], programme_id=doc["programmeId"], pair_id=doc["pairId"], kind=AlertKind[doc["kind"]],
+            reason=doc["reason"], raised_at=datetime.fromisoformat(doc["raisedAt"]), state=AlertState(doc["state"]),
+            snoozed_until=datetime.fromisoformat(doc["snoozedUntil"]) if doc.get("snoozedUntil") else None,
+            steps=tuple(Step.from_doc(s) for s in doc.get("steps", [])), deliveries=tuple(doc.get("deliveries", [])),
+        )
