@@ -23,18 +23,22 @@ class Command(str, Enum):
     PROGRAMMES = "programmes"
     NEW_PROGRAMME = "new programme"
     PAIR = "pair"
+    STATUS = "status"
+    ALERTS_HERE = "alerts here"
+    ASK_FOR_HELP = "ask for help"
+    NO_FAULT_CLOSE = "no-fault close"
     CANCEL = "cancel"
     UNKNOWN = "unknown"
 
     @property
     def private(self) -> bool:
         """Commands whose answers must never appear where others can read them."""
-        return self in (Command.REFLECT, Command.MY_REFLECTIONS)
+        return self in (Command.REFLECT, Command.MY_REFLECTIONS, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE)
 
     @property
     def needs_pair(self) -> bool:
         return self in (Command.CONTRACT, Command.DRAFT_CONTRACT, Command.CHANGE_CONTRACT, Command.SCHEDULE,
-                        Command.SESSIONS, Command.REFLECT)
+                        Command.SESSIONS, Command.REFLECT, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE)
 
 
 PHRASES = {
@@ -50,7 +54,12 @@ PHRASES = {
     "my reflections": Command.MY_REFLECTIONS, "reflections": Command.MY_REFLECTIONS,
     "programmes": Command.PROGRAMMES, "my programmes": Command.PROGRAMMES, "programs": Command.PROGRAMMES,
     "cancel": Command.CANCEL, "stop": Command.CANCEL,
+    "status": Command.STATUS, "programme status": Command.STATUS, "alerts here": Command.ALERTS_HERE,
 }
+PREFIXES = (
+    (("ask for help", "request help", "i need help"), Command.ASK_FOR_HELP),
+    (("no-fault close", "no fault close", "close pairing", "end pairing"), Command.NO_FAULT_CLOSE),
+)
 NEW_PROGRAMME_PREFIXES = ("new programme", "new program", "create programme", "create program")
 ENDS = re.compile(r"\s+ends?\s+(?P<date>.+)$", re.IGNORECASE)
 
@@ -71,6 +80,13 @@ def parse_command(text: str | None) -> Parsed:
             return Parsed(Command.NEW_PROGRAMME, raw[len(prefix):].strip())
     if word == "pair" or word.startswith("pair "):
         return Parsed(Command.PAIR, raw[4:].strip())
+    for prefixes, command in PREFIXES:
+        for prefix in prefixes:
+            if word == prefix or word.startswith(prefix + " ") or word.startswith(prefix + ":"):
+                return Parsed(command, raw[len(prefix):].lstrip(" :").strip())
+    for prefix, command in (("status in ", Command.STATUS), ("alerts here in ", Command.ALERTS_HERE)):
+        if word.startswith(prefix):
+            return Parsed(command, raw[len(prefix):].strip())
     return Parsed(Command.UNKNOWN, raw)
 
 

@@ -25,9 +25,12 @@ async def help_text(services: Services, actor: Actor) -> str:
         lines.append(f"- {who}: {step}")
     if views:
         lines.append("- **my reflections**: your private reflections (and any your partner shared)")
+        lines.append("- **ask for help** (and a few words): your programme manager gets in touch; **no-fault close**: ask to end the pairing")
     if managed:
         names = ", ".join(p.name for p in managed)
-        lines.append(f"- As manager of {names}: **pair @mentor @mentee** to pair people, **programmes** to see your programmes, **new programme NAME** to start another")
+        lines.append(f"- As manager of {names}: **pair @mentor @mentee** to pair people, **status** to see how every pair is doing, "
+                     "**alerts here** (in a channel) to get alert cards there too, **programmes** to see your programmes, "
+                     "**new programme NAME** to start another")
     if not views and not managed:
         lines.append("- You're not in a mentoring pair yet: your programme manager will pair you and I'll tell you who with.")
         lines.append("- Programme managers: **new programme NAME** (optionally **ends DD/MM/YYYY**) to start one, then **pair @mentor @mentee**")

@@ -8,6 +8,7 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from bot.domain.errors import DomainError
+from bot.domain.programmes import Programme
 from bot.services.context import Actor
 from bot.services.registry import Services
 from cards.contract import contract_card, no_contract_card
@@ -102,6 +103,24 @@ class MainDialog(ComponentDialog):
             await self._new_programme(context, actor, options.get("argument", ""))
         elif command is Command.PAIR:
             await self._pair(context, actor, options.get("argument", ""))
+        elif command is Command.STATUS:
+            programme = await self._managed_programme(context, actor, options.get("argument", ""))
+            if programme:
+                await send_card(context, await self.services.alerts.status(actor, programme.id))
+        elif command is Command.ALERTS_HERE:
+            programme = await self._managed_programme(context, actor, options.get("argument", ""))
+            if programme:
+                reference = TurnContext.get_conversation_reference(context.activity).serialize()
+                await self.services.alerts.use_channel(actor, programme.id, reference)
+                await context.send_activity(f"Alerts for {programme.name} will come here as well as to its managers.")
+        elif command is Command.ASK_FOR_HELP:
+            await self.services.alerts.request_help(actor, pair_id, options.get("argument", ""))
+            await context.send_activity("I've asked your programme manager to get in touch. Your partner hasn't been told.")
+        elif command is Command.NO_FAULT_CLOSE:
+            await self.services.alerts.request_close(actor, pair_id, options.get("argument", ""))
+            await context.send_activity(
+                "I've asked your programme manager about a no-fault close. Nothing changes until they've talked it "
+                "through with you; your partner hasn't been told by me.")
         else:
             await context.send_activity(UNKNOWN_REPLY)
         return None
@@ -142,6 +161,22 @@ class MainDialog(ComponentDialog):
         await send_card(context, programme_card(programme, 0),
                         f"Created **{programme.name}**. You're its manager. Pair people with: pair @mentor @mentee")
 
+    async def _managed_programme(self, context: TurnContext, actor: Actor, argument: str) -> Programme | None:
+        """The programme a manager's command is about: the one named in the text, or their only one.
+        None (after telling them why) when that cannot be settled."""
+        programmes = await self.services.pairs.managed_by(actor)
+        if not programmes:
+            await context.send_activity("Only a programme manager can do that. Start a programme with **new programme NAME**.")
+            return None
+        lowered = argument.lower()
+        named = [p for p in programmes if p.name.lower() in lowered]
+        chosen = named if named else programmes
+        if len(chosen) != 1:
+            names = "; ".join(p.name for p in programmes)
+            await context.send_activity(f"Which programme? Add 'in NAME' to the command. You manage: {names}.")
+            return None
+        return chosen[0]
+
     async def _pair(self, context: TurnContext, actor: Actor, argument: str) -> None:
         people = await self.resolve_mentions(context)
         if len(people) != 2:
@@ -149,19 +184,10 @@ class MainDialog(ComponentDialog):
                 "To pair people, @mention the mentor first and then the mentee: pair @mentor @mentee "
                 "(add 'in PROGRAMME NAME' if you manage more than one programme).")
             return
-        programmes = await self.services.pairs.managed_by(actor)
-        if not programmes:
-            await context.send_activity("Only a programme manager can pair people. Start a programme with **new programme NAME**.")
-            return
-        lowered = argument.lower()
-        named = [p for p in programmes if f"in {p.name.lower()}" in lowered]
-        chosen = named if named else programmes
-        if len(chosen) != 1:
-            names = "; ".join(p.name for p in programmes)
-            await context.send_activity(f"Which programme? Add 'in NAME' after the mentions. You manage: {names}.")
+        programme = await self._managed_programme(context, actor, argument)
+        if programme is None:
             return
         mentor, mentee = people
-        programme = chosen[0]
         await self.services.pairs.pair_people(actor, programme.id, mentor, mentee)
         await context.send_activity(
             f"Paired {mentor.name} (mentor) with {mentee.name} (mentee) in {programme.name}. I've told them both.")

@@ -14,9 +14,9 @@ MAX_NOTE = 1000
 
 
 class AlertKind(str, Enum):
-    DRIFT = "drifting from their contract"
-    HELP = "asked for help"
-    CLOSE = "asked for a no-fault close"
+    DRIFT = "Drifting from their contract"
+    HELP = "Help requested"
+    CLOSE = "No-fault close requested"
 
 
 class AlertState(str, Enum):

@@ -13,7 +13,8 @@ from bot.domain.uktime import format_day, uk_instant, uk_today
 
 CONTRACT_DEADLINE = timedelta(days=14)  # no contract agreed this long after pairing: drifting
 CONTRACT_WARNING = timedelta(days=7)
-GRACE = {Cadence.FORTNIGHTLY: timedelta(days=4), Cadence.MONTHLY: timedelta(days=7), Cadence.SIX_WEEKLY: timedelta(days=7)}
+# Drifting once the cadence plus a week has passed with nothing held: monthly means five weeks.
+DRIFT_AFTER = {Cadence.FORTNIGHTLY: timedelta(weeks=3), Cadence.MONTHLY: timedelta(weeks=5), Cadence.SIX_WEEKLY: timedelta(weeks=7)}
 CLOSING_GRACE = timedelta(days=7)  # after the end date, time to hold the closing conversation
 
 
@@ -71,7 +72,7 @@ def assess(pair: Pair, contract: Contract, schedule: Schedule, now: datetime) ->
         held = schedule.held()
         last = uk_today(held[-1].starts_at) if held else clauses.start_date
         due = clauses.cadence.next_due(last)
-        late = due + GRACE[clauses.cadence]
+        late = last + DRIFT_AFTER[clauses.cadence]
         booked = any(s.status is SessionStatus.CONFIRMED and uk_today(s.starts_at) <= late for s in schedule.sessions)
         if today > clauses.end_date:
             if today >= clauses.end_date + CLOSING_GRACE:
@@ -79,12 +80,12 @@ def assess(pair: Pair, contract: Contract, schedule: Schedule, now: datetime) ->
                                         f"contract ended {format_day(clauses.end_date)} without a closing conversation", clauses.end_date))
             else:
                 checks.append(clauses.end_date + CLOSING_GRACE)
-        elif today > late:
+        elif today >= late:
             findings.append(Finding(Rule.OVERDUE_SESSION, Health.DRIFTING,
                                     f"no session held since {format_day(last)}; the contract says {clauses.cadence.value}", late))
         elif today > due and not booked:
             findings.append(Finding(Rule.OVERDUE_SESSION, Health.AT_RISK, f"next session was due by {format_day(due)} and none is booked", due))
-            checks.append(late + timedelta(days=1))
+            checks.append(late)
         else:
             checks.append(due + timedelta(days=1))
         closed = [s for s in sorted(schedule.sessions, key=lambda s: s.starts_at)

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 ATTENDANCE_CHECK = "attendance-check"
+DRIFT_CHECK = "drift-check"
 
 
 class DueState(str, Enum):

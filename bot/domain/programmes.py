@@ -24,6 +24,7 @@ class Programme:
     starts_on: date
     ends_on: date
     created_at: datetime
+    channel: dict[str, Any] | None = None  # where alert cards go besides managers' personal chats
 
     def is_manager(self, person_id: str) -> bool:
         return person_id in self.managers
@@ -41,6 +42,7 @@ class Programme:
             "startsOn": self.starts_on.isoformat(),
             "endsOn": self.ends_on.isoformat(),
             "createdAt": self.created_at.isoformat(),
+            "channel": self.channel,
         }
 
     @classmethod
@@ -53,6 +55,7 @@ class Programme:
             starts_on=date.fromisoformat(doc["startsOn"]),
             ends_on=date.fromisoformat(doc["endsOn"]),
             created_at=datetime.fromisoformat(doc["createdAt"]),
+            channel=doc.get("channel"),
         )
 
 

@@ -8,10 +8,11 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Protocol
 
 from bot.clock import Clock
+from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.people import Person, person_id
 from bot.storage.documents import DocumentStore
 from bot.storage.repositories import (
-    DueWorkRepository, PairRepository, PeopleRepository, ProgrammeRepository, ReflectionRepository,
+    AlertRepository, DueWorkRepository, PairRepository, PeopleRepository, ProgrammeRepository, ReflectionRepository,
 )
 
 log = logging.getLogger(__name__)
@@ -80,11 +81,12 @@ class Repositories:
     pairs: PairRepository
     reflections: ReflectionRepository
     due: DueWorkRepository
+    alerts: AlertRepository
 
     @classmethod
     def over(cls, store: DocumentStore) -> "Repositories":
         return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store),
-                   ReflectionRepository(store), DueWorkRepository(store))
+                   ReflectionRepository(store), DueWorkRepository(store), AlertRepository(store))
 
 
 def new_id() -> str:
@@ -97,6 +99,10 @@ class ServiceContext:
     messenger: Messenger
     clock: Clock
     make_id: Callable[[], str] = new_id
+
+    async def recheck(self, pair_id: str) -> None:
+        """Something changed for this pair: have the next sweep check it against its contract."""
+        await self.repos.due.schedule(DueItem(DRIFT_CHECK, self.clock.now(), pair_id, ""))
 
     async def notify(self, person_id_: str, message: Message) -> Delivery | None:
         """Message someone now, or keep a short notice for when they first open Tandem (then None)."""

@@ -47,6 +47,7 @@ class ContractService:
         view.pair.require_active()
         now = self._ctx.clock.now()
         accepted = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.accept(view.role, number, now))
+        await self._ctx.recheck(pair_id)
         await self._ctx.notify(view.partner.id, Message(
             text=f"{view.me.name} accepted version {number}: your mentoring contract is in force. Next, propose a time for your first session ('schedule').",
             card=contract_card(pair_id, accepted, view.names, view.role.other),

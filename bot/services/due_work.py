@@ -6,9 +6,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.due import ATTENDANCE_CHECK, DueItem, buckets_between, hour_bucket
+from bot.domain.due import ATTENDANCE_CHECK, DRIFT_CHECK, DueItem, buckets_between, hour_bucket
 from bot.domain.people import Role
 from bot.domain.sessions import SessionStatus
+from bot.services.alerts import DriftWatch
 from bot.services.context import Message, ServiceContext
 from cards.session import attendance_card
 
@@ -26,8 +27,9 @@ class SweepReport:
 
 
 class DueWorkService:
-    def __init__(self, ctx: ServiceContext):
+    def __init__(self, ctx: ServiceContext, drift: DriftWatch):
         self._ctx = ctx
+        self._drift = drift
 
     async def sweep(self) -> SweepReport:
         """Read the hours since the last sweep, claim each due item, then act on it. Safe to run
@@ -52,6 +54,9 @@ class DueWorkService:
         return report
 
     async def _act(self, item: DueItem, now: datetime) -> bool:
+        if item.kind == DRIFT_CHECK:
+            await self._drift.check(item.pair_id)
+            return True
         if item.kind != ATTENDANCE_CHECK:
             log.warning("unknown due work %s", item.kind)
             return False

@@ -97,6 +97,7 @@ class PairService:
         for who, role in ((mentor, Role.MENTOR), (mentee, Role.MENTEE)):
             membership = Membership(programme.id, pair.id, role)
             await self._repos.people.change(who.id, lambda p, who=who, m=membership: _known(p, who).with_membership(m))
+        await self._ctx.recheck(pair.id)
         for who, role, partner in ((mentor, Role.MENTOR, mentee), (mentee, Role.MENTEE, mentor)):
             await self._ctx.notify(who.id, Message(
                 text=f"You've been paired in {programme.name}: your {role.other.value} is {partner.name}.",

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from bot.services.alerts import AlertService, DriftWatch
 from bot.services.context import ServiceContext
 from bot.services.contracts import ContractService
 from bot.services.due_work import DueWorkService
@@ -19,10 +20,12 @@ class Services:
     contracts: ContractService
     sessions: SessionService
     reflections: ReflectionService
+    alerts: AlertService
     due_work: DueWorkService
 
     @classmethod
     def build(cls, ctx: ServiceContext) -> "Services":
         pairs = PairService(ctx)
+        alerts = AlertService(ctx, pairs)
         return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs), ReflectionService(ctx, pairs),
-                   DueWorkService(ctx))
+                   alerts, DueWorkService(ctx, DriftWatch(ctx, alerts)))

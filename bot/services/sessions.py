@@ -90,6 +90,7 @@ class SessionService:
         view = await self._pairs.view(actor, pair_id)
         now = self._ctx.clock.now()
         cancelled = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.cancel(view.role, session_id, now))
+        await self._ctx.recheck(pair_id)
         await self._ctx.notify(view.partner.id, Message(
             text=f"{view.me.name} cancelled the session on {format_uk(cancelled.starts_at)}. Say 'schedule' to propose a new time."))
         return cancelled
@@ -102,6 +103,8 @@ class SessionService:
         updated = await self._ctx.repos.pairs.change_schedule(
             pair_id, lambda s: s.record_attendance(view.role, session_id, happened, now)
         )
+        if updated.status is not before:
+            await self._ctx.recheck(pair_id)
         if updated.status is SessionStatus.HELD and before is not SessionStatus.HELD:
             await self._after_held(view, updated)
         elif updated.status is SessionStatus.NOT_HELD and before is not SessionStatus.NOT_HELD:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from typing import Any, Callable, TypeVar
 
+from bot.domain.alerts import Alert
 from bot.domain.contracts import Contract
 from bot.domain.due import DueItem, DueState
 from bot.domain.errors import NotFound
@@ -12,7 +13,8 @@ from bot.domain.programmes import Pair, Programme
 from bot.domain.reflections import Reflection
 from bot.domain.sessions import Schedule
 from bot.storage.documents import (
-    DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentNotFound, DocumentStore, EtagMismatch, read_modify_write,
+    DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
+    read_modify_write,
 )
 
 R = TypeVar("R")
@@ -68,6 +70,15 @@ class ProgrammeRepository:
         """A roster entry in the programme's partition, so a manager lists pairs without a fan-out."""
         entry = {"pairId": pair.id, "mentorId": pair.mentor_id, "menteeId": pair.mentee_id}
         await self._store.upsert(PROGRAMMES, pair.programme_id, f"pair.{pair.id}", _typed("rosterEntry", entry))
+
+    async def change(self, programme_id: str, change: Callable[[Programme], Programme]) -> Programme:
+        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Programme]:
+            if body is None:
+                raise NotFound("I can't find that programme.")
+            updated = change(Programme.from_doc(body))
+            return _typed("programme", updated.to_doc()), updated
+
+        return await read_modify_write(self._store, PROGRAMMES, programme_id, programme_id, apply)
 
     async def roster(self, programme_id: str) -> list[str]:
         docs = await self._store.query(PROGRAMMES, programme_id, {"type": "rosterEntry"})
@@ -169,3 +180,42 @@ class DueWorkRepository:
 
     async def advance_cursor(self, bucket: str) -> None:
         await self._store.upsert(DUE, self.CURSOR_PARTITION, self.CURSOR_ID, {"type": "cursor", "bucket": bucket})
+
+
+class AlertRepository:
+    """Alerts live in their programme's partition: a manager's open alerts are one query."""
+
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    @staticmethod
+    def _doc_id(alert_id: str) -> str:
+        return f"alert.{alert_id}"
+
+    async def find(self, programme_id: str, alert_id: str) -> Alert | None:
+        try:
+            doc = await self._store.read(PROGRAMMES, programme_id, self._doc_id(alert_id))
+        except DocumentNotFound:
+            return None
+        return Alert.from_doc(doc.body)
+
+    async def add(self, alert: Alert) -> bool:
+        """False if this alert was already raised (same id): one alert per occurrence."""
+        try:
+            await self._store.create(PROGRAMMES, alert.programme_id, self._doc_id(alert.id), _typed("alert", alert.to_doc()))
+            return True
+        except DocumentExists:
+            return False
+
+    async def change(self, programme_id: str, alert_id: str, change: Callable[[Alert], Alert]) -> Alert:
+        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Alert]:
+            if body is None:
+                raise NotFound("I can't find that alert.")
+            updated = change(Alert.from_doc(body))
+            return _typed("alert", updated.to_doc()), updated
+
+        return await read_modify_write(self._store, PROGRAMMES, programme_id, self._doc_id(alert_id), apply)
+
+    async def in_programme(self, programme_id: str) -> list[Alert]:
+        docs = await self._store.query(PROGRAMMES, programme_id, {"type": "alert"})
+        return sorted((Alert.from_doc(d.body) for d in docs), key=lambda a: a.raised_at, reverse=True)

@@ -12,6 +12,7 @@ from typing import Any, Awaitable, Callable
 
 from botbuilder.core import InvokeResponse, TurnContext
 
+from bot.domain.alerts import AlertAction
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.sessions import SessionStatus
 from bot.services.context import Actor
@@ -74,6 +75,10 @@ class CardActionRouter:
             verbs.SESSION_HAPPENED: self.session_happened,
             verbs.SESSION_MISSED: self.session_missed,
             verbs.REFLECTION_START: self.start_reflection,
+            verbs.ALERT_ACKNOWLEDGE: self.alert_action(AlertAction.ACKNOWLEDGE),
+            verbs.ALERT_SNOOZE: self.alert_action(AlertAction.SNOOZE),
+            verbs.ALERT_RESOLVE: self.alert_action(AlertAction.RESOLVE),
+            verbs.ALERT_MESSAGE: self.alert_action(AlertAction.MESSAGE),
         }
 
     async def handle(self, context: TurnContext, actor: Actor, value: dict[str, Any]) -> InvokeResponse:
@@ -179,3 +184,12 @@ class CardActionRouter:
         session = schedule.session(session_id)
         await self.start_conversation(context, {"command": Command.REFLECT.value, "pairId": pair_id, "sessionId": session_id})
         return reflection_prompt_card(pair_id, session, note="Write it in the chat below: it stays private to you.")
+
+    # Manager alerts -----------------------------------------------------------------------------
+    def alert_action(self, action: AlertAction) -> Handler:
+        async def handle(context: TurnContext, actor: Actor, data: dict[str, Any]) -> Card:
+            note = data.get("note") if isinstance(data.get("note"), str) else ""
+            _, card = await self.services.alerts.act(actor, field(data, "programmeId"), field(data, "alertId"), action, note)
+            return card
+
+        return handle

@@ -16,7 +16,10 @@ from bot.domain.programmes import Programme
 from bot.domain.reflections import new_reflection
 from bot.domain.sessions import Schedule, SessionStatus
 from bot.teams.actions import CardActionRouter
+from bot.domain.alerts import Alert, AlertAction, AlertKind
+from bot.domain.drift import Assessment, Finding, Health, Rule
 from cards import verbs
+from cards.alerts import alert_card, status_card
 from cards.contract import contract_card, contract_history_card, draft_card, no_contract_card
 from cards.pairing import paired_card, programme_card
 from cards.reflection import reflection_card, reflection_prompt_card, reflections_list_card
@@ -37,6 +40,7 @@ def examples() -> dict[str, dict]:
     held = replace(booked, status=SessionStatus.HELD)
     reflection = new_reflection("a", "p1", Role.MENTEE, held, "Stop and search", "Trust", "Read the report", 4, False, NOW)
     programme = Programme("prog", "t", "Reverse mentoring pilot", ("m",), TODAY, PROGRAMME_END, NOW)
+    alert = Alert("help.p1.x", "prog", "p1", AlertKind.HELP, 'Adele Vance (mentee) would like a word: "we keep missing each other"', NOW)
     return {
         "contract_to_review": contract_card("p1", proposal, NAMES, Role.MENTOR),
         "contract_proposer_waiting": contract_card("p1", proposal, NAMES, Role.MENTEE),
@@ -55,6 +59,13 @@ def examples() -> dict[str, dict]:
         "reflections_list": reflections_list_card([reflection], []),
         "paired_mentee": paired_card("p1", programme, Role.MENTEE, "Megan Bowen"),
         "programme": programme_card(programme, 3),
+        "alert_open": alert_card(alert, "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
+        "alert_acknowledged": alert_card(alert.act(AlertAction.ACKNOWLEDGE, "m", "Sam Okafor", NOW), "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
+        "alert_resolved": alert_card(alert.act(AlertAction.RESOLVE, "m", "Sam Okafor", NOW, "Spoke to both"), "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
+        "programme_status": status_card("Reverse mentoring pilot", [
+            ("Megan Bowen", "Adele Vance", Assessment(Health.DRIFTING, (Finding(Rule.OVERDUE_SESSION, Health.DRIFTING, "no session held since 11 Jan 2027; the contract says monthly", TODAY),), None)),
+            ("Isaiah Langer", "Patti Fernandez", Assessment(Health.ON_TRACK, (), None)),
+        ]),
     }
 
 
@@ -72,6 +83,7 @@ def test_card_is_adaptive_card_1_5_and_its_buttons_carry_known_verbs(name):
         assert action["type"] in ("Action.Execute", "Action.OpenUrl")
         if action["type"] == "Action.Execute":
             assert action["verb"] in verbs.ALL and action["data"]["pairId"] == "p1"
+            assert all(isinstance(v, (str, int)) for v in action["data"].values())
             assert "actor" not in json.dumps(action["data"]).lower()  # who acts never rides in card data
 
 

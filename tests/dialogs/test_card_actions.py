@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import json
+
 import pytest
 
 from bot.domain.contracts import ContractStatus
@@ -99,3 +101,26 @@ async def test_counter_proposal_reschedule_and_cancel_from_the_session_cards(wor
     _, again, _ = await press(megan, verbs.SESSION_CANCEL, {"pairId": pair_id, "sessionId": move.id})
     assert again["type"] == MESSAGE and "already cancelled" in again["value"]
     assert (await world.services.ctx.repos.pairs.schedule(pair_id)).upcoming(world.clock.now()) == []
+
+
+async def test_manager_acknowledges_an_alert_from_its_card_and_others_are_refused(world):
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    await world.services.pairs.register(MANAGER, {"conversation": {"id": "conv-manager"}})
+    alert = await world.services.alerts.request_help(MENTEE, pair_id, "")
+    data = {"programmeId": alert.programme_id, "alertId": alert.id, "pairId": pair_id}
+    _, refused, _ = await press(world.chat(MENTOR), verbs.ALERT_ACKNOWLEDGE, data)
+    assert refused["type"] == MESSAGE and "Only the managers" in refused["value"]
+    status, body, _ = await press(world.chat(MANAGER), verbs.ALERT_ACKNOWLEDGE, data)
+    assert status == 200 and body["type"] == CARD and "Manager acknowledged" in str(body["value"])
+    _, resolved, _ = await press(world.chat(MANAGER), verbs.ALERT_RESOLVE, {**data, "note": "Talked it through"})
+    assert "Resolved by Manager" in str(resolved["value"]) and "actions" not in resolved["value"]
+    _, blank, _ = await press(world.chat(MANAGER), verbs.ALERT_RESOLVE, {**data, "note": ""})
+    assert blank["type"] == MESSAGE and "already resolved" in blank["value"]
+
+
+async def test_asking_for_help_is_only_done_in_personal_chat_and_tells_the_manager(world):
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    await world.services.pairs.register(MANAGER, {"conversation": {"id": "conv-manager"}})
+    replies = text_of(await world.chat(MENTEE).say("ask for help: we can't find a time that works"))
+    assert "asked your programme manager" in replies
+    assert any("we can't find a time that works" in json.dumps(m.card) for m in world.messenger.to(MANAGER.id) if m.card)

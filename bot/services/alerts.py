@@ -1,0 +1,131 @@
+"""Manager alerts: raising them (drift, help, no-fault close), acting on them, and programme status."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import replace
+from typing import Any
+
+from bot.domain.alerts import Alert, AlertAction, AlertKind
+from bot.domain.drift import Assessment, Health, assess
+from bot.domain.due import DRIFT_CHECK, DueItem
+from bot.domain.errors import NotAllowed
+from bot.domain.programmes import Pair, Programme
+from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
+from bot.services.pairs import PairService
+from cards.alerts import alert_card, status_card
+
+log = logging.getLogger(__name__)
+
+
+class AlertService:
+    def __init__(self, ctx: ServiceContext, pairs: PairService):
+        self._ctx = ctx
+        self._pairs = pairs
+
+    # Raising ------------------------------------------------------------------------------------
+    async def raise_alert(self, pair: Pair, kind: AlertKind, reason: str, occurrence: str) -> tuple[Alert, bool]:
+        """Raise an alert once per occurrence and send it to every manager (and the programme channel).
+        Returns the alert and whether it is new."""
+        alert = Alert(f"{kind.name.lower()}.{pair.id}.{occurrence}", pair.programme_id, pair.id, kind, reason, self._ctx.clock.now())
+        if not await self._ctx.repos.alerts.add(alert):
+            return await self._ctx.repos.alerts.find(pair.programme_id, alert.id) or alert, False
+        programme = await self._ctx.repos.programmes.get(pair.programme_id)
+        card = await self._card(alert, programme)
+        message = Message(text=f"Alert: {card['body'][0]['text']}.", card=card)
+        deliveries: list[Delivery] = []
+        for manager_id in programme.managers:
+            delivery = await self._ctx.notify(manager_id, message)
+            if delivery is not None:
+                deliveries.append(delivery)
+        if programme.channel:
+            try:
+                deliveries.append(await self._ctx.messenger.post(programme.channel, message))
+            except Unreachable:
+                log.warning("programme %s channel unreachable", programme.id)
+        saved = await self._ctx.repos.alerts.change(
+            pair.programme_id, alert.id, lambda a: replace(a, deliveries=a.deliveries + tuple(d.to_doc() for d in deliveries)))
+        return saved, True
+
+    async def request_help(self, actor: Actor, pair_id: str, note: str) -> Alert:
+        view = await self._pairs.view(actor, pair_id)
+        what = f"{view.me.name} ({view.role.value}) would like a word" + (f": \"{note.strip()}\"" if note.strip() else "")
+        alert, _ = await self.raise_alert(view.pair, AlertKind.HELP, what, self._ctx.make_id())
+        return alert
+
+    async def request_close(self, actor: Actor, pair_id: str, note: str) -> Alert:
+        view = await self._pairs.view(actor, pair_id)
+        what = f"{view.me.name} ({view.role.value}) asks for a no-fault close" + (f": \"{note.strip()}\"" if note.strip() else "")
+        alert, _ = await self.raise_alert(view.pair, AlertKind.CLOSE, what, self._ctx.make_id())
+        return alert
+
+    # Acting -------------------------------------------------------------------------------------
+    async def act(self, actor: Actor, programme_id: str, alert_id: str, action: AlertAction, note: str = "") -> tuple[Alert, dict[str, Any]]:
+        """A manager acts; every manager's copy of the card is updated to show who did what, and when."""
+        programme = await self._ctx.repos.programmes.get(programme_id)
+        if not programme.is_manager(actor.id):
+            raise NotAllowed(f"Only the managers of {programme.name} can act on its alerts.")
+        now = self._ctx.clock.now()
+        alert = await self._ctx.repos.alerts.change(programme_id, alert_id, lambda a: a.act(action, actor.id, actor.name, now, note))
+        if action is AlertAction.MESSAGE:
+            pair = await self._ctx.repos.pairs.get(alert.pair_id)
+            for member in (pair.mentor_id, pair.mentee_id):
+                await self._ctx.notify(member, Message(text=f"A message from {actor.name}, your programme manager: {note.strip()}"))
+        card = await self._card(alert, programme)
+        for delivery in alert.deliveries:
+            try:
+                await self._ctx.messenger.update(Delivery.from_doc(delivery), card)
+            except Unreachable:
+                log.info("an alert card copy could not be updated")
+        return alert, card
+
+    async def _card(self, alert: Alert, programme: Programme) -> dict[str, Any]:
+        pair = await self._ctx.repos.pairs.get(alert.pair_id)
+        mentor = await self._ctx.repos.people.get(pair.mentor_id)
+        mentee = await self._ctx.repos.people.get(pair.mentee_id)
+        return alert_card(alert, programme.name, mentor.name or "the mentor", mentee.name or "the mentee")
+
+    # Seeing -------------------------------------------------------------------------------------
+    async def status(self, actor: Actor, programme_id: str) -> dict[str, Any]:
+        """Every pair as on track, at risk or drifting, with the reason: whether pairs meet, never what they said."""
+        programme = await self._ctx.repos.programmes.get(programme_id)
+        if not programme.is_manager(actor.id):
+            raise NotAllowed(f"Only the managers of {programme.name} can see its status.")
+        now = self._ctx.clock.now()
+        rows: list[tuple[str, str, Assessment]] = []
+        for pair_id in await self._ctx.repos.programmes.roster(programme_id):
+            pair = await self._ctx.repos.pairs.get(pair_id)
+            if pair.status.value != "active":
+                continue
+            assessment = assess(pair, await self._ctx.repos.pairs.contract(pair_id), await self._ctx.repos.pairs.schedule(pair_id), now)
+            mentor = await self._ctx.repos.people.get(pair.mentor_id)
+            mentee = await self._ctx.repos.people.get(pair.mentee_id)
+            rows.append((mentor.name, mentee.name, assessment))
+        return status_card(programme.name, rows)
+
+    async def use_channel(self, actor: Actor, programme_id: str, conversation: dict[str, Any]) -> Programme:
+        programme = await self._ctx.repos.programmes.get(programme_id)
+        programme.require_manager(actor.id)
+        return await self._ctx.repos.programmes.change(programme_id, lambda p: replace(p, channel=conversation))
+
+
+class DriftWatch:
+    """Checks a pair against its own contract when something changes and again when it next could;
+    raises one manager alert per drifting occurrence."""
+
+    def __init__(self, ctx: ServiceContext, alerts: AlertService):
+        self._ctx = ctx
+        self._alerts = alerts
+
+    async def check(self, pair_id: str) -> Assessment:
+        repos = self._ctx.repos
+        pair = await repos.pairs.get(pair_id)
+        if pair.status.value != "active":
+            return Assessment(Health.ON_TRACK, (), None)
+        assessment = assess(pair, await repos.pairs.contract(pair_id), await repos.pairs.schedule(pair_id), self._ctx.clock.now())
+        for finding in assessment.findings:
+            if finding.health is Health.DRIFTING:
+                await self._alerts.raise_alert(pair, AlertKind.DRIFT, finding.reason, f"{finding.rule.value}.{finding.since.isoformat()}")
+        if assessment.next_check is not None:
+            await repos.due.schedule(DueItem(DRIFT_CHECK, assessment.next_check, pair_id, ""))
+        return assessment

@@ -1,0 +1,54 @@
+"""Cards for programme managers: an alert to act on, and the programme's status at a glance."""
+
+from __future__ import annotations
+
+from typing import Any
+
+from bot.domain.alerts import Alert, AlertState
+from bot.domain.drift import Assessment, Health
+from bot.domain.uktime import format_uk
+from cards import verbs
+from cards.adaptive import card, done, execute, facts, heading, text
+
+HEALTH_COLOUR = {Health.ON_TRACK: "Good", Health.AT_RISK: "Warning", Health.DRIFTING: "Attention"}
+
+
+def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> dict[str, Any]:
+    """The same card for every manager; after any action each copy shows who did what, and when."""
+    body: list[dict[str, Any]] = [
+        heading(f"{alert.kind.value}: {mentor} and {mentee}"),
+        facts([("Programme", programme_name), ("What", alert.reason), ("Raised", format_uk(alert.raised_at)),
+               ("Status", alert.state.value + (f" until {format_uk(alert.snoozed_until)}" if alert.state is AlertState.SNOOZED and alert.snoozed_until else ""))]),
+    ]
+    for step in alert.steps:
+        line = f"{step.by_name} {step.action.value}, {format_uk(step.at)}"
+        body.append(text(line + (f": \"{step.note}\"" if step.note else ""), subtle=True))
+    if alert.state is AlertState.RESOLVED:
+        return card(body + [done(f"Resolved by {alert.steps[-1].by_name}")])
+    body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": 1000,
+                 "placeholder": "A note to resolve with, or a message to send the pair"})
+    data = {"programmeId": alert.programme_id, "alertId": alert.id, "pairId": alert.pair_id}
+    return card(body, [
+        execute("Acknowledge", verbs.ALERT_ACKNOWLEDGE, data),
+        execute("Snooze 7 days", verbs.ALERT_SNOOZE, data),
+        execute("Resolve with note", verbs.ALERT_RESOLVE, data, style="positive"),
+        execute("Message the pair", verbs.ALERT_MESSAGE, data),
+    ])
+
+
+def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], shown_limit: int = 40) -> dict[str, Any]:
+    """Every pair as on track, at risk or drifting, with the reason. Never what anyone said."""
+    counts = {h: sum(1 for *_, a in rows if a.health is h) for h in Health}
+    body: list[dict[str, Any]] = [
+        heading(f"{programme_name}: how the pairs are doing"),
+        text(", ".join(f"{counts[h]} {h.value}" for h in Health)),
+    ]
+    order = {Health.DRIFTING: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
+    for mentor, mentee, assessment in sorted(rows, key=lambda r: (order[r[2].health], r[0]))[:shown_limit]:
+        body.append({"type": "TextBlock", "wrap": True, "color": HEALTH_COLOUR[assessment.health],
+                     "text": f"**{mentor} and {mentee}**: {assessment.health.value} ({assessment.reason})"})
+    if len(rows) > shown_limit:
+        body.append(text(f"...and {len(rows) - shown_limit} more pairs on track or at risk.", subtle=True))
+    if not rows:
+        body.append(text("No pairs yet. Pair people with: pair @mentor @mentee"))
+    return card(body)
