@@ -102,6 +102,15 @@ async def test_pair_journey_from_install_to_private_reflections_survives_restart
     assert MEGAN_PRIVATE in mine.all_text
     assert not any(ADELE_PRIVATE in m.all_text for m in pg.messages if m.conversation_id != adele_chat)
 
+    # Adele asks for help: Alex, the manager, gets an alert card and acknowledges it from the card.
+    mark = len(pg.messages)
+    await pg.reply_to(adele_chat, adele["id"], "ask for help: we keep missing each other", "asked your programme manager")
+    alert = await pg.wait_for(lambda m: m.conversation_id == pg.personal_chat and m.cards and "Help requested" in m.all_text, after=mark)
+    assert "we keep missing each other" in alert.all_text and ADELE_PRIVATE not in alert.all_text
+    acted = await pg.execute(alert, alex["id"], "alert.acknowledge")
+    assert "Alex Wilber acknowledged" in str(acted["value"])
+    assert not any("Help requested" in m.all_text for m in pg.messages[mark:] if m.conversation_id in (megan_chat, adele_chat))
+
     # Restarted again: everything is still there.
     await bot.restart(clock_offset_minutes=3 * 24 * 60)
     theirs = await pg.reply_to(adele_chat, adele["id"], "my reflections", "My reflections")
