@@ -8,7 +8,7 @@ import logging
 import os
 import sys
 from dataclasses import dataclass
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import AsyncIterator
 
 from aiohttp import web
@@ -22,6 +22,8 @@ from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.demo import seed_demo
 from bot.scheduler import start_ticking
 from bot.services.context import Repositories, ServiceContext
+from bot.domain.nudges import QuietHours
+from bot.services.nudges import NudgePolicy
 from bot.services.registry import Services
 from bot.settings import AuthMode, Settings, SettingsError
 from bot.storage.bot_state import DocumentBotStorage
@@ -54,11 +56,17 @@ SETTINGS = web.AppKey("settings", Settings)
 TANDEM = web.AppKey("tandem", Tandem)
 
 
+def nudge_policy(settings: Settings) -> NudgePolicy:
+    window = settings.quiet_window()
+    quiet = QuietHours(window[0], window[1], settings.weekends_off) if window else QuietHours(time(0, 0), time(0, 0), settings.weekends_off)
+    return NudgePolicy(quiet=quiet, reminders_before=tuple(timedelta(minutes=m) for m in settings.reminders_before_minutes))
+
+
 async def build(settings: Settings, store: DocumentStore, clock: Clock) -> Tandem:
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_credentials()))
     adapter.use(RoundTripMiddleware())
     ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, settings.app_id), clock)
-    services = Services.build(ctx)
+    services = Services.build(ctx, nudge_policy(settings))
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
     bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people))
 

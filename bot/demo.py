@@ -47,7 +47,7 @@ async def seed_demo(services: Services) -> bool:
         return False
     # History is written as it would have happened: five weeks ago, with the rules applied.
     clock = ManualClock(now - timedelta(weeks=5))
-    past = Services.build(_QuietContext(repos, services.ctx.messenger, clock, services.ctx.make_id))
+    past = Services.build(_QuietContext(repos, services.ctx.messenger, clock, services.ctx.make_id), services.nudges.policy)
     today = uk_today(clock.now())
     programme = Programme(DEMO_PROGRAMME_ID, PLAYGROUND_TENANT, "Reverse mentoring pilot (demo)", (ALEX.id,),
                           today, add_months(today, 6), clock.now())

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import ipaddress
 from dataclasses import dataclass
+from datetime import time
 from enum import Enum
 from pathlib import Path
 from typing import Mapping
@@ -35,6 +36,19 @@ def _whole_number(env: Mapping[str, str], name: str) -> int:
         return int(env.get(name, "0") or "0")
     except ValueError as error:
         raise SettingsError(f"{name} must be a whole number") from error
+
+
+def _minutes_list(env: Mapping[str, str], name: str, default: tuple[int, ...]) -> tuple[int, ...]:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        values = tuple(int(part) for part in text.split(","))
+    except ValueError as error:
+        raise SettingsError(f"{name} must be whole numbers of minutes separated by commas, e.g. 1440,60") from error
+    if any(v <= 0 for v in values):
+        raise SettingsError(f"{name} must be more than 0")
+    return values
 
 
 def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
@@ -71,6 +85,9 @@ class Settings:
     log_level: str = "INFO"
     clock_offset_minutes: int = 0  # local mode only: run as if it were this much later
     sweep_seconds: float = 60.0  # how often the scheduler looks for due work
+    quiet_hours: str = "21:00-08:00"  # UK time; "off" for none
+    weekends_off: bool = True
+    reminders_before_minutes: tuple[int, ...] = (24 * 60, 60)
     cosmos_endpoint: str = ""  # set: every repository and the bot state live in Cosmos DB
     cosmos_database: str = "tandem"
     cosmos_key: str = ""  # empty with an endpoint: Microsoft Entra ID (managed identity)
@@ -104,6 +121,9 @@ class Settings:
             log_level=env.get("TANDEM_LOG_LEVEL", "INFO").upper(),
             clock_offset_minutes=_whole_number(env, "TANDEM_CLOCK_OFFSET_MINUTES"),
             sweep_seconds=_seconds(env, "TANDEM_SWEEP_SECONDS", 60.0),
+            quiet_hours=env.get("TANDEM_QUIET_HOURS", "21:00-08:00").strip().lower(),
+            weekends_off=env.get("TANDEM_WEEKENDS_OFF", "1").strip() not in ("0", "false", "no", "off"),
+            reminders_before_minutes=_minutes_list(env, "TANDEM_REMINDERS_BEFORE_MINUTES", (24 * 60, 60)),
             cosmos_endpoint=env.get("TANDEM_COSMOS_ENDPOINT", ""),
             cosmos_database=env.get("TANDEM_COSMOS_DATABASE", "tandem"),
             cosmos_key=env.get("TANDEM_COSMOS_KEY", ""),
@@ -112,7 +132,18 @@ class Settings:
         settings.check()
         return settings
 
+    def quiet_window(self) -> tuple[time, time] | None:
+        """The daily quiet window in UK time, or None when quiet hours are off."""
+        if self.quiet_hours in ("off", "none", ""):
+            return None
+        try:
+            start, end = (time.fromisoformat(part.strip()) for part in self.quiet_hours.split("-"))
+        except ValueError as error:
+            raise SettingsError("TANDEM_QUIET_HOURS must look like 21:00-08:00, or be 'off'") from error
+        return start, end
+
     def check(self) -> None:
+        self.quiet_window()
         if self.clock_offset_minutes and self.auth_mode is not AuthMode.LOCAL:
             raise SettingsError("TANDEM_CLOCK_OFFSET_MINUTES is for local rehearsal only; unset it to serve Teams.")
         if self.auth_mode is AuthMode.LOCAL and not is_loopback(self.host):

@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
+from bot.domain.errors import InvalidInput
 from bot.domain.uktime import parse_uk_date
 from dialogs.base import normalise
 
@@ -25,6 +26,8 @@ class Command(str, Enum):
     PAIR = "pair"
     STATUS = "status"
     ALERTS_HERE = "alerts here"
+    PAUSE = "pause reminders"
+    RESUME = "resume reminders"
     ASK_FOR_HELP = "ask for help"
     NO_FAULT_CLOSE = "no-fault close"
     CANCEL = "cancel"
@@ -58,6 +61,8 @@ PHRASES = {
 }
 PREFIXES = (
     (("ask for help", "request help", "i need help"), Command.ASK_FOR_HELP),
+    (("pause reminders", "pause nudges", "pause"), Command.PAUSE),
+    (("resume reminders", "resume nudges", "resume"), Command.RESUME),
     (("no-fault close", "no fault close", "close pairing", "end pairing"), Command.NO_FAULT_CLOSE),
 )
 NEW_PROGRAMME_PREFIXES = ("new programme", "new program", "create programme", "create program")
@@ -96,3 +101,19 @@ def split_programme_end(argument: str) -> tuple[str, date | None]:
     if not match:
         return argument, None
     return argument[: match.start()].strip(), parse_uk_date(match.group("date"))
+
+
+DURATION = re.compile(r"(?:for\s+)?(?P<count>\d{1,3})\s*(?P<unit>day|days|week|weeks)$", re.IGNORECASE)
+DEFAULT_PAUSE_DAYS = 14
+
+
+def pause_days(argument: str) -> int:
+    """'for 2 weeks' -> 14; '' -> two weeks; anything unreadable is refused kindly."""
+    text = argument.strip()
+    if not text:
+        return DEFAULT_PAUSE_DAYS
+    match = DURATION.fullmatch(text)
+    if not match:
+        raise InvalidInput("Say how long, for example: pause reminders for 2 weeks (or for 10 days).")
+    count = int(match.group("count"))
+    return count * 7 if match.group("unit").lower().startswith("week") else count

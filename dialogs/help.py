@@ -25,6 +25,7 @@ async def help_text(services: Services, actor: Actor) -> str:
         lines.append(f"- {who}: {step}")
     if views:
         lines.append("- **my reflections**: your private reflections (and any your partner shared)")
+        lines.append("- **pause reminders for 2 weeks** (or any number of days), **resume reminders**")
         lines.append("- **ask for help** (and a few words): your programme manager gets in touch; **no-fault close**: ask to end the pairing")
     if managed:
         names = ", ".join(p.name for p in managed)

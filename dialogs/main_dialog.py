@@ -9,6 +9,7 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 
 from bot.domain.errors import DomainError
 from bot.domain.programmes import Programme
+from bot.domain.uktime import format_uk
 from bot.services.context import Actor
 from bot.services.registry import Services
 from cards.contract import contract_card, no_contract_card
@@ -16,7 +17,7 @@ from cards.pairing import programme_card
 from cards.reflection import reflections_list_card
 from cards.session import attendance_card, sessions_card
 from dialogs.choose_pair_dialog import ChoosePairDialog
-from dialogs.commands import Command, split_programme_end
+from dialogs.commands import Command, pause_days, split_programme_end
 from dialogs.contract_dialog import ContractDraftDialog, ContractReviewDialog
 from dialogs.help import help_text
 from dialogs.reflection_dialog import ReflectionDialog
@@ -113,6 +114,13 @@ class MainDialog(ComponentDialog):
                 reference = TurnContext.get_conversation_reference(context.activity).serialize()
                 await self.services.alerts.use_channel(actor, programme.id, reference)
                 await context.send_activity(f"Alerts for {programme.name} will come here as well as to its managers.")
+        elif command is Command.PAUSE:
+            person = await self.services.pairs.pause_nudges(actor, pause_days(options.get("argument", "")))
+            await context.send_activity(f"Reminders paused until {format_uk(person.nudges_paused_until)}. "
+                                        "Say **resume reminders** to have them back sooner.")
+        elif command is Command.RESUME:
+            await self.services.pairs.resume_nudges(actor)
+            await context.send_activity("Reminders are back on.")
         elif command is Command.ASK_FOR_HELP:
             await self.services.alerts.request_help(actor, pair_id, options.get("argument", ""))
             await context.send_activity("I've asked your programme manager to get in touch. Your partner hasn't been told.")

@@ -29,6 +29,9 @@ class Rule(str, Enum):
     OVERDUE_SESSION = "overdue-session"
     CANCELLED_TWICE = "cancelled-twice"
     ENDED_WITHOUT_CLOSE = "ended-without-close"
+    SILENT = "silent"
+
+SILENT_AFTER_NUDGES = 2
 
 
 @dataclass(frozen=True)
@@ -51,7 +54,9 @@ class Assessment:
         return "; ".join(f.reason for f in worst) if worst else "meeting as agreed"
 
 
-def assess(pair: Pair, contract: Contract, schedule: Schedule, now: datetime) -> Assessment:
+def assess(pair: Pair, contract: Contract, schedule: Schedule, now: datetime,
+           unanswered: tuple[tuple[str, int, date], ...] = ()) -> Assessment:
+    """`unanswered`: (name, reminders not answered, date of the last one) for each member."""
     today = uk_today(now)
     findings: list[Finding] = []
     checks: list[date] = []
@@ -94,6 +99,9 @@ def assess(pair: Pair, contract: Contract, schedule: Schedule, now: datetime) ->
         if len(closed) >= 2 and all(s.status in (SessionStatus.CANCELLED, SessionStatus.NOT_HELD) for s in closed[-2:]):
             findings.append(Finding(Rule.CANCELLED_TWICE, Health.DRIFTING, "the last two sessions were cancelled or didn't happen",
                                     uk_today(closed[-1].changed_at)))
+    for name, count, last in unanswered:
+        if count >= SILENT_AFTER_NUDGES:
+            findings.append(Finding(Rule.SILENT, Health.DRIFTING, f"{name} hasn't answered {count} reminders", last))
     health = max((f.health for f in findings), key=_severity, default=Health.ON_TRACK)
     next_check = min(checks, default=None)
     return Assessment(health, tuple(findings), _start_of(next_check) if next_check else None)

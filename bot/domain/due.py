@@ -9,6 +9,11 @@ from typing import Any
 
 ATTENDANCE_CHECK = "attendance-check"
 DRIFT_CHECK = "drift-check"
+REMINDER = "reminder"  # detail: how long before the session, e.g. "1440" minutes
+REFLECT_REMINDER = "reflect-reminder"
+BOOK_NEXT = "book-next"
+FINISH_CONTRACT = "finish-contract"
+NUDGES = (ATTENDANCE_CHECK, REMINDER, REFLECT_REMINDER, BOOK_NEXT, FINISH_CONTRACT)
 
 
 class DueState(str, Enum):
@@ -37,11 +42,13 @@ class DueItem:
     pair_id: str
     session_id: str
     state: DueState = DueState.PENDING
+    detail: str = ""
 
     @property
     def id(self) -> str:
         """Deterministic, so scheduling the same work twice writes one item, and a moved session a new one."""
-        return f"{self.kind}.{self.pair_id}.{self.session_id}.{self.due_at.astimezone(timezone.utc):%Y%m%dT%H%M}"
+        detail = f".{self.detail}" if self.detail else ""
+        return f"{self.kind}{detail}.{self.pair_id}.{self.session_id}.{self.due_at.astimezone(timezone.utc):%Y%m%dT%H%M}"
 
     @property
     def bucket(self) -> str:
@@ -49,8 +56,9 @@ class DueItem:
 
     def to_doc(self) -> dict[str, Any]:
         return {"kind": self.kind, "dueAt": self.due_at.isoformat(), "pairId": self.pair_id,
-                "sessionId": self.session_id, "state": self.state.value}
+                "sessionId": self.session_id, "state": self.state.value, "detail": self.detail}
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> "DueItem":
-        return cls(doc["kind"], datetime.fromisoformat(doc["dueAt"]), doc["pairId"], doc["sessionId"], DueState(doc["state"]))
+        return cls(doc["kind"], datetime.fromisoformat(doc["dueAt"]), doc["pairId"], doc["sessionId"], DueState(doc["state"]),
+                   doc.get("detail", ""))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
+from datetime import datetime
 from enum import Enum
 from typing import Any
 
@@ -54,6 +55,12 @@ class Person:
     memberships: tuple[Membership, ...] = ()
     manages: tuple[str, ...] = ()
     pending_notices: tuple[str, ...] = ()
+    nudges_paused_until: datetime | None = None
+    unanswered_nudges: int = 0  # nudges since they last said or pressed anything
+    last_nudged_at: datetime | None = None
+
+    def nudgeable(self, now: datetime) -> bool:
+        return self.nudges_paused_until is None or self.nudges_paused_until <= now
 
     @property
     def reachable(self) -> bool:
@@ -82,6 +89,9 @@ class Person:
             "memberships": [m.to_doc() for m in self.memberships],
             "manages": list(self.manages),
             "pendingNotices": list(self.pending_notices),
+            "nudgesPausedUntil": self.nudges_paused_until.isoformat() if self.nudges_paused_until else None,
+            "unansweredNudges": self.unanswered_nudges,
+            "lastNudgedAt": self.last_nudged_at.isoformat() if self.last_nudged_at else None,
         }
 
     @classmethod
@@ -98,4 +108,11 @@ class Person:
             memberships=tuple(Membership.from_doc(m) for m in doc.get("memberships", [])),
             manages=tuple(doc.get("manages", [])),
             pending_notices=tuple(doc.get("pendingNotices", [])),
+            nudges_paused_until=_instant(doc.get("nudgesPausedUntil")),
+            unanswered_nudges=int(doc.get("unansweredNudges", 0)),
+            last_nudged_at=_instant(doc.get("lastNudgedAt")),
         )
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None

@@ -11,6 +11,7 @@ from bot.domain.drift import Assessment, Health, assess
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.errors import NotAllowed
 from bot.domain.programmes import Pair, Programme
+from bot.domain.uktime import uk_today
 from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
 from bot.services.pairs import PairService
 from cards.alerts import alert_card, status_card
@@ -122,7 +123,13 @@ class DriftWatch:
         pair = await repos.pairs.get(pair_id)
         if pair.status.value != "active":
             return Assessment(Health.ON_TRACK, (), None)
-        assessment = assess(pair, await repos.pairs.contract(pair_id), await repos.pairs.schedule(pair_id), self._ctx.clock.now())
+        unanswered = []
+        for member_id in (pair.mentor_id, pair.mentee_id):
+            person = await repos.people.get(member_id)
+            if person.unanswered_nudges and person.last_nudged_at:
+                unanswered.append((person.name or "One of them", person.unanswered_nudges, uk_today(person.last_nudged_at)))
+        assessment = assess(pair, await repos.pairs.contract(pair_id), await repos.pairs.schedule(pair_id),
+                            self._ctx.clock.now(), tuple(unanswered))
         for finding in assessment.findings:
             if finding.health is Health.DRIFTING:
                 await self._alerts.raise_alert(pair, AlertKind.DRIFT, finding.reason, f"{finding.rule.value}.{finding.since.isoformat()}")

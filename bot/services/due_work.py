@@ -6,12 +6,10 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.due import ATTENDANCE_CHECK, DRIFT_CHECK, DueItem, buckets_between, hour_bucket
-from bot.domain.people import Role
-from bot.domain.sessions import SessionStatus
+from bot.domain.due import DRIFT_CHECK, NUDGES, DueItem, buckets_between, hour_bucket
 from bot.services.alerts import DriftWatch
-from bot.services.context import Message, ServiceContext
-from cards.session import attendance_card
+from bot.services.context import ServiceContext
+from bot.services.nudges import NudgeService, Outcome
 
 log = logging.getLogger(__name__)
 
@@ -27,9 +25,10 @@ class SweepReport:
 
 
 class DueWorkService:
-    def __init__(self, ctx: ServiceContext, drift: DriftWatch):
+    def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService):
         self._ctx = ctx
         self._drift = drift
+        self._nudges = nudges
 
     async def sweep(self) -> SweepReport:
         """Read the hours since the last sweep, claim each due item, then act on it. Safe to run
@@ -57,22 +56,7 @@ class DueWorkService:
         if item.kind == DRIFT_CHECK:
             await self._drift.check(item.pair_id)
             return True
-        if item.kind != ATTENDANCE_CHECK:
-            log.warning("unknown due work %s", item.kind)
-            return False
-        pair = await self._ctx.repos.pairs.get(item.pair_id)
-        session = (await self._ctx.repos.pairs.schedule(item.pair_id)).session(item.session_id)
-        if session.status is not SessionStatus.CONFIRMED or session.ends_at != item.due_at:
-            return False  # cancelled, moved or already reported: nothing to ask
-        names = {}
-        for role in Role:
-            person = await self._ctx.repos.people.get(pair.member(role))
-            names[role] = person.name or f"your {role.value}"
-        for role in Role:
-            if role.value in session.attendance:
-                continue
-            await self._ctx.notify(pair.member(role), Message(
-                text="Your session's time has passed. Did it happen?",
-                card=attendance_card(pair.id, session, names[role.other]),
-            ))
-        return True
+        if item.kind in NUDGES:
+            return await self._nudges.deliver(item, now) is Outcome.SENT
+        log.warning("unknown due work %s", item.kind)
+        return False

@@ -8,10 +8,12 @@ from datetime import date
 from typing import Any
 
 from bot.domain.errors import AlreadyDone, NotAllowed
+from bot.domain.nudges import pause_until
 from bot.domain.people import Membership, Person, Role
 from bot.domain.programmes import Pair, Programme, new_pair, new_programme
 from bot.domain.uktime import uk_today
 from bot.services.context import Actor, Message, ServiceContext
+from bot.services.nudges import NudgeService
 from bot.storage.documents import DocumentExists
 from cards.pairing import paired_card
 
@@ -36,9 +38,10 @@ class PairView:
 
 
 class PairService:
-    def __init__(self, ctx: ServiceContext):
+    def __init__(self, ctx: ServiceContext, nudges: NudgeService):
         self._ctx = ctx
         self._repos = ctx.repos
+        self._nudges = nudges
 
     # People -----------------------------------------------------------------------------------
     async def register(self, actor: Actor, conversation: dict[str, Any] | None) -> tuple[Person, tuple[str, ...]]:
@@ -51,11 +54,25 @@ class PairService:
             return replace(
                 base, name=actor.name or base.name, teams_user_id=actor.teams_user_id or base.teams_user_id,
                 email=actor.email or base.email, conversation=conversation or base.conversation,
-                contact=actor.contact or base.contact, pending_notices=(),
+                contact=actor.contact or base.contact, pending_notices=(), unanswered_nudges=0,
             )
 
         person = await self._repos.people.change(actor.id, change)
         return person, delivered[0] if delivered else ()
+
+    async def heard_from(self, actor: Actor) -> None:
+        """Any word or button press from someone answers the reminders sent to them."""
+        await self._repos.people.change(actor.id, lambda p: replace(p, unanswered_nudges=0) if p else
+                                        Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name))
+
+    async def pause_nudges(self, actor: Actor, days: int) -> Person:
+        until = pause_until(self._ctx.clock.now(), days)
+        return await self._repos.people.change(actor.id, lambda p: replace(
+            p or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name), nudges_paused_until=until))
+
+    async def resume_nudges(self, actor: Actor) -> Person:
+        return await self._repos.people.change(actor.id, lambda p: replace(
+            p or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name), nudges_paused_until=None))
 
     async def person(self, actor: Actor) -> Person:
         return await self._repos.people.find(actor.id) or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)
@@ -98,6 +115,7 @@ class PairService:
             membership = Membership(programme.id, pair.id, role)
             await self._repos.people.change(who.id, lambda p, who=who, m=membership: _known(p, who).with_membership(m))
         await self._ctx.recheck(pair.id)
+        await self._nudges.after_pairing(pair)
         for who, role, partner in ((mentor, Role.MENTOR, mentee), (mentee, Role.MENTEE, mentor)):
             await self._ctx.notify(who.id, Message(
                 text=f"You've been paired in {programme.name}: your {role.other.value} is {partner.name}.",

@@ -8,6 +8,7 @@ from bot.services.alerts import AlertService, DriftWatch
 from bot.services.context import ServiceContext
 from bot.services.contracts import ContractService
 from bot.services.due_work import DueWorkService
+from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
 from bot.services.reflections import ReflectionService
 from bot.services.sessions import SessionService
@@ -21,11 +22,13 @@ class Services:
     sessions: SessionService
     reflections: ReflectionService
     alerts: AlertService
+    nudges: NudgeService
     due_work: DueWorkService
 
     @classmethod
-    def build(cls, ctx: ServiceContext) -> "Services":
-        pairs = PairService(ctx)
+    def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None) -> "Services":
+        nudges = NudgeService(ctx, policy or NudgePolicy())
+        pairs = PairService(ctx, nudges)
         alerts = AlertService(ctx, pairs)
-        return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs), ReflectionService(ctx, pairs),
-                   alerts, DueWorkService(ctx, DriftWatch(ctx, alerts)))
+        return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges), ReflectionService(ctx, pairs),
+                   alerts, nudges, DueWorkService(ctx, DriftWatch(ctx, alerts), nudges))

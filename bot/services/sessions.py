@@ -5,11 +5,11 @@ from __future__ import annotations
 from datetime import date, datetime
 
 from bot.domain.contracts import Cadence
-from bot.domain.due import ATTENDANCE_CHECK, DueItem
 from bot.domain.people import Role
 from bot.domain.sessions import Schedule, Session, SessionStatus
 from bot.domain.uktime import format_uk
 from bot.services.context import Actor, Message, ServiceContext
+from bot.services.nudges import NudgeService
 from bot.services.pairs import PairService, PairView
 from cards.reflection import reflection_prompt_card
 from cards.session import next_session_card, session_confirmed_card, session_proposal_card
@@ -18,9 +18,10 @@ DEFAULT_MINUTES = 60
 
 
 class SessionService:
-    def __init__(self, ctx: ServiceContext, pairs: PairService):
+    def __init__(self, ctx: ServiceContext, pairs: PairService, nudges: NudgeService):
         self._ctx = ctx
         self._pairs = pairs
+        self._nudges = nudges
 
     async def _limits(self, view: PairView) -> tuple[date, int, Cadence]:
         """The last day a session may fall on, its default length and cadence: from the contract in force."""
@@ -62,9 +63,9 @@ class SessionService:
         last_day, _, _ = await self._limits(view)
         now = self._ctx.clock.now()
         proposal = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id)
-        # Index the "did it happen?" question first: if the confirmation then fails, the sweep finds
-        # the session unconfirmed and asks nothing; the other order could lose the question.
-        await self._ctx.repos.due.schedule(DueItem(ATTENDANCE_CHECK, proposal.ends_at, pair_id, proposal.id))
+        # Index the reminders and the "did it happen?" question first: if the confirmation then fails,
+        # the sweep finds the session unconfirmed and sends nothing; the other order could lose them.
+        await self._nudges.after_booking(pair_id, proposal)
         confirmed, _moved = await self._ctx.repos.pairs.change_schedule(
             pair_id, lambda s: _drop_first(s.accept(view.role, session_id, last_day, now))
         )
@@ -118,6 +119,7 @@ class SessionService:
         contract = await self._ctx.repos.pairs.contract(view.pair.id)
         start = contract.in_force.clauses.start_date if contract.in_force else view.programme.starts_on
         due_by = schedule.next_due_by(cadence.next_due, start)
+        await self._nudges.after_held(view.pair.id, session, due_by)
         booked = any(s.status is SessionStatus.CONFIRMED and s.starts_at > session.starts_at for s in schedule.sessions)
         for person_id, partner_name in ((view.me.id, view.partner_name), (view.partner.id, view.me.name)):
             await self._ctx.notify(person_id, Message(

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from typing import Any, Callable, TypeVar
 
 from bot.domain.alerts import Alert
@@ -165,7 +166,7 @@ class DueWorkRepository:
 
     async def claim(self, item: DueItem, etag: str) -> bool:
         """Mark done before acting, so two sweepers never both act; False if another got there first."""
-        done = _typed("due", DueItem(item.kind, item.due_at, item.pair_id, item.session_id, DueState.DONE).to_doc())
+        done = _typed("due", replace(item, state=DueState.DONE).to_doc())
         try:
             await self._store.replace(DUE, item.bucket, item.id, done, if_match=etag)
             return True

@@ -60,18 +60,18 @@ class TandemBot(ActivityHandler):
             return False
 
     async def _remember(self, turn_context: TurnContext, force: bool = False) -> None:
-        """Keep the personal-chat reference needed to message this person later; deliver kept notices."""
-        if turn_context.activity.conversation.conversation_type not in (PERSONAL, None):
-            return
+        """They spoke: keep the personal-chat reference needed to message them later, deliver notices
+        kept for them, and count their reminders as answered. One read; a write only if needed."""
         actor = turn_context.turn_state[ACTOR_KEY]
-        if not force:
-            known = await self.services.ctx.repos.people.find(actor.id)
-            if known is not None and known.reachable and not known.pending_notices:
-                return
-        reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
-        _, notices = await self.services.pairs.register(actor, reference)
-        for notice in notices:
-            await turn_context.send_activity(notice)
+        personal = turn_context.activity.conversation.conversation_type in (PERSONAL, None)
+        known = None if force else await self.services.ctx.repos.people.find(actor.id)
+        if personal and (known is None or not known.conversation or known.pending_notices):
+            reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
+            _, notices = await self.services.pairs.register(actor, reference)
+            for notice in notices:
+                await turn_context.send_activity(notice)
+        elif known is not None and known.unanswered_nudges:
+            await self.services.pairs.heard_from(actor)
 
     # Installation -------------------------------------------------------------------------------
     async def on_installation_update_add(self, turn_context: TurnContext):
@@ -131,6 +131,7 @@ class TandemBot(ActivityHandler):
             return await super().on_invoke_activity(turn_context)
         if not self._identify(turn_context):
             return message_response(UNIDENTIFIED, 401)
+        await self._remember(turn_context)
         value = turn_context.activity.value
         if not isinstance(value, dict):
             return message_response("That button sent nothing I can use.", 400)

@@ -69,7 +69,9 @@ class BotProcess:
 
     async def start(self, clock_offset_minutes: int = 0) -> None:
         env = {**os.environ, **self.extra_env,
-               "TANDEM_CLOCK_OFFSET_MINUTES": str(clock_offset_minutes), "TANDEM_SWEEP_SECONDS": "0.5"}
+               "TANDEM_CLOCK_OFFSET_MINUTES": str(clock_offset_minutes), "TANDEM_SWEEP_SECONDS": "0.5",
+               # Tests run at any hour: nudges must not wait for the morning or for Monday.
+               "TANDEM_QUIET_HOURS": "off", "TANDEM_WEEKENDS_OFF": "0"}
         with self.log.open("a") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, str(ROOT / "app.py"), "--local", "--port", str(self.port),

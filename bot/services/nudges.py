@@ -1,0 +1,140 @@
+"""Nudges: what falls due (reminders, did-it-happen, reflect, book next, finish the contract), and
+whether it may go now (quiet hours, weekends, a person's pause)."""
+
+from __future__ import annotations
+
+import logging
+from dataclasses import dataclass, field, replace
+from datetime import date, datetime, time, timedelta
+from enum import Enum
+
+from bot.domain.due import (
+    ATTENDANCE_CHECK, BOOK_NEXT, FINISH_CONTRACT, REFLECT_REMINDER, REMINDER, DueItem,
+)
+from bot.domain.nudges import QuietHours
+from bot.domain.people import Role
+from bot.domain.programmes import Pair
+from bot.domain.sessions import Session, SessionStatus
+from bot.domain.uktime import format_uk, to_uk, uk_instant
+from bot.services.context import Message, ServiceContext
+from cards.contract import no_contract_card
+from cards.reflection import reflection_prompt_card
+from cards.session import attendance_card, next_session_card
+
+log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class NudgePolicy:
+    quiet: QuietHours = field(default_factory=QuietHours)
+    reminders_before: tuple[timedelta, ...] = (timedelta(days=1), timedelta(hours=1))
+    reflect_after: timedelta = timedelta(days=2)
+    book_window: timedelta = timedelta(days=7)  # the cadence window opens this long before the due date
+    finish_contract_after: timedelta = timedelta(days=5)
+
+
+class Outcome(str, Enum):
+    SENT = "sent"
+    POSTPONED = "postponed"
+    SKIPPED = "skipped"  # no longer relevant: the session moved, the reflection is written...
+
+
+class NudgeService:
+    def __init__(self, ctx: ServiceContext, policy: NudgePolicy):
+        self._ctx = ctx
+        self.policy = policy
+
+    # Scheduling: called when something happens -------------------------------------------------
+    async def after_booking(self, pair_id: str, session: Session) -> None:
+        for before in self.policy.reminders_before:
+            due = self.policy.quiet.last_allowed_before(session.starts_at - before)
+            if due > self._ctx.clock.now():
+                await self._ctx.repos.due.schedule(DueItem(REMINDER, due, pair_id, session.id, detail=str(int(before.total_seconds() // 60))))
+        await self._ctx.repos.due.schedule(DueItem(ATTENDANCE_CHECK, session.ends_at, pair_id, session.id))
+
+    async def after_held(self, pair_id: str, session: Session, next_due: date) -> None:
+        now = self._ctx.clock.now()
+        await self._ctx.repos.due.schedule(DueItem(REFLECT_REMINDER, now + self.policy.reflect_after, pair_id, session.id))
+        opens = max(now, _morning(next_due) - self.policy.book_window)
+        await self._ctx.repos.due.schedule(DueItem(BOOK_NEXT, opens, pair_id, session.id))
+
+    async def after_pairing(self, pair: Pair) -> None:
+        await self._ctx.repos.due.schedule(DueItem(FINISH_CONTRACT, pair.created_at + self.policy.finish_contract_after, pair.id, ""))
+
+    # Delivering: called by the sweep ------------------------------------------------------------
+    async def deliver(self, item: DueItem, now: datetime) -> Outcome:
+        if not self.policy.quiet.allows(now):
+            if item.kind == REMINDER:
+                session = (await self._ctx.repos.pairs.schedule(item.pair_id)).session(item.session_id)
+                if self.policy.quiet.next_allowed(now) >= session.starts_at:
+                    return Outcome.SKIPPED  # too late to remind without waking anyone
+            later = self.policy.quiet.next_allowed(now)
+            await self._ctx.repos.due.schedule(replace(item, due_at=later))
+            return Outcome.POSTPONED
+        pair = await self._ctx.repos.pairs.get(item.pair_id)
+        if pair.status.value != "active":
+            return Outcome.SKIPPED
+        messages = await self._messages(item, pair, now)
+        if not messages:
+            return Outcome.SKIPPED
+        for person_id, message in messages:
+            person = await self._ctx.repos.people.find(person_id)
+            if person is None or not person.nudgeable(now):
+                continue
+            await self._ctx.notify(person_id, message)
+            await self._ctx.repos.people.change(person_id, lambda p: replace(
+                p, unanswered_nudges=p.unanswered_nudges + 1, last_nudged_at=now))
+        await self._ctx.recheck(pair.id)  # silence after two reminders is drift
+        return Outcome.SENT
+
+    async def _messages(self, item: DueItem, pair: Pair, now: datetime) -> list[tuple[str, Message]]:
+        repos = self._ctx.repos
+        names = {role: (await repos.people.get(pair.member(role))).name or f"your {role.value}" for role in Role}
+        schedule = await repos.pairs.schedule(pair.id)
+        contract = await repos.pairs.contract(pair.id)
+        both = (Role.MENTOR, Role.MENTEE)
+        if item.kind in (REMINDER, ATTENDANCE_CHECK):
+            session = schedule.session(item.session_id)
+            if session.status is not SessionStatus.CONFIRMED:
+                return []  # cancelled, moved (a move is a new session) or already reported
+            if item.kind == REMINDER:
+                if session.starts_at <= now:
+                    return []
+                when = "tomorrow" if to_uk(session.starts_at).date() != to_uk(now).date() else "today"
+                return [(pair.member(r), Message(text=f"Reminder: your mentoring session with {names[r.other]} is {when}, {format_uk(session.starts_at)}."))
+                        for r in both]
+            return [(pair.member(r), Message(text="Your session's time has passed. Did it happen?",
+                                             card=attendance_card(pair.id, session, names[r.other])))
+                    for r in both if r.value not in session.attendance]
+        if item.kind == REFLECT_REMINDER:
+            written = {r.author_id for r in [*await repos.reflections.by_author(pair.mentor_id), *await repos.reflections.by_author(pair.mentee_id)]
+                       if r.session_id == item.session_id}
+            session = schedule.session(item.session_id)
+            return [(pair.member(r), Message(text="A short private reflection on your last session helps it stick.",
+                                             card=reflection_prompt_card(pair.id, session)))
+                    for r in both if pair.member(r) not in written]
+        if item.kind == BOOK_NEXT:
+            if any(s.status in (SessionStatus.CONFIRMED, SessionStatus.PROPOSED) and s.starts_at > now for s in schedule.sessions):
+                return []
+            if contract.in_force is None:
+                return []
+            cadence = contract.in_force.clauses.cadence
+            due_by = schedule.next_due_by(cadence.next_due, contract.in_force.clauses.start_date)
+            return [(pair.member(r), Message(text=f"Time to book your next session: due by {due_by:%d/%m/%Y}.",
+                                             card=next_session_card(pair.id, due_by, cadence.value, names[r.other])))
+                    for r in both]
+        if item.kind == FINISH_CONTRACT:
+            if contract.in_force is not None:
+                return []
+            pending = contract.pending
+            who = Role.MENTEE if pending is None else pending.proposed_by.other
+            text = ("Your mentoring contract isn't agreed yet: a few minutes now sets up the whole programme. Say 'contract'."
+                    if pending is None else f"{names[pending.proposed_by]} is waiting for you to accept or change the contract. Say 'contract'.")
+            card = no_contract_card(pair.id, who, names[who.other]) if pending is None else None
+            return [(pair.member(who), Message(text=text, card=card))]
+        log.warning("unknown nudge %s", item.kind)
+        return []
+
+
+def _morning(day: date) -> datetime:
+    return uk_instant(day, time(9, 0))

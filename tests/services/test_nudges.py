@@ -1,0 +1,112 @@
+"""Scheduled nudges keep every pair moving: reminders, did-it-happen, reflect, book next, finish the contract."""
+
+from __future__ import annotations
+
+from datetime import datetime, timedelta, timezone
+
+from bot.domain.alerts import AlertKind
+from cards import verbs
+from tests.dialogs.harness import user
+from tests.domain.builders import clauses
+
+MANAGER, MENTOR, MENTEE = user("Manager"), user("Megan"), user("Adele")
+
+
+def utc(text: str) -> datetime:
+    return datetime.fromisoformat(text).replace(tzinfo=timezone.utc)
+
+
+async def sweep_at(world, when: str) -> list:
+    world.clock.set(utc(when))
+    mark = len(world.messenger.sent)
+    await world.services.due_work.sweep()
+    return world.messenger.sent[mark:]
+
+
+async def agreed_pair(world) -> str:
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    version = await world.services.contracts.propose(MENTEE, pair_id, clauses())
+    await world.services.contracts.accept(MENTOR, pair_id, version.number)
+    return pair_id
+
+
+async def booked(world, pair_id: str, when: str):
+    session = await world.services.sessions.propose(MENTEE, pair_id, utc(when))
+    await world.services.sessions.accept(MENTOR, pair_id, session.id)
+    return session
+
+
+async def test_reminders_go_a_day_and_an_hour_before_each_once(world):
+    pair_id = await agreed_pair(world)
+    await booked(world, pair_id, "2027-01-20T14:00")  # Wednesday
+    day_before = await sweep_at(world, "2027-01-19T14:05")
+    assert sorted(pid for pid, m in day_before if "is tomorrow" in m.text) == sorted([MENTOR.id, MENTEE.id])
+    assert not [m for _, m in await sweep_at(world, "2027-01-19T14:30") if "Reminder" in m.text]
+    hour_before = await sweep_at(world, "2027-01-20T13:01")
+    assert len([m for _, m in hour_before if "is today" in m.text]) == 2
+
+
+async def test_no_reminder_for_a_cancelled_session(world):
+    pair_id = await agreed_pair(world)
+    session = await booked(world, pair_id, "2027-01-20T14:00")
+    await world.services.sessions.cancel(MENTOR, pair_id, session.id)
+    assert not [m for _, m in await sweep_at(world, "2027-01-20T13:01") if "Reminder" in m.text]
+
+
+async def test_a_reminder_that_would_fall_in_quiet_hours_comes_the_evening_before(world):
+    pair_id = await agreed_pair(world)
+    await booked(world, pair_id, "2027-01-20T08:30")  # the hour-before falls at 07:30, in quiet hours
+    evening = await sweep_at(world, "2027-01-19T20:59")
+    assert len([m for _, m in evening if "Reminder" in m.text]) >= 2
+
+
+async def test_a_nudge_due_on_friday_night_waits_for_monday(world):
+    pair_id = await agreed_pair(world)
+    await booked(world, pair_id, "2027-01-15T20:00")  # Friday evening session; ends 21:00
+    assert not [m for _, m in await sweep_at(world, "2027-01-15T21:30") if verbs.SESSION_HAPPENED in str(m.card)]
+    assert not [m for _, m in await sweep_at(world, "2027-01-16T12:00") if verbs.SESSION_HAPPENED in str(m.card)]
+    monday = await sweep_at(world, "2027-01-18T08:01")
+    assert len([m for _, m in monday if verbs.SESSION_HAPPENED in str(m.card)]) == 2
+
+
+async def test_a_paused_person_is_left_alone_and_their_partner_is_not(world):
+    pair_id = await agreed_pair(world)
+    await world.services.pairs.pause_nudges(MENTEE, 14)
+    await booked(world, pair_id, "2027-01-20T14:00")
+    sent = await sweep_at(world, "2027-01-19T14:05")
+    assert [pid for pid, m in sent if "Reminder" in m.text] == [MENTOR.id]
+    await world.services.pairs.resume_nudges(MENTEE)
+    await booked(world, pair_id, "2027-01-27T14:00")
+    assert MENTEE.id in [pid for pid, m in await sweep_at(world, "2027-01-26T14:05") if "Reminder" in m.text]
+
+
+async def test_finish_your_contract_nudge_goes_to_whoever_must_act(world):
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    nothing_yet = await sweep_at(world, "2027-01-16T09:05")  # five days on is a Saturday: waits
+    assert not [m for _, m in nothing_yet if "contract" in m.text]
+    monday = await sweep_at(world, "2027-01-18T08:05")
+    assert [pid for pid, m in monday if "contract isn't agreed yet" in m.text] == [MENTEE.id]
+
+
+async def test_book_your_next_session_when_the_cadence_window_opens_unless_booked(world):
+    pair_id = await agreed_pair(world)
+    session = await booked(world, pair_id, "2027-01-13T10:00")
+    world.clock.set(utc("2027-01-13T12:00"))
+    for who in (MENTOR, MENTEE):
+        await world.services.sessions.record_attendance(who, pair_id, session.id, True)
+    opened = await sweep_at(world, "2027-02-08T09:05")  # a week before 13 Feb, on a Monday
+    assert len([m for _, m in opened if verbs.SESSION_PROPOSE in str(m.card)]) == 2
+
+
+async def test_silence_after_two_reminders_alerts_the_manager_and_answering_resets_it(world):
+    pair_id = await agreed_pair(world)
+    await world.services.pairs.register(MANAGER, {"conversation": {"id": "conv-manager"}})
+    await booked(world, pair_id, "2027-01-20T14:00")
+    await sweep_at(world, "2027-01-19T14:05")
+    await sweep_at(world, "2027-01-20T13:05")
+    await sweep_at(world, "2027-01-20T13:10")  # the drift check queued by the second reminder
+    pair = await world.services.ctx.repos.pairs.get(pair_id)
+    alerts = await world.services.ctx.repos.alerts.in_programme(pair.programme_id)
+    assert any(a.kind is AlertKind.DRIFT and "hasn't answered 2 reminders" in a.reason for a in alerts)
+    await world.chat(MENTEE).say("help")
+    assert (await world.services.ctx.repos.people.get(MENTEE.id)).unanswered_nudges == 0
