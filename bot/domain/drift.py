@@ -30,6 +30,7 @@ class Rule(str, Enum):
     CANCELLED_TWICE = "cancelled-twice"
     ENDED_WITHOUT_CLOSE = "ended-without-close"
     SILENT = "silent"
+    UNREACHABLE = "unreachable"
 
 SILENT_AFTER_NUDGES = 2
 
@@ -55,8 +56,9 @@ class Assessment:
 
 
 def assess(pair: Pair, contract: Contract, schedule: Schedule, now: datetime,
-           unanswered: tuple[tuple[str, int, date], ...] = ()) -> Assessment:
-    """`unanswered`: (name, reminders not answered, date of the last one) for each member."""
+           unanswered: tuple[tuple[str, int, date], ...] = (), unreachable: tuple[tuple[str, date], ...] = ()) -> Assessment:
+    """`unanswered`: (name, reminders not answered, date of the last one) per member;
+    `unreachable`: (name, since) for members Teams says removed or blocked the app."""
     today = uk_today(now)
     findings: list[Finding] = []
     checks: list[date] = []
@@ -102,6 +104,8 @@ def assess(pair: Pair, contract: Contract, schedule: Schedule, now: datetime,
     for name, count, last in unanswered:
         if count >= SILENT_AFTER_NUDGES:
             findings.append(Finding(Rule.SILENT, Health.DRIFTING, f"{name} hasn't answered {count} reminders", last))
+    for name, since in unreachable:
+        findings.append(Finding(Rule.UNREACHABLE, Health.DRIFTING, f"{name} can't be reached in Teams (removed or blocked Tandem)", since))
     health = max((f.health for f in findings), key=_severity, default=Health.ON_TRACK)
     next_check = min(checks, default=None)
     return Assessment(health, tuple(findings), _start_of(next_check) if next_check else None)

@@ -58,13 +58,14 @@ class Person:
     nudges_paused_until: datetime | None = None
     unanswered_nudges: int = 0  # nudges since they last said or pressed anything
     last_nudged_at: datetime | None = None
+    unreachable_since: datetime | None = None  # Teams said 403/404: the app was removed or blocked
 
     def nudgeable(self, now: datetime) -> bool:
         return self.nudges_paused_until is None or self.nudges_paused_until <= now
 
     @property
     def reachable(self) -> bool:
-        return self.conversation is not None or self.contact is not None
+        return self.unreachable_since is None and (self.conversation is not None or self.contact is not None)
 
     def with_membership(self, membership: Membership) -> "Person":
         if membership in self.memberships:
@@ -92,6 +93,7 @@ class Person:
             "nudgesPausedUntil": self.nudges_paused_until.isoformat() if self.nudges_paused_until else None,
             "unansweredNudges": self.unanswered_nudges,
             "lastNudgedAt": self.last_nudged_at.isoformat() if self.last_nudged_at else None,
+            "unreachableSince": self.unreachable_since.isoformat() if self.unreachable_since else None,
         }
 
     @classmethod
@@ -111,6 +113,7 @@ class Person:
             nudges_paused_until=_instant(doc.get("nudgesPausedUntil")),
             unanswered_nudges=int(doc.get("unansweredNudges", 0)),
             last_nudged_at=_instant(doc.get("lastNudgedAt")),
+            unreachable_since=_instant(doc.get("unreachableSince")),
         )
 
 

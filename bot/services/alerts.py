@@ -123,13 +123,16 @@ class DriftWatch:
         pair = await repos.pairs.get(pair_id)
         if pair.status.value != "active":
             return Assessment(Health.ON_TRACK, (), None)
-        unanswered = []
+        unanswered, unreachable = [], []
         for member_id in (pair.mentor_id, pair.mentee_id):
             person = await repos.people.get(member_id)
+            name = person.name or "One of them"
             if person.unanswered_nudges and person.last_nudged_at:
-                unanswered.append((person.name or "One of them", person.unanswered_nudges, uk_today(person.last_nudged_at)))
+                unanswered.append((name, person.unanswered_nudges, uk_today(person.last_nudged_at)))
+            if person.unreachable_since:
+                unreachable.append((name, uk_today(person.unreachable_since)))
         assessment = assess(pair, await repos.pairs.contract(pair_id), await repos.pairs.schedule(pair_id),
-                            self._ctx.clock.now(), tuple(unanswered))
+                            self._ctx.clock.now(), tuple(unanswered), tuple(unreachable))
         for finding in assessment.findings:
             if finding.health is Health.DRIFTING:
                 await self._alerts.raise_alert(pair, AlertKind.DRIFT, finding.reason, f"{finding.rule.value}.{finding.since.isoformat()}")

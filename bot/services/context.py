@@ -114,7 +114,12 @@ class ServiceContext:
                     await self.repos.people.change(person_id_, lambda p: replace(p, conversation=delivery.conversation))
                 return delivery
             except Unreachable:
+                # No retry loop: remember it, and let the drift check tell their programme manager.
                 log.info("person %s unreachable; keeping the notice", person_id_)
+                now = self.clock.now()
+                await self.repos.people.change(person_id_, lambda p: replace(p, unreachable_since=p.unreachable_since or now))
+                for membership in person.memberships:
+                    await self.recheck(membership.pair_id)
         if message.text:
             await self.repos.people.change(
                 person_id_,

@@ -54,7 +54,7 @@ class PairService:
             return replace(
                 base, name=actor.name or base.name, teams_user_id=actor.teams_user_id or base.teams_user_id,
                 email=actor.email or base.email, conversation=conversation or base.conversation,
-                contact=actor.contact or base.contact, pending_notices=(), unanswered_nudges=0,
+                contact=actor.contact or base.contact, pending_notices=(), unanswered_nudges=0, unreachable_since=None,
             )
 
         person = await self._repos.people.change(actor.id, change)

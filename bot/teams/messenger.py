@@ -7,10 +7,10 @@ from typing import Any, Awaitable, Callable
 
 from botbuilder.core import BotAdapter, CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity, ChannelAccount, ConversationAccount, ConversationParameters, ConversationReference
-from botframework.connector.models import ErrorResponseException
 
 from bot.domain.people import Person
 from bot.services.context import Delivery, Message, Messenger, Unreachable
+from bot.teams.delivery import DeliveryPolicy
 from dialogs.turn import card_activities
 
 log = logging.getLogger(__name__)
@@ -26,9 +26,10 @@ class TeamsMessenger(Messenger):
     """Continues the person's personal chat; if they have none yet, opens one (Teams allows this
     when the app is installed for them) and hands back its reference to keep."""
 
-    def __init__(self, adapter: BotAdapter, app_id: str):
+    def __init__(self, adapter: BotAdapter, app_id: str, policy: DeliveryPolicy | None = None):
         self._adapter = adapter
         self._app_id = app_id
+        self.policy = policy or DeliveryPolicy()
 
     async def send(self, person: Person, message: Message) -> Delivery:
         if person.conversation:
@@ -42,11 +43,20 @@ class TeamsMessenger(Messenger):
         ids: list[str] = []
 
         async def deliver(context: TurnContext) -> None:
-            responses = await context.send_activities(to_activities(message))
-            ids.extend(r.id for r in responses if r is not None and r.id)
+            ids.extend(await self._send_each(context, reference, to_activities(message)))
 
         await self._continue(reference, deliver)
         return Delivery(conversation, ids[-1] if ids else "")
+
+    async def _send_each(self, context: TurnContext, reference: ConversationReference, activities: list[Activity]) -> list[str]:
+        """Each part is its own request, retried on its own: a retry never repeats a part that arrived."""
+        ids = []
+        tenant = reference.conversation.tenant_id or ""
+        for activity in activities:
+            response = await self.policy.call(reference.conversation.id, tenant, lambda a=activity: context.send_activity(a))
+            if response is not None and response.id:
+                ids.append(response.id)
+        return ids
 
     async def update(self, delivery: Delivery, card: dict[str, Any]) -> None:
         reference = ConversationReference().deserialize(delivery.conversation)
@@ -54,18 +64,16 @@ class TeamsMessenger(Messenger):
         async def replace_card(context: TurnContext) -> None:
             activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
             activity.id = delivery.activity_id
-            await context.update_activity(activity)
+            await self.policy.call(reference.conversation.id, reference.conversation.tenant_id or "",
+                                   lambda: context.update_activity(activity))
 
         await self._continue(reference, replace_card)
 
     async def _continue(self, reference: ConversationReference, logic: Callable[[TurnContext], Awaitable[None]]) -> None:
         try:
             await self._adapter.continue_conversation(reference, logic, self._app_id)
-        except ErrorResponseException as error:
-            status = getattr(error.response, "status_code", None)
-            if status in (403, 404):
-                log.warning("conversation %s can't be reached (HTTP %s)", reference.conversation.id, status)
-                raise Unreachable(reference.conversation.id) from error
+        except Unreachable:
+            log.warning("conversation %s can't be reached: the app was removed or blocked", reference.conversation.id)
             raise
 
     async def _open_chat(self, person: Person, contact: dict[str, Any], message: Message) -> Delivery:
@@ -83,14 +91,10 @@ class TeamsMessenger(Messenger):
                 conversation=ConversationAccount(id=context.activity.conversation.id, conversation_type="personal",
                                                  tenant_id=contact["tenantId"]),
             ).serialize()
-            responses = await context.send_activities(to_activities(message))
-            opened["id"] = next((r.id for r in reversed(responses) if r is not None and r.id), "")
+            reference = ConversationReference().deserialize(opened["reference"])
+            ids = await self._send_each(context, reference, to_activities(message))
+            opened["id"] = ids[-1] if ids else ""
 
-        try:
-            await self._adapter.create_conversation(
-                self._app_id, first_message, parameters, contact["channelId"], contact["serviceUrl"], None)
-        except ErrorResponseException as error:
-            if getattr(error.response, "status_code", None) in (403, 404):
-                raise Unreachable(person.id) from error
-            raise
+        await self.policy.call(f"new:{person.id}", contact["tenantId"], lambda: self._adapter.create_conversation(
+            self._app_id, first_message, parameters, contact["channelId"], contact["serviceUrl"], None))
         return Delivery(opened["reference"], opened["id"])
