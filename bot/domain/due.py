@@ -18,6 +18,7 @@ NUDGES = (ATTENDANCE_CHECK, REMINDER, REFLECT_REMINDER, BOOK_NEXT, FINISH_CONTRA
 
 class DueState(str, Enum):
     PENDING = "pending"
+    CLAIMED = "claimed"  # a sweeper holds it until `lease_until`; past that, another may take it over
     DONE = "done"
 
 
@@ -43,6 +44,13 @@ class DueItem:
     session_id: str
     state: DueState = DueState.PENDING
     detail: str = ""
+    lease_until: datetime | None = None
+    owner: str = ""
+
+    def claimable(self, now: datetime) -> bool:
+        if self.state is DueState.PENDING:
+            return True
+        return self.state is DueState.CLAIMED and self.lease_until is not None and self.lease_until <= now
 
     @property
     def id(self) -> str:
@@ -56,9 +64,11 @@ class DueItem:
 
     def to_doc(self) -> dict[str, Any]:
         return {"kind": self.kind, "dueAt": self.due_at.isoformat(), "pairId": self.pair_id,
-                "sessionId": self.session_id, "state": self.state.value, "detail": self.detail}
+                "sessionId": self.session_id, "state": self.state.value, "detail": self.detail,
+                "leaseUntil": self.lease_until.isoformat() if self.lease_until else None, "owner": self.owner}
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> "DueItem":
         return cls(doc["kind"], datetime.fromisoformat(doc["dueAt"]), doc["pairId"], doc["sessionId"], DueState(doc["state"]),
-                   doc.get("detail", ""))
+                   doc.get("detail", ""), datetime.fromisoformat(doc["leaseUntil"]) if doc.get("leaseUntil") else None,
+                   doc.get("owner", ""))

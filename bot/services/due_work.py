@@ -14,6 +14,7 @@ from bot.services.nudges import NudgeService, Outcome
 log = logging.getLogger(__name__)
 
 FIRST_LOOKBACK = timedelta(days=2)
+DEFAULT_LEASE = timedelta(minutes=5)
 
 
 @dataclass
@@ -25,31 +26,48 @@ class SweepReport:
 
 
 class DueWorkService:
-    def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService):
+    def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE):
         self._ctx = ctx
         self._drift = drift
         self._nudges = nudges
+        self.lease = lease
+        self.instance = ctx.make_id()  # names this sweeper in its claims
 
     async def sweep(self) -> SweepReport:
-        """Read the hours since the last sweep, claim each due item, then act on it. Safe to run
-        again at any time and from several instances: a claimed item is never acted on twice."""
+        """Read the hours since the last sweep; claim each due item (with a lease), act, then mark it done.
+
+        Two instances never both act on an item (the claim is a conditional write). A sweeper killed
+        mid-item leaves its claim to expire, and the next sweep takes the item over, so nothing is
+        dropped; only an item whose message went out in the instant before the kill can go twice.
+        """
         now = self._ctx.clock.now()
         repo = self._ctx.repos.due
         cursor = await repo.cursor()
         start = datetime.strptime(cursor, "%Y-%m-%dT%H").replace(tzinfo=now.tzinfo) if cursor else now - FIRST_LOOKBACK
         report = SweepReport()
+        unfinished: list[str] = []
         for bucket in buckets_between(start, now):
             report.buckets += 1
-            for item, etag in await repo.pending_in(bucket):
+            for item, etag in await repo.unfinished_in(bucket):
                 report.items_read += 1
-                if item.due_at > now:
+                if item.due_at > now or not item.claimable(now):
+                    unfinished.append(bucket)
                     continue
-                if await repo.claim(item, etag) and await self._act(item, now):
-                    report.acted += 1
-                else:
+                claim = await repo.claim(item, etag, self.instance, now + self.lease)
+                if claim is None:
                     report.skipped += 1
-        # The current hour may still gain items; earlier hours are finished.
-        await repo.advance_cursor(hour_bucket(now))
+                    continue
+                try:
+                    acted = await self._act(item, now)
+                except Exception:  # one failing item must not stop the others; it is logged and retried
+                    log.exception("due item %s failed; its lease will expire and it will be tried again", item.id)
+                    unfinished.append(bucket)
+                    continue
+                await repo.finish(item, claim)
+                report.acted += acted
+                report.skipped += not acted
+        # Earlier hours with nothing left are finished; keep the earliest that still has work.
+        await repo.advance_cursor(min(unfinished, default=hour_bucket(now)))
         return report
 
     async def _act(self, item: DueItem, now: datetime) -> bool:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import replace
+from datetime import datetime
 from typing import Any, Callable, TypeVar
 
 from bot.domain.alerts import Alert
@@ -19,6 +20,7 @@ from bot.storage.documents import (
 )
 
 R = TypeVar("R")
+DONE_TTL_SECONDS = 30 * 24 * 3600
 
 PAIR_DOC, CONTRACT_DOC, SCHEDULE_DOC = "pair", "contract", "schedule"
 
@@ -160,18 +162,30 @@ class DueWorkRepository:
     async def schedule(self, item: DueItem) -> None:
         await self._store.upsert(DUE, item.bucket, item.id, _typed("due", item.to_doc()))
 
-    async def pending_in(self, bucket: str) -> list[tuple[DueItem, str]]:
-        docs = await self._store.query(DUE, bucket, {"type": "due", "state": DueState.PENDING.value})
-        return [(DueItem.from_doc(d.body), d.etag) for d in docs]
+    async def unfinished_in(self, bucket: str) -> list[tuple[DueItem, str]]:
+        """Items in that hour still to do: pending, or claimed by a sweeper (whose lease may have run out)."""
+        found = []
+        for state in (DueState.PENDING, DueState.CLAIMED):
+            docs = await self._store.query(DUE, bucket, {"type": "due", "state": state.value})
+            found += [(DueItem.from_doc(d.body), d.etag) for d in docs]
+        return found
 
-    async def claim(self, item: DueItem, etag: str) -> bool:
-        """Mark done before acting, so two sweepers never both act; False if another got there first."""
-        done = _typed("due", replace(item, state=DueState.DONE).to_doc())
+    async def claim(self, item: DueItem, etag: str, owner: str, lease_until: datetime) -> str | None:
+        """Take the item for a while, so no other sweeper acts on it. Returns the new ETag, or None
+        if another sweeper got there first."""
+        claimed = _typed("due", replace(item, state=DueState.CLAIMED, owner=owner, lease_until=lease_until).to_doc())
+        try:
+            return (await self._store.replace(DUE, item.bucket, item.id, claimed, if_match=etag)).etag
+        except (EtagMismatch, DocumentNotFound):
+            return None
+
+    async def finish(self, item: DueItem, etag: str) -> None:
+        """Done: kept a while for the record, then expired by the container's TTL."""
+        done = _typed("due", {**replace(item, state=DueState.DONE, lease_until=None).to_doc(), "ttl": DONE_TTL_SECONDS})
         try:
             await self._store.replace(DUE, item.bucket, item.id, done, if_match=etag)
-            return True
         except (EtagMismatch, DocumentNotFound):
-            return False
+            pass  # our lease ran out and another sweeper took over; it will finish it
 
     async def cursor(self) -> str | None:
         try:

@@ -1,0 +1,87 @@
+"""Seeds many pairs with a nudge due now, and runs a sweeper process against them (test set-up)."""
+
+from __future__ import annotations
+
+import argparse
+import asyncio
+import sys
+from datetime import datetime, timedelta, timezone
+from pathlib import Path
+
+from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
+
+from bot.clock import SystemClock
+from bot.domain.contracts import Contract
+from bot.domain.due import FINISH_CONTRACT, DueItem
+from bot.domain.nudges import QuietHours
+from bot.domain.people import Membership, Person, Role
+from bot.domain.programmes import Pair, PairStatus, Programme
+from bot.services.context import Repositories, ServiceContext
+from bot.services.nudges import NudgePolicy
+from bot.services.registry import Services
+from bot.settings import BotCredentials
+from bot.storage.documents import DocumentStore
+from bot.storage.sqlite_store import SqliteDocumentStore
+from bot.teams.messenger import TeamsMessenger
+from tests.domain.builders import clauses
+
+TENANT = "tenant-load"
+ALWAYS = QuietHours(datetime.min.time(), datetime.min.time(), weekends_off=False)
+
+
+def conversation(service_url: str, conversation_id: str) -> dict:
+    return {"channelId": "msteams", "serviceUrl": service_url, "bot": {"id": "28:tandem"}, "user": {"id": "29:x"},
+            "conversation": {"id": conversation_id, "conversationType": "personal", "tenantId": TENANT}}
+
+
+async def seed(store: DocumentStore, pairs: int, service_url: str, due_fraction: float = 1.0) -> int:
+    """`pairs` pairs whose mentee proposed a contract 6 days ago; a 'finish your contract' nudge to the
+    mentor is due now for `due_fraction` of them. Returns how many nudges are due."""
+    repos = Repositories.over(store)
+    now = datetime.now(timezone.utc)
+    then = now - timedelta(days=6)
+    programme = Programme("load", TENANT, "Load programme", ("manager",), then.date(), (now + timedelta(days=150)).date(), then)
+    await repos.programmes.add(programme)
+    contract, _ = Contract("x").propose(Role.MENTEE, clauses(start_date=then.date(), review_date=now.date(),
+                                                            end_date=programme.ends_on), programme.ends_on, then)
+    due_every = round(1 / due_fraction) if due_fraction else 0
+    due = 0
+    for n in range(pairs):
+        pair = Pair(f"pair-{n}", programme.id, TENANT, f"{TENANT}:mentor-{n}", f"{TENANT}:mentee-{n}", PairStatus.ACTIVE, then, "manager")
+        await repos.pairs.add(pair)
+        for role, person_id in ((Role.MENTOR, pair.mentor_id), (Role.MENTEE, pair.mentee_id)):
+            await store.create("people", person_id, person_id, {**Person(
+                person_id, TENANT, person_id.split(":")[1], f"Person {n}",
+                conversation=conversation(service_url, f"chat-{person_id.split(':')[1]}"),
+                memberships=(Membership(programme.id, pair.id, role),)).to_doc(), "type": "person"})
+        await repos.pairs.change_contract(pair.id, lambda c, p=pair: (Contract(p.id, contract.versions), None))
+        if due_every and n % due_every == 0:
+            await repos.due.schedule(DueItem(FINISH_CONTRACT, now - timedelta(minutes=1), pair.id, ""))
+            due += 1
+    return due
+
+
+async def run_sweeper(data: Path, lease_seconds: float, max_seconds: float) -> None:
+    store = await SqliteDocumentStore.open(data)
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(BotCredentials("", "", "MultiTenant", "")))
+    ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, ""), SystemClock())
+    services = Services.build(ctx, NudgePolicy(quiet=ALWAYS))
+    services.due_work.lease = timedelta(seconds=lease_seconds)
+    deadline = asyncio.get_running_loop().time() + max_seconds
+    idle = 0
+    while asyncio.get_running_loop().time() < deadline and idle < 3:
+        report = await services.due_work.sweep()
+        idle = idle + 1 if report.acted == 0 and report.items_read == 0 else 0
+        print(f"sweep: read {report.items_read}, acted {report.acted}, skipped {report.skipped}", flush=True)
+        await asyncio.sleep(0.2)
+    await store.close()
+
+
+if __name__ == "__main__":
+    parser = argparse.ArgumentParser()
+    parser.add_argument("--data", type=Path, required=True)
+    parser.add_argument("--lease", type=float, default=1.0)
+    parser.add_argument("--max-seconds", type=float, default=240)
+    args = parser.parse_args()
+    asyncio.run(run_sweeper(args.data, args.lease, args.max_seconds))
+    sys.exit(0)
