@@ -53,6 +53,8 @@ class Limits:
     max_backoff: float = 16.0
     max_retry_after: float = 120.0
     tracked_conversations: int = 50_000  # limiters kept for the most recent conversations
+    in_flight_per_tenant: int = 16  # requests waiting in the HTTP client would leave in a burst: don't queue them there
+    margin: float = 0.85  # pace at 85% of each limit: network jitter bunches requests on arrival
 
 
 class DeliveryPolicy:
@@ -61,12 +63,13 @@ class DeliveryPolicy:
         self._sleep = sleep
         self._conversations: OrderedDict[str, tuple[AsyncLimiter, AsyncLimiter]] = OrderedDict()
         self._tenants: dict[str, AsyncLimiter] = {}
+        self._in_flight: dict[str, asyncio.Semaphore] = {}
         self.retries = 0
 
     def _conversation_limiters(self, conversation_id: str) -> tuple[AsyncLimiter, AsyncLimiter]:
         limiters = self._conversations.pop(conversation_id, None) or (
-            window_limiter(self.limits.per_conversation_second, 1, 1),
-            window_limiter(self.limits.per_conversation_30s, 30, self.limits.per_conversation_30s // 2))
+            window_limiter(int(self.limits.per_conversation_second * self.limits.margin), 1, 1),
+            window_limiter(int(self.limits.per_conversation_30s * self.limits.margin), 30, self.limits.per_conversation_30s // 3))
         self._conversations[conversation_id] = limiters
         while len(self._conversations) > self.limits.tracked_conversations:
             self._conversations.popitem(last=False)
@@ -75,7 +78,8 @@ class DeliveryPolicy:
     async def _wait_for_turn(self, conversation_id: str, tenant_id: str) -> None:
         tenant = self._tenants.get(tenant_id)
         if tenant is None:
-            tenant = self._tenants[tenant_id] = window_limiter(self.limits.per_tenant_second, 1, self.limits.per_tenant_second // 5)
+            tenant = self._tenants[tenant_id] = window_limiter(
+                int(self.limits.per_tenant_second * self.limits.margin), 1, self.limits.per_tenant_second // 10)
         second, half_minute = self._conversation_limiters(conversation_id)
         await half_minute.acquire()
         await second.acquire()
@@ -83,10 +87,12 @@ class DeliveryPolicy:
 
     async def call(self, conversation_id: str, tenant_id: str, request: Callable[[], Awaitable[T]]) -> T:
         """One request to Teams, within the limits, retried as Teams asks; Unreachable if the app is gone."""
+        slots = self._in_flight.setdefault(tenant_id, asyncio.Semaphore(self.limits.in_flight_per_tenant))
         for attempt in range(1, self.limits.max_attempts + 1):
-            await self._wait_for_turn(conversation_id, tenant_id)
             try:
-                return await request()
+                async with slots:
+                    await self._wait_for_turn(conversation_id, tenant_id)
+                    return await request()
             except ErrorResponseException as error:
                 status = status_of(error)
                 if status in GONE_STATUSES:
