@@ -88,3 +88,27 @@ class FaultyConnector:
 
     def to(self, conversation_id: str) -> list[Received]:
         return [r for r in self.received if r.conversation_id == conversation_id]
+
+
+async def _serve(port: int) -> None:
+    """Run the connector as its own process (a benchmark's sink must not share the sender's event loop)."""
+    connector = FaultyConnector()
+    app = web.Application()
+    app.router.add_post("/v3/conversations/{conversation}/activities", connector._activity)
+    app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", connector._activity)
+
+    async def stats(_request: web.Request) -> web.Response:
+        return web.json_response({"received": len(connector.received), "arrivals": [r.at for r in connector.received]})
+
+    app.router.add_get("/_stats", stats)
+    runner = web.AppRunner(app, access_log=None)
+    await runner.setup()
+    await web.TCPSite(runner, "127.0.0.1", port).start()
+    print(f"connector listening on {port}", flush=True)
+    await asyncio.Event().wait()
+
+
+if __name__ == "__main__":
+    import sys
+
+    asyncio.run(_serve(int(sys.argv[1])))
