@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import json
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 from typing import Any
 
 from botbuilder.core import PrivateConversationState, TurnContext
@@ -104,6 +104,21 @@ class World:
 
     def chat(self, who: Actor, conversation_type: str = "personal") -> Chat:
         return Chat(self.bot, who, conversation_type)
+
+    async def agree_contract(self, pair_id: str, mentor: Actor, mentee: Actor) -> None:
+        from tests.domain.builders import clauses
+
+        version = await self.services.contracts.propose(mentee, pair_id, clauses())
+        await self.services.contracts.accept(mentor, pair_id, version.number)
+
+    async def hold_session(self, pair_id: str, mentor: Actor, mentee: Actor):
+        """A session proposed, accepted, and confirmed as held by both, three days on."""
+        s = self.services.sessions
+        session = await s.propose(mentee, pair_id, self.clock.now() + timedelta(days=2))
+        await s.accept(mentor, pair_id, session.id)
+        self.clock.advance(timedelta(days=3))
+        await s.record_attendance(mentor, pair_id, session.id, True)
+        return await s.record_attendance(mentee, pair_id, session.id, True)
 
     async def pair(self, manager: Actor, mentor: Actor, mentee: Actor) -> str:
         """Set up a programme and a pair the way a manager would, and give both a personal chat."""

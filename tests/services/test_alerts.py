@@ -10,7 +10,6 @@ from bot.domain.alerts import AlertAction, AlertKind, AlertState
 from bot.domain.errors import NotAllowed
 from cards import verbs
 from tests.dialogs.harness import user
-from tests.domain.builders import clauses
 
 MANAGER, DEPUTY, MENTOR, MENTEE, OUTSIDER = user("Manager"), user("Deputy"), user("Megan"), user("Adele"), user("Sam")
 
@@ -83,14 +82,8 @@ async def test_drift_raises_one_alert_per_occurrence_however_often_it_is_checked
 
 async def test_status_shows_whether_pairs_meet_never_what_they_said(world):
     pair_id, programme_id = await two_managers(world)
-    version = await world.services.contracts.propose(MENTEE, pair_id, clauses())
-    await world.services.contracts.accept(MENTOR, pair_id, version.number)
-    s = world.services.sessions
-    session = await s.propose(MENTEE, pair_id, world.clock.now() + timedelta(days=2))
-    await s.accept(MENTOR, pair_id, session.id)
-    world.clock.advance(timedelta(days=3))
-    await s.record_attendance(MENTOR, pair_id, session.id, True)
-    await s.record_attendance(MENTEE, pair_id, session.id, True)
+    await world.agree_contract(pair_id, MENTOR, MENTEE)
+    session = await world.hold_session(pair_id, MENTOR, MENTEE)
     await world.services.reflections.write(MENTEE, pair_id, session.id, "SECRET-TOPIC", "SECRET-LESSON", "SECRET-PLAN", 5, True)
     card = str(await world.services.alerts.status(MANAGER, programme_id))
     assert "1 on track" in card and "Megan and Adele" in card

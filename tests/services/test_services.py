@@ -24,18 +24,11 @@ def card_verbs(message) -> list[str]:
 
 
 async def in_force(world: World, pair_id: str) -> None:
-    version = await world.services.contracts.propose(MENTEE, pair_id, clauses(end_date=world.clock.now().date() + timedelta(days=150)))
-    await world.services.contracts.accept(MENTOR, pair_id, version.number)
+    await world.agree_contract(pair_id, MENTOR, MENTEE)
 
 
 async def held_session(world: World, pair_id: str):
-    s = world.services.sessions
-    session = await s.propose(MENTEE, pair_id, world.clock.now() + timedelta(days=3))
-    await s.accept(MENTOR, pair_id, session.id)
-    world.clock.advance(timedelta(days=4))
-    await s.record_attendance(MENTOR, pair_id, session.id, True)
-    await s.record_attendance(MENTEE, pair_id, session.id, True)
-    return session
+    return await world.hold_session(pair_id, MENTOR, MENTEE)
 
 
 async def test_pairing_tells_both_people_who_their_partner_is(world):
@@ -103,7 +96,7 @@ async def test_held_session_prompts_both_to_reflect_and_book_the_next_one_by_the
         sent = world.messenger.to(person.id)
         assert any(verbs.REFLECTION_START in card_verbs(m) for m in sent)
         booking = [m for m in sent if verbs.SESSION_PROPOSE in card_verbs(m)]
-        assert booking and "14/02/2027" in booking[-1].text  # held 14 Jan + monthly
+        assert booking and "13/02/2027" in booking[-1].text  # held 13 Jan + monthly
 
 
 async def test_sweep_asks_both_once_after_the_session_time_and_not_for_cancelled_ones(world):
