@@ -12,7 +12,7 @@ from bot.domain.programmes import Programme
 from bot.domain.uktime import format_uk
 from bot.services.context import Actor
 from bot.services.registry import Services
-from cards.contract import contract_card, no_contract_card
+from cards.contract import contract_card, contract_history_card, no_contract_card
 from cards.pairing import programme_card
 from cards.reflection import reflections_list_card
 from cards.session import attendance_card, sessions_card
@@ -145,6 +145,8 @@ class MainDialog(ComponentDialog):
         if contract.pending:
             lead = "There's also a proposed amendment:" if contract.in_force else ""
             await send_card(context, contract_card(pair_id, contract.pending, view.names, view.role), lead)
+        if len(contract.versions) > 1:
+            await send_card(context, contract_history_card(contract))
         return None
 
     async def _show_sessions(self, context: TurnContext, actor: Actor, pair_id: str) -> None:

@@ -74,9 +74,6 @@ class PairService:
         return await self._repos.people.change(actor.id, lambda p: replace(
             p or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name), nudges_paused_until=None))
 
-    async def person(self, actor: Actor) -> Person:
-        return await self._repos.people.find(actor.id) or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)
-
     # Programmes -------------------------------------------------------------------------------
     async def create_programme(self, actor: Actor, name: str, ends_on: date | None = None) -> Programme:
         now = self._ctx.clock.now()

@@ -200,3 +200,14 @@ async def test_bot_state_costs_at_most_one_read_and_one_write_per_turn(world):
             await chat.say(text)
         assert trips.state_reads <= 1 and trips.state_writes <= 1, (text, trips)
         assert trips.state_reads == 1  # and it is read once, not per dialog step
+
+
+async def test_contract_shows_the_version_in_force_and_its_history_after_an_amendment(world):
+    from tests.domain.builders import clauses
+
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    await world.agree_contract(pair_id, MENTOR, MENTEE)
+    await world.services.contracts.propose(MENTOR, pair_id, clauses(meeting_minutes=90))
+    replies = text_of(await world.chat(MENTEE).say("contract"))
+    assert "Mentoring contract, version 1" in replies and "proposed amendment" in replies
+    assert "Contract history" in replies and "Version 2" in replies
