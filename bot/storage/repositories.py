@@ -104,33 +104,31 @@ class PairRepository:
     async def add(self, pair: Pair) -> None:
         await self._store.create(PAIRS, pair.id, PAIR_DOC, _typed(PAIR_DOC, pair.to_doc()))
 
-    async def contract(self, pair_id: str) -> Contract:
+    async def _read(self, pair_id: str, doc_id: str, kind: Any) -> Any:
+        """The pair's contract or schedule; an empty one if nothing was written yet."""
         try:
-            doc = await self._store.read(PAIRS, pair_id, CONTRACT_DOC)
+            return kind.from_doc((await self._store.read(PAIRS, pair_id, doc_id)).body)
         except DocumentNotFound:
-            return Contract(pair_id)
-        return Contract.from_doc(doc.body)
+            return kind(pair_id)
+
+    async def _change(self, pair_id: str, doc_id: str, kind: Any, change: Callable[[Any], tuple[Any, R]]) -> R:
+        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], R]:
+            updated, result = change(kind.from_doc(body) if body else kind(pair_id))
+            return _typed(doc_id, updated.to_doc()), result
+
+        return await read_modify_write(self._store, PAIRS, pair_id, doc_id, apply)
+
+    async def contract(self, pair_id: str) -> Contract:
+        return await self._read(pair_id, CONTRACT_DOC, Contract)
 
     async def change_contract(self, pair_id: str, change: Callable[[Contract], tuple[Contract, R]]) -> R:
-        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], R]:
-            updated, result = change(Contract.from_doc(body) if body else Contract(pair_id))
-            return _typed(CONTRACT_DOC, updated.to_doc()), result
-
-        return await read_modify_write(self._store, PAIRS, pair_id, CONTRACT_DOC, apply)
+        return await self._change(pair_id, CONTRACT_DOC, Contract, change)
 
     async def schedule(self, pair_id: str) -> Schedule:
-        try:
-            doc = await self._store.read(PAIRS, pair_id, SCHEDULE_DOC)
-        except DocumentNotFound:
-            return Schedule(pair_id)
-        return Schedule.from_doc(doc.body)
+        return await self._read(pair_id, SCHEDULE_DOC, Schedule)
 
     async def change_schedule(self, pair_id: str, change: Callable[[Schedule], tuple[Schedule, R]]) -> R:
-        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], R]:
-            updated, result = change(Schedule.from_doc(body) if body else Schedule(pair_id))
-            return _typed(SCHEDULE_DOC, updated.to_doc()), result
-
-        return await read_modify_write(self._store, PAIRS, pair_id, SCHEDULE_DOC, apply)
+        return await self._change(pair_id, SCHEDULE_DOC, Schedule, change)
 
 
 class ReflectionRepository:
