@@ -11,6 +11,7 @@ from enum import Enum
 from bot.domain.due import (
     ATTENDANCE_CHECK, BOOK_NEXT, FINISH_CONTRACT, REFLECT_REMINDER, REMINDER, DueItem,
 )
+from bot.domain.contracts import Contract
 from bot.domain.nudges import QuietHours
 from bot.domain.people import Role
 from bot.domain.programmes import Pair
@@ -74,12 +75,13 @@ class NudgeService:
         pair = await self._ctx.repos.pairs.get(item.pair_id)
         if pair.status.value != "active":
             return Outcome.SKIPPED
-        messages = await self._messages(item, pair, now)
+        people = {p.id: p for p in [await self._ctx.repos.people.get(pair.member(role)) for role in Role]}
+        names = {role: people[pair.member(role)].name or f"your {role.value}" for role in Role}
+        messages = await self._messages(item, pair, names, now)
         if not messages:
             return Outcome.SKIPPED
         for person_id, message in messages:
-            person = await self._ctx.repos.people.find(person_id)
-            if person is None or not person.nudgeable(now):
+            if not people[person_id].nudgeable(now):
                 continue
             await self._ctx.notify(person_id, message)
             await self._ctx.repos.people.change(person_id, lambda p: replace(
@@ -87,12 +89,13 @@ class NudgeService:
         await self._ctx.recheck(pair.id)  # silence after two reminders is drift
         return Outcome.SENT
 
-    async def _messages(self, item: DueItem, pair: Pair, now: datetime) -> list[tuple[str, Message]]:
+    async def _messages(self, item: DueItem, pair: Pair, names: dict[Role, str], now: datetime) -> list[tuple[str, Message]]:
+        """Who gets what, if this nudge still fits where the pair stands (reading only what it needs)."""
         repos = self._ctx.repos
-        names = {role: (await repos.people.get(pair.member(role))).name or f"your {role.value}" for role in Role}
-        schedule = await repos.pairs.schedule(pair.id)
-        contract = await repos.pairs.contract(pair.id)
         both = (Role.MENTOR, Role.MENTEE)
+        if item.kind == FINISH_CONTRACT:
+            return self._finish_contract(pair, await repos.pairs.contract(pair.id), names)
+        schedule = await repos.pairs.schedule(pair.id)
         if item.kind in (REMINDER, ATTENDANCE_CHECK):
             session = schedule.session(item.session_id)
             if session.status is not SessionStatus.CONFIRMED:
@@ -116,6 +119,7 @@ class NudgeService:
         if item.kind == BOOK_NEXT:
             if any(s.status in (SessionStatus.CONFIRMED, SessionStatus.PROPOSED) and s.starts_at > now for s in schedule.sessions):
                 return []
+            contract = await repos.pairs.contract(pair.id)
             if contract.in_force is None:
                 return []
             cadence = contract.in_force.clauses.cadence
@@ -123,17 +127,20 @@ class NudgeService:
             return [(pair.member(r), Message(text=f"Time to book your next session: due by {due_by:%d/%m/%Y}.",
                                              card=next_session_card(pair.id, due_by, cadence.value, names[r.other])))
                     for r in both]
-        if item.kind == FINISH_CONTRACT:
-            if contract.in_force is not None:
-                return []
-            pending = contract.pending
-            who = Role.MENTEE if pending is None else pending.proposed_by.other
-            text = ("Your mentoring contract isn't agreed yet: a few minutes now sets up the whole programme. Say 'contract'."
-                    if pending is None else f"{names[pending.proposed_by]} is waiting for you to accept or change the contract. Say 'contract'.")
-            card = no_contract_card(pair.id, who, names[who.other]) if pending is None else None
-            return [(pair.member(who), Message(text=text, card=card))]
         log.warning("unknown nudge %s", item.kind)
         return []
+
+    @staticmethod
+    def _finish_contract(pair: Pair, contract: Contract, names: dict[Role, str]) -> list[tuple[str, Message]]:
+        """To whoever must act: the mentee if nothing is drafted, else whoever has to confirm."""
+        if contract.in_force is not None:
+            return []
+        pending = contract.pending
+        who = Role.MENTEE if pending is None else pending.proposed_by.other
+        text = ("Your mentoring contract isn't agreed yet: a few minutes now sets up the whole programme. Say 'contract'."
+                if pending is None else f"{names[pending.proposed_by]} is waiting for you to accept or change the contract. Say 'contract'.")
+        card = no_contract_card(pair.id, who, names[who.other]) if pending is None else None
+        return [(pair.member(who), Message(text=text, card=card))]
 
 
 def _morning(day: date) -> datetime:
