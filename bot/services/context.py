@@ -8,11 +8,12 @@ from dataclasses import dataclass, field, replace
 from typing import Any, Callable, Protocol
 
 from bot.clock import Clock
+from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEntry
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.people import Person, person_id
 from bot.storage.documents import DocumentStore
 from bot.storage.repositories import (
-    AlertRepository, DueWorkRepository, PairRepository, PeopleRepository, ProgrammeRepository, ReflectionRepository,
+    AlertRepository, AuditRepository, DueWorkRepository, PairRepository, PeopleRepository, ProgrammeRepository, ReflectionRepository,
 )
 
 log = logging.getLogger(__name__)
@@ -82,11 +83,13 @@ class Repositories:
     reflections: ReflectionRepository
     due: DueWorkRepository
     alerts: AlertRepository
+    audit: AuditRepository
 
     @classmethod
-    def over(cls, store: DocumentStore) -> "Repositories":
+    def over(cls, store: DocumentStore, audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS) -> "Repositories":
         return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store),
-                   ReflectionRepository(store), DueWorkRepository(store), AlertRepository(store))
+                   ReflectionRepository(store), DueWorkRepository(store), AlertRepository(store),
+                   AuditRepository(store, audit_retention_days * 24 * 3600))
 
 
 def new_id() -> str:
@@ -99,6 +102,15 @@ class ServiceContext:
     messenger: Messenger
     clock: Clock
     make_id: Callable[[], str] = new_id
+
+    async def audit(self, actor_id: str, action: AuditAction, subject_id: str, programme_id: str = "",
+                    detail: str = "") -> AuditEntry:
+        """Record who did what to whose record (never content). Ids sort by time within a subject."""
+        now = self.clock.now()
+        entry = AuditEntry(f"{now.strftime('%Y%m%dT%H%M%S%f')}.{self.make_id()}", now, actor_id, action,
+                           subject_id, programme_id, detail)
+        await self.repos.audit.append(entry)
+        return entry
 
     async def recheck(self, pair_id: str) -> None:
         """Something changed for this pair: have the next sweep check it against its contract."""

@@ -19,8 +19,9 @@ PAIRS = "pairs"  # partition: pair id; the pair, its contract and its schedule
 REFLECTIONS = "reflections"  # partition: author's person id, so "my reflections" is one partition
 DUE = "due"  # partition: the UTC hour work falls due in, so a sweep reads only what is due
 BOT_STATE = "botstate"  # partition: the state key; Bot Framework conversation and dialog state
+AUDIT = "audit"  # partition: whose record an action touched (person or programme id); append-only
 
-CONTAINERS = (PEOPLE, PROGRAMMES, PAIRS, REFLECTIONS, DUE, BOT_STATE)
+CONTAINERS = (PEOPLE, PROGRAMMES, PAIRS, REFLECTIONS, DUE, BOT_STATE, AUDIT)
 
 
 class StorageError(Exception):

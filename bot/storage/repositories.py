@@ -7,6 +7,7 @@ from datetime import datetime
 from typing import Any, Callable, TypeVar
 
 from bot.domain.alerts import Alert
+from bot.domain.audit import AuditEntry
 from bot.domain.contracts import Contract
 from bot.domain.due import DueItem, DueState
 from bot.domain.errors import NotFound
@@ -15,7 +16,7 @@ from bot.domain.programmes import Pair, Programme
 from bot.domain.reflections import Reflection
 from bot.domain.sessions import Schedule
 from bot.storage.documents import (
-    DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
+    AUDIT, DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
     read_modify_write,
 )
 
@@ -232,3 +233,19 @@ class AlertRepository:
     async def in_programme(self, programme_id: str) -> list[Alert]:
         docs = await self._store.query(PROGRAMMES, programme_id, {"type": "alert"})
         return sorted((Alert.from_doc(d.body) for d in docs), key=lambda a: a.raised_at, reverse=True)
+
+
+class AuditRepository:
+    """Append-only: entries are created, never replaced; each expires by its own TTL."""
+
+    def __init__(self, store: DocumentStore, retention_seconds: int):
+        self._store = store
+        self._ttl = retention_seconds
+
+    async def append(self, entry: AuditEntry) -> None:
+        await self._store.create(AUDIT, entry.subject_id, entry.id, {**_typed("audit", entry.to_doc()), "ttl": self._ttl})
+
+    async def about(self, subject_id: str) -> list[AuditEntry]:
+        """Everything done to one person's or programme's record, oldest first."""
+        docs = await self._store.query(AUDIT, subject_id, {"type": "audit"})
+        return sorted((AuditEntry.from_doc(d.body) for d in docs), key=lambda e: (e.at, e.id))

@@ -1,0 +1,61 @@
+"""The audit trail: who did what to whose record, and when. Never what anyone wrote."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+DEFAULT_AUDIT_RETENTION_DAYS = 2 * 365  # how long an audit entry is kept (expired by the store's TTL)
+MAX_DETAIL = 80  # a short code or count, never free text from a person
+
+
+class AuditAction(str, Enum):
+    PROGRAMME_CREATED = "programme created"
+    PROGRAMME_CHANGED = "programme changed"
+    MANAGER_APPOINTED = "manager appointed"
+    MANAGER_REMOVED = "manager removed"
+    SAFEGUARDING_LEAD_NAMED = "safeguarding lead named"
+    PAIR_CREATED = "pair created"
+    PAIR_CLOSED = "pair closed"
+    STATUS_VIEWED = "status viewed"
+    ALERT_ACTED = "alert acted on"
+    ALERT_CHANNEL_SET = "alert channel set"
+    CONCERN_RAISED = "concern raised"
+    CONCERN_ACTED = "concern acted on"
+    GUARDIAN_CONSENT_RECORDED = "guardian consent recorded"
+    DATA_EXPORTED = "data exported"
+    DATA_ERASED = "data erased"
+    RETENTION_DELETED = "deleted at end of retention"
+    REPORT_EXPORTED = "report exported"
+
+
+@dataclass(frozen=True)
+class AuditEntry:
+    """One thing done. `subject_id` is whose record it touched (a person or a programme id); the trail of
+    a subject is one partition, so "what was done to my record" is one query."""
+
+    id: str
+    at: datetime
+    actor_id: str  # the person who acted, or "tandem" for the scheduler
+    action: AuditAction
+    subject_id: str
+    programme_id: str = ""
+    detail: str = ""  # a code or a count: never content
+
+    def __post_init__(self) -> None:
+        if len(self.detail) > MAX_DETAIL:
+            raise ValueError("audit detail is a short code, not content")
+
+    def to_doc(self) -> dict[str, Any]:
+        return {"id": self.id, "at": self.at.isoformat(), "actorId": self.actor_id, "action": self.action.value,
+                "subjectId": self.subject_id, "programmeId": self.programme_id, "detail": self.detail}
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "AuditEntry":
+        return cls(doc["id"], datetime.fromisoformat(doc["at"]), doc["actorId"], AuditAction(doc["action"]),
+                   doc["subjectId"], doc.get("programmeId", ""), doc.get("detail", ""))
+
+
+SYSTEM_ACTOR = "tandem"
