@@ -5,6 +5,7 @@ from __future__ import annotations
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
+from datetime import timedelta
 from typing import Any, Callable, Protocol
 
 from bot.clock import Clock
@@ -113,8 +114,12 @@ class ServiceContext:
         return entry
 
     async def recheck(self, pair_id: str) -> None:
-        """Something changed for this pair: have the next sweep check it against its contract."""
-        await self.repos.due.schedule(DueItem(DRIFT_CHECK, self.clock.now(), pair_id, ""))
+        """Something changed for this pair: have a sweep check it against its contract. The check is due
+        at the start of the minute after next, so changes within a minute share one check, and a check
+        that already ran or is running (same id) can never be one that read the state before this change."""
+        now = self.clock.now()
+        due = now.replace(second=0, microsecond=0) + timedelta(minutes=2)
+        await self.repos.due.schedule(DueItem(DRIFT_CHECK, due, pair_id, ""))
 
     async def notify(self, person_id_: str, message: Message) -> Delivery | None:
         """Message someone now, or keep a short notice for when they first open Tandem (then None)."""

@@ -1,80 +1,207 @@
-"""The sweep: acts on work that has fallen due (asking both people whether a session happened)."""
+"""The sweep: acts on work that has fallen due (nudges, drift checks), at least once and, as people see
+it, once: each item is claimed with a lease, the lease is renewed while the work is in flight, and only
+the holder of the lease can mark it done."""
 
 from __future__ import annotations
 
+import asyncio
 import logging
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime, timedelta
+from typing import Awaitable, Callable, TypeVar
 
-from bot.domain.due import DRIFT_CHECK, NUDGES, DueItem, buckets_between, hour_bucket
+from bot.domain.due import CLOCK_SKEW, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, DueItem, buckets_between, hour_bucket, retry_delay
 from bot.services.alerts import DriftWatch
 from bot.services.context import ServiceContext
 from bot.services.nudges import NudgeService, Outcome
+from bot.storage.documents import StorageError, StoreBusy
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 FIRST_LOOKBACK = timedelta(days=2)
+GRACE = timedelta(hours=2)  # hours behind the cursor are read again: late writes, skewed clocks
 DEFAULT_LEASE = timedelta(minutes=5)
+DEFAULT_WORKERS = 8  # items acted on at once; delivery has its own limits within Teams' ceilings
 
 
 @dataclass
 class SweepReport:
     buckets: int = 0
     items_read: int = 0
+    overdue: int = 0  # items read whose time has come (whoever holds them)
     acted: int = 0
     skipped: int = 0
+    failed: int = 0
+    dead_lettered: int = 0
+    fenced: int = 0  # our lease was taken over before we finished: the other sweeper finishes it
+    unfinished_hours: set[str] = field(default_factory=set)
+
+
+@dataclass
+class _Held:
+    """An item this sweeper holds, with the ETag of its latest write (claim or renewal)."""
+
+    item: DueItem
+    etag: str
+    lost: bool = False
+    lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
 
 class DueWorkService:
-    def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE):
+    def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE,
+                 workers: int = DEFAULT_WORKERS, skew: timedelta = CLOCK_SKEW):
         self._ctx = ctx
         self._drift = drift
         self._nudges = nudges
         self.lease = lease
+        self.workers = workers
+        self.skew = skew  # how far ahead another instance's clock may be
         self.instance = ctx.make_id()  # names this sweeper in its claims
 
     async def sweep(self) -> SweepReport:
-        """Read the hours since the last sweep; claim each due item (with a lease), act, then mark it done.
+        """Read the hours since the cursor (less a grace window); claim, act on and finish each item due.
 
-        Two instances never both act on an item (the claim is a conditional write). A sweeper killed
-        mid-item leaves its claim to expire, and the next sweep takes the item over, so nothing is
-        dropped; only an item whose message went out in the instant before the kill can go twice.
+        Two instances never both act on an item while its holder is alive: the claim is a conditional
+        write and the holder renews its lease until it is done. A sweeper killed mid-item leaves a lease
+        that runs out, and the next sweep takes the item over, so nothing is dropped; only a message sent
+        in the instant before a kill, not yet marked done, can go twice.
         """
         now = self._ctx.clock.now()
         repo = self._ctx.repos.due
-        cursor = await repo.cursor()
-        start = datetime.strptime(cursor, "%Y-%m-%dT%H").replace(tzinfo=now.tzinfo) if cursor else now - FIRST_LOOKBACK
+        cursor, cursor_etag = await repo.cursor()
+        start = _hour_start(cursor, now) - GRACE if cursor else now - FIRST_LOOKBACK
         report = SweepReport()
-        unfinished: list[str] = []
-        for bucket in buckets_between(start, now):
+        work: list[tuple[DueItem, str]] = []
+        for hour in buckets_between(start, now):
             report.buckets += 1
-            for item, etag in await repo.unfinished_in(bucket):
+            for item, etag in await repo.unfinished_in(hour):
                 report.items_read += 1
-                if item.due_at > now or not item.claimable(now):
-                    unfinished.append(bucket)
-                    continue
-                claim = await repo.claim(item, etag, self.instance, now + self.lease)
-                if claim is None:
-                    report.skipped += 1
-                    continue
-                try:
-                    acted = await self._act(item, now)
-                except Exception:  # one failing item must not stop the others; it is logged and retried
-                    log.exception("due item %s failed; its lease will expire and it will be tried again", item.id)
-                    unfinished.append(bucket)
-                    continue
-                await repo.finish(item, claim)
-                report.acted += acted
-                report.skipped += not acted
-        # Earlier hours with nothing left are finished; keep the earliest that still has work.
-        await repo.advance_cursor(min(unfinished, default=hour_bucket(now)))
+                report.overdue += item.due_at <= now
+                if item.claimable(now, self.skew):
+                    work.append((item, etag))
+                else:
+                    report.unfinished_hours.add(hour)  # not yet due, waiting to retry, or held by another
+        slots = asyncio.Semaphore(self.workers)
+
+        async def run(item: DueItem, etag: str) -> None:
+            async with slots:
+                await self._run(item, etag, report)
+
+        await asyncio.gather(*(run(item, etag) for item, etag in work))
+        # The cursor stays at the earliest hour that may still have work; nobody's move is overwritten.
+        moved_to = min(report.unfinished_hours, default=hour_bucket(now))
+        if moved_to != cursor:
+            await repo.move_cursor(moved_to, cursor_etag)
         return report
 
-    async def _act(self, item: DueItem, now: datetime) -> bool:
+    async def _run(self, item: DueItem, etag: str, report: SweepReport) -> None:
+        repo = self._ctx.repos.due
+        claimed_at = self._ctx.clock.now()  # the lease runs from the claim, not from the sweep's start
+        try:
+            claim = await repo.claim(item, etag, self.instance, claimed_at + self.lease)
+        except StorageError:
+            claim = None  # the store is busy: as if another sweeper had it; the hour stays open
+        if claim is None:
+            report.skipped += 1
+            report.unfinished_hours.add(item.hour)  # another sweeper holds it; if it fails, we retry later
+            return
+        held = _Held(*claim)
+        if held.item.attempts > MAX_ATTEMPTS:
+            await repo.dead_letter(held.item, held.etag, "too many attempts")
+            log.warning("due item %s (%s) set aside after %s attempts", item.id, item.kind, MAX_ATTEMPTS)
+            report.dead_lettered += 1
+            return
+        stop = asyncio.Event()
+        renewer = asyncio.create_task(self._keep_renewed(held, stop))
+        try:
+            acted = await self._act(held, claimed_at)
+        except Exception as error:  # one failing item must not stop the others; it is retried, then set aside
+            log.exception("due item %s (%s) failed on attempt %s", item.id, item.kind, held.item.attempts)
+            await _stop(stop, renewer)
+            report.failed += 1
+            report.unfinished_hours.add(item.hour)
+            try:
+                async with held.lock:
+                    if held.item.attempts >= MAX_ATTEMPTS:
+                        await repo.dead_letter(held.item, held.etag, type(error).__name__)
+                        report.dead_lettered += 1
+                    else:
+                        await repo.release(held.item, held.etag, self._ctx.clock.now() + retry_delay(held.item.attempts),
+                                           type(error).__name__)
+            except StorageError:  # the lease runs out instead, and the item is taken over
+                log.warning("due item %s: could not record the failure; its lease will run out", item.id)
+            return
+        await _stop(stop, renewer)
+        try:
+            async with held.lock:
+                finished = not held.lost and await _persist(lambda: repo.finish(held.item, held.etag))
+        except StorageError:
+            log.warning("due item %s: done, but the store could not record it; it may be acted on again", item.id)
+            report.failed += 1
+            return
+        if not finished:
+            log.warning("due item %s: our lease was taken over before we finished", item.id)
+            report.fenced += 1
+            return
+        report.acted += acted
+        report.skipped += not acted
+
+    async def _keep_renewed(self, held: _Held, stop: asyncio.Event) -> None:
+        """Renew the lease every third of its length until the work is done (or the lease is lost)."""
+        every = self.lease.total_seconds() / 3
+        while not held.lost:
+            try:
+                await asyncio.wait_for(stop.wait(), every)
+                return
+            except asyncio.TimeoutError:
+                pass
+            async with held.lock:
+                try:
+                    renewed = await self._ctx.repos.due.renew(held.item, held.etag, self._ctx.clock.now() + self.lease)
+                except StorageError:
+                    continue  # try again at the next third; the lease has two thirds left
+                if renewed is None:
+                    held.lost = True
+                    log.warning("due item %s: lease taken over while in flight", held.item.id)
+                else:
+                    held.item, held.etag = renewed
+
+    async def _act(self, held: _Held, now: datetime) -> bool:
+        item = held.item
         if item.kind == DRIFT_CHECK:
             await self._drift.check(item.pair_id)
             return True
         if item.kind in NUDGES:
-            return await self._nudges.deliver(item, now) is Outcome.SENT
+
+            async def reached(person_id: str) -> None:
+                async with held.lock:
+                    marked = await _persist(lambda: self._ctx.repos.due.mark_sent(held.item, held.etag, person_id))
+                    if marked is None:
+                        held.lost = True
+                    else:
+                        held.item, held.etag = marked
+
+            return await self._nudges.deliver(item, now, reached) is Outcome.SENT
         log.warning("unknown due work %s", item.kind)
         return False
+
+
+async def _persist(write: Callable[[], Awaitable[T]], attempts: int = 4) -> T:
+    """A bookkeeping write after a message went out: worth a few tries while the store is busy, since
+    giving up means the message may go again."""
+    for attempt in range(attempts - 1):
+        try:
+            return await write()
+        except StoreBusy:
+            await asyncio.sleep(0.2 * 2 ** attempt)
+    return await write()
+
+
+async def _stop(stop: asyncio.Event, renewer: asyncio.Task) -> None:
+    stop.set()
+    await renewer
+
+
+def _hour_start(hour: str, now: datetime) -> datetime:
+    return datetime.strptime(hour, "%Y-%m-%dT%H").replace(tzinfo=now.tzinfo)

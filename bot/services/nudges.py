@@ -7,6 +7,7 @@ import logging
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, time, timedelta
 from enum import Enum
+from typing import Awaitable, Callable
 
 from bot.domain.due import (
     ATTENDANCE_CHECK, BOOK_NEXT, FINISH_CONTRACT, REFLECT_REMINDER, REMINDER, DueItem,
@@ -18,6 +19,7 @@ from bot.domain.programmes import Pair
 from bot.domain.sessions import Session, SessionStatus
 from bot.domain.uktime import format_uk, to_uk, uk_instant
 from bot.services.context import Message, ServiceContext
+from bot.storage.documents import StorageError
 from cards.contract import no_contract_card
 from cards.reflection import reflection_prompt_card
 from cards.session import attendance_card, next_session_card
@@ -32,6 +34,9 @@ class NudgePolicy:
     reflect_after: timedelta = timedelta(days=2)
     book_window: timedelta = timedelta(days=7)  # the cadence window opens this long before the due date
     finish_contract_after: timedelta = timedelta(days=5)
+
+
+Reached = Callable[[str], Awaitable[None]]
 
 
 class Outcome(str, Enum):
@@ -63,7 +68,9 @@ class NudgeService:
         await self._ctx.repos.due.schedule(DueItem(FINISH_CONTRACT, pair.created_at + self.policy.finish_contract_after, pair.id, ""))
 
     # Delivering: called by the sweep ------------------------------------------------------------
-    async def deliver(self, item: DueItem, now: datetime) -> Outcome:
+    async def deliver(self, item: DueItem, now: datetime, reached: Reached | None = None) -> Outcome:
+        """Send what is due to whoever it is for, skipping anyone this item already reached (a retry
+        after a partial failure); `reached` records each recipient as soon as they are messaged."""
         if not self.policy.quiet.allows(now):
             if item.kind == REMINDER:
                 session = (await self._ctx.repos.pairs.schedule(item.pair_id)).session(item.session_id)
@@ -81,12 +88,21 @@ class NudgeService:
         if not messages:
             return Outcome.SKIPPED
         for person_id, message in messages:
-            if not people[person_id].nudgeable(now):
+            if not people[person_id].nudgeable(now) or person_id in item.sent_to:
                 continue
             await self._ctx.notify(person_id, message)
-            await self._ctx.repos.people.change(person_id, lambda p: replace(
-                p, unanswered_nudges=p.unanswered_nudges + 1, last_nudged_at=now))
-        await self._ctx.recheck(pair.id)  # silence after two reminders is drift
+            if reached is not None:
+                await reached(person_id)
+            try:
+                await self._ctx.repos.people.change(person_id, lambda p: replace(
+                    p, unanswered_nudges=p.unanswered_nudges + 1, last_nudged_at=now))
+            except StorageError:
+                # It was sent: failing the item now would send it again. The count is only for drift.
+                log.warning("nudge %s sent, but its reminder count could not be recorded", item.id)
+        try:
+            await self._ctx.recheck(pair.id)  # silence after two reminders is drift
+        except StorageError:
+            log.warning("nudge %s sent, but its drift re-check could not be queued", item.id)
         return Outcome.SENT
 
     async def _messages(self, item: DueItem, pair: Pair, names: dict[Role, str], now: datetime) -> list[tuple[str, Message]]:
@@ -102,6 +118,7 @@ class NudgeService:
                 return []  # cancelled, moved (a move is a new session) or already reported
             if item.kind == REMINDER:
                 if session.starts_at <= now:
+                    log.info("stale reminder %s dropped: its session has already started", item.id)
                     return []
                 when = "tomorrow" if to_uk(session.starts_at).date() != to_uk(now).date() else "today"
                 return [(pair.member(r), Message(text=f"Reminder: your mentoring session with {names[r.other]} is {when}, {format_uk(session.starts_at)}."))

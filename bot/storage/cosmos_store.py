@@ -10,6 +10,7 @@ because each write is one document.
 
 from __future__ import annotations
 
+import asyncio
 import logging
 from contextlib import asynccontextmanager
 from dataclasses import dataclass
@@ -25,7 +26,7 @@ from azure.cosmos.exceptions import (
 )
 
 from bot.storage.documents import (
-    BOT_STATE, CONTAINERS, DUE, Document, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch, StoreBusy,
+    BOT_STATE, CONTAINERS, DUE, Document, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch, StoreBusy, StoreTimeout,
 )
 
 log = logging.getLogger(__name__)
@@ -35,7 +36,7 @@ DAY = 24 * 60 * 60
 
 # Retention: idle conversation state and finished due work expire; records of the programme itself
 # (-1: TTL on, no default) expire only where an item carries its own `ttl`.
-DEFAULT_TTL_SECONDS: dict[str, int] = {name: -1 for name in CONTAINERS} | {BOT_STATE: 30 * DAY, DUE: 90 * DAY}
+DEFAULT_TTL_SECONDS: dict[str, int] = {name: -1 for name in CONTAINERS} | {BOT_STATE: 30 * DAY}
 BUSY_STATUSES = {408, 429, 449, 500, 502, 503, 504}
 
 
@@ -47,6 +48,8 @@ class CosmosSettings:
     managed_identity_client_id: str = ""  # for a user-assigned managed identity
     max_throttle_retries: int = 9
     max_throttle_wait_seconds: int = 30
+    # Every call, with its retries, is over within this: a turn must finish inside Teams' 15 s.
+    call_budget_seconds: float = 4.0
 
     def __repr__(self) -> str:  # the key never reaches a log
         return f"CosmosSettings(endpoint={self.endpoint!r}, database={self.database!r}, key={'***' if self.key else ''!r})"
@@ -67,7 +70,9 @@ def credential_for(settings: CosmosSettings) -> Any:
 
 
 class CosmosDocumentStore(DocumentStore):
-    def __init__(self, client: CosmosClient, containers: dict[str, ContainerProxy], credential: Any = None):
+    def __init__(self, client: CosmosClient, containers: dict[str, ContainerProxy], credential: Any = None,
+                 call_budget_seconds: float = 4.0):
+        self._budget = call_budget_seconds
         self._client = client
         self._containers = containers
         self._credential = credential
@@ -78,7 +83,8 @@ class CosmosDocumentStore(DocumentStore):
         client = CosmosClient(
             settings.endpoint, credential=credential,
             retry_throttle_total=settings.max_throttle_retries,
-            retry_throttle_backoff_max=settings.max_throttle_wait_seconds,
+            retry_throttle_backoff_max=min(settings.max_throttle_wait_seconds, int(settings.call_budget_seconds)),
+            connection_timeout=max(1, int(settings.call_budget_seconds)),
         )
         await client.__aenter__()
         try:
@@ -90,7 +96,7 @@ class CosmosDocumentStore(DocumentStore):
         except BaseException:
             await client.close()
             raise
-        return cls(client, containers, None if settings.key else credential)
+        return cls(client, containers, None if settings.key else credential, settings.call_budget_seconds)
 
     async def close(self) -> None:
         await self._client.close()
@@ -111,13 +117,15 @@ class CosmosDocumentStore(DocumentStore):
             item["ttl"] = body["ttl"]  # retention set by policy on this item (seconds)
         return item
 
-    @staticmethod
     @asynccontextmanager
-    async def _translated(container: str, partition: str, id: str) -> AsyncIterator[None]:
-        """Cosmos DB errors become the store contract's errors."""
+    async def _translated(self, container: str, partition: str, id: str) -> AsyncIterator[None]:
+        """Cosmos DB errors become the store contract's errors, and no call outlasts its budget."""
         where = f"{container}/{partition}/{id}"
         try:
-            yield
+            async with asyncio.timeout(self._budget):
+                yield
+        except TimeoutError as error:
+            raise StoreTimeout(f"Cosmos DB did not answer for {where} within {self._budget} s") from error
         except CosmosResourceNotFoundError as error:
             raise DocumentNotFound(where) from error
         except CosmosResourceExistsError as error:

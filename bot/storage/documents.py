@@ -44,6 +44,11 @@ class StoreBusy(StorageError):
     """The store is throttling or unreachable and retries ran out; nothing was written."""
 
 
+class StoreTimeout(StoreBusy):
+    """The store did not answer within the call's budget. A write may or may not have landed, so a
+    retry must be safe to repeat (every multi-step operation here is idempotent)."""
+
+
 @dataclass(frozen=True)
 class Document:
     container: str

@@ -9,7 +9,7 @@ from typing import Any, Callable, TypeVar
 from bot.domain.alerts import Alert
 from bot.domain.audit import AuditEntry
 from bot.domain.contracts import Contract
-from bot.domain.due import DueItem, DueState
+from bot.domain.due import DueItem, DueState, partitions_of
 from bot.domain.errors import NotFound
 from bot.domain.people import Person
 from bot.domain.programmes import Pair, Programme
@@ -151,49 +151,107 @@ class ReflectionRepository:
 
 
 class DueWorkRepository:
-    """The index of work by the hour it falls due: a sweep reads only the hours since it last ran."""
+    """The index of work by the hour it falls due (spread over a few shards): a sweep reads only the
+    hours since it last ran, plus a grace window for late writes.
+
+    Every state change is a conditional write on the ETag the caller holds, so a sweeper whose lease
+    was taken over can neither finish nor release the item (it is fenced off)."""
 
     CURSOR_PARTITION, CURSOR_ID = "sweep", "cursor"
 
     def __init__(self, store: DocumentStore):
         self._store = store
 
-    async def schedule(self, item: DueItem) -> None:
-        await self._store.upsert(DUE, item.bucket, item.id, _typed("due", item.to_doc()))
-
-    async def unfinished_in(self, bucket: str) -> list[tuple[DueItem, str]]:
-        """Items in that hour still to do: pending, or claimed by a sweeper (whose lease may have run out)."""
-        found = []
-        for state in (DueState.PENDING, DueState.CLAIMED):
-            docs = await self._store.query(DUE, bucket, {"type": "due", "state": state.value})
-            found += [(DueItem.from_doc(d.body), d.etag) for d in docs]
-        return found
-
-    async def claim(self, item: DueItem, etag: str, owner: str, lease_until: datetime) -> str | None:
-        """Take the item for a while, so no other sweeper acts on it. Returns the new ETag, or None
-        if another sweeper got there first."""
-        claimed = _typed("due", replace(item, state=DueState.CLAIMED, owner=owner, lease_until=lease_until).to_doc())
+    async def schedule(self, item: DueItem) -> bool:
+        """Add this work unless it is already there, in whatever state: scheduling the same work again
+        never resets an item a sweeper holds or has finished. True if it was added."""
         try:
-            return (await self._store.replace(DUE, item.bucket, item.id, claimed, if_match=etag)).etag
-        except (EtagMismatch, DocumentNotFound):
-            return None
+            await self._store.create(DUE, item.bucket, item.id, _typed("due", item.fresh().to_doc()))
+            return True
+        except DocumentExists:
+            return False
 
-    async def finish(self, item: DueItem, etag: str) -> None:
-        """Done: kept a while for the record, then expired by the container's TTL."""
-        done = _typed("due", {**replace(item, state=DueState.DONE, lease_until=None).to_doc(), "ttl": DONE_TTL_SECONDS})
+    async def get(self, item: DueItem) -> tuple[DueItem, str] | None:
         try:
-            await self._store.replace(DUE, item.bucket, item.id, done, if_match=etag)
-        except (EtagMismatch, DocumentNotFound):
-            pass  # our lease ran out and another sweeper took over; it will finish it
-
-    async def cursor(self) -> str | None:
-        try:
-            return (await self._store.read(DUE, self.CURSOR_PARTITION, self.CURSOR_ID)).body["bucket"]
+            doc = await self._store.read(DUE, item.bucket, item.id)
         except DocumentNotFound:
             return None
+        return DueItem.from_doc(doc.body), doc.etag
 
-    async def advance_cursor(self, bucket: str) -> None:
-        await self._store.upsert(DUE, self.CURSOR_PARTITION, self.CURSOR_ID, {"type": "cursor", "bucket": bucket})
+    async def unfinished_in(self, hour: str) -> list[tuple[DueItem, str]]:
+        """Items in that hour still to do: pending, or claimed by a sweeper (whose lease may have run out)."""
+        found = []
+        for partition in partitions_of(hour):
+            for state in (DueState.PENDING, DueState.CLAIMED):
+                docs = await self._store.query(DUE, partition, {"type": "due", "state": state.value})
+                found += [(DueItem.from_doc(d.body), d.etag) for d in docs]
+        return found
+
+    async def _write(self, item: DueItem, etag: str, body: dict[str, Any]) -> str | None:
+        try:
+            return (await self._store.replace(DUE, item.bucket, item.id, body, if_match=etag)).etag
+        except (EtagMismatch, DocumentNotFound):
+            return None
+
+    async def claim(self, item: DueItem, etag: str, owner: str, lease_until: datetime) -> tuple[DueItem, str] | None:
+        """Take the item until `lease_until` (reckoned from the moment of claiming), counting the attempt.
+        None if another sweeper got there first."""
+        claimed = replace(item, state=DueState.CLAIMED, owner=owner, lease_until=lease_until, attempts=item.attempts + 1)
+        new_etag = await self._write(item, etag, _typed("due", claimed.to_doc()))
+        return (claimed, new_etag) if new_etag else None
+
+    async def renew(self, item: DueItem, etag: str, lease_until: datetime) -> tuple[DueItem, str] | None:
+        """Extend our lease while the work is still in flight; None if it was taken over."""
+        renewed = replace(item, lease_until=lease_until)
+        new_etag = await self._write(item, etag, _typed("due", renewed.to_doc()))
+        return (renewed, new_etag) if new_etag else None
+
+    async def mark_sent(self, item: DueItem, etag: str, recipient: str) -> tuple[DueItem, str] | None:
+        """Record that one recipient of this item's messages was reached; None if it was taken over."""
+        marked = replace(item, sent_to=item.sent_to + (recipient,))
+        new_etag = await self._write(item, etag, _typed("due", marked.to_doc()))
+        return (marked, new_etag) if new_etag else None
+
+    async def finish(self, item: DueItem, etag: str) -> bool:
+        """Done: kept a while for the record, then expired by its TTL. False if our lease was taken over."""
+        done = {**_typed("due", replace(item, state=DueState.DONE, lease_until=None).to_doc()), "ttl": DONE_TTL_SECONDS}
+        return await self._write(item, etag, done) is not None
+
+    async def release(self, item: DueItem, etag: str, retry_at: datetime, error: str) -> bool:
+        """It failed: back to pending, to be tried again from `retry_at`."""
+        body = _typed("due", replace(item, state=DueState.PENDING, owner="", lease_until=None, retry_at=retry_at).to_doc())
+        return await self._write(item, etag, {**body, "lastError": error[:200]}) is not None
+
+    async def dead_letter(self, item: DueItem, etag: str, error: str) -> bool:
+        """Failed too often: set aside for an engineer, never tried again; kept as long as done items."""
+        body = _typed("due", replace(item, state=DueState.DEAD, lease_until=None).to_doc())
+        return await self._write(item, etag, {**body, "lastError": error[:200], "ttl": DONE_TTL_SECONDS}) is not None
+
+    async def dead_letters_in(self, hour: str) -> list[DueItem]:
+        found = []
+        for partition in partitions_of(hour):
+            found += [DueItem.from_doc(d.body) for d in await self._store.query(DUE, partition, {"type": "due", "state": DueState.DEAD.value})]
+        return found
+
+    async def cursor(self) -> tuple[str | None, str | None]:
+        """The earliest hour that may still hold work, and the ETag to move it with."""
+        try:
+            doc = await self._store.read(DUE, self.CURSOR_PARTITION, self.CURSOR_ID)
+        except DocumentNotFound:
+            return None, None
+        return doc.body["bucket"], doc.etag
+
+    async def move_cursor(self, hour: str, etag: str | None) -> bool:
+        """Move the cursor only if nobody else moved it since we read it (else they know better)."""
+        body = {"type": "cursor", "bucket": hour}
+        try:
+            if etag is None:
+                await self._store.create(DUE, self.CURSOR_PARTITION, self.CURSOR_ID, body)
+            else:
+                await self._store.replace(DUE, self.CURSOR_PARTITION, self.CURSOR_ID, body, if_match=etag)
+            return True
+        except (EtagMismatch, DocumentExists, DocumentNotFound):
+            return False
 
 
 class AlertRepository:

@@ -2,14 +2,35 @@
 
 from __future__ import annotations
 
+import functools
 import json
+import sqlite3
 import uuid
 from pathlib import Path
-from typing import Any, Mapping
+from typing import Any, Awaitable, Callable, Mapping, TypeVar
 
 import aiosqlite
 
-from bot.storage.documents import Document, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch
+from bot.storage.documents import Document, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch, StoreBusy
+
+T = TypeVar("T")
+
+
+def _busy_is_store_busy(operation: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
+    """Another process holding the file's write lock past the busy timeout is the store being busy,
+    as the contract says: nothing was written, try again."""
+
+    @functools.wraps(operation)
+    async def run(self: "SqliteDocumentStore", *args: Any, **kwargs: Any) -> T:
+        try:
+            return await operation(self, *args, **kwargs)
+        except sqlite3.OperationalError as error:
+            if "locked" not in str(error) and "busy" not in str(error):
+                raise
+            await self._db.rollback()
+            raise StoreBusy(f"the embedded store is locked by another process: {error}") from error
+
+    return run
 
 _SCHEMA = """
 CREATE TABLE IF NOT EXISTS documents (
@@ -33,7 +54,9 @@ class SqliteDocumentStore(DocumentStore):
     async def open(cls, path: Path | str) -> "SqliteDocumentStore":
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
-        connection = await aiosqlite.connect(str(path))
+        # Autocommit: every write is one statement, so each is its own transaction and waits (busy_timeout)
+        # for another process's write lock instead of failing on a read-to-write upgrade.
+        connection = await aiosqlite.connect(str(path), isolation_level=None)
         await connection.execute("PRAGMA journal_mode=WAL")
         await connection.execute("PRAGMA busy_timeout=5000")
         await connection.executescript(_SCHEMA)
@@ -47,6 +70,7 @@ class SqliteDocumentStore(DocumentStore):
     def _doc(container: str, partition: str, id: str, etag: str, body: str) -> Document:
         return Document(container, partition, id, json.loads(body), etag)
 
+    @_busy_is_store_busy
     async def read(self, container: str, partition: str, id: str) -> Document:
         async with self._db.execute(
             "SELECT etag, body FROM documents WHERE container=? AND partition=? AND id=?", (container, partition, id)
@@ -56,6 +80,7 @@ class SqliteDocumentStore(DocumentStore):
             raise DocumentNotFound(f"{container}/{partition}/{id}")
         return self._doc(container, partition, id, row[0], row[1])
 
+    @_busy_is_store_busy
     async def create(self, container: str, partition: str, id: str, body: dict[str, Any]) -> Document:
         etag, text = uuid.uuid4().hex, json.dumps(body)
         cursor = await self._db.execute(
@@ -67,6 +92,7 @@ class SqliteDocumentStore(DocumentStore):
             raise DocumentExists(f"{container}/{partition}/{id}")
         return self._doc(container, partition, id, etag, text)
 
+    @_busy_is_store_busy
     async def replace(self, container: str, partition: str, id: str, body: dict[str, Any], if_match: str) -> Document:
         etag, text = uuid.uuid4().hex, json.dumps(body)
         cursor = await self._db.execute(
@@ -79,6 +105,7 @@ class SqliteDocumentStore(DocumentStore):
             raise EtagMismatch(f"{container}/{partition}/{id}")
         return self._doc(container, partition, id, etag, text)
 
+    @_busy_is_store_busy
     async def upsert(self, container: str, partition: str, id: str, body: dict[str, Any]) -> Document:
         etag, text = uuid.uuid4().hex, json.dumps(body)
         await self._db.execute(
@@ -89,6 +116,7 @@ class SqliteDocumentStore(DocumentStore):
         await self._db.commit()
         return self._doc(container, partition, id, etag, text)
 
+    @_busy_is_store_busy
     async def delete(self, container: str, partition: str, id: str, if_match: str | None = None) -> None:
         if if_match is None:
             await self._db.execute(
@@ -108,6 +136,7 @@ class SqliteDocumentStore(DocumentStore):
                 return
             raise EtagMismatch(f"{container}/{partition}/{id}")
 
+    @_busy_is_store_busy
     async def query(self, container: str, partition: str, equals: Mapping[str, Any] | None = None) -> list[Document]:
         sql = "SELECT id, etag, body FROM documents WHERE container=? AND partition=?"
         params: list[Any] = [container, partition]

@@ -11,7 +11,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
 from bot.domain.errors import DomainError
 from bot.services.registry import Services
-from bot.storage.documents import StoreBusy
+from bot.storage.documents import StoreBusy, StoreTimeout
 from bot.teams.actions import CardActionRouter, message_response
 from bot.teams.identity import UnidentifiedActor, actor_from_activity
 from dialogs.commands import Command, parse_command
@@ -44,13 +44,15 @@ class TandemBot(ActivityHandler):
         try:
             await super().on_turn(turn_context)
             await self.conversation_state.save_changes(turn_context)
-        except StoreBusy:
-            # The store stayed throttled after the SDK's retries. Each write is one document, so what
-            # was written is whole; the dialog step is not saved, so the person simply repeats it.
+        except StoreBusy as busy:
+            # The store stayed throttled after the SDK's retries, or did not answer in time. Each write is
+            # one document, so what was written is whole; the dialog step is not saved, so the person
+            # simply repeats it (steps are idempotent). Only a timeout leaves us unsure what landed.
+            answer = UNSURE if isinstance(busy, StoreTimeout) else BUSY
             if turn_context.activity.type == ActivityTypes.invoke:
-                await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response, value=message_response(BUSY, 503)))
+                await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response, value=message_response(answer, 503)))
             else:
-                await turn_context.send_activity(BUSY)
+                await turn_context.send_activity(answer)
 
     def _identify(self, turn_context: TurnContext) -> bool:
         try:

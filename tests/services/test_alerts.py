@@ -74,6 +74,7 @@ async def test_drift_raises_one_alert_per_occurrence_however_often_it_is_checked
     world.clock.advance(timedelta(days=15))  # no contract two weeks after pairing
     for _ in range(3):
         await world.services.ctx.recheck(pair_id)
+        world.clock.advance(timedelta(minutes=3))  # a re-check falls due two minutes on
         await world.services.due_work.sweep()
     alerts = await world.services.ctx.repos.alerts.in_programme(programme_id)
     assert [a.kind for a in alerts] == [AlertKind.DRIFT] and "no contract" in alerts[0].reason

@@ -56,8 +56,22 @@ async def test_no_reminder_for_a_cancelled_session(world):
 async def test_a_reminder_that_would_fall_in_quiet_hours_comes_the_evening_before(world):
     pair_id = await agreed_pair(world)
     await booked(world, pair_id, "2027-01-20T08:30")  # the hour-before falls at 07:30, in quiet hours
-    evening = await sweep_at(world, "2027-01-19T20:59")
-    assert len([m for _, m in evening if "Reminder" in m.text]) >= 2
+    day_before = await sweep_at(world, "2027-01-19T08:35")  # the day-before reminders, on their own
+    assert len([m for _, m in day_before if "Reminder" in m.text]) == 2
+    assert not [m for _, m in await sweep_at(world, "2027-01-19T20:57") if "Reminder" in m.text]
+    evening = await sweep_at(world, "2027-01-19T20:59")  # the last minute before quiet hours
+    assert sorted(pid for pid, m in evening if "Reminder" in m.text) == sorted([MENTOR.id, MENTEE.id])
+    morning = await sweep_at(world, "2027-01-20T08:05")  # nothing is left for the morning itself
+    assert not [m for _, m in morning if "Reminder" in m.text]
+
+
+async def test_after_downtime_a_reminder_for_a_session_already_started_is_dropped_not_sent(world, caplog):
+    pair_id = await agreed_pair(world)
+    await booked(world, pair_id, "2027-01-20T14:00")
+    with caplog.at_level("INFO"):
+        catch_up = await sweep_at(world, "2027-01-20T14:30")  # the bot was down through both reminders
+    assert not [m for _, m in catch_up if "Reminder" in m.text]
+    assert "stale" in caplog.text
 
 
 async def test_a_nudge_due_on_friday_night_waits_for_monday(world):
@@ -110,3 +124,21 @@ async def test_silence_after_two_reminders_alerts_the_manager_and_answering_rese
     assert any(a.kind is AlertKind.DRIFT and "hasn't answered 2 reminders" in a.reason for a in alerts)
     await world.chat(MENTEE).say("help")
     assert (await world.services.ctx.repos.people.get(MENTEE.id)).unanswered_nudges == 0
+
+
+async def test_a_nudge_that_failed_for_one_of_the_pair_is_retried_for_that_one_only(world):
+    pair_id = await agreed_pair(world)
+    await booked(world, pair_id, "2027-01-20T14:00")
+    real_send, failures = world.messenger.send, [MENTEE.id]
+
+    async def flaky_send(person, message):
+        if person.id in failures:
+            failures.remove(person.id)
+            raise ConnectionResetError("connector reset mid-nudge")
+        return await real_send(person, message)
+
+    world.messenger.send = flaky_send
+    first = await sweep_at(world, "2027-01-19T14:05")
+    assert [pid for pid, m in first if "Reminder" in m.text] == [MENTOR.id]
+    retry = await sweep_at(world, "2027-01-19T14:10")  # after the retry delay
+    assert [pid for pid, m in retry if "Reminder" in m.text] == [MENTEE.id]

@@ -2,14 +2,18 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
+from datetime import datetime, timezone
 
 import pytest
 
+from bot.domain.due import REMINDER, DueItem
+from bot.services.context import Repositories
 from bot.settings import Settings
 from bot.storage.cosmos_store import DEFAULT_TTL_SECONDS, CosmosDocumentStore, CosmosSettings
-from bot.storage.documents import BOT_STATE, CONTAINERS, DUE, StoreBusy
+from bot.storage.documents import BOT_STATE, CONTAINERS, DUE, StoreBusy, StoreTimeout
 from bot.storage.sqlite_store import SqliteDocumentStore
 from tests.dialogs.harness import World, text_of, user
 from tests.support.cosmos_emulator import CosmosEmulator
@@ -77,7 +81,22 @@ async def test_containers_carry_a_default_ttl_by_retention_policy(emulator):
     try:
         for name in CONTAINERS:
             assert await store.container_ttl(name) == DEFAULT_TTL_SECONDS[name]
-        assert DEFAULT_TTL_SECONDS[BOT_STATE] == 30 * 24 * 3600 and DEFAULT_TTL_SECONDS[DUE] == 90 * 24 * 3600
+        assert DEFAULT_TTL_SECONDS[BOT_STATE] == 30 * 24 * 3600
+        # Work may fall due further ahead than any default would keep it (a session booked a year out):
+        # the due container expires only what carries its own ttl (finished work).
+        assert DEFAULT_TTL_SECONDS[DUE] == -1
+    finally:
+        await store.close()
+
+
+async def test_a_reminder_for_a_session_a_year_ahead_is_stored_without_an_expiry(emulator):
+    store = await open_cosmos(emulator)
+    try:
+        repos = Repositories.over(store)
+        item = DueItem(REMINDER, datetime(2028, 3, 1, 9, tzinfo=timezone.utc), "pair-1", "s1", detail="1440")
+        await repos.due.schedule(item)
+        raw = await store._containers[DUE].read_item(item.id, partition_key=item.bucket)
+        assert "ttl" not in raw and "ttl" not in raw["body"]
     finally:
         await store.close()
 
@@ -115,3 +134,20 @@ def test_credential_is_the_key_locally_and_a_managed_identity_in_azure():
     assert credential_for(CosmosSettings(endpoint="https://x", key=KEY)) == KEY
     assert isinstance(credential_for(CosmosSettings(endpoint="https://x", managed_identity_client_id="abc")), ManagedIdentityCredential)
     assert isinstance(credential_for(CosmosSettings(endpoint="https://x")), DefaultAzureCredential)
+
+
+async def test_a_store_that_stops_answering_gives_up_within_the_call_budget(emulator):
+    store = await CosmosDocumentStore.open(CosmosSettings(
+        endpoint=emulator.endpoint, database=f"t{uuid.uuid4().hex[:10]}", key=KEY, call_budget_seconds=2.0))
+    try:
+        await store.create("pairs", "p1", "pair", {"v": 1})
+        emulator.faults.hang_seconds = 30
+        started = asyncio.get_running_loop().time()
+        with pytest.raises(StoreTimeout):
+            await store.read("pairs", "p1", "pair")
+        waited = asyncio.get_running_loop().time() - started
+        print(f"\nstore silent for 30 s: gave up after {waited:.1f} s (budget 2 s)")
+        assert waited < 5  # SDK defaults held a turn for minutes; a Teams turn has 15 s
+    finally:
+        emulator.faults.hang_seconds = 0
+        await store.close()

@@ -32,6 +32,7 @@ class Faults:
     unavailable: int = 0
     retry_after_ms: int = 10
     seen: int = 0
+    hang_seconds: float = 0.0  # item requests wait this long before being answered (a store gone quiet)
 
 
 @dataclass
@@ -88,6 +89,9 @@ class CosmosEmulator:
             self.faults.seen += 1
             return web.json_response({"code": "TooManyRequests", "message": "Request rate is large"}, status=429,
                                      headers={"x-ms-retry-after-ms": str(self.faults.retry_after_ms), "x-ms-substatus": "3200"})
+        if is_item and self.faults.hang_seconds:
+            self.faults.seen += 1
+            await asyncio.sleep(self.faults.hang_seconds)
         if is_item and self.faults.unavailable > 0:
             self.faults.unavailable -= 1
             self.faults.seen += 1

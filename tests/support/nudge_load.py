@@ -61,20 +61,24 @@ async def seed(store: DocumentStore, pairs: int, service_url: str, due_fraction:
     return due
 
 
-async def run_sweeper(data: Path, lease_seconds: float, max_seconds: float) -> None:
+async def run_sweeper(data: Path, lease_seconds: float, max_seconds: float, skew_seconds: float = 60.0) -> None:
     store = await SqliteDocumentStore.open(data)
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(BotCredentials("", "", "MultiTenant", "")))
     ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, ""), SystemClock())
     services = Services.build(ctx, NudgePolicy(quiet=ALWAYS))
     services.due_work.lease = timedelta(seconds=lease_seconds)
+    services.due_work.skew = timedelta(seconds=skew_seconds)
     deadline = asyncio.get_running_loop().time() + max_seconds
     idle = 0
-    while asyncio.get_running_loop().time() < deadline and idle < 3:
-        report = await services.due_work.sweep()
-        idle = idle + 1 if report.acted == 0 and report.items_read == 0 else 0
-        print(f"sweep: read {report.items_read}, acted {report.acted}, skipped {report.skipped}", flush=True)
-        await asyncio.sleep(0.2)
-    await store.close()
+    try:
+        while asyncio.get_running_loop().time() < deadline and idle < 3:
+            report = await services.due_work.sweep()
+            idle = idle + 1 if report.acted == 0 and report.overdue == 0 else 0
+            print(f"sweep: read {report.items_read}, acted {report.acted}, skipped {report.skipped}, "
+                  f"failed {report.failed}", flush=True)
+            await asyncio.sleep(0.2)
+    finally:
+        await store.close()
 
 
 if __name__ == "__main__":
@@ -82,6 +86,7 @@ if __name__ == "__main__":
     parser.add_argument("--data", type=Path, required=True)
     parser.add_argument("--lease", type=float, default=1.0)
     parser.add_argument("--max-seconds", type=float, default=240)
+    parser.add_argument("--skew", type=float, default=60.0, help="seconds a lease must be overdue before takeover")
     args = parser.parse_args()
-    asyncio.run(run_sweeper(args.data, args.lease, args.max_seconds))
+    asyncio.run(run_sweeper(args.data, args.lease, args.max_seconds, args.skew))
     sys.exit(0)
