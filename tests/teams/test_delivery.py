@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
@@ -75,6 +77,7 @@ async def test_a_blocked_person_is_marked_unreachable_and_the_manager_told_witho
     delivered = await teams_world.services.ctx.notify(MENTEE.id, Message(text="Did your session happen?"))
     assert delivered is None and connector.attempts == before + 1  # one try, no loop
     assert (await teams_world.services.ctx.repos.people.get(MENTEE.id)).unreachable_since is not None
+    teams_world.clock.advance(timedelta(minutes=3))  # the re-check falls due two minutes on
     await teams_world.services.due_work.sweep()
     pair = await teams_world.services.ctx.repos.pairs.get(pair_id)
     alerts = await teams_world.services.ctx.repos.alerts.in_programme(pair.programme_id)
