@@ -64,11 +64,13 @@ class GraphTokens:
         self._http_client = http_client or default_http_client(settings.timeout_seconds)
         self._cache = msal.TokenCache()
         self._app: msal.ManagedIdentityClient | msal.ConfidentialClientApplication | None = None
-        self._building = asyncio.Lock()
+        self._one_at_a_time = asyncio.Lock()  # concurrent first requests would each miss msal's cache
 
     async def token(self) -> str:
-        app = await self._ready()
-        result = await asyncio.to_thread(self._acquire, app)
+        async with self._one_at_a_time:
+            if self._app is None:
+                self._app = await asyncio.to_thread(self._build)
+            result = await asyncio.to_thread(self._acquire, self._app)
         if "access_token" not in result:
             error = result.get("error", "unknown_error")
             detail = result.get("error_description", "")
@@ -76,12 +78,6 @@ class GraphTokens:
                 raise CalendarNotPermitted(f"Graph token refused ({error}): {detail}".strip())
             raise CalendarUnavailable(f"Graph token not issued ({error}): {detail}".strip())
         return result["access_token"]
-
-    async def _ready(self) -> msal.ManagedIdentityClient | msal.ConfidentialClientApplication:
-        async with self._building:
-            if self._app is None:
-                self._app = await asyncio.to_thread(self._build)
-            return self._app
 
     def _build(self) -> msal.ManagedIdentityClient | msal.ConfidentialClientApplication:
         settings = self._settings
@@ -100,6 +96,9 @@ class GraphTokens:
                 authority=f"{settings.authority}/{settings.tenant_id}",
                 token_cache=self._cache,
                 http_client=self._http_client,
+                # Our cache is in memory and per authority: no need to ask the worldwide discovery
+                # endpoint for aliases (which a national cloud or a private network may not reach).
+                instance_discovery=False,
             )
         except ValueError as error:  # msal's word for an authority or credential it cannot use
             raise CalendarNotPermitted(f"Graph sign-in is misconfigured: {error}") from error
@@ -113,7 +112,7 @@ class GraphTokens:
             return app.acquire_token_for_client(scopes=[f"{self._settings.resource}/.default"])
         except msal.ManagedIdentityError as error:
             raise CalendarNotPermitted(f"The managed identity cannot be used: {error}") from error
-        except requests.RequestException as error:
+        except (requests.RequestException, msal.exceptions.MsalServiceError) as error:
             raise CalendarUnavailable(f"The token endpoint could not be reached: {error}") from error
         except ValueError as error:  # msal could not read the token endpoint's answer
             raise CalendarUnavailable(f"The token endpoint gave an answer msal could not read: {error}") from error
