@@ -7,9 +7,12 @@ behaviour (a Teams deep link each person saves themselves) when it is not. Times
 from __future__ import annotations
 
 from dataclasses import dataclass, field
-from datetime import datetime, time
+from datetime import datetime
 from enum import Enum
 from typing import Protocol, Sequence
+
+from bot.domain.intervals import Interval
+from bot.domain.slots import WorkingHours
 
 
 class CalendarError(Exception):
@@ -112,13 +115,9 @@ class Busy:
     ends_at: datetime  # UTC
     status: str = "busy"  # busy, tentative, oof, workingElsewhere
 
-
-@dataclass(frozen=True)
-class WorkingHours:
-    days: frozenset[int]  # 0 = Monday ... 6 = Sunday
-    starts: time
-    ends: time
-    time_zone: str  # IANA name
+    @property
+    def interval(self) -> Interval:
+        return Interval(self.starts_at, self.ends_at)
 
 
 @dataclass(frozen=True)
