@@ -6,20 +6,16 @@ Interval lists are kept sorted and non-overlapping ("normal"), so each operation
 from __future__ import annotations
 
 from bisect import bisect_left
-from dataclasses import dataclass
 from datetime import datetime, time, timedelta
-from typing import Iterable, Sequence
+from typing import Iterable, NamedTuple, Sequence
 from zoneinfo import ZoneInfo
 
 
-@dataclass(frozen=True, order=True)
-class Interval:
+class Interval(NamedTuple):
+    """[starts_at, ends_at) as aware instants. A tuple, because slot finding makes and compares many."""
+
     starts_at: datetime
     ends_at: datetime
-
-    def __post_init__(self) -> None:
-        if self.starts_at.tzinfo is None or self.ends_at.tzinfo is None:
-            raise ValueError("intervals are timezone-aware instants")
 
     @property
     def length(self) -> timedelta:
@@ -78,7 +74,7 @@ def subtract(free: Sequence[Interval], busy: Sequence[Interval]) -> list[Interva
 
 def clipped(intervals: Sequence[Interval], window: Interval) -> list[Interval]:
     """The part of a normal list inside `window` (found by bisection: lists can be long)."""
-    index = max(0, bisect_left([i.ends_at for i in intervals], window.starts_at))
+    index = bisect_left(intervals, window.starts_at, key=_end)
     result: list[Interval] = []
     for item in intervals[index:]:
         if item.starts_at >= window.ends_at:
@@ -87,6 +83,10 @@ def clipped(intervals: Sequence[Interval], window: Interval) -> list[Interval]:
         if start < end:
             result.append(Interval(start, end))
     return result
+
+
+def _end(interval: Interval) -> datetime:
+    return interval.ends_at
 
 
 def wall_interval(day, starts: time, ends: time, zone: ZoneInfo) -> Interval | None:

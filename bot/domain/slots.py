@@ -109,8 +109,18 @@ def suggest(a: Diary, b: Diary, window_starts: datetime, window_ends: datetime,
     if window.length < length:
         return Suggestions((), "There is not enough time left before the session is due to suggest one. "
                                "Please type a time that suits you both.")
-    shared = intersect(a.open_times(window), b.open_times(window))
-    days = _days_with_room(shared, window, policy, length)
+    # A week at a time, from UK midnight, stopping once the spread is full: most pairs need one week.
+    days: list[_Day] = []
+    part_starts, week = window.starts_at, window.starts_at.astimezone(UK).date()
+    while part_starts < window.ends_at:
+        week += timedelta(days=7)
+        week_ends = datetime.combine(week, time(0), tzinfo=UK).astimezone(timezone.utc)
+        part = Interval(part_starts, min(week_ends, window.ends_at))
+        shared = intersect(a.open_times(part), b.open_times(part))
+        days.extend(_days_with_room(shared, part, policy, length))
+        if len(_pick(days, policy.min_gap_days, policy.count)) == policy.count:
+            break
+        part_starts = part.ends_at
     chosen = _spread(days, policy)
     confirm = tuple(d.name for d in (a, b) if d.asks_each_time)
     slots = tuple(Slot(start, start + length, confirm) for start in chosen)
@@ -158,17 +168,23 @@ def _best_start(entry: _Day, preferred: time) -> datetime:
 
 def _spread(days: list[_Day], policy: SlotPolicy) -> list[datetime]:
     """The earliest day with room, then days at least `min_gap_days` apart; closer if that is all there is."""
+    picked: list[_Day] = []
     for gap in range(policy.min_gap_days, 0, -1):
-        picked: list[_Day] = []
-        for entry in days:
-            if not picked or (entry.day - picked[-1].day).days >= gap:
-                picked.append(entry)
-            if len(picked) == policy.count:
-                break
-        if len(picked) == policy.count or gap == 1:
+        picked = _pick(days, gap, policy.count)
+        if len(picked) == policy.count:
             break
     return [_best_start(entry, policy.preferred_starts[i % len(policy.preferred_starts)])
             for i, entry in enumerate(picked)]
+
+
+def _pick(days: list[_Day], gap: int, count: int) -> list[_Day]:
+    picked: list[_Day] = []
+    for entry in days:
+        if not picked or (entry.day - picked[-1].day).days >= gap:
+            picked.append(entry)
+            if len(picked) == count:
+                break
+    return picked
 
 
 def _why_not(a: Diary, b: Diary, window: Interval, policy: SlotPolicy, length: timedelta, found: int) -> str:

@@ -184,3 +184,48 @@ def test_interval_arithmetic():
     assert subtract(free, [Interval(t(9), t(10)), Interval(t(13), t(17))]) == [
         Interval(t(8), t(9)), Interval(t(10), t(13)), Interval(t(17), t(18))]
     assert intersect(free, [Interval(t(12), t(17))]) == [Interval(t(12), t(14)), Interval(t(16), t(17))]
+
+
+def _fits(diary: Diary, meeting: Interval) -> bool:
+    """Brute force, independent of the interval arithmetic: may this person meet then?"""
+    if any(meeting.overlaps(b) for b in diary.busy):
+        return False
+    rota = diary.pattern if isinstance(diary.pattern, Rota) else None
+    if rota:
+        return not any(meeting.overlaps(b) for b in rota.unavailable(meeting))
+    if diary.working_hours:
+        hours = diary.working_hours
+        start = meeting.starts_at.astimezone(ZoneInfo(hours.time_zone))
+        end = meeting.ends_at.astimezone(ZoneInfo(hours.time_zone))
+        return (start.weekday() in hours.days and start.date() == end.date()
+                and hours.starts <= start.time() and end.time() <= hours.ends)
+    return True
+
+
+def test_random_pairs_get_only_valid_slots_and_the_first_is_the_earliest_day_that_fits():
+    import random
+
+    from tests.benchmarks.slots import WINDOW_END, WINDOW_START, pairs
+
+    for officer, partner in pairs(random.Random(7))[:60]:
+        found = suggest(officer, partner, WINDOW_START, WINDOW_END)
+        days = [s.starts_at.astimezone(UK).date() for s in found.slots]
+        assert len(set(days)) == len(days)
+        for slot in found.slots:
+            local = slot.starts_at.astimezone(UK)
+            assert local.minute % 15 == 0 and local.weekday() < 5
+            assert time(8) <= local.time() and slot.ends_at.astimezone(UK).time() <= time(20)
+            assert WINDOW_START <= slot.starts_at and slot.ends_at <= WINDOW_END
+            meeting = Interval(slot.starts_at, slot.ends_at)
+            assert _fits(officer, meeting) and _fits(partner, meeting)
+        # Scan quarter hours from the window's start for the first hour both can make.
+        first = None
+        start = WINDOW_START
+        while first is None and start + timedelta(hours=1) <= WINDOW_END:
+            local = start.astimezone(UK)
+            meeting = Interval(start, start + timedelta(hours=1))
+            if (local.weekday() < 5 and time(8) <= local.time() <= time(19)
+                    and _fits(officer, meeting) and _fits(partner, meeting)):
+                first = local.date()
+            start += timedelta(minutes=15)
+        assert (days[0] if days else None) == first
