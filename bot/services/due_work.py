@@ -6,8 +6,9 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.due import DRIFT_CHECK, NUDGES, DueItem, buckets_between, hour_bucket
+from bot.domain.due import CALENDAR_SYNC, DRIFT_CHECK, NUDGES, DueItem, buckets_between, hour_bucket
 from bot.services.alerts import DriftWatch
+from bot.services.calendar_sync import CalendarSync
 from bot.services.context import ServiceContext
 from bot.services.nudges import NudgeService, Outcome
 
@@ -26,8 +27,10 @@ class SweepReport:
 
 
 class DueWorkService:
-    def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE):
+    def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE,
+                 calendar: CalendarSync | None = None):
         self._ctx = ctx
+        self._calendar = calendar or CalendarSync(ctx)
         self._drift = drift
         self._nudges = nudges
         self.lease = lease
@@ -74,6 +77,8 @@ class DueWorkService:
         if item.kind == DRIFT_CHECK:
             await self._drift.check(item.pair_id)
             return True
+        if item.kind == CALENDAR_SYNC:
+            return await self._calendar.retry(item, now)
         if item.kind in NUDGES:
             return await self._nudges.deliver(item, now) is Outcome.SENT
         log.warning("unknown due work %s", item.kind)

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.alerts import AlertService, DriftWatch
+from bot.services.calendar import Calendar
+from bot.services.calendar_sync import CalendarSync
 from bot.services.context import ServiceContext
 from bot.services.contracts import ContractService
 from bot.services.due_work import DueWorkService
@@ -26,9 +28,11 @@ class Services:
     due_work: DueWorkService
 
     @classmethod
-    def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None) -> "Services":
+    def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None) -> "Services":
         nudges = NudgeService(ctx, policy or NudgePolicy())
         pairs = PairService(ctx, nudges)
         alerts = AlertService(ctx, pairs)
-        return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges), ReflectionService(ctx, pairs),
-                   alerts, nudges, DueWorkService(ctx, DriftWatch(ctx, alerts), nudges))
+        sync = CalendarSync(ctx, calendar)
+        return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges, sync),
+                   ReflectionService(ctx, pairs), alerts, nudges,
+                   DueWorkService(ctx, DriftWatch(ctx, alerts), nudges, calendar=sync))
