@@ -14,6 +14,7 @@ from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
 from bot.services.reflections import ReflectionService
 from bot.services.sessions import SessionService
+from bot.services.suggestions import SuggestionService
 
 
 @dataclass(frozen=True)
@@ -26,6 +27,7 @@ class Services:
     alerts: AlertService
     nudges: NudgeService
     due_work: DueWorkService
+    suggestions: SuggestionService
 
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None) -> "Services":
@@ -35,4 +37,5 @@ class Services:
         sync = CalendarSync(ctx, calendar)
         return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges, sync),
                    ReflectionService(ctx, pairs), alerts, nudges,
-                   DueWorkService(ctx, DriftWatch(ctx, alerts), nudges, calendar=sync))
+                   DueWorkService(ctx, DriftWatch(ctx, alerts), nudges, calendar=sync),
+                   SuggestionService(ctx, pairs, calendar))

@@ -4,7 +4,7 @@ moving patches it, cancelling cancels it, and a Graph failure never fails the bo
 from __future__ import annotations
 
 import datetime as dt
-from datetime import date, datetime, timedelta, timezone
+from datetime import date, datetime, timedelta
 
 import aiohttp
 import pytest
