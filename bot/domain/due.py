@@ -14,6 +14,7 @@ REFLECT_REMINDER = "reflect-reminder"
 BOOK_NEXT = "book-next"
 FINISH_CONTRACT = "finish-contract"
 CALENDAR_SYNC = "calendar-sync"  # detail: the attempt number; make the Outlook event match the session
+CALENDAR_CHECK = "calendar-check"  # has someone declined, moved or cancelled the event in Outlook?
 NUDGES = (ATTENDANCE_CHECK, REMINDER, REFLECT_REMINDER, BOOK_NEXT, FINISH_CONTRACT)
 
 

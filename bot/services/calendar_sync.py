@@ -12,11 +12,12 @@ import asyncio
 import logging
 from datetime import datetime, timedelta
 
-from bot.domain.due import CALENDAR_SYNC, DueItem
+from bot.domain.due import CALENDAR_CHECK, CALENDAR_SYNC, DueItem
 from bot.domain.sessions import Schedule, Session, SessionStatus
 from bot.domain.uktime import format_uk
 from bot.services.calendar import (
-    Calendar, CalendarError, CalendarEventGone, CalendarNotPermitted, CalendarOff, EventRef, Invitee, Meeting, NoCalendar,
+    Calendar, CalendarError, CalendarEventGone, CalendarNotPermitted, CalendarOff, EventRef, EventState, Invitee,
+    Meeting, NoCalendar,
 )
 from bot.services.context import Message, ServiceContext
 
@@ -24,6 +25,7 @@ log = logging.getLogger(__name__)
 
 RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4),
                timedelta(hours=12))
+CHECK_EVERY = timedelta(days=1)  # look at each booked event once a day until it starts
 INLINE_BUDGET_SECONDS = 8.0  # a card press must answer promptly; the sweep finishes anything slower
 
 BOOKED, CANCELLED, NOT_PERMITTED, GAVE_UP = "booked", "cancelled", "not-permitted", "gave-up"
@@ -89,12 +91,61 @@ class CalendarSync:
                 ref = await self.calendar.book(await self._meeting(pair_id, session))
             await self._note(pair_id, session_id, {**ref.to_doc(), "state": BOOKED,
                                                    "startsAt": session.starts_at.isoformat()})
+            await self._next_check(pair_id, session)
             return True
         if session.status is SessionStatus.CANCELLED and state.get("eventId"):
             await self.calendar.cancel(EventRef.from_doc(state), "This mentoring session was cancelled in Tandem.")
             await self._note(pair_id, session_id, {**state, "state": CANCELLED})
             return True
         return False
+
+    async def check(self, item: DueItem, now: datetime) -> bool:
+        """Notice a decline, a move or a cancellation made in Outlook, and ask the pair (once per change)."""
+        schedule = await self._ctx.repos.pairs.schedule(item.pair_id)
+        session = schedule.session(item.session_id)
+        state = session.calendar or {}
+        if session.status is not SessionStatus.CONFIRMED or state.get("state") != BOOKED or session.starts_at <= now:
+            return False
+        try:
+            event = await self.calendar.read(EventRef.from_doc(state))
+            findings = self._findings(event, session, await self._names(item.pair_id))
+        except CalendarEventGone:
+            findings = ["the Outlook event has been deleted"]
+        except CalendarError as error:  # try again at the next check
+            log.info("could not read the event for session %s: %s", session.id, error.reason)
+            findings = []
+        await self._next_check(item.pair_id, session)
+        signature = "; ".join(findings)
+        if not findings or signature == state.get("noticed"):
+            return False
+        await self._note(item.pair_id, session.id, {**state, "noticed": signature})
+        pair = await self._ctx.repos.pairs.get(item.pair_id)
+        for person_id in (pair.mentor_id, pair.mentee_id):
+            await self._ctx.notify(person_id, Message(text=(
+                f"Your session on {format_uk(session.starts_at)}: {signature}. It still stands in Tandem. "
+                "If it no longer suits, say 'schedule' to move it (or cancel it); otherwise there's nothing to do.")))
+        return True
+
+    @staticmethod
+    def _findings(event: EventState, session: Session, names: dict[str, str]) -> list[str]:
+        findings = []
+        if event.is_cancelled:
+            findings.append("the Outlook event was cancelled")
+        for address in event.declined_by():
+            findings.append(f"{names.get(address, address)} declined the Outlook invitation")
+        if event.moved_from(session.starts_at, session.ends_at):
+            findings.append(f"the Outlook event was moved to {format_uk(event.starts_at)}")
+        return findings
+
+    async def _names(self, pair_id: str) -> dict[str, str]:
+        pair = await self._ctx.repos.pairs.get(pair_id)
+        people = [await self._ctx.repos.people.get(pid) for pid in (pair.mentor_id, pair.mentee_id)]
+        return {p.email.lower(): p.name for p in people if p.email}
+
+    async def _next_check(self, pair_id: str, session: Session) -> None:
+        due = self._ctx.clock.now() + CHECK_EVERY
+        if due < session.starts_at:
+            await self._ctx.repos.due.schedule(DueItem(CALENDAR_CHECK, due, pair_id, session.id))
 
     async def _meeting(self, pair_id: str, session: Session) -> Meeting:
         pair = await self._ctx.repos.pairs.get(pair_id)

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.due import CALENDAR_SYNC, DRIFT_CHECK, NUDGES, DueItem, buckets_between, hour_bucket
+from bot.domain.due import CALENDAR_CHECK, CALENDAR_SYNC, DRIFT_CHECK, NUDGES, DueItem, buckets_between, hour_bucket
 from bot.services.alerts import DriftWatch
 from bot.services.calendar_sync import CalendarSync
 from bot.services.context import ServiceContext
@@ -79,6 +79,8 @@ class DueWorkService:
             return True
         if item.kind == CALENDAR_SYNC:
             return await self._calendar.retry(item, now)
+        if item.kind == CALENDAR_CHECK:
+            return await self._calendar.check(item, now)
         if item.kind in NUDGES:
             return await self._nudges.deliver(item, now) is Outcome.SENT
         log.warning("unknown due work %s", item.kind)

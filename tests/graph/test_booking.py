@@ -182,3 +182,25 @@ async def test_without_graph_nothing_is_noted_for_the_calendar(tmp_path):
         assert (await session_of(world, pair_id, session_id)).calendar is None
     finally:
         await store.close()
+
+
+async def test_a_decline_in_outlook_is_noticed_by_the_daily_check_and_the_pair_are_asked_once(world, fake):
+    pair_id, session_id = await booked_pair(world, uk_instant(date(2027, 2, 3), dt.time(14, 0)))
+    event_id = (await session_of(world, pair_id, session_id)).calendar["eventId"]
+    for attendee in fake.events[event_id]["attendees"]:
+        if attendee["emailAddress"]["address"] == "adele@force.example":
+            attendee["status"] = {"response": "declined"}
+
+    def asked(person):
+        return [m.text for m in world.messenger.to(person.id) if "declined the Outlook invitation" in m.text]
+
+    world.clock.advance(timedelta(days=1, minutes=1))
+    await world.services.due_work.sweep()
+    world.clock.advance(timedelta(days=1))
+    await world.services.due_work.sweep()
+
+    for person in (MENTOR, MENTEE):
+        [text] = asked(person)
+        assert text.startswith("Your session on Wed 3 Feb 2027, 14:00 GMT: Adele declined the Outlook invitation.")
+        assert "say 'schedule' to move it" in text
+    assert len(fake.graph_calls("GET", f"/events/{event_id}")) == 2  # read once a day
