@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import logging
 from datetime import datetime, timedelta
+from typing import Awaitable, TypeVar
 
 from bot.domain.due import CALENDAR_CHECK, CALENDAR_SYNC, DueItem
 from bot.domain.sessions import Schedule, Session, SessionStatus
@@ -22,6 +23,7 @@ from bot.services.calendar import (
 from bot.services.context import Message, ServiceContext
 
 log = logging.getLogger(__name__)
+T = TypeVar("T")
 
 RETRY_AFTER = (timedelta(minutes=5), timedelta(minutes=15), timedelta(hours=1), timedelta(hours=4),
                timedelta(hours=12))
@@ -46,7 +48,7 @@ class CalendarSync:
             return  # deep links, as before
         await self._note_retry(pair_id, session_id, attempt=1, delay=RETRY_AFTER[0])
         try:
-            await asyncio.wait_for(self.sync(pair_id, session_id), self._budget)
+            await self.sync(pair_id, session_id, budget=self._budget)
         except CalendarNotPermitted as refused:
             await self._refused(pair_id, session_id, refused)
         except (CalendarError, asyncio.TimeoutError) as error:
@@ -71,8 +73,14 @@ class CalendarSync:
             await self._give_up(item.pair_id, item.session_id, error)
             return False
 
-    async def sync(self, pair_id: str, session_id: str) -> bool:
-        """Make the event match the session. Idempotent: True when it changed anything."""
+    async def sync(self, pair_id: str, session_id: str, budget: float | None = None) -> bool:
+        """Make the event match the session. Idempotent: True when it changed anything.
+
+        `budget` bounds each Graph call (not the store writes, which must not be cut off halfway).
+        """
+        def timed(call: Awaitable[T]) -> Awaitable[T]:
+            return asyncio.wait_for(call, budget) if budget else call
+
         schedule = await self._ctx.repos.pairs.schedule(pair_id)
         session = schedule.session(session_id)
         state = session.calendar or {}
@@ -83,18 +91,18 @@ class CalendarSync:
             ref = None
             if moved_from is not None:
                 try:
-                    await self.calendar.reschedule(moved_from, session.starts_at, session.ends_at)
+                    await timed(self.calendar.reschedule(moved_from, session.starts_at, session.ends_at))
                     ref = moved_from
                 except CalendarEventGone:  # deleted in Outlook meanwhile: book it afresh
                     log.info("event for session %s was gone; booking a new one", session.replaces)
             if ref is None:
-                ref = await self.calendar.book(await self._meeting(pair_id, session))
+                ref = await timed(self.calendar.book(await self._meeting(pair_id, session)))
             await self._note(pair_id, session_id, {**ref.to_doc(), "state": BOOKED,
                                                    "startsAt": session.starts_at.isoformat()})
             await self._next_check(pair_id, session)
             return True
         if session.status is SessionStatus.CANCELLED and state.get("eventId"):
-            await self.calendar.cancel(EventRef.from_doc(state), "This mentoring session was cancelled in Tandem.")
+            await timed(self.calendar.cancel(EventRef.from_doc(state), "This mentoring session was cancelled in Tandem."))
             await self._note(pair_id, session_id, {**state, "state": CANCELLED})
             return True
         return False

@@ -3,7 +3,9 @@ moving patches it, cancelling cancels it, and a Graph failure never fails the bo
 
 from __future__ import annotations
 
+import asyncio
 import datetime as dt
+import time
 from datetime import date, datetime, timedelta
 
 import aiohttp
@@ -204,3 +206,29 @@ async def test_a_decline_in_outlook_is_noticed_by_the_daily_check_and_the_pair_a
         assert text.startswith("Your session on Wed 3 Feb 2027, 14:00 GMT: Adele declined the Outlook invitation.")
         assert "say 'schedule' to move it" in text
     assert len(fake.graph_calls("GET", f"/events/{event_id}")) == 2  # read once a day
+
+
+class SlowCalendar(NoCalendar):
+    enabled = True
+
+    async def book(self, meeting):
+        await asyncio.sleep(5)
+        raise AssertionError("the inline budget should have cut this off")
+
+
+async def test_a_slow_graph_does_not_hold_up_the_card_press_and_the_sweep_picks_it_up(tmp_path):
+    store = await SqliteDocumentStore.open(tmp_path / "tandem.sqlite3")
+    try:
+        world = World(store)
+        pair_id, session_id = await booked_pair(world, uk_instant(date(2027, 2, 3), dt.time(14, 0)))
+        sync = CalendarSync(world.services.ctx, SlowCalendar(), inline_budget_seconds=0.2)
+
+        started = time.monotonic()
+        await sync.after_change(pair_id, session_id)
+
+        assert time.monotonic() - started < 2
+        now = world.clock.now()
+        assert [i.session_id for i in await calendar_items(world, now, now + timedelta(hours=1))] == [session_id]
+        assert (await session_of(world, pair_id, session_id)).calendar is None
+    finally:
+        await store.close()
