@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import time, timedelta
 from typing import AsyncIterator
 
+import aiohttp
 from aiohttp import web
 from botbuilder.core import PrivateConversationState, TurnContext
 from botbuilder.core.serializer_helper import serializer_helper
@@ -20,7 +21,9 @@ from msrest.serialization import Model
 
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.demo import seed_demo
+from bot.graph import graph_calendar
 from bot.scheduler import start_ticking
+from bot.services.calendar import Calendar, NoCalendar
 from bot.services.context import Repositories, ServiceContext
 from bot.domain.nudges import QuietHours
 from bot.services.nudges import NudgePolicy
@@ -62,11 +65,11 @@ def nudge_policy(settings: Settings) -> NudgePolicy:
     return NudgePolicy(quiet=quiet, reminders_before=tuple(timedelta(minutes=m) for m in settings.reminders_before_minutes))
 
 
-async def build(settings: Settings, store: DocumentStore, clock: Clock) -> Tandem:
+async def build(settings: Settings, store: DocumentStore, clock: Clock, calendar: Calendar | None = None) -> Tandem:
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_credentials()))
     adapter.use(RoundTripMiddleware())
     ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, settings.app_id), clock)
-    services = Services.build(ctx, nudge_policy(settings))
+    services = Services.build(ctx, nudge_policy(settings), calendar or NoCalendar())
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
     bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people))
 
@@ -133,14 +136,18 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         store = MeteredStore(await open_store(settings))
+        graph_session = aiohttp.ClientSession() if settings.graph.enabled else None
         try:
-            tandem = app[TANDEM] = await build(settings, store, clock or default_clock(settings))
+            calendar = graph_calendar(settings.graph, graph_session) if graph_session else NoCalendar()
+            tandem = app[TANDEM] = await build(settings, store, clock or default_clock(settings), calendar)
             scheduler = start_ticking(tandem.services.due_work, settings.sweep_seconds)
             try:
                 yield
             finally:
                 scheduler.shutdown(wait=False)
         finally:
+            if graph_session:
+                await graph_session.close()
             await store.close()
 
     app.cleanup_ctx.append(lifecycle)
@@ -172,7 +179,8 @@ def main(argv: list[str] | None = None) -> int:
         log.warning("LOCAL MODE: inbound requests are NOT authenticated. Listening on %s only.", settings.host)
     elif not settings.credentials_configured:
         log.warning("No MicrosoftAppId set: /api/messages will refuse every request. Use --local for the Agents Playground.")
-    log.info("Tandem listening on http://%s:%s/api/messages (store: %s)", settings.host, settings.port, settings.store_description)
+    log.info("Tandem listening on http://%s:%s/api/messages (store: %s; calendar: %s)", settings.host, settings.port,
+             settings.store_description, settings.graph.description)
     web.run_app(create_app(settings), host=settings.host, port=settings.port, print=None)
     return 0
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import ipaddress
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import time
 from enum import Enum
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 
 class AuthMode(str, Enum):
@@ -71,6 +72,97 @@ class BotCredentials:
     APP_TENANTID: str
 
 
+class GraphAuth(str, Enum):
+    OFF = "off"  # no Graph: sessions keep the Teams deep link
+    MANAGED_IDENTITY = "managed-identity"  # the app's managed identity (system, or user-assigned by client id)
+    CLIENT_SECRET = "client-secret"  # an app registration's client secret
+    CERTIFICATE = "certificate"  # an app registration's certificate (PEM with key and certificate, or .pfx)
+
+
+@dataclass(frozen=True)
+class GraphSettings:
+    """Microsoft Graph calendar access; off unless TANDEM_GRAPH_AUTH names a mode."""
+
+    auth: GraphAuth = GraphAuth.OFF
+    base_url: str = "https://graph.microsoft.com/v1.0"  # national clouds: e.g. https://graph.microsoft.us/v1.0
+    authority: str = "https://login.microsoftonline.com"  # e.g. https://login.microsoftonline.us
+    tenant_id: str = ""
+    client_id: str = ""
+    client_secret: str = ""
+    certificate_path: Path | None = None
+    certificate_password: str = ""
+    identity_client_id: str = ""  # user-assigned managed identity; empty: system-assigned
+    organiser_mailbox: str = ""  # a service mailbox that organises every session; empty: the proposer
+    timeout_seconds: float = 20.0
+
+    @property
+    def enabled(self) -> bool:
+        return self.auth is not GraphAuth.OFF
+
+    @property
+    def resource(self) -> str:
+        """What tokens are for: the Graph origin (https://graph.microsoft.com), whatever the cloud."""
+        parts = urlsplit(self.base_url)
+        return f"{parts.scheme}://{parts.netloc}"
+
+    @classmethod
+    def from_env(cls, env: Mapping[str, str]) -> "GraphSettings":
+        text = env.get("TANDEM_GRAPH_AUTH", "").strip().lower() or GraphAuth.OFF.value
+        try:
+            auth = GraphAuth(text)
+        except ValueError as error:
+            names = ", ".join(mode.value for mode in GraphAuth)
+            raise SettingsError(f"TANDEM_GRAPH_AUTH must be one of {names}, not {text!r}") from error
+        certificate = env.get("TANDEM_GRAPH_CERTIFICATE_PATH", "").strip()
+        graph = cls(
+            auth=auth,
+            base_url=env.get("TANDEM_GRAPH_BASE_URL", cls.base_url).strip().rstrip("/") or cls.base_url,
+            authority=env.get("TANDEM_GRAPH_AUTHORITY", cls.authority).strip().rstrip("/") or cls.authority,
+            tenant_id=env.get("TANDEM_GRAPH_TENANT_ID", "").strip(),
+            client_id=env.get("TANDEM_GRAPH_CLIENT_ID", "").strip(),
+            client_secret=env.get("TANDEM_GRAPH_CLIENT_SECRET", ""),
+            certificate_path=Path(certificate) if certificate else None,
+            certificate_password=env.get("TANDEM_GRAPH_CERTIFICATE_PASSWORD", ""),
+            identity_client_id=env.get("TANDEM_GRAPH_IDENTITY_CLIENT_ID", "").strip(),
+            organiser_mailbox=env.get("TANDEM_ORGANISER_MAILBOX", "").strip(),
+            timeout_seconds=_seconds(env, "TANDEM_GRAPH_TIMEOUT_SECONDS", 20.0),
+        )
+        graph.check()
+        return graph
+
+    def check(self) -> None:
+        if not self.enabled:
+            return
+        for name, url in (("TANDEM_GRAPH_BASE_URL", self.base_url), ("TANDEM_GRAPH_AUTHORITY", self.authority)):
+            parts = urlsplit(url)
+            if parts.scheme not in ("https", "http") or not parts.netloc:
+                raise SettingsError(f"{name} must be a URL such as https://graph.microsoft.com/v1.0, not {url!r}")
+            if parts.scheme == "http" and not is_loopback(parts.hostname or ""):
+                raise SettingsError(f"{name} must use https (plain http is for loopback tests only)")
+        if self.auth is GraphAuth.MANAGED_IDENTITY:
+            return
+        missing = [name for name, value in (("TANDEM_GRAPH_TENANT_ID", self.tenant_id),
+                                            ("TANDEM_GRAPH_CLIENT_ID", self.client_id)) if not value]
+        if self.auth is GraphAuth.CLIENT_SECRET and not self.client_secret:
+            missing.append("TANDEM_GRAPH_CLIENT_SECRET")
+        if self.auth is GraphAuth.CERTIFICATE and not self.certificate_path:
+            missing.append("TANDEM_GRAPH_CERTIFICATE_PATH")
+        if missing:
+            raise SettingsError(f"TANDEM_GRAPH_AUTH={self.auth.value} also needs {', '.join(missing)}")
+        if self.certificate_path and self.auth is GraphAuth.CERTIFICATE and not self.certificate_path.is_file():
+            raise SettingsError(f"TANDEM_GRAPH_CERTIFICATE_PATH {self.certificate_path} is not a readable file")
+
+    @property
+    def description(self) -> str:
+        if not self.enabled:
+            return "off (Teams deep links)"
+        organiser = self.organiser_mailbox or "the proposer"
+        return f"{self.auth.value} via {self.base_url}, organiser {organiser}"
+
+    def __repr__(self) -> str:  # never print a secret
+        return f"GraphSettings({self.description!r})"
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -92,6 +184,7 @@ class Settings:
     cosmos_database: str = "tandem"
     cosmos_key: str = ""  # empty with an endpoint: Microsoft Entra ID (managed identity)
     cosmos_identity_client_id: str = ""
+    graph: GraphSettings = field(default_factory=GraphSettings)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -128,6 +221,7 @@ class Settings:
             cosmos_database=env.get("TANDEM_COSMOS_DATABASE", "tandem"),
             cosmos_key=env.get("TANDEM_COSMOS_KEY", ""),
             cosmos_identity_client_id=env.get("TANDEM_COSMOS_IDENTITY_CLIENT_ID", ""),
+            graph=GraphSettings.from_env(env),
         )
         settings.check()
         return settings
@@ -174,4 +268,5 @@ class Settings:
 
     def __repr__(self) -> str:  # never print a secret
         return (f"Settings(host={self.host!r}, port={self.port}, auth_mode={self.auth_mode.value}, "
-                f"app_id={self.app_id!r}, store={self.store_description!r}, demo={self.demo})")
+                f"app_id={self.app_id!r}, store={self.store_description!r}, demo={self.demo}, "
+                f"calendar={self.graph.description!r})")

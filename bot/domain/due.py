@@ -14,6 +14,8 @@ REMINDER = "reminder"  # detail: how long before the session, e.g. "1440" minute
 REFLECT_REMINDER = "reflect-reminder"
 BOOK_NEXT = "book-next"
 FINISH_CONTRACT = "finish-contract"
+CALENDAR_SYNC = "calendar-sync"  # detail: the attempt number; make the Outlook event match the session
+CALENDAR_CHECK = "calendar-check"  # has someone declined, moved or cancelled the event in Outlook?
 NUDGES = (ATTENDANCE_CHECK, REMINDER, REFLECT_REMINDER, BOOK_NEXT, FINISH_CONTRACT)
 
 

@@ -59,6 +59,7 @@ class Person:
     unanswered_nudges: int = 0  # nudges since they last said or pressed anything
     last_nudged_at: datetime | None = None
     unreachable_since: datetime | None = None  # Teams said 403/404: the app was removed or blocked
+    shift_pattern: dict[str, Any] | None = None  # bot.domain.shifts' document: a rota, or "tell me each time"
 
     def nudgeable(self, now: datetime) -> bool:
         return self.nudges_paused_until is None or self.nudges_paused_until <= now
@@ -94,6 +95,7 @@ class Person:
             "unansweredNudges": self.unanswered_nudges,
             "lastNudgedAt": self.last_nudged_at.isoformat() if self.last_nudged_at else None,
             "unreachableSince": self.unreachable_since.isoformat() if self.unreachable_since else None,
+            **({"shiftPattern": dict(self.shift_pattern)} if self.shift_pattern else {}),
         }
 
     @classmethod
@@ -114,6 +116,7 @@ class Person:
             unanswered_nudges=int(doc.get("unansweredNudges", 0)),
             last_nudged_at=_instant(doc.get("lastNudgedAt")),
             unreachable_since=_instant(doc.get("unreachableSince")),
+            shift_pattern=dict(doc["shiftPattern"]) if doc.get("shiftPattern") else None,
         )
 
 

@@ -40,6 +40,7 @@ class Session:
     attendance: dict[str, bool] = field(default_factory=dict)  # role value -> did it happen?
     changed_by: Role | None = None
     changed_at: datetime | None = None
+    calendar: dict[str, str] | None = None  # the Outlook event behind it, when a calendar is configured
 
     @property
     def ends_at(self) -> datetime:
@@ -63,6 +64,7 @@ class Session:
             "attendance": dict(self.attendance),
             "changedBy": self.changed_by.value if self.changed_by else None,
             "changedAt": self.changed_at.isoformat() if self.changed_at else None,
+            **({"calendar": dict(self.calendar)} if self.calendar else {}),
         }
 
     @classmethod
@@ -78,6 +80,7 @@ class Session:
             attendance=dict(doc.get("attendance", {})),
             changed_by=Role(doc["changedBy"]) if doc.get("changedBy") else None,
             changed_at=datetime.fromisoformat(doc["changedAt"]) if doc.get("changedAt") else None,
+            calendar=dict(doc["calendar"]) if doc.get("calendar") else None,
         )
 
 
@@ -194,6 +197,11 @@ class Schedule:
             status = SessionStatus.CONFIRMED
         updated = replace(target, attendance=attendance, status=status, changed_by=role, changed_at=now)
         return self._with(updated), updated
+
+    def note_calendar(self, session_id: str, calendar: dict[str, str]) -> tuple["Schedule", Session]:
+        """Record what the calendar side holds for a session (its event, or why it could not be made)."""
+        noted = replace(self.session(session_id), calendar=dict(calendar))
+        return self._with(noted), noted
 
     def upcoming(self, now: datetime) -> list[Session]:
         return sorted((s for s in self.sessions if s.status in OPEN and s.ends_at > now), key=lambda s: s.starts_at)

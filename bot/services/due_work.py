@@ -10,8 +10,12 @@ from dataclasses import dataclass, field
 from datetime import datetime, timedelta
 from typing import Awaitable, Callable, TypeVar
 
-from bot.domain.due import CLOCK_SKEW, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, DueItem, buckets_between, hour_bucket, retry_delay
+from bot.domain.due import (
+    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, DueItem, buckets_between, hour_bucket,
+    retry_delay,
+)
 from bot.services.alerts import DriftWatch
+from bot.services.calendar_sync import CalendarSync
 from bot.services.context import ServiceContext
 from bot.services.nudges import NudgeService, Outcome
 from bot.storage.documents import StorageError, StoreBusy
@@ -50,8 +54,9 @@ class _Held:
 
 class DueWorkService:
     def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE,
-                 workers: int = DEFAULT_WORKERS, skew: timedelta = CLOCK_SKEW):
+                 workers: int = DEFAULT_WORKERS, skew: timedelta = CLOCK_SKEW, calendar: CalendarSync | None = None):
         self._ctx = ctx
+        self._calendar = calendar or CalendarSync(ctx)
         self._drift = drift
         self._nudges = nudges
         self.lease = lease
@@ -172,6 +177,10 @@ class DueWorkService:
         if item.kind == DRIFT_CHECK:
             await self._drift.check(item.pair_id)
             return True
+        if item.kind == CALENDAR_SYNC:
+            return await self._calendar.retry(item, now)
+        if item.kind == CALENDAR_CHECK:
+            return await self._calendar.check(item, now)
         if item.kind in NUDGES:
 
             async def reached(person_id: str) -> None:

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from bot.services.alerts import AlertService, DriftWatch
+from bot.services.calendar import Calendar
+from bot.services.calendar_sync import CalendarSync
 from bot.services.context import ServiceContext
 from bot.services.contracts import ContractService
 from bot.services.due_work import DueWorkService
@@ -12,6 +14,7 @@ from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
 from bot.services.reflections import ReflectionService
 from bot.services.sessions import SessionService
+from bot.services.suggestions import SuggestionService
 
 
 @dataclass(frozen=True)
@@ -24,11 +27,15 @@ class Services:
     alerts: AlertService
     nudges: NudgeService
     due_work: DueWorkService
+    suggestions: SuggestionService
 
     @classmethod
-    def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None) -> "Services":
+    def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None) -> "Services":
         nudges = NudgeService(ctx, policy or NudgePolicy())
         pairs = PairService(ctx, nudges)
         alerts = AlertService(ctx, pairs)
-        return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges), ReflectionService(ctx, pairs),
-                   alerts, nudges, DueWorkService(ctx, DriftWatch(ctx, alerts), nudges))
+        sync = CalendarSync(ctx, calendar)
+        return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges, sync),
+                   ReflectionService(ctx, pairs), alerts, nudges,
+                   DueWorkService(ctx, DriftWatch(ctx, alerts), nudges, calendar=sync),
+                   SuggestionService(ctx, pairs, calendar))

@@ -8,6 +8,7 @@ from bot.domain.contracts import Cadence
 from bot.domain.people import Role
 from bot.domain.sessions import Schedule, Session, SessionStatus
 from bot.domain.uktime import format_uk
+from bot.services.calendar_sync import CalendarSync
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.nudges import NudgeService
 from bot.services.pairs import PairService, PairView
@@ -18,10 +19,12 @@ DEFAULT_MINUTES = 60
 
 
 class SessionService:
-    def __init__(self, ctx: ServiceContext, pairs: PairService, nudges: NudgeService):
+    def __init__(self, ctx: ServiceContext, pairs: PairService, nudges: NudgeService,
+                 calendar: CalendarSync | None = None):
         self._ctx = ctx
         self._pairs = pairs
         self._nudges = nudges
+        self._calendar = calendar or CalendarSync(ctx)  # without Graph: does nothing (deep links)
 
     async def _limits(self, view: PairView) -> tuple[date, int, Cadence]:
         """The last day a session may fall on, its default length and cadence: from the contract in force."""
@@ -69,6 +72,7 @@ class SessionService:
         confirmed, _moved = await self._ctx.repos.pairs.change_schedule(
             pair_id, lambda s: _drop_first(s.accept(view.role, session_id, last_day, now))
         )
+        await self._calendar.after_change(pair_id, confirmed.id)  # never fails the booking
         await self._ctx.notify(view.partner.id, Message(
             text=f"{view.me.name} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
             card=session_confirmed_card(pair_id, confirmed, view.names, self.emails(view)),
@@ -92,6 +96,7 @@ class SessionService:
         now = self._ctx.clock.now()
         cancelled = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.cancel(view.role, session_id, now))
         await self._ctx.recheck(pair_id)
+        await self._calendar.after_change(pair_id, cancelled.id)
         await self._ctx.notify(view.partner.id, Message(
             text=f"{view.me.name} cancelled the session on {format_uk(cancelled.starts_at)}. Say 'schedule' to propose a new time."))
         return cancelled

@@ -13,6 +13,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Conversat
 
 from bot.clock import ManualClock
 from bot.domain.people import Person
+from bot.services.calendar import Calendar
 from bot.services.context import Actor, Delivery, Message, Repositories, ServiceContext
 from bot.services.registry import Services
 from bot.storage.bot_state import DocumentBotStorage
@@ -90,11 +91,12 @@ def text_of(activities: list[Activity]) -> str:
 class World:
     """A bot over a fresh store, a controllable clock and a recording messenger."""
 
-    def __init__(self, store: DocumentStore):
+    def __init__(self, store: DocumentStore, calendar: Calendar | None = None):
         self.store = store = MeteredStore(store)
         self.clock = ManualClock(START)
         self.messenger = RecordingMessenger()
-        self.services = Services.build(ServiceContext(Repositories.over(store), self.messenger, self.clock))
+        self.services = Services.build(ServiceContext(Repositories.over(store), self.messenger, self.clock),
+                                       calendar=calendar)
         self.mentions: list[Actor] = []
 
         async def resolve(context: TurnContext) -> list[Actor]:
