@@ -195,8 +195,10 @@ def measure_figure(key: str, label: str, value: float | None, base: int, unit: s
     if base < MIN_CELL:
         return Figure(key, label, None, SUPPRESSED, base)
     number = round(value, 1)
-    text = f"{number:g}" if unit != "%" else f"{number:g}%"
-    return Figure(key, label, number, f"{text} {unit}".strip() if unit not in ("", "%") else text, base)
+    if unit == "%":
+        return Figure(key, label, number, f"{number:g}%", base)
+    unit = unit[:-1] if number == 1 and unit.endswith("s") else unit
+    return Figure(key, label, number, f"{number:g} {unit}".strip(), base)
 
 
 def breakdown(cells: list[tuple[str, str, int]], total_shown: bool) -> tuple[Figure, ...]:

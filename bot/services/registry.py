@@ -11,6 +11,7 @@ from bot.services.due_work import DueWorkService
 from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
 from bot.services.reflections import ReflectionService
+from bot.services.report import AdminCheck, ReportService, SummaryWriter, nobody_is_admin
 from bot.services.sessions import SessionService
 
 
@@ -24,11 +25,14 @@ class Services:
     alerts: AlertService
     nudges: NudgeService
     due_work: DueWorkService
+    report: ReportService
 
     @classmethod
-    def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None) -> "Services":
+    def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, is_admin: AdminCheck = nobody_is_admin) -> "Services":
         nudges = NudgeService(ctx, policy or NudgePolicy())
         pairs = PairService(ctx, nudges)
-        alerts = AlertService(ctx, pairs)
+        summaries = SummaryWriter(ctx)
+        alerts = AlertService(ctx, pairs, summaries)
         return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges), ReflectionService(ctx, pairs),
-                   alerts, nudges, DueWorkService(ctx, DriftWatch(ctx, alerts), nudges))
+                   alerts, nudges, DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges),
+                   ReportService(ctx, summaries, is_admin))
