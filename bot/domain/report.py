@@ -27,6 +27,8 @@ MIN_CELL = 3
 SUPPRESSED = "fewer than 3"
 NO_DATA = "no data yet"
 SUMMARY_VERSION = 1
+RULE = ("Any figure drawn from fewer than 3 people or pairs is shown as \u201cfewer than 3\u201d, and where a "
+        "total would reveal a hidden figure the next smallest is hidden too, so nobody can be identified.")
 
 
 @dataclass(frozen=True)
@@ -279,7 +281,7 @@ def build_report(programme_id: str, programme_name: str, summaries: Iterable[Pai
         measure_figure("median_hours_to_resolve", "Time to resolve an alert (median)", _median(hours), len(resolved), "hours"),
     )
     active = [s for s in rows if s.active]
-    pairs = breakdown([("pairs_active", "Active", len(active)), ("pairs_closed", "Closed", len(rows) - len(active))],
+    pairs = breakdown([("pairs_active", "Pairs active", len(active)), ("pairs_closed", "Pairs closed", len(rows) - len(active))],
                       not matched.suppressed)
     health_now = breakdown(_health_cells(s.health for s in active), not pairs[0].suppressed)
     months: dict[str, list[Health]] = {}
@@ -297,3 +299,20 @@ def _health_cells(healths: Iterable[Health], month: str = "") -> list[tuple[str,
     items = list(healths)
     suffix = f"_{month}" if month else ""
     return [(HEALTH_KEYS[h] + suffix, h.value.capitalize(), sum(1 for x in items if x is h)) for h in Health]
+
+
+def chart_sections(report: ProgrammeReport) -> dict[str, list[Figure]]:
+    """The figures each chart draws: the card and the HTML page share them, so both show the same numbers."""
+    return {
+        "sessions": [report.figure(k) for k in ("sessions_expected", "sessions_held", "sessions_cancelled", "sessions_not_held")],
+        "health_now": list(report.health_now),
+    }
+
+
+SHORT_LABELS = {"Sessions the contracts called for so far": "Expected", "Sessions held": "Held",
+                "Sessions cancelled": "Cancelled", "Sessions that didn't happen": "Didn't happen"}
+
+
+def short_label(label: str) -> str:
+    """A chart axis label."""
+    return SHORT_LABELS.get(label, label)

@@ -11,18 +11,10 @@ import io
 import math
 from html import escape
 
-from bot.domain.report import Figure, ProgrammeReport
+from bot.domain.report import RULE, Figure, ProgrammeReport, chart_sections, short_label as _short
 
 HEALTH_COLOURS = {"on_track": "#2e7d32", "at_risk": "#ef6c00", "drifting": "#c62828"}
 BAR_COLOUR = "#3949ab"
-
-
-def chart_sections(report: ProgrammeReport) -> dict[str, list[Figure]]:
-    """The figures each chart draws, shared by the card and the HTML page so they show the same numbers."""
-    return {
-        "sessions": [report.figure(k) for k in ("sessions_expected", "sessions_held", "sessions_cancelled", "sessions_not_held")],
-        "health_now": list(report.health_now),
-    }
 
 
 def rows(report: ProgrammeReport) -> list[tuple[str, Figure]]:
@@ -73,10 +65,6 @@ h1{font-size:1.5rem}h2{font-size:1.15rem;margin-top:2rem}table{border-collapse:c
 td,th{border:1px solid #ccc;padding:.3rem .6rem;text-align:left}th{background:#f3f3f3}
 .note{color:#555;font-size:.9rem}figure{margin:1rem 0}svg text{font-size:12px;fill:#1b1b1b}
 """
-
-RULE = ("Any figure drawn from fewer than 3 people or pairs is shown as \u201cfewer than 3\u201d, and where a "
-        "total would reveal a hidden figure the next smallest is hidden too, so nobody can be identified.")
-
 
 def _table(figures: list[Figure], head: tuple[str, str] = ("Figure", "Value")) -> str:
     body = "".join(f"<tr><td>{escape(f.label)}</td><td>{escape(f.shown)}</td></tr>" for f in figures)
@@ -148,11 +136,6 @@ def _month_table(report: ProgrammeReport) -> str:
     body = "".join(f"<tr><td>{escape(m.month)}</td><td>{escape(m.pairs.shown)}</td>"
                    + "".join(f"<td>{escape(f.shown)}</td>" for f in m.health) + "</tr>" for m in report.by_month)
     return f"<table>{head}{body}</table>"
-
-
-def _short(label: str) -> str:
-    return {"Sessions the contracts called for so far": "Expected", "Sessions held": "Held",
-            "Sessions cancelled": "Cancelled", "Sessions that didn't happen": "Didn't happen"}.get(label, label)
 
 
 def _programme_body(report: ProgrammeReport) -> str:
