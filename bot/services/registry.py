@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from bot.services.alerts import AlertService, DriftWatch
 from bot.services.context import ServiceContext
 from bot.services.contracts import ContractService
+from bot.services.cpd import CpdService
 from bot.services.due_work import DueWorkService
 from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
@@ -26,6 +27,7 @@ class Services:
     nudges: NudgeService
     due_work: DueWorkService
     report: ReportService
+    cpd: CpdService
 
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, is_admin: AdminCheck = nobody_is_admin) -> "Services":
@@ -35,4 +37,4 @@ class Services:
         alerts = AlertService(ctx, pairs, summaries)
         return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges), ReflectionService(ctx, pairs),
                    alerts, nudges, DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges),
-                   ReportService(ctx, summaries, is_admin))
+                   ReportService(ctx, summaries, is_admin), CpdService(ctx))
