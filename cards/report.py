@@ -97,4 +97,8 @@ def report_card(report: ProgrammeReport) -> dict[str, Any]:
             body.append(text("Earlier months are in the CSV and HTML exports.", subtle=True))
     if report.survey is not None:
         body += [heading("Survey results"), _facts(report.survey.figures())]
+        for result in report.survey.questions:
+            if result.shared_text:
+                body.append(text(f"**{result.question.text}** (shared by their authors)"))
+                body += [text(f"\u201c{t}\u201d", subtle=True) for t in result.shared_text]
     return {**card(body), "msteams": {"width": "Full"}}

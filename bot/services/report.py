@@ -3,12 +3,13 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable
+from typing import Callable, Protocol
 
 from bot.domain.drift import Assessment
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.programmes import Pair, Programme
 from bot.domain.report import ProgrammeReport, build_report, resolution_hours, summarise
+from bot.domain.surveys import SurveyResults
 from bot.domain.uktime import uk_today
 from bot.services.context import Actor, ServiceContext
 from bot.services.report_formats import report_csv, report_html, reports_csv, reports_html
@@ -19,6 +20,18 @@ AdminCheck = Callable[[Actor], bool]
 
 def nobody_is_admin(actor: Actor) -> bool:
     return False
+
+
+class SurveySource(Protocol):
+    """Seam for the survey work: a programme's aggregated results (bot/domain/surveys.py `aggregate`), or
+    None while nobody has answered. The report shows a survey section only when there are results."""
+
+    async def results(self, programme: Programme) -> SurveyResults | None: ...
+
+
+class NoSurveys:
+    async def results(self, programme: Programme) -> SurveyResults | None:
+        return None
 
 
 @dataclass(frozen=True)
@@ -59,10 +72,12 @@ class SummaryWriter:
 
 
 class ReportService:
-    def __init__(self, ctx: ServiceContext, summaries: SummaryWriter, is_admin: AdminCheck = nobody_is_admin):
+    def __init__(self, ctx: ServiceContext, summaries: SummaryWriter, is_admin: AdminCheck = nobody_is_admin,
+                 surveys: SurveySource | None = None):
         self._ctx = ctx
         self._summaries = summaries
         self._is_admin = is_admin
+        self._surveys = surveys or NoSurveys()
 
     # Managers -----------------------------------------------------------------------------------
     async def programme_report(self, actor: Actor, programme_id: str) -> ProgrammeReport:
@@ -130,4 +145,5 @@ class ReportService:
 
     async def _report(self, programme: Programme) -> ProgrammeReport:
         summaries = await self._ctx.repos.summaries.in_programme(programme.id)  # ONE single-partition query
-        return build_report(programme.id, programme.name, summaries, uk_today(self._ctx.clock.now()))
+        return build_report(programme.id, programme.name, summaries, uk_today(self._ctx.clock.now()),
+                            await self._surveys.results(programme))

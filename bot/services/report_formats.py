@@ -151,6 +151,10 @@ def _programme_body(report: ProgrammeReport) -> str:
             f"<figure>{_line_svg(report, 'Health by month')}</figure>" if len(report.by_month) > 1 else "", _month_table(report)]
     if report.survey is not None:
         html += ["<h2>Survey results</h2>", _table(report.survey.figures())]
+        for result in report.survey.questions:
+            if result.shared_text:
+                html.append(f"<h3>{escape(result.question.text)} (shared by their authors)</h3><ul>"
+                            + "".join(f"<li>{escape(t)}</li>" for t in result.shared_text) + "</ul>")
     return "".join(html)
 
 

@@ -80,3 +80,16 @@ def test_report_card_matches_its_snapshot():
         SNAPSHOT.write_text(actual)
     assert SNAPSHOT.exists(), "no snapshot: review the card, then run with UPDATE_SNAPSHOTS=1"
     assert actual == SNAPSHOT.read_text()
+
+
+def test_a_survey_section_appears_only_when_there_are_answers():
+    from bot.domain.surveys import DEFAULT_QUESTIONS, Wave, aggregate
+    from tests.domain.test_surveys import answers
+
+    assert "Survey results" not in json.dumps(report_card(pilot_report()))
+    survey = aggregate(DEFAULT_QUESTIONS, answers(Wave.END, 3, [4, 5, 3], comments=[("Keep it going", True)] * 3), {Wave.END: 6})
+    card = report_card(replace(pilot_report(), survey=survey))
+    facts = facts_of(card)
+    assert facts["How confident do you feel in your focus area? (end)"] == "4 of 5"
+    assert facts["Response rate (end)"] == "50%"
+    assert "Keep it going" in json.dumps(card)
