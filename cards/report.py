@@ -21,16 +21,15 @@ def _facts(figures: list[Figure]) -> dict[str, Any]:
 
 
 def _bar_fallback(figures: list[Figure]) -> dict[str, Any]:
-    """A bar drawn with columns, for clients without charts: one row per figure."""
+    """Bars drawn in text, for clients without charts: one row per figure, the bar scaled to the largest."""
     top = max((f.value or 0 for f in figures), default=0) or 1
     rows = []
     for f in figures:
-        filled = max(1, round(20 * (f.value or 0) / top)) if f.value else 0
-        columns = [{"type": "Column", "width": "100px", "items": [text(_short(f.label))]}]
-        if filled:
-            columns.append({"type": "Column", "width": f"{filled * 8}px", "style": "accent", "items": [text(" ")]})
-        columns.append({"type": "Column", "width": "auto", "items": [text(f.shown)]})
-        rows.append({"type": "ColumnSet", "columns": columns})
+        bar = "\u2588" * max(1, round(20 * f.value / top)) if f.value else ""
+        rows.append({"type": "ColumnSet", "spacing": "None", "columns": [
+            {"type": "Column", "width": 2, "items": [text(_short(f.label))]},
+            {"type": "Column", "width": 5, "items": [{**text(f"{bar} {f.shown}".strip()), "color": "Accent"}]},
+        ]})
     return {"type": "Container", "items": rows}
 
 
