@@ -141,13 +141,13 @@ class DriftWatch:
                 unanswered.append((name, person.unanswered_nudges, uk_today(person.last_nudged_at)))
             if person.unreachable_since:
                 unreachable.append((name, uk_today(person.unreachable_since)))
-        assessment = assess(pair, await repos.pairs.contract(pair_id), await repos.pairs.schedule(pair_id),
-                            self._ctx.clock.now(), tuple(unanswered), tuple(unreachable))
+        contract, schedule = await repos.pairs.contract(pair_id), await repos.pairs.schedule(pair_id)
+        assessment = assess(pair, contract, schedule, self._ctx.clock.now(), tuple(unanswered), tuple(unreachable))
         for finding in assessment.findings:
             if finding.health is Health.DRIFTING:
                 await self._alerts.raise_alert(pair, AlertKind.DRIFT, finding.reason, f"{finding.rule.value}.{finding.since.isoformat()}",
                                                refresh_summary=False)
-        await self._summaries.refresh(pair, assessment)
+        await self._summaries.refresh(pair, assessment, contract, schedule)
         if assessment.next_check is not None:
             await repos.due.schedule(DueItem(DRIFT_CHECK, assessment.next_check, pair_id, ""))
         return assessment

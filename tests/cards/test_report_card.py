@@ -93,3 +93,12 @@ def test_a_survey_section_appears_only_when_there_are_answers():
     assert facts["How confident do you feel in your focus area? (end)"] == "4 of 5"
     assert facts["Response rate (end)"] == "50%"
     assert "Keep it going" in json.dumps(card)
+
+
+def test_a_programme_with_no_pairs_yet_still_makes_a_card_and_a_page():
+    from bot.services.report_formats import report_csv, report_html
+
+    empty = build_report("prog", "New programme", [], date(2027, 1, 11))
+    card = report_card(empty)
+    assert facts_of(card)["Pairs matched"] == "0" and not any(e["type"] == "Chart.Line" for e in card["body"])
+    assert "<svg" in report_html(empty) and report_csv(empty).count("\n") == 1 + len(empty.all_figures())
