@@ -53,9 +53,9 @@ def health_chart(figures: list[Figure]) -> dict[str, Any]:
 
 def months_chart(report: ProgrammeReport, months: list) -> dict[str, Any]:
     series = []
-    for index, name in enumerate(("On track", "At risk", "Drifting")):
+    for index, (name, colour) in enumerate((("On track", "good"), ("At risk", "warning"), ("Drifting", "attention"))):
         points = [{"x": m.month, "y": m.health[index].value} for m in months if m.health[index].value is not None]
-        series.append({"legend": name, "values": points})
+        series.append({"legend": name, "color": colour, "values": points})
     return {
         "type": "Chart.Line", "title": "Pairs by month", "xAxisTitle": "Month", "yAxisTitle": "Pairs",
         "data": series, "fallback": text("Pairs on track, at risk and drifting by month are in the table below."),
