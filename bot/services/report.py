@@ -113,7 +113,10 @@ class ReportService:
         wanted = " ".join(name_or_id.split()).lower()
         matches = [e for e in await self._ctx.repos.programmes.directory() if wanted in (e["id"].lower(), e["name"].lower())]
         if not matches:
-            raise NotFound(f"There is no programme called {name_or_id!r}.")
+            try:  # a programme from before the directory existed is still found by its id
+                return await self._ctx.repos.programmes.get(name_or_id.strip())
+            except NotFound:
+                raise NotFound(f"There is no programme called {name_or_id!r}.") from None
         if len(matches) > 1:
             raise NotFound(f"More than one programme is called {name_or_id!r}; give its id: "
                            + ", ".join(e["id"] for e in matches))

@@ -7,7 +7,7 @@ import io
 
 import pytest
 
-from bot.domain.errors import NotAllowed
+from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.report import SUPPRESSED
 from bot.storage.documents import PROGRAMMES
 from bot.storage.metered import counting
@@ -81,3 +81,11 @@ async def test_rebuild_writes_summaries_for_pairs_from_before_summaries_existed(
     assert (await world.services.report.programme_report(MANAGER, programme_id)).figure("pairs_matched").shown == "0"
     assert await world.services.report.rebuild(programme_id) == 3
     assert (await world.services.report.programme_report(MANAGER, programme_id)).figure("pairs_matched").shown == "3"
+
+
+async def test_a_programme_from_before_the_directory_is_still_found_by_its_id(world):
+    programme_id, _ = await run_pilot(world)
+    await world.store.delete(PROGRAMMES, "directory", programme_id)
+    assert (await world.services.report.find_programme(programme_id)).id == programme_id
+    with pytest.raises(NotFound):
+        await world.services.report.find_programme("Reverse mentoring pilot")
