@@ -30,13 +30,16 @@ class Command(str, Enum):
     RESUME = "resume reminders"
     ASK_FOR_HELP = "ask for help"
     NO_FAULT_CLOSE = "no-fault close"
+    REPORT = "report"
+    EXPORT_REFLECTIONS = "export my reflections"
     CANCEL = "cancel"
     UNKNOWN = "unknown"
 
     @property
     def private(self) -> bool:
         """Commands whose answers must never appear where others can read them."""
-        return self in (Command.REFLECT, Command.MY_REFLECTIONS, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE)
+        return self in (Command.REFLECT, Command.MY_REFLECTIONS, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE,
+                        Command.EXPORT_REFLECTIONS)
 
     @property
     def needs_pair(self) -> bool:
@@ -58,6 +61,9 @@ PHRASES = {
     "programmes": Command.PROGRAMMES, "my programmes": Command.PROGRAMMES, "programs": Command.PROGRAMMES,
     "cancel": Command.CANCEL, "stop": Command.CANCEL,
     "status": Command.STATUS, "programme status": Command.STATUS, "alerts here": Command.ALERTS_HERE,
+    "report": Command.REPORT, "programme report": Command.REPORT,
+    "export my reflections": Command.EXPORT_REFLECTIONS, "export reflections": Command.EXPORT_REFLECTIONS,
+    "cpd record": Command.EXPORT_REFLECTIONS,
 }
 PREFIXES = (
     (("ask for help", "request help", "i need help"), Command.ASK_FOR_HELP),
@@ -89,7 +95,7 @@ def parse_command(text: str | None) -> Parsed:
         for prefix in prefixes:
             if word == prefix or word.startswith(prefix + " ") or word.startswith(prefix + ":"):
                 return Parsed(command, raw[len(prefix):].lstrip(" :").strip())
-    for prefix, command in (("status in ", Command.STATUS), ("alerts here in ", Command.ALERTS_HERE)):
+    for prefix, command in (("status in ", Command.STATUS), ("alerts here in ", Command.ALERTS_HERE), ("report in ", Command.REPORT)):
         if word.startswith(prefix):
             return Parsed(command, raw[len(prefix):].strip())
     return Parsed(Command.UNKNOWN, raw)

@@ -21,6 +21,7 @@ from dialogs.commands import Command, pause_days, split_programme_end
 from dialogs.contract_dialog import ContractDraftDialog, ContractReviewDialog
 from dialogs.help import help_text
 from dialogs.reflection_dialog import ReflectionDialog
+from dialogs.report_command import send_cpd_record, send_report
 from dialogs.session_dialog import SessionDialog
 from dialogs.turn import actor_of, send_card
 
@@ -129,6 +130,12 @@ class MainDialog(ComponentDialog):
             await context.send_activity(
                 "I've asked your programme manager about a no-fault close. Nothing changes until they've talked it "
                 "through with you; your partner hasn't been told by me.")
+        elif command is Command.REPORT:
+            programme = await self._managed_programme(context, actor, options.get("argument", ""))
+            if programme:
+                await send_report(context, self.services, actor, programme)
+        elif command is Command.EXPORT_REFLECTIONS:
+            await send_cpd_record(context, self.services, actor)
         else:
             await context.send_activity(UNKNOWN_REPLY)
         return None

@@ -10,6 +10,12 @@ if ! command -v python3 >/dev/null || ! command -v npm >/dev/null; then
   apt-get update -qq && apt-get install -y -qq python3 python3-venv npm >/dev/null
 fi
 
+# Chromium renders Adaptive Cards to PNG in the card tests (tests/cards/render): dev only.
+if [ "$kind" = dev ] && ! command -v chromium >/dev/null; then
+  echo "Installing chromium from Debian packages..."
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi
+
 [ -x .venv/bin/python ] || python3 -m venv .venv
 requirements=requirements.txt
 [ "$kind" = dev ] && requirements=requirements-dev.txt

@@ -14,18 +14,21 @@ from bot.domain.programmes import Pair, Programme
 from bot.domain.uktime import uk_today
 from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
 from bot.services.pairs import PairService
+from bot.services.report import SummaryWriter
 from cards.alerts import alert_card, status_card
 
 log = logging.getLogger(__name__)
 
 
 class AlertService:
-    def __init__(self, ctx: ServiceContext, pairs: PairService):
+    def __init__(self, ctx: ServiceContext, pairs: PairService, summaries: SummaryWriter | None = None):
         self._ctx = ctx
         self._pairs = pairs
+        self._summaries = summaries or SummaryWriter(ctx)
 
     # Raising ------------------------------------------------------------------------------------
-    async def raise_alert(self, pair: Pair, kind: AlertKind, reason: str, occurrence: str) -> tuple[Alert, bool]:
+    async def raise_alert(self, pair: Pair, kind: AlertKind, reason: str, occurrence: str,
+                          refresh_summary: bool = True) -> tuple[Alert, bool]:
         """Raise an alert once per occurrence and send it to every manager (and the programme channel).
         Returns the alert and whether it is new."""
         alert = Alert(f"{kind.name.lower()}.{pair.id}.{occurrence}", pair.programme_id, pair.id, kind, reason, self._ctx.clock.now())
@@ -46,6 +49,8 @@ class AlertService:
                 log.warning("programme %s channel unreachable", programme.id)
         saved = await self._ctx.repos.alerts.change(
             pair.programme_id, alert.id, lambda a: replace(a, deliveries=a.deliveries + tuple(d.to_doc() for d in deliveries)))
+        if refresh_summary:
+            await self._summaries.refresh_alerts(pair.programme_id, pair.id)
         return saved, True
 
     async def request_help(self, actor: Actor, pair_id: str, note: str) -> Alert:
@@ -68,6 +73,8 @@ class AlertService:
             raise NotAllowed(f"Only the managers of {programme.name} can act on its alerts.")
         now = self._ctx.clock.now()
         alert = await self._ctx.repos.alerts.change(programme_id, alert_id, lambda a: a.act(action, actor.id, actor.name, now, note))
+        if action is AlertAction.RESOLVE:
+            await self._summaries.refresh_alerts(programme_id, alert.pair_id)
         if action is AlertAction.MESSAGE:
             pair = await self._ctx.repos.pairs.get(alert.pair_id)
             for member in (pair.mentor_id, pair.mentee_id):
@@ -114,14 +121,17 @@ class DriftWatch:
     """Checks a pair against its own contract when something changes and again when it next could;
     raises one manager alert per drifting occurrence."""
 
-    def __init__(self, ctx: ServiceContext, alerts: AlertService):
+    def __init__(self, ctx: ServiceContext, alerts: AlertService, summaries: SummaryWriter | None = None):
         self._ctx = ctx
         self._alerts = alerts
+        self._summaries = summaries or SummaryWriter(ctx)
 
     async def check(self, pair_id: str) -> Assessment:
+        """Also rewrites the pair's report summary, so the programme report reads aggregates only."""
         repos = self._ctx.repos
         pair = await repos.pairs.get(pair_id)
         if pair.status.value != "active":
+            await self._summaries.refresh(pair)
             return Assessment(Health.ON_TRACK, (), None)
         unanswered, unreachable = [], []
         for member_id in (pair.mentor_id, pair.mentee_id):
@@ -131,11 +141,13 @@ class DriftWatch:
                 unanswered.append((name, person.unanswered_nudges, uk_today(person.last_nudged_at)))
             if person.unreachable_since:
                 unreachable.append((name, uk_today(person.unreachable_since)))
-        assessment = assess(pair, await repos.pairs.contract(pair_id), await repos.pairs.schedule(pair_id),
-                            self._ctx.clock.now(), tuple(unanswered), tuple(unreachable))
+        contract, schedule = await repos.pairs.contract(pair_id), await repos.pairs.schedule(pair_id)
+        assessment = assess(pair, contract, schedule, self._ctx.clock.now(), tuple(unanswered), tuple(unreachable))
         for finding in assessment.findings:
             if finding.health is Health.DRIFTING:
-                await self._alerts.raise_alert(pair, AlertKind.DRIFT, finding.reason, f"{finding.rule.value}.{finding.since.isoformat()}")
+                await self._alerts.raise_alert(pair, AlertKind.DRIFT, finding.reason, f"{finding.rule.value}.{finding.since.isoformat()}",
+                                               refresh_summary=False)
+        await self._summaries.refresh(pair, assessment, contract, schedule)
         if assessment.next_check is not None:
             await repos.due.schedule(DueItem(DRIFT_CHECK, assessment.next_check, pair_id, ""))
         return assessment

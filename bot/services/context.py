@@ -14,7 +14,8 @@ from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.people import Person, person_id
 from bot.storage.documents import DocumentStore
 from bot.storage.repositories import (
-    AlertRepository, AuditRepository, DueWorkRepository, PairRepository, PeopleRepository, ProgrammeRepository, ReflectionRepository,
+    AlertRepository, AuditRepository, DueWorkRepository, PairRepository, PairSummaryRepository, PeopleRepository, ProgrammeRepository,
+    ReflectionRepository,
 )
 
 log = logging.getLogger(__name__)
@@ -85,12 +86,13 @@ class Repositories:
     due: DueWorkRepository
     alerts: AlertRepository
     audit: AuditRepository
+    summaries: PairSummaryRepository
 
     @classmethod
     def over(cls, store: DocumentStore, audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS) -> "Repositories":
         return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store),
                    ReflectionRepository(store), DueWorkRepository(store), AlertRepository(store),
-                   AuditRepository(store, audit_retention_days * 24 * 3600))
+                   AuditRepository(store, audit_retention_days * 24 * 3600), PairSummaryRepository(store))
 
 
 def new_id() -> str:

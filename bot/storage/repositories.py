@@ -14,6 +14,7 @@ from bot.domain.errors import NotFound
 from bot.domain.people import Person
 from bot.domain.programmes import Pair, Programme
 from bot.domain.reflections import Reflection
+from bot.domain.report import PairSummary
 from bot.domain.sessions import Schedule
 from bot.storage.documents import (
     AUDIT, DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
@@ -69,6 +70,15 @@ class ProgrammeRepository:
 
     async def add(self, programme: Programme) -> None:
         await self._store.create(PROGRAMMES, programme.id, programme.id, _typed("programme", programme.to_doc()))
+        await self._store.upsert(PROGRAMMES, self.DIRECTORY, programme.id,
+                                 _typed("programmeEntry", {"id": programme.id, "name": programme.name, "tenantId": programme.tenant_id}))
+
+    DIRECTORY = "directory"  # one small entry per programme, so operators find one by name in one partition
+
+    async def directory(self) -> list[dict[str, str]]:
+        """Every programme's id, name and tenant (for the command line and administrators, not a hot path)."""
+        docs = await self._store.query(PROGRAMMES, self.DIRECTORY, {"type": "programmeEntry"})
+        return [{"id": d.body["id"], "name": d.body["name"], "tenantId": d.body["tenantId"]} for d in docs]
 
     async def add_to_roster(self, pair: Pair) -> None:
         """A roster entry in the programme's partition, so a manager lists pairs without a fan-out."""
@@ -288,9 +298,40 @@ class AlertRepository:
 
         return await read_modify_write(self._store, PROGRAMMES, programme_id, self._doc_id(alert_id), apply)
 
+    async def for_pair(self, programme_id: str, pair_id: str) -> list[Alert]:
+        docs = await self._store.query(PROGRAMMES, programme_id, {"type": "alert", "pairId": pair_id})
+        return [Alert.from_doc(d.body) for d in docs]
+
     async def in_programme(self, programme_id: str) -> list[Alert]:
         docs = await self._store.query(PROGRAMMES, programme_id, {"type": "alert"})
         return sorted((Alert.from_doc(d.body) for d in docs), key=lambda a: a.raised_at, reverse=True)
+
+
+class PairSummaryRepository:
+    """One small summary per pair in its programme's partition: the report is one single-partition query."""
+
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    @staticmethod
+    def _doc_id(pair_id: str) -> str:
+        return f"summary.{pair_id}"
+
+    async def save(self, summary: PairSummary) -> None:
+        # Last writer wins: every writer computes the whole summary from fresh reads, and the drift check,
+        # which runs after every change to the pair, rewrites it from the pair's own documents.
+        await self._store.upsert(PROGRAMMES, summary.programme_id, self._doc_id(summary.pair_id),
+                                 _typed("pairSummary", summary.to_doc()))
+
+    async def find(self, programme_id: str, pair_id: str) -> PairSummary | None:
+        try:
+            return PairSummary.from_doc((await self._store.read(PROGRAMMES, programme_id, self._doc_id(pair_id))).body)
+        except DocumentNotFound:
+            return None
+
+    async def in_programme(self, programme_id: str) -> list[PairSummary]:
+        docs = await self._store.query(PROGRAMMES, programme_id, {"type": "pairSummary"})
+        return [PairSummary.from_doc(d.body) for d in docs]
 
 
 class AuditRepository:
