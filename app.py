@@ -9,11 +9,11 @@ import os
 import sys
 from dataclasses import dataclass
 from datetime import time, timedelta
-from typing import AsyncIterator
+from typing import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
-from botbuilder.core import PrivateConversationState, TurnContext
+from botbuilder.core import BotState, PrivateConversationState, TurnContext
 from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 from botbuilder.schema import Activity
@@ -85,7 +85,8 @@ def inbound_authenticator(settings: Settings, http: aiohttp.ClientSession) -> In
     return InboundAuthenticator(InboundAuthConfig(
         app_id=settings.app_id, channel_metadata_url=settings.channel_openid_metadata_url,
         emulator_metadata_url=settings.emulator_openid_metadata_url, channel_issuer=settings.channel_token_issuer,
-        allow_emulator=settings.allow_emulator, allowed_tenants=settings.allowed_tenants), lambda: http)
+        allow_emulator=settings.allow_emulator, allowed_tenants=settings.allowed_tenants,
+        unknown_kid_refetch_seconds=settings.unknown_key_refetch_seconds), lambda: http)
 
 
 def bot_authentication(settings: Settings, http: aiohttp.ClientSession) -> ConfigurationBotFrameworkAuthentication:
@@ -106,6 +107,13 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock, http: ai
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
     bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people))
 
+    adapter.on_turn_error = turn_error_handler(conversation_state)
+    if settings.demo:
+        await seed_demo(services)
+    return Tandem(settings, store, services, adapter, bot, authentication, inbound_authenticator(settings, http))
+
+
+def turn_error_handler(conversation_state: BotState) -> Callable[[TurnContext, Exception], Awaitable[None]]:
     async def on_error(context: TurnContext, error: Exception) -> None:
         if isinstance(error, REPLY_FAILURES):
             # Teams did not take a reply: say so if it will listen, and keep the person's dialog as it was.
@@ -118,10 +126,7 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock, http: ai
         # A broken dialog state must not trap the person: start their conversation afresh.
         await conversation_state.delete(context)
 
-    adapter.on_turn_error = on_error
-    if settings.demo:
-        await seed_demo(services)
-    return Tandem(settings, store, services, adapter, bot, authentication, inbound_authenticator(settings, http))
+    return on_error
 
 
 def conversation_of(context: TurnContext) -> str:
@@ -183,7 +188,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
         return refusal(400, "The request body is not a Bot Framework activity Tandem can read.")
 
     async def turn(context: TurnContext) -> None:
-        context.turn_state[REPLY_BUDGET_KEY] = ReplyBudget()
+        context.turn_state[REPLY_BUDGET_KEY] = ReplyBudget(settings.reply_budget_seconds)
         await tandem.bot.on_turn(context)
 
     try:

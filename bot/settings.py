@@ -167,6 +167,8 @@ class Settings:
     caller_id: str = PUBLIC_CLOUD.caller_id
     allowed_tenants: frozenset[str] = frozenset()  # empty: any tenant (only when none is configured)
     allow_emulator: bool = False
+    unknown_key_refetch_seconds: float = 60.0  # an unknown signing key id refetches the keys at most this often
+    reply_budget_seconds: float = 10.0  # how long one turn may wait, in total, for Teams to take its replies
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -218,6 +220,8 @@ class Settings:
             caller_id=cloud.caller_id,
             allowed_tenants=_tenants(env),
             allow_emulator=_flag(env, "TANDEM_ALLOW_EMULATOR"),
+            unknown_key_refetch_seconds=_seconds(env, "TANDEM_KEY_REFETCH_SECONDS", 60.0),
+            reply_budget_seconds=_seconds(env, "TANDEM_REPLY_BUDGET_SECONDS", 10.0),
         )
         settings.check()
         return settings

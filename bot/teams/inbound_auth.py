@@ -96,14 +96,18 @@ class SigningKeys:
     fetched_at: float | None = None
     attempted_at: float | None = None
     fetches: int = 0
+    last_failed: bool = False
     _lock: asyncio.Lock = field(default_factory=asyncio.Lock)
 
     async def key(self, kid: str) -> SigningKey:
         now = self.clock()
         stale = self.fetched_at is None or now - self.fetched_at > self.max_age
-        if stale or (kid not in self.keys and self._may_refetch(now)):
+        if not self.keys or ((stale or kid not in self.keys) and self._may_refetch(now)):
             await self._refresh()
         found = self.keys.get(kid)
+        if found is None and self.last_failed:
+            # Perhaps a new key we could not fetch: say "try again", not "forged".
+            raise KeysUnavailable(f"signing key id {kid[:40]!r} unknown and the keys cannot be fetched")
         if found is None:
             raise Unauthenticated(f"unknown signing key id {kid[:40]!r}")
         return found
@@ -119,7 +123,9 @@ class SigningKeys:
             try:
                 self.keys = await self._fetch()
                 self.fetched_at = self.clock()
+                self.last_failed = False
             except (aiohttp.ClientError, asyncio.TimeoutError, ValueError, KeyError, TypeError, jwt.PyJWTError) as error:
+                self.last_failed = True
                 log.warning("signing keys from %s unavailable: %s", self.metadata_url, type(error).__name__)
                 if not self.keys:
                     raise KeysUnavailable(f"signing keys unavailable ({type(error).__name__})") from None
