@@ -170,7 +170,7 @@ async def messages(request: web.Request) -> web.StreamResponse:
         return refusal(413, f"The activity is larger than {MAX_BODY_BYTES // 1024} KiB.")
     try:
         body = parse_body(raw)
-        check_activity(body, require_service_url=tandem.authenticator is not None)
+        check_activity(body)
     except MalformedActivity as bad:
         return refusal(400, str(bad))
     auth: str | AuthenticateRequestResult = authorization

@@ -83,8 +83,9 @@ OPTIONAL_LISTS = ("entities", "attachments", "membersAdded", "membersRemoved")
 OPTIONAL_TEXTS = ("text", "name", "id", "replyToId", "locale", "textFormat", "timestamp", "localTimestamp")
 
 
-def check_activity(body: dict[str, Any], *, require_service_url: bool) -> None:
-    """The fields every turn relies on, present and of the right type; everything else is the SDK's."""
+def check_activity(body: dict[str, Any]) -> None:
+    """The fields every turn relies on, present and of the right type; everything else is the SDK's.
+    serviceUrl is required in every mode: without one the SDK would reply to a default cloud address."""
     _text(body, "type")
     _text(body, "channelId")
     _text(body, "from", "id")
@@ -99,7 +100,6 @@ def check_activity(body: dict[str, Any], *, require_service_url: bool) -> None:
     for name in OPTIONAL_TEXTS:
         if body.get(name) is not None and not isinstance(body[name], str):
             raise MalformedActivity(f"The activity's {name} must be a string.")
-    if require_service_url or body.get("serviceUrl") is not None:
-        url = urlparse(_text(body, "serviceUrl"))
-        if url.scheme not in ("https", "http") or not url.hostname:
-            raise MalformedActivity("The activity's serviceUrl must be an http(s) URL.")
+    url = urlparse(_text(body, "serviceUrl"))
+    if url.scheme not in ("https", "http") or not url.hostname:
+        raise MalformedActivity("The activity's serviceUrl must be an http(s) URL.")
