@@ -12,26 +12,29 @@ from urllib.parse import urlparse
 MAX_BODY_BYTES = 256 * 1024
 MAX_DEPTH = 32
 
-_STRINGS = re.compile(r'"(?:[^"\\]|\\.)*"', re.DOTALL)
-_BRACKET = re.compile(r"[\[\]{}]")
+_STRING_OR_BRACKET = re.compile(r'"[^"\\]*(?:\\.[^"\\]*)*"|[\[\]{}]', re.DOTALL)
 
 
 class MalformedActivity(ValueError):
     """The body is not an activity Tandem can act on; the message says why, briefly, for the caller."""
 
 
-def nesting_depth(text: str) -> int:
-    """How deeply arrays and objects nest, without parsing (so a very deep document cannot eat the stack).
-    Strings are removed first so brackets inside them do not count; the scan is linear."""
-    depth = deepest = 0
-    for ch in _BRACKET.findall(_STRINGS.sub("", text)):
+def nests_deeper_than(text: str, limit: int) -> bool:
+    """Whether arrays and objects nest deeper than `limit`, found without parsing (so a very deep document
+    cannot eat the stack). Strings are skipped so brackets inside them do not count; linear, and it
+    stops at the first level too deep."""
+    if text.count("[") + text.count("{") <= limit:
+        return False
+    depth = 0
+    for match in _STRING_OR_BRACKET.finditer(text):
+        ch = match.group()
         if ch in "[{":
             depth += 1
-            if depth > deepest:
-                deepest = depth
-        else:
+            if depth > limit:
+                return True
+        elif ch in "]}":
             depth -= 1
-    return deepest
+    return False
 
 
 def _finite(text: str) -> float:
@@ -52,7 +55,7 @@ def parse_body(raw: bytes) -> dict[str, Any]:
         text = raw.decode("utf-8")
     except UnicodeDecodeError:
         raise MalformedActivity("The request body is not UTF-8 JSON.") from None
-    if nesting_depth(text) > MAX_DEPTH:
+    if nests_deeper_than(text, MAX_DEPTH):
         raise MalformedActivity(f"The request body nests deeper than {MAX_DEPTH} levels.")
     try:
         body = json.loads(text, parse_float=_finite, parse_constant=_no_constants)

@@ -211,6 +211,8 @@ class InboundAuthenticator:
                 leeway=self.config.clock_skew_seconds, options={"require": ["exp", "iss", "aud"]})
         except jwt.PyJWTError as error:
             raise Unauthenticated(f"token rejected ({type(error).__name__})") from None
+        if from_emulator and (claims.get("appid") or claims.get("azp")) != self.config.app_id:
+            raise Unauthenticated("emulator token was not issued to this bot")
         channel_id = body.get("channelId")
         if signing_key.endorsements is not None and channel_id not in signing_key.endorsements:
             raise Unauthenticated(f"signing key is not endorsed for channel {str(channel_id)[:30]!r}")

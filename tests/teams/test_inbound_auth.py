@@ -219,10 +219,13 @@ async def test_an_emulator_token_is_accepted_when_tandem_allow_emulator_is_set(e
             async with edge.http.post(bot.endpoint, json=body, headers={"Authorization": f"Bearer {token}"}) as response:
                 assert response.status in (200, 201), await response.text()
         assert len(await edge.replies_to(body["conversation"]["id"], count=2)) >= 2
-        # The channel's own tokens still work there, and a forged emulator token does not.
+        # A forged emulator token, or one issued to another app, is still refused there.
         forged = KeyPair(kid=edge.openid.emulator.current.kid).sign(emulator_claims(APP_ID, TENANT))
-        async with edge.http.post(bot.endpoint, json=edge.activity(), headers={"Authorization": f"Bearer {forged}"}) as response:
-            assert response.status == 401
+        someone_elses = edge.openid.emulator.current.sign({**emulator_claims(APP_ID, TENANT), "appid": "other-app"})
+        edge.tokens.extend([forged, someone_elses])
+        for token in (forged, someone_elses):
+            async with edge.http.post(bot.endpoint, json=edge.activity(), headers={"Authorization": f"Bearer {token}"}) as response:
+                assert response.status == 401
     finally:
         await bot.stop()
     assert "Traceback" not in bot.log.read_text()
