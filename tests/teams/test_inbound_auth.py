@@ -80,7 +80,7 @@ class Edge:
         async with self.http.post(self.bot.endpoint, data=data, headers=headers) as response:
             return response.status, await response.text(), dict(response.headers)
 
-    async def replies_to(self, conversation: str, count: int = 1, timeout: float = 10) -> list[dict[str, Any]]:
+    async def replies_to(self, conversation: str, count: int = 1, timeout: float = 30) -> list[dict[str, Any]]:
         deadline = time.monotonic() + timeout
         while time.monotonic() < deadline:
             received = [r.activity for r in self.connector.to(conversation)]
@@ -375,10 +375,12 @@ async def test_unknown_key_ids_refetch_the_keys_at_most_once_per_interval(edge):
     tokens = [KeyPair().sign(channel_claims(APP_ID, edge.connector.service_url)) for _ in range(8)]
     edge.tokens.extend(tokens)
     await asyncio.sleep(REFETCH_SECONDS + 0.1)
-    before = edge.openid.fetches
+    before, started = edge.openid.fetches, time.monotonic()
     answers = await asyncio.gather(*(edge.post(edge.activity(), token) for token in tokens))  # all at once
     assert [status for status, _, _ in answers] == [401] * len(tokens)
-    assert edge.openid.fetches - before == 1
+    # One refetch per interval at most (exactly one unless this busy machine spread the requests out;
+    # tests/teams/test_signing_keys.py checks the limit on a controlled clock).
+    assert 1 <= edge.openid.fetches - before <= 1 + (time.monotonic() - started) // REFETCH_SECONDS < len(tokens)
 
 
 async def test_when_the_key_service_is_down_a_new_key_id_gets_503_with_retry_after(edge):
