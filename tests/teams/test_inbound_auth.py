@@ -380,7 +380,7 @@ async def test_unknown_key_ids_refetch_the_keys_at_most_once_per_interval(edge):
     assert [status for status, _, _ in answers] == [401] * len(tokens)
     # One refetch per interval at most (exactly one unless this busy machine spread the requests out;
     # tests/teams/test_signing_keys.py checks the limit on a controlled clock).
-    assert 1 <= edge.openid.fetches - before <= 1 + (time.monotonic() - started) // REFETCH_SECONDS < len(tokens)
+    assert 1 <= edge.openid.fetches - before <= 1 + (time.monotonic() - started) // REFETCH_SECONDS
 
 
 async def test_when_the_key_service_is_down_a_new_key_id_gets_503_with_retry_after(edge):
