@@ -16,7 +16,7 @@ from aiohttp import web
 from botbuilder.core import BotState, PrivateConversationState, TurnContext
 from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ActivityTypes
 from botframework.connector.auth import AuthenticateRequestResult
 from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
 from msrest.serialization import Model
@@ -33,6 +33,7 @@ from bot.storage.bot_state import DocumentBotStorage
 from bot.storage.documents import DocumentStore
 from bot.storage.engines import open_store
 from bot.storage.metered import MeteredStore
+from bot.teams.actions import message_response
 from bot.teams.activity_body import MAX_BODY_BYTES, MalformedActivity, check_activity, parse_body
 from bot.teams.delivery import status_of
 from bot.teams.handler import TandemBot
@@ -136,7 +137,11 @@ def conversation_of(context: TurnContext) -> str:
 async def tell(context: TurnContext, text: str) -> None:
     """A last word to the person in a failed turn; if Teams will not take it either, a one-line warning."""
     try:
-        await context.send_activity(text)
+        if context.activity.type == ActivityTypes.invoke and not context.turn_state.get(CloudAdapter._INVOKE_RESPONSE_KEY):
+            # A button press answers in the HTTP response itself (Teams shows it by the card), not in the chat.
+            await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=message_response(text)))
+        else:
+            await context.send_activity(text)
     except REPLY_FAILURES as error:
         log.warning("could not tell conversation %s what happened: %s %s", conversation_of(context),
                     type(error).__name__, status_of(error) or "")

@@ -65,3 +65,12 @@ async def test_a_broken_dialog_starts_the_person_afresh(caplog):
         await turn_error_handler(state)(turn, KeyError("step"))
     assert await step_after(state, adapter) is None
     assert [a.text for a in adapter.activity_buffer] == [SORRY]
+
+
+async def test_a_failed_reply_during_a_button_press_answers_the_press_itself_not_501():
+    state, adapter = PrivateConversationState(MemoryStorage()), TestAdapter()
+    turn = context(adapter)
+    turn.activity.type, turn.activity.name = "invoke", "adaptiveCard/action"
+    await turn_error_handler(state)(turn, ClientRequestError("connection refused"))
+    answer = adapter.activity_buffer[-1]
+    assert answer.type == "invokeResponse" and answer.value.body["value"] == REPLY_FAILED
