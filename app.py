@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import argparse
-import json
+import asyncio
 import logging
 import os
 import sys
 from dataclasses import dataclass
 from datetime import time, timedelta
-from typing import AsyncIterator
+from typing import AsyncIterator, Awaitable, Callable
 
 import aiohttp
 from aiohttp import web
-from botbuilder.core import PrivateConversationState, TurnContext
+from botbuilder.core import BotState, PrivateConversationState, TurnContext
 from botbuilder.core.serializer_helper import serializer_helper
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
-from botbuilder.schema import Activity
+from botbuilder.schema import Activity, ActivityTypes
+from botframework.connector.auth import AuthenticateRequestResult
+from msrest.exceptions import ClientRequestError, DeserializationError, HttpOperationError
 from msrest.serialization import Model
 
 from bot.clock import Clock, ShiftedClock, SystemClock
@@ -33,15 +35,28 @@ from bot.storage.bot_state import DocumentBotStorage
 from bot.storage.documents import DocumentStore
 from bot.storage.engines import open_store
 from bot.storage.metered import MeteredStore
+from bot.teams.actions import message_response
+from bot.teams.activity_body import MAX_BODY_BYTES, MalformedActivity, check_activity, parse_body
+from bot.teams.delivery import status_of
 from bot.teams.handler import TandemBot
 from bot.teams.identity import mentioned_people
+from bot.teams.inbound_auth import (
+    InboundAuthConfig, InboundAuthenticator, KeysUnavailable, RequestRefused, Unauthenticated,
+    authenticated_request, bearer_token,
+)
 from bot.teams.messenger import TeamsMessenger
 from bot.teams.metering import RoundTripMiddleware
+from bot.teams.outbound_token import ClientSecretCredentialsFactory, OutboundTokenUnavailable
+from bot.teams.replies import REPLY_BUDGET_KEY, ReplyBudget, ReplyingAdapter
 from dialogs.main_dialog import MainDialog
 
 log = logging.getLogger("tandem")
 
 SORRY = "Sorry, something went wrong on my side. What you'd already saved is safe; please try that again."
+REPLY_FAILED = ("Sorry, Teams didn't take my reply just now, so you may have missed some of it. What you'd "
+                "already saved is safe: please say that again in a minute.")
+# A reply that Teams refused or never took: the dialog is fine, the delivery was not.
+REPLY_FAILURES = (HttpOperationError, ClientRequestError, aiohttp.ClientError, asyncio.TimeoutError)
 
 
 @dataclass
@@ -53,6 +68,8 @@ class Tandem:
     services: Services
     adapter: CloudAdapter
     bot: TandemBot
+    authentication: ConfigurationBotFrameworkAuthentication
+    authenticator: InboundAuthenticator | None  # None in local mode only
 
 
 SETTINGS = web.AppKey("settings", Settings)
@@ -65,47 +82,130 @@ def nudge_policy(settings: Settings) -> NudgePolicy:
     return NudgePolicy(quiet=quiet, reminders_before=tuple(timedelta(minutes=m) for m in settings.reminders_before_minutes))
 
 
-async def build(settings: Settings, store: DocumentStore, clock: Clock, calendar: Calendar | None = None) -> Tandem:
-    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_credentials()))
+def inbound_authenticator(settings: Settings, http: aiohttp.ClientSession) -> InboundAuthenticator | None:
+    if not settings.authenticated:
+        return None
+    return InboundAuthenticator(InboundAuthConfig(
+        app_id=settings.app_id, channel_metadata_url=settings.channel_openid_metadata_url,
+        emulator_metadata_url=settings.emulator_openid_metadata_url, channel_issuer=settings.channel_token_issuer,
+        allow_emulator=settings.allow_emulator, allowed_tenants=settings.allowed_tenants,
+        unknown_kid_refetch_seconds=settings.unknown_key_refetch_seconds), lambda: http)
+
+
+def bot_authentication(settings: Settings, http: aiohttp.ClientSession) -> ConfigurationBotFrameworkAuthentication:
+    """The SDK's outbound side, on this cloud's endpoints; a client secret's tokens come without blocking."""
+    credentials = settings.bot_credentials()
+    if settings.authenticated and settings.app_type.lower() != "userassignedmsi":
+        factory = ClientSecretCredentialsFactory(settings.app_id, settings.app_password, lambda: http)
+        return ConfigurationBotFrameworkAuthentication(credentials, credentials_factory=factory)
+    return ConfigurationBotFrameworkAuthentication(credentials)
+
+
+async def build(settings: Settings, store: DocumentStore, clock: Clock, http: aiohttp.ClientSession,
+                calendar: Calendar | None = None) -> Tandem:
+    authentication = bot_authentication(settings, http)
+    adapter = ReplyingAdapter(authentication)
     adapter.use(RoundTripMiddleware())
     ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, settings.app_id), clock)
     services = Services.build(ctx, nudge_policy(settings), calendar or NoCalendar())
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
     bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people))
 
+    adapter.on_turn_error = turn_error_handler(conversation_state)
+    if settings.demo:
+        await seed_demo(services)
+    return Tandem(settings, store, services, adapter, bot, authentication, inbound_authenticator(settings, http))
+
+
+def turn_error_handler(conversation_state: BotState) -> Callable[[TurnContext, Exception], Awaitable[None]]:
     async def on_error(context: TurnContext, error: Exception) -> None:
+        if isinstance(error, REPLY_FAILURES):
+            # Teams did not take a reply: say so if it will listen, and keep the person's dialog as it was.
+            log.warning("reply in conversation %s failed: %s %s", conversation_of(context), type(error).__name__,
+                        status_of(error) or "")
+            await tell(context, REPLY_FAILED)
+            return
         log.exception("turn failed", exc_info=error)
-        await context.send_activity(SORRY)
+        await tell(context, SORRY)
         # A broken dialog state must not trap the person: start their conversation afresh.
         await conversation_state.delete(context)
 
-    adapter.on_turn_error = on_error
-    if settings.demo:
-        await seed_demo(services)
-    return Tandem(settings, store, services, adapter, bot)
+    return on_error
+
+
+def conversation_of(context: TurnContext) -> str:
+    return str(getattr(context.activity.conversation, "id", ""))[:80]
+
+
+async def tell(context: TurnContext, text: str) -> None:
+    """A last word to the person in a failed turn; if Teams will not take it either, a one-line warning."""
+    try:
+        if context.activity.type == ActivityTypes.invoke and not context.turn_state.get(CloudAdapter._INVOKE_RESPONSE_KEY):
+            # A button press answers in the HTTP response itself (Teams shows it by the card), not in the chat.
+            await context.send_activity(Activity(type=ActivityTypes.invoke_response, value=message_response(text)))
+        else:
+            await context.send_activity(text)
+    except REPLY_FAILURES as error:
+        log.warning("could not tell conversation %s what happened: %s %s", conversation_of(context),
+                    type(error).__name__, status_of(error) or "")
+
+
+def refusal(status: int, message: str, retry_after: int | None = None) -> web.Response:
+    headers = {"Retry-After": str(retry_after)} if retry_after else None
+    return web.json_response({"error": message}, status=status, headers=headers)
 
 
 async def messages(request: web.Request) -> web.StreamResponse:
+    """Refuse what is unauthenticated or malformed before any of it becomes SDK objects, then run the turn."""
     tandem = request.app[TANDEM]
-    if tandem.settings.auth_mode is AuthMode.BOT_FRAMEWORK and not tandem.settings.credentials_configured:
+    settings = tandem.settings
+    if settings.auth_mode is AuthMode.BOT_FRAMEWORK and not settings.credentials_configured:
         # Without credentials the SDK would skip authentication; Tandem refuses instead.
-        return web.json_response(
-            {"error": "Tandem has no MicrosoftAppId, so it cannot authenticate requests. Configure the bot's "
-                      "credentials, or run locally with --local."}, status=401)
+        return refusal(401, "Tandem has no MicrosoftAppId, so it cannot authenticate requests. Configure the "
+                            "bot's credentials, or run locally with --local.")
+    authorization = request.headers.get("Authorization", "")
+    if tandem.authenticator is not None:
+        try:
+            bearer_token(authorization)  # no token at all: refuse before reading the body
+        except Unauthenticated as refused:
+            log.warning("refused inbound request: %s", refused.reason)
+            return refusal(refused.status, refused.public)
     if "application/json" not in request.headers.get("Content-Type", ""):
-        return web.json_response({"error": "Send the activity as application/json."}, status=415)
+        return refusal(415, "Send the activity as application/json.")
     try:
-        body = await request.json()
-    except (json.JSONDecodeError, UnicodeDecodeError):
-        return web.json_response({"error": "The request body is not valid JSON."}, status=400)
-    if not isinstance(body, dict) or not isinstance(body.get("type"), str):
-        return web.json_response({"error": "The request body must be a Bot Framework activity with a type."}, status=400)
-    activity = Activity().deserialize(body)
+        raw = await request.read()
+    except web.HTTPRequestEntityTooLarge:
+        return refusal(413, f"The activity is larger than {MAX_BODY_BYTES // 1024} KiB.")
     try:
-        invoke_response = await tandem.adapter.process_activity(
-            request.headers.get("Authorization", ""), activity, tandem.bot.on_turn)
+        body = parse_body(raw)
+        check_activity(body)
+    except MalformedActivity as bad:
+        return refusal(400, str(bad))
+    auth: str | AuthenticateRequestResult = authorization
+    if tandem.authenticator is not None:
+        try:
+            who = await tandem.authenticator.authenticate(authorization, body)
+        except RequestRefused as refused:
+            log.warning("refused inbound request: %s", refused.reason)
+            retry_after = refused.retry_after_seconds if isinstance(refused, KeysUnavailable) else None
+            return refusal(refused.status, refused.public, retry_after)
+        auth = authenticated_request(who, tandem.authentication, settings.oauth_scope, settings.caller_id)
+    try:
+        activity = Activity().deserialize(body)
+    except DeserializationError:
+        return refusal(400, "The request body is not a Bot Framework activity Tandem can read.")
+
+    async def turn(context: TurnContext) -> None:
+        context.turn_state[REPLY_BUDGET_KEY] = ReplyBudget(settings.reply_budget_seconds)
+        await tandem.bot.on_turn(context)
+
+    try:
+        invoke_response = await tandem.adapter.process_activity(auth, activity, turn)
     except PermissionError:
-        return web.json_response({"error": "Not authorised."}, status=401)
+        return refusal(401, "Not authorised.")
+    except OutboundTokenUnavailable as unavailable:
+        log.warning("turn not run: no token to reply with: %s", unavailable)
+        return refusal(503, "Tandem cannot reach the Bot Framework login service; try again shortly.", 30)
     if invoke_response is None:
         return web.Response(status=201)
     # Written here rather than by CloudAdapter.process, which serializes an already-serialized
@@ -131,23 +231,23 @@ def default_clock(settings: Settings) -> Clock:
 
 
 def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Application:
-    app = web.Application(client_max_size=256 * 1024)
+    app = web.Application(client_max_size=MAX_BODY_BYTES)
     app[SETTINGS] = settings
 
     async def lifecycle(app: web.Application) -> AsyncIterator[None]:
         store = MeteredStore(await open_store(settings))
-        graph_session = aiohttp.ClientSession() if settings.graph.enabled else None
+        # Signing keys, outbound tokens and Graph calls go over this session: never blocking the event loop.
+        http = aiohttp.ClientSession()
         try:
-            calendar = graph_calendar(settings.graph, graph_session) if graph_session else NoCalendar()
-            tandem = app[TANDEM] = await build(settings, store, clock or default_clock(settings), calendar)
+            calendar = graph_calendar(settings.graph, http) if settings.graph.enabled else NoCalendar()
+            tandem = app[TANDEM] = await build(settings, store, clock or default_clock(settings), http, calendar)
             scheduler = start_ticking(tandem.services.due_work, settings.sweep_seconds)
             try:
                 yield
             finally:
                 scheduler.shutdown(wait=False)
         finally:
-            if graph_session:
-                await graph_session.close()
+            await http.close()
             await store.close()
 
     app.cleanup_ctx.append(lifecycle)

@@ -9,6 +9,7 @@ from enum import Enum
 from pathlib import Path
 from typing import Mapping
 from urllib.parse import urlsplit
+from urllib.parse import urlparse
 
 
 class AuthMode(str, Enum):
@@ -64,12 +65,75 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
 
 @dataclass(frozen=True)
 class BotCredentials:
-    """The shape ConfigurationBotFrameworkAuthentication reads (APP_ID, APP_PASSWORD, ...)."""
+    """The shape ConfigurationBotFrameworkAuthentication reads (APP_ID, APP_PASSWORD, ..., and the cloud's
+    endpoints; None means the SDK's public-cloud default)."""
 
     APP_ID: str
     APP_PASSWORD: str
     APP_TYPE: str
     APP_TENANTID: str
+    CHANNEL_SERVICE: str | None = None
+    TO_CHANNEL_FROM_BOT_LOGIN_URL: str | None = None
+    TO_CHANNEL_FROM_BOT_OAUTH_SCOPE: str | None = None
+    TO_BOT_FROM_CHANNEL_TOKEN_ISSUER: str | None = None
+    OAUTH_URL: str | None = None
+    TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL: str | None = None
+    TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL: str | None = None
+    CALLER_ID: str | None = None
+
+
+@dataclass(frozen=True)
+class Cloud:
+    """The Bot Framework endpoints of one cloud (the SDK's AuthenticationConstants / GovernmentConstants)."""
+
+    channel_openid_metadata_url: str
+    emulator_openid_metadata_url: str
+    channel_token_issuer: str
+    login_url: str  # the authority outbound tokens come from; its /oauth2/v2.0/token is the token endpoint
+    oauth_scope: str
+    oauth_url: str
+    caller_id: str
+
+
+PUBLIC_CLOUD = Cloud(
+    channel_openid_metadata_url="https://login.botframework.com/v1/.well-known/openidconfiguration",
+    emulator_openid_metadata_url="https://login.microsoftonline.com/common/v2.0/.well-known/openid-configuration",
+    channel_token_issuer="https://api.botframework.com",
+    login_url="https://login.microsoftonline.com/botframework.com",
+    oauth_scope="https://api.botframework.com",
+    oauth_url="https://api.botframework.com",
+    caller_id="urn:botframework:azure",
+)
+US_GOVERNMENT_CHANNEL_SERVICE = "https://botframework.azure.us"
+US_GOVERNMENT_CLOUD = Cloud(
+    channel_openid_metadata_url="https://login.botframework.azure.us/v1/.well-known/openidconfiguration",
+    emulator_openid_metadata_url="https://login.microsoftonline.us/cab8a31a-1906-4287-a0d8-4eef66b95f6e/v2.0/"
+                                 ".well-known/openid-configuration",
+    channel_token_issuer="https://api.botframework.us",
+    login_url="https://login.microsoftonline.us/MicrosoftServices.onmicrosoft.us",
+    oauth_scope="https://api.botframework.us",
+    oauth_url="https://api.botframework.azure.us",
+    caller_id="urn:botframework:azureusgov",
+)
+
+
+def _flag(env: Mapping[str, str], name: str) -> bool:
+    return env.get(name, "").strip().lower() in ("1", "true", "yes", "on")
+
+
+def _tenants(env: Mapping[str, str]) -> frozenset[str]:
+    listed = [part.strip().lower() for part in env.get("TANDEM_ALLOWED_TENANTS", "").split(",")]
+    own = env.get("MicrosoftAppTenantId", "").strip().lower()
+    return frozenset(t for t in [own, *listed] if t)
+
+
+def _https_or_loopback(name: str, url: str) -> None:
+    parsed = urlparse(url)
+    if parsed.scheme == "https" and parsed.hostname:
+        return
+    if parsed.scheme == "http" and parsed.hostname and is_loopback(parsed.hostname):
+        return  # a test's or a developer's own server on this machine
+    raise SettingsError(f"{name} must be an https URL (or http on loopback), not {url!r}")
 
 
 class GraphAuth(str, Enum):
@@ -185,6 +249,19 @@ class Settings:
     cosmos_key: str = ""  # empty with an endpoint: Microsoft Entra ID (managed identity)
     cosmos_identity_client_id: str = ""
     graph: GraphSettings = field(default_factory=GraphSettings)
+    # Inbound authentication (bot/teams/inbound_auth.py) and the cloud's endpoints, defaults: public cloud.
+    channel_service: str = ""  # ChannelService: empty (public cloud) or https://botframework.azure.us
+    channel_openid_metadata_url: str = PUBLIC_CLOUD.channel_openid_metadata_url
+    emulator_openid_metadata_url: str = PUBLIC_CLOUD.emulator_openid_metadata_url
+    channel_token_issuer: str = PUBLIC_CLOUD.channel_token_issuer
+    login_url: str = PUBLIC_CLOUD.login_url
+    oauth_scope: str = PUBLIC_CLOUD.oauth_scope
+    oauth_url: str = PUBLIC_CLOUD.oauth_url
+    caller_id: str = PUBLIC_CLOUD.caller_id
+    allowed_tenants: frozenset[str] = frozenset()  # empty: any tenant (only when none is configured)
+    allow_emulator: bool = False
+    unknown_key_refetch_seconds: float = 60.0  # an unknown signing key id refetches the keys at most this often
+    reply_budget_seconds: float = 10.0  # how long one turn may wait, in total, for Teams to take its replies
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -201,6 +278,11 @@ class Settings:
             chosen_port = port if port is not None else int(env.get("PORT", env.get("TANDEM_PORT", "3978")))
         except ValueError as error:
             raise SettingsError("PORT must be a whole number") from error
+        channel_service = env.get("ChannelService", "").strip()
+        if channel_service and channel_service.rstrip("/") != US_GOVERNMENT_CHANNEL_SERVICE:
+            raise SettingsError(f"ChannelService must be empty (public cloud) or {US_GOVERNMENT_CHANNEL_SERVICE}; "
+                                "for another cloud set the To* endpoint settings instead")
+        cloud = US_GOVERNMENT_CLOUD if channel_service else PUBLIC_CLOUD
         settings = cls(
             host=env.get("TANDEM_HOST", "127.0.0.1"),
             port=chosen_port,
@@ -222,6 +304,18 @@ class Settings:
             cosmos_key=env.get("TANDEM_COSMOS_KEY", ""),
             cosmos_identity_client_id=env.get("TANDEM_COSMOS_IDENTITY_CLIENT_ID", ""),
             graph=GraphSettings.from_env(env),
+            channel_service=channel_service,
+            channel_openid_metadata_url=env.get("ToBotFromChannelOpenIdMetadataUrl", "") or cloud.channel_openid_metadata_url,
+            emulator_openid_metadata_url=env.get("ToBotFromEmulatorOpenIdMetadataUrl", "") or cloud.emulator_openid_metadata_url,
+            channel_token_issuer=env.get("ToBotFromChannelTokenIssuer", "") or cloud.channel_token_issuer,
+            login_url=env.get("ToChannelFromBotLoginUrl", "") or cloud.login_url,
+            oauth_scope=env.get("ToChannelFromBotOAuthScope", "") or cloud.oauth_scope,
+            oauth_url=env.get("OAuthUrl", "") or cloud.oauth_url,
+            caller_id=cloud.caller_id,
+            allowed_tenants=_tenants(env),
+            allow_emulator=_flag(env, "TANDEM_ALLOW_EMULATOR"),
+            unknown_key_refetch_seconds=_seconds(env, "TANDEM_KEY_REFETCH_SECONDS", 60.0),
+            reply_budget_seconds=_seconds(env, "TANDEM_REPLY_BUDGET_SECONDS", 10.0),
         )
         settings.check()
         return settings
@@ -238,6 +332,10 @@ class Settings:
 
     def check(self) -> None:
         self.quiet_window()
+        for name, url in (("ToBotFromChannelOpenIdMetadataUrl", self.channel_openid_metadata_url),
+                          ("ToBotFromEmulatorOpenIdMetadataUrl", self.emulator_openid_metadata_url),
+                          ("ToChannelFromBotLoginUrl", self.login_url), ("OAuthUrl", self.oauth_url)):
+            _https_or_loopback(name, url)
         if self.clock_offset_minutes and self.auth_mode is not AuthMode.LOCAL:
             raise SettingsError("TANDEM_CLOCK_OFFSET_MINUTES is for local rehearsal only; unset it to serve Teams.")
         if self.auth_mode is AuthMode.LOCAL and not is_loopback(self.host):
@@ -257,7 +355,24 @@ class Settings:
     def bot_credentials(self) -> BotCredentials:
         if self.auth_mode is AuthMode.LOCAL:
             return BotCredentials("", "", "MultiTenant", "")
-        return BotCredentials(self.app_id, self.app_password, self.app_type, self.app_tenant_id)
+        return BotCredentials(
+            self.app_id, self.app_password, self.app_type, self.app_tenant_id,
+            CHANNEL_SERVICE=self.channel_service or None,
+            TO_CHANNEL_FROM_BOT_LOGIN_URL=self.outbound_login_url,
+            TO_CHANNEL_FROM_BOT_OAUTH_SCOPE=self.oauth_scope,
+            TO_BOT_FROM_CHANNEL_TOKEN_ISSUER=self.channel_token_issuer,
+            OAUTH_URL=self.oauth_url,
+            TO_BOT_FROM_CHANNEL_OPENID_METADATA_URL=self.channel_openid_metadata_url,
+            TO_BOT_FROM_EMULATOR_OPENID_METADATA_URL=self.emulator_openid_metadata_url,
+            CALLER_ID=self.caller_id,
+        )
+
+    @property
+    def outbound_login_url(self) -> str:
+        """A single-tenant bot gets its outbound tokens from its own tenant, unless the login URL is set."""
+        if self.app_type.lower() == "singletenant" and self.app_tenant_id and self.login_url == PUBLIC_CLOUD.login_url:
+            return f"https://login.microsoftonline.com/{self.app_tenant_id}"
+        return self.login_url
 
     @property
     def store_description(self) -> str:

@@ -53,7 +53,7 @@ def field(data: dict[str, Any], name: str, kind: type = str) -> Any:
         raise InvalidInput(OUT_OF_DATE)
     try:
         return kind(value)
-    except (TypeError, ValueError) as error:
+    except (TypeError, ValueError, OverflowError) as error:  # e.g. a version of 1e999
         raise InvalidInput(OUT_OF_DATE) from error
 
 
@@ -83,8 +83,10 @@ class CardActionRouter:
 
     async def handle(self, context: TurnContext, actor: Actor, value: dict[str, Any]) -> InvokeResponse:
         action = value.get("action") or {}
+        if not isinstance(action, dict):
+            return message_response("I don't know that button. Say **help** to see what you can do.", 400)
         verb, data = action.get("verb"), action.get("data") or {}
-        handler = self.handlers.get(verb)
+        handler = self.handlers.get(verb) if isinstance(verb, str) else None
         if handler is None or not isinstance(data, dict):
             return message_response("I don't know that button. Say **help** to see what you can do.", 400)
         try:

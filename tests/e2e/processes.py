@@ -52,10 +52,12 @@ async def stop(process: asyncio.subprocess.Process) -> None:
 
 @dataclass
 class BotProcess:
-    """`python app.py --local` on the embedded store, restartable on the same port and data file."""
+    """`python app.py --local` on the embedded store, restartable on the same port and data file
+    (`local=False`: production mode, inbound authentication on, configured through `extra_env`)."""
 
     workdir: Path
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. the Cosmos DB settings
+    local: bool = True
     port: int = field(default_factory=free_port)
     process: asyncio.subprocess.Process | None = None
 
@@ -74,7 +76,7 @@ class BotProcess:
                "TANDEM_QUIET_HOURS": "off", "TANDEM_WEEKENDS_OFF": "0"}
         with self.log.open("a") as log:
             self.process = await asyncio.create_subprocess_exec(
-                sys.executable, str(ROOT / "app.py"), "--local", "--port", str(self.port),
+                sys.executable, str(ROOT / "app.py"), *(["--local"] if self.local else []), "--port", str(self.port),
                 "--data", str(self.workdir / "tandem.sqlite3"), cwd=ROOT, env=env, stdout=log, stderr=log,
             )
         await wait_until_up(f"http://127.0.0.1:{self.port}/healthz", self.process, self.log)
