@@ -8,10 +8,10 @@ from enum import Enum
 from typing import Any
 
 from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.limits import MAX_PROGRAMME_NAME, too_long
 from bot.domain.people import Role
 from bot.domain.uktime import add_months
 
-MAX_PROGRAMME_NAME = 80
 DEFAULT_PROGRAMME_MONTHS = 6
 
 
@@ -67,7 +67,7 @@ def new_programme(
     if not cleaned:
         raise InvalidInput("A programme needs a name, for example: new programme Reverse mentoring pilot")
     if len(cleaned) > MAX_PROGRAMME_NAME:
-        raise InvalidInput(f"Please keep the programme name under {MAX_PROGRAMME_NAME} characters.")
+        raise InvalidInput(too_long("the programme name", MAX_PROGRAMME_NAME, len(cleaned)))
     end = ends_on or add_months(today, DEFAULT_PROGRAMME_MONTHS)
     if end <= today:
         raise InvalidInput("The programme's end date must be after today.")

@@ -6,7 +6,7 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from bot.domain.alerts import Alert, AlertAction, AlertKind
+from bot.domain.alerts import Alert, AlertAction, AlertKind, request_note
 from bot.domain.drift import Assessment, Health, assess
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.errors import NotAllowed
@@ -49,14 +49,16 @@ class AlertService:
         return saved, True
 
     async def request_help(self, actor: Actor, pair_id: str, note: str) -> Alert:
+        note = request_note(note)
         view = await self._pairs.view(actor, pair_id)
-        what = f"{view.me.name} ({view.role.value}) would like a word" + (f": \"{note.strip()}\"" if note.strip() else "")
+        what = f"{view.me.name} ({view.role.value}) would like a word" + (f": \"{note}\"" if note else "")
         alert, _ = await self.raise_alert(view.pair, AlertKind.HELP, what, self._ctx.make_id())
         return alert
 
     async def request_close(self, actor: Actor, pair_id: str, note: str) -> Alert:
+        note = request_note(note)
         view = await self._pairs.view(actor, pair_id)
-        what = f"{view.me.name} ({view.role.value}) asks for a no-fault close" + (f": \"{note.strip()}\"" if note.strip() else "")
+        what = f"{view.me.name} ({view.role.value}) asks for a no-fault close" + (f": \"{note}\"" if note else "")
         alert, _ = await self.raise_alert(view.pair, AlertKind.CLOSE, what, self._ctx.make_id())
         return alert
 
