@@ -10,7 +10,9 @@ from bot.domain.alerts import Alert, AlertAction, AlertKind, request_note
 from bot.domain.drift import Assessment, Health, assess
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.errors import NotAllowed
+from bot.domain.limits import MAX_DISPLAY_NAME
 from bot.domain.programmes import Pair, Programme
+from bot.domain.text import clean
 from bot.domain.uktime import uk_today
 from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
 from bot.services.pairs import PairService
@@ -51,14 +53,14 @@ class AlertService:
     async def request_help(self, actor: Actor, pair_id: str, note: str) -> Alert:
         note = request_note(note)
         view = await self._pairs.view(actor, pair_id)
-        what = f"{view.me.name} ({view.role.value}) would like a word" + (f": \"{note}\"" if note else "")
+        what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) would like a word" + (f": \"{note}\"" if note else "")
         alert, _ = await self.raise_alert(view.pair, AlertKind.HELP, what, self._ctx.make_id())
         return alert
 
     async def request_close(self, actor: Actor, pair_id: str, note: str) -> Alert:
         note = request_note(note)
         view = await self._pairs.view(actor, pair_id)
-        what = f"{view.me.name} ({view.role.value}) asks for a no-fault close" + (f": \"{note}\"" if note else "")
+        what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) asks for a no-fault close" + (f": \"{note}\"" if note else "")
         alert, _ = await self.raise_alert(view.pair, AlertKind.CLOSE, what, self._ctx.make_id())
         return alert
 
@@ -128,7 +130,7 @@ class DriftWatch:
         unanswered, unreachable = [], []
         for member_id in (pair.mentor_id, pair.mentee_id):
             person = await repos.people.get(member_id)
-            name = person.name or "One of them"
+            name = clean(person.name, MAX_DISPLAY_NAME) or "One of them"
             if person.unanswered_nudges and person.last_nudged_at:
                 unanswered.append((name, person.unanswered_nudges, uk_today(person.last_nudged_at)))
             if person.unreachable_since:

@@ -1,0 +1,84 @@
+"""User text and display names are shown as text: nothing typed can format, link, mention or hide."""
+
+from __future__ import annotations
+
+import pytest
+
+from bot.domain.limits import MAX_DISPLAY_NAME, MAX_ECHO
+from bot.domain.text import clean, excerpt, name, plain
+
+
+def test_a_markdown_link_shows_literally():
+    assert plain("[click](http://evil.example)") == "\\[click\\](http://evil.example)"
+
+
+def test_a_markdown_image_shows_literally():
+    assert plain("![x](http://evil.example/p.png)") == "!\\[x\\](http://evil.example/p.png)"
+
+
+def test_a_mention_tag_cannot_mention_anyone():
+    shown = plain("<at>Chief Constable</at> please call")
+    assert "<" not in shown and ">" not in shown
+    assert shown == "\u2039at\u203aChief Constable\u2039/at\u203a please call"
+
+
+@pytest.mark.parametrize("typed", ["<b>bold</b>", "<script>alert(1)</script>", "<a href='http://x'>x</a>", "&lt;b&gt;", "&#60;b&#62;"])
+def test_html_tags_and_entities_are_inert(typed):
+    shown = plain(typed)
+    assert "<" not in shown and ">" not in shown and "&lt;" not in shown and "&#60;" not in shown
+
+
+@pytest.mark.parametrize("typed, shown", [
+    ("**bold**", "\\*\\*bold\\*\\*"), ("_em_", "\\_em\\_"), ("`code`", "\\`code\\`"), ("~~gone~~", "\\~\\~gone\\~\\~"),
+    ("a | b", "a \\| b"), ("back\\slash", "back\\\\slash"),
+])
+def test_emphasis_code_strike_tables_and_backslashes_are_escaped(typed, shown):
+    assert plain(typed) == shown
+
+
+def test_headings_quotes_and_lists_at_the_start_of_a_line_are_escaped():
+    shown = plain("# Heading\n- item\n+ item\n1. first\n2) second\n> quote\n===", multiline=True)
+    assert shown.splitlines() == ["\\# Heading", "\\- item", "\\+ item", "1\\. first", "2\\) second", "\u203a quote", "\\==="]
+
+
+@pytest.mark.parametrize("char", ["\u202a", "\u202b", "\u202c", "\u202d", "\u202e", "\u2066", "\u2067", "\u2068", "\u2069", "\u200e", "\u200f", "\u061c"])
+def test_bidi_controls_are_removed(char):
+    assert plain(f"pay{char}evil.exe") == "payevil.exe"
+
+
+@pytest.mark.parametrize("char", ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"])
+def test_zero_width_characters_are_removed(char):
+    assert plain(f"Ad{char}ele") == "Adele"
+
+
+@pytest.mark.parametrize("char", ["\x00", "\x07", "\x08", "\x1b", "\x7f", "\x85"])
+def test_control_characters_are_removed(char):
+    assert plain(f"a{char}b") == "ab"
+
+
+def test_whitespace_is_collapsed_and_lines_kept_only_where_text_is_multiline():
+    assert plain("  one \t two\n\nthree  ") == "one two three"
+    assert plain("one\n\n\n\n\ntwo   three\r\nfour", multiline=True) == "one\n\ntwo three\nfour"
+    assert plain("a\u2028b") == "a b"
+
+
+def test_a_display_name_is_cleaned_escaped_and_cut():
+    assert name("[Boss](http://evil)\u202e") == "\\[Boss\\](http://evil)"
+    assert len(name("x" * 500)) == MAX_DISPLAY_NAME
+    assert name("   ", "your mentor") == "your mentor"
+    assert name("Ad\u200bele <at>Vance</at>") == "Adele \u2039at\u203aVance\u2039/at\u203a"
+
+
+def test_an_excerpt_for_an_error_message_is_short_cleaned_and_escaped():
+    quoted = excerpt("[click](http://evil.example)\u202e " + "x" * 100)
+    assert quoted.startswith("\\[click\\]") and quoted.endswith("\u2026")
+    assert len(clean("[click](http://evil.example) " + "x" * 100, MAX_ECHO)) == MAX_ECHO
+
+
+def test_clean_keeps_markdown_for_places_that_do_not_render_it_but_hides_nothing():
+    assert clean("[a](b) \u202e<at>x</at>") == "[a](b) \u2039at\u203ax\u2039/at\u203a"
+
+
+def test_ordinary_words_and_names_are_unchanged():
+    for words in ("Adele Vance", "Siân O'Connor-Ní Bhriain", "Understand knife crime in Newham (and why)", "Zoë, 14:30 GMT"):
+        assert plain(words) == words
