@@ -7,7 +7,7 @@ from typing import Any
 from bot.domain.alerts import Alert, AlertState
 from bot.domain.drift import Assessment, Health
 from bot.domain.limits import MAX_ALERT_NOTE, SHOWN_ALERT_STEPS, SHOWN_STATUS_ROWS
-from bot.domain.text import name, plain
+from bot.domain.text import person_name, plain
 from bot.domain.uktime import format_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text, who
@@ -50,7 +50,7 @@ def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], sh
     order = {Health.DRIFTING: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
     for mentor, mentee, assessment in sorted(rows, key=lambda r: (order[r[2].health], r[0]))[:shown_limit]:
         body.append({"type": "TextBlock", "wrap": True, "color": HEALTH_COLOUR[assessment.health],
-                     "text": f"**{name(mentor)} and {name(mentee)}**: {assessment.health.value} ({plain(assessment.reason)})"})
+                     "text": f"**{person_name(mentor)} and {person_name(mentee)}**: {assessment.health.value} ({plain(assessment.reason)})"})
     if len(rows) > shown_limit:
         body.append(text(f"...and {len(rows) - shown_limit} more pairs on track or at risk.", subtle=True))
     if not rows:

@@ -7,7 +7,7 @@ from typing import Any
 from bot.domain.limits import SHOWN_REFLECTION_ANSWER, SHOWN_REFLECTIONS
 from bot.domain.reflections import Reflection
 from bot.domain.sessions import Session
-from bot.domain.text import clean, name
+from bot.domain.text import clean, person_name
 from bot.domain.uktime import format_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text
@@ -65,7 +65,7 @@ def reflections_list_card(own: list[Reflection], shared_with_me: list[tuple[str,
         body.append(heading("Shared with me"))
         shown_shared, older_shared = _latest(shared_with_me, lambda item: item[1].session_starts_at)
         for author_name, r in shown_shared:
-            body.append(text(f"**{name(author_name, 'Your partner')}, {format_uk(r.session_starts_at)}**", markdown=True))
+            body.append(text(f"**{person_name(author_name, 'Your partner')}, {format_uk(r.session_starts_at)}**", markdown=True))
             body.append(facts([("We discussed", _excerpt(r.discussed)), ("Learned", _excerpt(r.learned)), ("Next", _excerpt(r.next_steps))]))
         if older_shared:
             body.append(text(f"...and {older_shared} earlier shared reflections.", subtle=True))

@@ -16,6 +16,7 @@ from bot.domain.contracts import (
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.limits import MAX_CLAUSE, MAX_CONFIDENTIALITY_EXTRA, MAX_GOAL, check_length
 from bot.domain.uktime import format_day, parse_uk_date
+from bot.domain.text import person_name, plain
 from bot.services.registry import Services
 from cards.contract import draft_card
 from dialogs.base import CancelAndHelpDialog, checked_by, choice_prompt, normalise, refuse, text_prompt
@@ -86,7 +87,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
             return await refuse(step, refusal)
         step.values["clauses"] = clauses.to_doc()
         return await step.prompt("goals", text_prompt(
-            f"Let's draft your mentoring contract with {view.partner_name}. First, your goals: what do you want from "
+            f"Let's draft your mentoring contract with {person_name(view.partner_name)}. First, your goals: what do you want from "
             f"this mentoring? Give 1 to {MAX_GOALS}, one per line."))
 
     def _clauses(self, step: WaterfallStepContext) -> Clauses:
@@ -111,7 +112,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
         clauses = replace(self._clauses(step), meeting_format=MeetingFormat(step.result.value))
         self._save(step, clauses)
         return await step.prompt("text", text_prompt(
-            f"How will you keep in touch between sessions? Say **default** for: \"{clauses.contact_between}\""))
+            f"How will you keep in touch between sessions? Say **default** for: \"{plain(clauses.contact_between)}\""))
 
     async def boundaries_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clauses = self._clauses(step)
@@ -119,7 +120,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
             clauses = replace(clauses, contact_between=step.result.strip())
         self._save(step, clauses)
         return await step.prompt("text", text_prompt(
-            f"Any boundaries to agree? Say **default** for: \"{clauses.boundaries}\""))
+            f"Any boundaries to agree? Say **default** for: \"{plain(clauses.boundaries)}\""))
 
     async def review_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clauses = self._clauses(step)

@@ -11,6 +11,7 @@ from bot.domain.errors import InvalidInput, NotAllowed
 from bot.domain.limits import MAX_PROGRAMME_NAME, too_long
 from bot.domain.people import Role
 from bot.domain.uktime import add_months
+from bot.domain.text import plain
 
 DEFAULT_PROGRAMME_MONTHS = 6
 
@@ -31,7 +32,7 @@ class Programme:
 
     def require_manager(self, person_id: str) -> None:
         if not self.is_manager(person_id):
-            raise NotAllowed(f"Only the managers of {self.name} can do that.")
+            raise NotAllowed(f"Only the managers of {plain(self.name)} can do that.")
 
     def to_doc(self) -> dict[str, Any]:
         return {

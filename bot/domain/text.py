@@ -63,7 +63,7 @@ def plain(text: str | None, limit: int | None = None, *, multiline: bool = False
     return escape_markdown(clean(text, limit, multiline=multiline))
 
 
-def name(display_name: str | None, fallback: str = "") -> str:
+def person_name(display_name: str | None, fallback: str = "") -> str:
     """A display name from Teams, for a card or message: plain text, at most MAX_DISPLAY_NAME characters."""
     return plain(display_name, MAX_DISPLAY_NAME) or fallback
 

@@ -12,7 +12,7 @@ from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.errors import NotAllowed
 from bot.domain.limits import MAX_DISPLAY_NAME
 from bot.domain.programmes import Pair, Programme
-from bot.domain.text import clean
+from bot.domain.text import clean, person_name, plain
 from bot.domain.uktime import uk_today
 from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
 from bot.services.pairs import PairService
@@ -69,13 +69,14 @@ class AlertService:
         """A manager acts; every manager's copy of the card is updated to show who did what, and when."""
         programme = await self._ctx.repos.programmes.get(programme_id)
         if not programme.is_manager(actor.id):
-            raise NotAllowed(f"Only the managers of {programme.name} can act on its alerts.")
+            raise NotAllowed(f"Only the managers of {plain(programme.name)} can act on its alerts.")
         now = self._ctx.clock.now()
         alert = await self._ctx.repos.alerts.change(programme_id, alert_id, lambda a: a.act(action, actor.id, actor.name, now, note))
         if action is AlertAction.MESSAGE:
             pair = await self._ctx.repos.pairs.get(alert.pair_id)
             for member in (pair.mentor_id, pair.mentee_id):
-                await self._ctx.notify(member, Message(text=f"A message from {actor.name}, your programme manager: {note.strip()}"))
+                await self._ctx.notify(member, Message(text=f"A message from {person_name(actor.name, 'your programme manager')}, your programme manager: "
+                                                              f"{plain(note, multiline=True)}"))
         card = await self._card(alert, programme)
         for delivery in alert.deliveries:
             try:
@@ -95,7 +96,7 @@ class AlertService:
         """Every pair as on track, at risk or drifting, with the reason: whether pairs meet, never what they said."""
         programme = await self._ctx.repos.programmes.get(programme_id)
         if not programme.is_manager(actor.id):
-            raise NotAllowed(f"Only the managers of {programme.name} can see its status.")
+            raise NotAllowed(f"Only the managers of {plain(programme.name)} can see its status.")
         now = self._ctx.clock.now()
         rows: list[tuple[str, str, Assessment]] = []
         for pair_id in await self._ctx.repos.programmes.roster(programme_id):

@@ -10,7 +10,7 @@ from bot.domain.alerts import AlertAction
 from bot.domain.contracts import CONFIDENTIALITY_LIMIT
 from bot.domain.errors import InvalidInput
 from bot.domain.reflections import clean_text
-from bot.domain.text import name
+from bot.domain.text import person_name
 from dialogs.contract_dialog import parse_clause, parse_confidentiality_extra, parse_goals
 from tests.dialogs.harness import user
 from tests.domain.builders import PROGRAMME_END, clauses
@@ -70,7 +70,7 @@ def test_a_reflection_answer_over_the_limit_is_refused():
 
 
 def test_a_display_name_from_teams_is_cut_for_display_not_refused():
-    shown = name("N" * 500)
+    shown = person_name("N" * 500)
     assert len(shown) == limits.MAX_DISPLAY_NAME and shown.endswith("\u2026")
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bot.domain.limits import MAX_DISPLAY_NAME, MAX_ECHO
-from bot.domain.text import clean, excerpt, name, plain
+from bot.domain.text import clean, excerpt, person_name, plain
 
 
 def test_a_markdown_link_shows_literally():
@@ -63,10 +63,10 @@ def test_whitespace_is_collapsed_and_lines_kept_only_where_text_is_multiline():
 
 
 def test_a_display_name_is_cleaned_escaped_and_cut():
-    assert name("[Boss](http://evil)\u202e") == "\\[Boss\\](http://evil)"
-    assert len(name("x" * 500)) == MAX_DISPLAY_NAME
-    assert name("   ", "your mentor") == "your mentor"
-    assert name("Ad\u200bele <at>Vance</at>") == "Adele \u2039at\u203aVance\u2039/at\u203a"
+    assert person_name("[Boss](http://evil)\u202e") == "\\[Boss\\](http://evil)"
+    assert len(person_name("x" * 500)) == MAX_DISPLAY_NAME
+    assert person_name("   ", "your mentor") == "your mentor"
+    assert person_name("Ad\u200bele <at>Vance</at>") == "Adele \u2039at\u203aVance\u2039/at\u203a"
 
 
 def test_an_excerpt_for_an_error_message_is_short_cleaned_and_escaped():
