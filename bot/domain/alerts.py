@@ -9,6 +9,7 @@ from typing import Any
 
 from bot.domain.errors import AlreadyDone, InvalidInput
 from bot.domain.limits import MAX_ALERT_NOTE, MAX_REQUEST_NOTE, check_length, too_long
+from bot.domain.text import person_name
 
 SNOOZE = timedelta(days=7)
 
@@ -72,7 +73,7 @@ class Alert:
     def act(self, action: AlertAction, by_id: str, by_name: str, now: datetime, note: str = "") -> "Alert":
         if self.state is AlertState.RESOLVED:
             last = self.steps[-1] if self.steps else None
-            who = f" by {last.by_name}" if last else ""
+            who = f" by {person_name(last.by_name, 'a manager')}" if last else ""
             raise AlreadyDone(f"This alert was already resolved{who}.")
         note = (note or "").strip()
         if len(note) > MAX_ALERT_NOTE:
