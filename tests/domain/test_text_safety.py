@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 import pytest
+from hypothesis import given, settings, strategies as st
 
 from bot.domain.limits import MAX_DISPLAY_NAME, MAX_ECHO
-from bot.domain.text import clean, excerpt, person_name, plain
+from bot.domain.text import clean, escape_markdown, excerpt, person_name, plain
 
 
 def test_a_markdown_link_shows_literally():
@@ -82,3 +83,39 @@ def test_clean_keeps_markdown_for_places_that_do_not_render_it_but_hides_nothing
 def test_ordinary_words_and_names_are_unchanged():
     for words in ("Adele Vance", "Siân O'Connor-Ní Bhriain", "Understand knife crime in Newham (and why)", "Zoë, 14:30 GMT"):
         assert plain(words) == words
+
+
+# Whatever is typed ------------------------------------------------------------------------------
+
+HIDDEN_OR_TAG = set("<>") | {chr(c) for c in (*range(0x202A, 0x202F), *range(0x2066, 0x206A), 0x200B, 0x200C, 0x200D, 0x2060, 0xFEFF)}
+TYPED = st.text(alphabet=st.sampled_from(list("ab [](){}!*_`~|#>-+=.1\\<&;/\n\t") + sorted(HIDDEN_OR_TAG) + ["\x00", "\u00e9", "\U0001F46E"]), max_size=120)
+
+
+def every_special_is_escaped(shown: str) -> bool:
+    i = 0
+    while i < len(shown):
+        if shown[i] == "\\":
+            i += 2  # an escape pair
+            continue
+        if shown[i] in "[]*_`~|\\":
+            return False
+        i += 1
+    return True
+
+
+@settings(max_examples=400, deadline=None)
+@given(TYPED, st.booleans())
+def test_nothing_typed_survives_as_formatting_or_hidden_characters(typed, multiline):
+    shown = plain(typed, multiline=multiline)
+    assert not HIDDEN_OR_TAG & set(shown)
+    assert every_special_is_escaped(shown)
+    for line in shown.split("\n"):
+        assert not line.lstrip()[:1] in ("#", "-", "+", "=")
+
+
+@settings(max_examples=200, deadline=None)
+@given(TYPED, st.integers(min_value=1, max_value=80))
+def test_cleaning_is_stable_and_within_its_limit(typed, limit):
+    once = clean(typed, limit)
+    assert len(once) <= limit and clean(once, limit) == once
+    assert escape_markdown(once).replace("\\", "") == once.replace("\\", "")
