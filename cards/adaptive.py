@@ -8,6 +8,7 @@ interpolates with `plain`. `card` keeps every card within Teams' message size (C
 
 from __future__ import annotations
 
+import heapq
 import json
 from typing import Any, Iterable
 
@@ -82,20 +83,31 @@ def size_of(content: dict[str, Any]) -> int:
 def fit(content: dict[str, Any], budget: int = CARD_BUDGET_BYTES) -> dict[str, Any]:
     """Lists are capped by their builders; this is the backstop for text at its limits in the worst
     encoding (every character escaped or non-ASCII): cut the longest texts, then drop trailing blocks."""
-    if size_of(content) <= budget:
+    size = size_of(content)
+    if size <= budget:
         return content
-    while size_of(content) > budget:
-        holder, key = max(_texts(content), key=lambda hk: len(json.dumps(hk[0][hk[1]])), default=(None, ""))
-        if holder is None or len(holder[key]) <= SHORTEST_CUT:
-            break
-        cut = holder[key][: len(holder[key]) // 2].rstrip("\\ ")
-        holder[key] = cut + ELLIPSIS
+    # Longest first (by bytes sent); each cut halves one text and updates the size without re-encoding the card.
+    longest = [(-_encoded(h[k]), n, h, k) for n, (h, k) in enumerate(_texts(content)) if len(h[k]) > SHORTEST_CUT]
+    heapq.heapify(longest)
+    while size > budget and longest:
+        minus_bytes, n, holder, key = heapq.heappop(longest)
+        holder[key] = holder[key][: len(holder[key]) // 2].rstrip("\\ ") + ELLIPSIS
+        size += _encoded(holder[key]) + minus_bytes
+        if len(holder[key]) > SHORTEST_CUT:
+            heapq.heappush(longest, (-_encoded(holder[key]), n, holder, key))
     note = {"type": "TextBlock", "text": NOT_SHOWN, "wrap": True, "isSubtle": True}
     body = content["body"]
-    while size_of(content) + size_of(note) > budget and len(body) > 1:
-        body.pop()
-    body.append(note)
+    # Inputs stay (the buttons need them), and so does the heading; the latest text blocks go first.
+    droppable = [i for i, element in enumerate(body) if i > 0 and not element.get("type", "").startswith("Input.")]
+    while size_of(content) + size_of(note) > budget and droppable:
+        del body[droppable.pop()]
+    first_input = next((i for i, element in enumerate(body) if element.get("type", "").startswith("Input.")), len(body))
+    body.insert(first_input, note)
     return content
+
+
+def _encoded(value: str) -> int:
+    return len(json.dumps(value))
 
 
 def _texts(content: dict[str, Any]) -> Iterable[tuple[dict[str, Any], str]]:

@@ -50,3 +50,19 @@ def test_a_card_over_the_budget_is_cut_to_fit_and_says_so():
     content = card([text("\U0001F46E" * 5000), text("\U0001F46E" * 5000)])
     assert size_of(content) <= CARD_BUDGET_BYTES
     assert content["body"][-1]["text"] == NOT_SHOWN
+
+
+def test_cutting_a_card_to_fit_keeps_its_inputs_and_heading():
+    content = card([text("Heading"), *[text("\U0001F46E" * 61) for _ in range(200)],
+                    {"type": "Input.Text", "id": "note"}])
+    assert size_of(content) <= CARD_BUDGET_BYTES
+    assert content["body"][0]["text"] == "Heading" and content["body"][-1] == {"type": "Input.Text", "id": "note"}
+    assert content["body"][-2]["text"] == NOT_SHOWN
+
+
+def test_every_alert_card_keeps_its_note_box_however_long_its_text():
+    from tests.cards.largest import largest_cards as made
+    for fill in FILLS.values():
+        for content in made(fill)["alerts.alert_card"]:
+            if content.get("actions"):
+                assert any(e.get("id") == "note" for e in content["body"])
