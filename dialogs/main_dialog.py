@@ -10,6 +10,7 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 from bot.domain.errors import DomainError
 from bot.domain.programmes import Programme
 from bot.domain.uktime import format_uk
+from bot.domain.limits import MAX_DISPLAY_NAME
 from bot.domain.text import clean, person_name, plain
 from bot.services.context import Actor
 from bot.services.registry import Services
@@ -57,7 +58,8 @@ class MainDialog(ComponentDialog):
         if len(views) == 1:
             return await step.next(views[0].pair.id)
         # Button titles show text as-is: cleaned (nothing hidden, no tags), not markdown-escaped.
-        labels = {clean(f"{v.partner_name} (your {v.role.other.value}, {v.programme.name})", 120): v.pair.id for v in views}
+        labels = {f"{clean(v.partner_name, MAX_DISPLAY_NAME)} (your {v.role.other.value}, {clean(v.programme.name)})": v.pair.id
+                  for v in views}
         return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "then": command.value})
 
     async def run_step(self, step: WaterfallStepContext) -> DialogTurnResult:
