@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+import re
+
 import pytest
 from hypothesis import given, settings, strategies as st
+from markdown_it import MarkdownIt
 
 from bot.domain.limits import MAX_DISPLAY_NAME, MAX_ECHO
 from bot.domain.text import clean, escape_markdown, excerpt, person_name, plain
@@ -119,3 +122,27 @@ def test_cleaning_is_stable_and_within_its_limit(typed, limit):
     once = clean(typed, limit)
     assert len(once) <= limit and clean(once, limit) == once
     assert escape_markdown(once).replace("\\", "") == once.replace("\\", "")
+
+
+# Through a real markdown renderer (CommonMark, HTML allowed): nothing but paragraphs and line breaks ------
+COMMONMARK = MarkdownIt("commonmark")
+
+
+def rendered_tags(typed: str) -> set[str]:
+    return set(re.findall(r"<(/?[a-zA-Z][a-zA-Z0-9]*)", COMMONMARK.render(plain(typed, multiline=True))))
+
+
+@pytest.mark.parametrize("typed", [
+    "[click](http://evil.example)", "![x](http://evil.example/p.png)", "**bold** _em_ ***both***", "# Heading",
+    "- item\n+ item\n* item\n1. one\n2) two", "> quote", "`code`", "    indented code", "a\n===", "a\n---",
+    "<at>Boss</at>", "<b>x</b>", "<script>alert(1)</script>", "<http://auto.example>", "&lt;b&gt;",
+    "\\[x\\](http://evil.example)", "[x]: http://evil.example\n[x]", "| a | b |\n|---|---|\n| 1 | 2 |",
+])
+def test_a_commonmark_renderer_shows_hostile_text_as_a_plain_paragraph(typed):
+    assert rendered_tags(typed) <= {"p", "/p", "br"}
+
+
+@settings(max_examples=300, deadline=None)
+@given(TYPED)
+def test_a_commonmark_renderer_never_finds_formatting_in_anything_typed(typed):
+    assert rendered_tags(typed) <= {"p", "/p", "br"}
