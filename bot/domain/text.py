@@ -2,7 +2,7 @@
 
 Teams renders markdown in message text and in Adaptive Card TextBlocks and FactSets, turns `<at>` and
 HTML into mentions and markup, and obeys bidi and zero-width characters. Everything a person typed, and
-every display name, reaches a card or a message through `plain` (or `name`), so a link, an image, a
+every display name, reaches a card or a message through `plain` (or `person_name`), so a link, an image, a
 mention, a heading, a tag or a right-to-left override shows as the characters typed and cannot change
 what the card or message appears to say. Stored data is never rewritten: this is for display only.
 """
@@ -22,7 +22,7 @@ _ANGLES = str.maketrans({"<": "\u2039", ">": "\u203a"})
 _ENTITY = re.compile(r"&(?=#?\w+;)")
 # Markdown that changes meaning anywhere in a line: emphasis, code, strike, links and images, tables, escapes.
 _MARKDOWN = re.compile(r"([\\`*_~\[\]|])")
-# Markdown that changes meaning at the start of a line: headings, quotes, lists, rules.
+# Markdown that changes meaning at the start of a line: headings, lists, rules (quotes: `>` is already ›).
 _LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
