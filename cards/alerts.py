@@ -6,9 +6,11 @@ from typing import Any
 
 from bot.domain.alerts import Alert, AlertState
 from bot.domain.drift import Assessment, Health
+from bot.domain.limits import MAX_ALERT_NOTE, SHOWN_ALERT_STEPS, SHOWN_STATUS_ROWS
+from bot.domain.text import person_name, plain
 from bot.domain.uktime import format_uk
 from cards import verbs
-from cards.adaptive import card, done, execute, facts, heading, text
+from cards.adaptive import card, done, execute, facts, heading, text, who
 
 HEALTH_COLOUR = {Health.ON_TRACK: "Good", Health.AT_RISK: "Warning", Health.DRIFTING: "Attention"}
 
@@ -16,16 +18,18 @@ HEALTH_COLOUR = {Health.ON_TRACK: "Good", Health.AT_RISK: "Warning", Health.DRIF
 def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> dict[str, Any]:
     """The same card for every manager; after any action each copy shows who did what, and when."""
     body: list[dict[str, Any]] = [
-        heading(f"{alert.kind.value}: {mentor} and {mentee}"),
+        heading(f"{alert.kind.value}: {who(mentor)} and {who(mentee)}"),
         facts([("Programme", programme_name), ("What", alert.reason), ("Raised", format_uk(alert.raised_at)),
                ("Status", alert.state.value + (f" until {format_uk(alert.snoozed_until)}" if alert.state is AlertState.SNOOZED and alert.snoozed_until else ""))]),
     ]
-    for step in alert.steps:
-        line = f"{step.by_name} {step.action.value}, {format_uk(step.at)}"
+    if len(alert.steps) > SHOWN_ALERT_STEPS:
+        body.append(text(f"...and {len(alert.steps) - SHOWN_ALERT_STEPS} earlier steps.", subtle=True))
+    for step in alert.steps[-SHOWN_ALERT_STEPS:]:
+        line = f"{who(step.by_name, 'A manager')} {step.action.value}, {format_uk(step.at)}"
         body.append(text(line + (f": \"{step.note}\"" if step.note else ""), subtle=True))
     if alert.state is AlertState.RESOLVED:
-        return card(body + [done(f"Resolved by {alert.steps[-1].by_name}")])
-    body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": 1000,
+        return card(body + [done(f"Resolved by {who(alert.steps[-1].by_name, 'a manager')}")])
+    body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": MAX_ALERT_NOTE,
                  "placeholder": "A note to resolve with, or a message to send the pair"})
     data = {"programmeId": alert.programme_id, "alertId": alert.id, "pairId": alert.pair_id}
     return card(body, [
@@ -36,7 +40,7 @@ def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> d
     ])
 
 
-def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], shown_limit: int = 40) -> dict[str, Any]:
+def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], shown_limit: int = SHOWN_STATUS_ROWS) -> dict[str, Any]:
     """Every pair as on track, at risk or drifting, with the reason. Never what anyone said."""
     counts = {h: sum(1 for *_, a in rows if a.health is h) for h in Health}
     body: list[dict[str, Any]] = [
@@ -46,7 +50,7 @@ def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], sh
     order = {Health.DRIFTING: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
     for mentor, mentee, assessment in sorted(rows, key=lambda r: (order[r[2].health], r[0]))[:shown_limit]:
         body.append({"type": "TextBlock", "wrap": True, "color": HEALTH_COLOUR[assessment.health],
-                     "text": f"**{mentor} and {mentee}**: {assessment.health.value} ({assessment.reason})"})
+                     "text": f"**{person_name(mentor)} and {person_name(mentee)}**: {assessment.health.value} ({plain(assessment.reason)})"})
     if len(rows) > shown_limit:
         body.append(text(f"...and {len(rows) - shown_limit} more pairs on track or at risk.", subtle=True))
     if not rows:

@@ -5,17 +5,19 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.contracts import Clauses, Contract, ContractStatus, ContractVersion
+from bot.domain.limits import SHOWN_VERSIONS
 from bot.domain.people import Role
+from bot.domain.text import plain
 from bot.domain.uktime import format_day, format_uk
 from cards import verbs
-from cards.adaptive import card, done, execute, facts, heading, text
+from cards.adaptive import card, done, execute, facts, heading, text, who
 
 
 def _clause_blocks(c: Clauses) -> list[dict[str, Any]]:
-    goals = "\n".join(f"{i}. {goal}" for i, goal in enumerate(c.goals, 1))
+    goals = "\n".join(f"{i}. {plain(goal)}" for i, goal in enumerate(c.goals, 1))  # a real list of escaped goals
     return [
-        text("**Goals**"),
-        text(goals),
+        text("**Goals**", markdown=True),
+        text(goals, markdown=True),
         facts([
             ("Meetings", f"{c.cadence.value}, {c.meeting_minutes} minutes, {c.meeting_format.value}"),
             ("Between meetings", c.contact_between),
@@ -32,6 +34,7 @@ def contract_card(
     pair_id: str, version: ContractVersion, names: dict[Role, str], viewer: Role, note: str = ""
 ) -> dict[str, Any]:
     """One version of the contract, with the buttons that fit the viewer and where the version stands."""
+    names = _names(names)
     status = version.status
     title = f"Mentoring contract, version {version.number}"
     state = {
@@ -63,6 +66,7 @@ def contract_card(
 
 def draft_card(clauses: Clauses, names: dict[Role, str]) -> dict[str, Any]:
     """The contract being written, before it is sent: no buttons, the dialog asks what next."""
+    names = _names(names)
     return card([
         heading("Your draft contract"),
         text(f"Between {names[Role.MENTOR]} (mentor) and {names[Role.MENTEE]} (mentee)", subtle=True),
@@ -71,7 +75,12 @@ def draft_card(clauses: Clauses, names: dict[Role, str]) -> dict[str, Any]:
     ])
 
 
+def _names(names: dict[Role, str]) -> dict[Role, str]:
+    return {role: who(names[role], f"the {role.value}") for role in Role}
+
+
 def no_contract_card(pair_id: str, viewer: Role, partner_name: str) -> dict[str, Any]:
+    partner_name = who(partner_name, "your partner")
     if viewer is Role.MENTEE:
         return card(
             [heading("No contract yet"),
@@ -84,8 +93,13 @@ def no_contract_card(pair_id: str, viewer: Role, partner_name: str) -> dict[str,
 
 
 def contract_history_card(contract: Contract) -> dict[str, Any]:
+    """Every version, newest last; a long history shows the latest SHOWN_VERSIONS and counts the rest."""
+    shown = contract.versions[-SHOWN_VERSIONS:]
     rows = [
         (f"Version {v.number}", f"{v.status.value}; proposed by the {v.proposed_by.value} on {format_uk(v.proposed_at)}")
-        for v in contract.versions
+        for v in shown
     ]
-    return card([heading("Contract history"), facts(rows)])
+    body = [heading("Contract history"), facts(rows)]
+    if len(contract.versions) > len(shown):
+        body.append(text(f"...and {len(contract.versions) - len(shown)} earlier versions.", subtle=True))
+    return card(body)

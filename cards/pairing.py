@@ -8,10 +8,11 @@ from bot.domain.people import Role
 from bot.domain.programmes import Programme
 from bot.domain.uktime import format_day
 from cards import verbs
-from cards.adaptive import card, execute, facts, heading, text
+from cards.adaptive import card, execute, facts, heading, text, who
 
 
 def paired_card(pair_id: str, programme: Programme, role: Role, partner_name: str) -> dict[str, Any]:
+    partner_name = who(partner_name, f"your {role.other.value}")
     if role is Role.MENTEE:
         next_step = (f"Next: draft your mentoring contract. You set 1 to 3 goals and {partner_name} accepts or proposes changes. "
                      "Say 'contract' any time.")

@@ -6,11 +6,13 @@ from datetime import date
 from typing import Any, Iterable
 from urllib.parse import quote
 
+from bot.domain.limits import SHOWN_PAST_SESSIONS, SHOWN_SESSIONS
 from bot.domain.people import Role
 from bot.domain.sessions import Session, SessionStatus
+from bot.domain.text import clean
 from bot.domain.uktime import format_day, format_uk, to_uk
 from cards import verbs
-from cards.adaptive import card, done, execute, facts, heading, open_url, text
+from cards.adaptive import card, done, execute, facts, heading, open_url, text, who
 
 TEAMS_MEETING_BASE = "https://teams.microsoft.com/l/meeting/new"
 
@@ -18,17 +20,18 @@ TEAMS_MEETING_BASE = "https://teams.microsoft.com/l/meeting/new"
 def teams_meeting_link(subject: str, session: Session, attendees: Iterable[str], content: str = "") -> str:
     """Teams' 'new meeting' deep link, prefilled with both attendees and the UK-time slot."""
     params = {
-        "subject": subject,
+        "subject": clean(subject),
         "startTime": to_uk(session.starts_at).isoformat(),
         "endTime": to_uk(session.ends_at).isoformat(),
-        "attendees": ",".join(a for a in attendees if a),
-        "content": content,
+        "attendees": ",".join(clean(a) for a in attendees if clean(a)),
+        "content": clean(content),
     }
     query = "&".join(f"{key}={quote(value, safe='')}" for key, value in params.items() if value)
     return f"{TEAMS_MEETING_BASE}?{query}"
 
 
 def session_proposal_card(pair_id: str, session: Session, proposer_name: str, viewer: Role, note: str = "") -> dict[str, Any]:
+    proposer_name = who(proposer_name, "your partner")
     moving = " (to move your booked session)" if session.replaces else ""
     body = [
         heading("Session proposed" + moving),
@@ -53,6 +56,7 @@ def session_proposal_card(pair_id: str, session: Session, proposer_name: str, vi
 
 
 def session_confirmed_card(pair_id: str, session: Session, names: dict[Role, str], emails: Iterable[str], note: str = "") -> dict[str, Any]:
+    names = {role: who(names[role], f"the {role.value}") for role in Role}
     body = [
         heading("Session booked"),
         facts([("When", format_uk(session.starts_at)), ("Length", f"{session.minutes} minutes"),
@@ -69,6 +73,7 @@ def session_confirmed_card(pair_id: str, session: Session, names: dict[Role, str
 
 
 def attendance_card(pair_id: str, session: Session, partner_name: str, note: str = "") -> dict[str, Any]:
+    partner_name = who(partner_name, "your partner")
     body = [heading("Did your session happen?"), text(f"With {partner_name}, {format_uk(session.starts_at)}.")]
     data = {"pairId": pair_id, "sessionId": session.id}
     if note:
@@ -80,6 +85,7 @@ def attendance_card(pair_id: str, session: Session, partner_name: str, note: str
 
 
 def next_session_card(pair_id: str, due_by: date, cadence: str, partner_name: str) -> dict[str, Any]:
+    partner_name = who(partner_name, "your partner")
     return card(
         [heading("Book your next session"),
          text(f"Your contract says you meet {cadence}, so your next session with {partner_name} is due by {format_day(due_by)}.")],
@@ -88,15 +94,20 @@ def next_session_card(pair_id: str, due_by: date, cadence: str, partner_name: st
 
 
 def sessions_card(pair_id: str, partner_name: str, upcoming: list[Session], awaiting: list[Session], past: list[Session]) -> dict[str, Any]:
-    body: list[dict[str, Any]] = [heading(f"Sessions with {partner_name}")]
+    """Upcoming (the next SHOWN_SESSIONS), awaiting an answer, and the latest SHOWN_PAST_SESSIONS held or not."""
+    body: list[dict[str, Any]] = [heading(f"Sessions with {who(partner_name, 'your partner')}")]
     if upcoming:
-        body.append(facts([(s.status.value.capitalize(), s.describe()) for s in upcoming]))
+        body.append(facts([(s.status.value.capitalize(), s.describe()) for s in upcoming[:SHOWN_SESSIONS]]))
+        if len(upcoming) > SHOWN_SESSIONS:
+            body.append(text(f"...and {len(upcoming) - SHOWN_SESSIONS} more.", subtle=True))
     else:
         body.append(text("Nothing booked yet."))
     if awaiting:
-        body.append(text("**Tell me whether these happened:** " + "; ".join(format_uk(s.starts_at) for s in awaiting)))
+        more = f" and {len(awaiting) - SHOWN_SESSIONS} more" if len(awaiting) > SHOWN_SESSIONS else ""
+        body.append(text("**Tell me whether these happened:** "
+                         + "; ".join(format_uk(s.starts_at) for s in awaiting[:SHOWN_SESSIONS]) + more, markdown=True))
     if past:
-        body.append(text("**Earlier**"))
-        body.append(facts([(s.status.value.capitalize(), format_uk(s.starts_at)) for s in past[-6:]]))
+        body.append(text("**Earlier**", markdown=True))
+        body.append(facts([(s.status.value.capitalize(), format_uk(s.starts_at)) for s in past[-SHOWN_PAST_SESSIONS:]]))
     actions = [execute("Propose a time", verbs.SESSION_PROPOSE, {"pairId": pair_id}, style="positive")]
     return card(body, actions)

@@ -10,11 +10,13 @@ from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepC
 from botbuilder.dialogs.prompts import ChoicePrompt, TextPrompt
 
 from bot.domain.contracts import (
-    CONFIDENTIALITY_LIMIT, MAX_GOAL_LENGTH, MAX_GOALS, MAX_MEETING_MINUTES, MIN_MEETING_MINUTES,
+    CONFIDENTIALITY_LIMIT, MAX_GOALS, MAX_MEETING_MINUTES, MIN_MEETING_MINUTES,
     Cadence, Clauses, MeetingFormat,
 )
 from bot.domain.errors import DomainError, InvalidInput
+from bot.domain.limits import MAX_CLAUSE, MAX_CONFIDENTIALITY_EXTRA, MAX_GOAL, check_length
 from bot.domain.uktime import format_day, parse_uk_date
+from bot.domain.text import person_name, plain
 from bot.services.registry import Services
 from cards.contract import draft_card
 from dialogs.base import CancelAndHelpDialog, checked_by, choice_prompt, normalise, refuse, text_prompt
@@ -34,9 +36,18 @@ def parse_goals(text: str) -> tuple[str, ...]:
     goals = tuple(line for line in lines if line)
     if not 1 <= len(goals) <= MAX_GOALS:
         raise InvalidInput(f"Please give 1 to {MAX_GOALS} goals, one per line.")
-    if any(len(g) > MAX_GOAL_LENGTH for g in goals):
-        raise InvalidInput(f"Please keep each goal under {MAX_GOAL_LENGTH} characters.")
+    for number, goal in enumerate(goals, 1):
+        if len(goal) > MAX_GOAL:
+            raise InvalidInput(f"Please keep each goal to {MAX_GOAL} characters or fewer; goal {number} has {len(goal)}.")
     return goals
+
+
+def parse_clause(text: str) -> str:
+    return check_length("this clause", text, MAX_CLAUSE)
+
+
+def parse_confidentiality_extra(text: str) -> str:
+    return check_length("what you add", text, MAX_CONFIDENTIALITY_EXTRA)
 
 
 def parse_minutes(text: str) -> int:
@@ -62,7 +73,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
         self.add_dialog(TextPrompt("goals", checked_by(parse_goals)))
         self.add_dialog(ChoicePrompt("choice"))
         self.add_dialog(TextPrompt("minutes", checked_by(parse_minutes)))
-        self.add_dialog(TextPrompt("text"))
+        self.add_dialog(TextPrompt("text", checked_by(parse_clause)))
         self.add_dialog(WaterfallDialog("draft", [
             self.goals_step, self.cadence_step, self.length_step, self.format_step, self.contact_step,
             self.boundaries_step, self.review_step,
@@ -76,7 +87,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
             return await refuse(step, refusal)
         step.values["clauses"] = clauses.to_doc()
         return await step.prompt("goals", text_prompt(
-            f"Let's draft your mentoring contract with {view.partner_name}. First, your goals: what do you want from "
+            f"Let's draft your mentoring contract with {person_name(view.partner_name)}. First, your goals: what do you want from "
             f"this mentoring? Give 1 to {MAX_GOALS}, one per line."))
 
     def _clauses(self, step: WaterfallStepContext) -> Clauses:
@@ -101,7 +112,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
         clauses = replace(self._clauses(step), meeting_format=MeetingFormat(step.result.value))
         self._save(step, clauses)
         return await step.prompt("text", text_prompt(
-            f"How will you keep in touch between sessions? Say **default** for: \"{clauses.contact_between}\""))
+            f"How will you keep in touch between sessions? Say **default** for: \"{plain(clauses.contact_between)}\""))
 
     async def boundaries_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clauses = self._clauses(step)
@@ -109,7 +120,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
             clauses = replace(clauses, contact_between=step.result.strip())
         self._save(step, clauses)
         return await step.prompt("text", text_prompt(
-            f"Any boundaries to agree? Say **default** for: \"{clauses.boundaries}\""))
+            f"Any boundaries to agree? Say **default** for: \"{plain(clauses.boundaries)}\""))
 
     async def review_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clauses = self._clauses(step)
@@ -131,7 +142,8 @@ class ContractReviewDialog(CancelAndHelpDialog):
         self.add_dialog(TextPrompt("goals", checked_by(parse_goals)))
         self.add_dialog(TextPrompt("minutes", checked_by(parse_minutes)))
         self.add_dialog(TextPrompt("date", checked_by(lambda text: normalise(text) in KEEP_WORDS or parse_uk_date(text))))
-        self.add_dialog(TextPrompt("text"))
+        self.add_dialog(TextPrompt("text", checked_by(parse_clause)))
+        self.add_dialog(TextPrompt("extra", checked_by(parse_confidentiality_extra)))
         self.add_dialog(WaterfallDialog("review", [self.menu_step, self.ask_step, self.apply_step]))
         self.initial_dialog_id = "review"
 
@@ -171,7 +183,7 @@ class ContractReviewDialog(CancelAndHelpDialog):
             FORMAT: ("choice", choice_prompt("How will you meet?", [f.value for f in MeetingFormat])),
             CONTACT: ("text", text_prompt("How will you keep in touch between sessions?")),
             BOUNDARIES: ("text", text_prompt("What boundaries do you agree?")),
-            CONFIDENTIALITY: ("text", text_prompt(
+            CONFIDENTIALITY: ("extra", text_prompt(
                 "Anything to add to confidentiality? The limit always stays: misconduct or a safeguarding risk "
                 "disclosed in a session must be reported. Say **none** to keep just that.")),
             END: ("date", text_prompt(f"When should the contract end? (by {format_day(date.fromisoformat(step.values['programmeEnds']))}, e.g. 30/06/2027)")),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from bot.domain.people import Role
+from bot.domain.text import person_name, plain
 from bot.services.context import Actor
 from bot.services.registry import Services
 
@@ -15,7 +16,7 @@ async def help_text(services: Services, actor: Actor) -> str:
     managed = await services.pairs.managed_by(actor)
     for view in views:
         contract = await services.ctx.repos.pairs.contract(view.pair.id)
-        who = f"With {view.partner_name} (your {view.role.other.value})"
+        who = f"With {person_name(view.partner_name)} (your {view.role.other.value})"
         if contract.in_force is None and contract.pending is None:
             step = "draft your contract: say **contract**" if view.role is Role.MENTEE else "your mentee drafts the contract; say **contract** to see where it is"
         elif contract.in_force is None:
@@ -28,7 +29,7 @@ async def help_text(services: Services, actor: Actor) -> str:
         lines.append("- **pause reminders for 2 weeks** (or any number of days), **resume reminders**")
         lines.append("- **ask for help** (and a few words): your programme manager gets in touch; **no-fault close**: ask to end the pairing")
     if managed:
-        names = ", ".join(p.name for p in managed)
+        names = ", ".join(plain(p.name) for p in managed)
         lines.append(f"- As manager of {names}: **pair @mentor @mentee** to pair people, **status** to see how every pair is doing, "
                      "**alerts here** (in a channel) to get alert cards there too, **programmes** to see your programmes, "
                      "**new programme NAME** to start another")

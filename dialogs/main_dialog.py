@@ -10,6 +10,8 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 from bot.domain.errors import DomainError
 from bot.domain.programmes import Programme
 from bot.domain.uktime import format_uk
+from bot.domain.limits import MAX_DISPLAY_NAME
+from bot.domain.text import clean, person_name, plain
 from bot.services.context import Actor
 from bot.services.registry import Services
 from cards.contract import contract_card, contract_history_card, no_contract_card
@@ -56,7 +58,9 @@ class MainDialog(ComponentDialog):
             return await step.end_dialog()
         if len(views) == 1:
             return await step.next(views[0].pair.id)
-        labels = {f"{v.partner_name} (your {v.role.other.value}, {v.programme.name})": v.pair.id for v in views}
+        # Button titles show text as-is: cleaned (nothing hidden, no tags), not markdown-escaped.
+        labels = {f"{clean(v.partner_name, MAX_DISPLAY_NAME)} (your {v.role.other.value}, {clean(v.programme.name)})": v.pair.id
+                  for v in views}
         return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "then": command.value})
 
     async def run_step(self, step: WaterfallStepContext) -> DialogTurnResult:
@@ -114,7 +118,7 @@ class MainDialog(ComponentDialog):
             if programme:
                 reference = TurnContext.get_conversation_reference(context.activity).serialize()
                 await self.services.alerts.use_channel(actor, programme.id, reference)
-                await context.send_activity(f"Alerts for {programme.name} will come here as well as to its managers.")
+                await context.send_activity(f"Alerts for {plain(programme.name)} will come here as well as to its managers.")
         elif command is Command.PAUSE:
             person = await self.services.pairs.pause_nudges(actor, pause_days(options.get("argument", "")))
             await context.send_activity(f"Reminders paused until {format_uk(person.nudges_paused_until)}. "
@@ -176,7 +180,7 @@ class MainDialog(ComponentDialog):
         name, ends_on = split_programme_end(argument)
         programme = await self.services.pairs.create_programme(actor, name, ends_on)
         await send_card(context, programme_card(programme, 0),
-                        f"Created **{programme.name}**. You're its manager. Pair people with: pair @mentor @mentee")
+                        f"Created **{plain(programme.name)}**. You're its manager. Pair people with: pair @mentor @mentee")
 
     async def _managed_programme(self, context: TurnContext, actor: Actor, argument: str) -> Programme | None:
         """The programme a manager's command is about: the one named in the text, or their only one.
@@ -189,7 +193,7 @@ class MainDialog(ComponentDialog):
         named = [p for p in programmes if p.name.lower() in lowered]
         chosen = named if named else programmes
         if len(chosen) != 1:
-            names = "; ".join(p.name for p in programmes)
+            names = "; ".join(plain(p.name) for p in programmes)
             await context.send_activity(f"Which programme? Add 'in NAME' to the command. You manage: {names}.")
             return None
         return chosen[0]
@@ -207,4 +211,5 @@ class MainDialog(ComponentDialog):
         mentor, mentee = people
         await self.services.pairs.pair_people(actor, programme.id, mentor, mentee)
         await context.send_activity(
-            f"Paired {mentor.name} (mentor) with {mentee.name} (mentee) in {programme.name}. I've told them both.")
+            f"Paired {person_name(mentor.name, 'the mentor')} (mentor) with {person_name(mentee.name, 'the mentee')} (mentee) "
+            f"in {plain(programme.name)}. I've told them both.")

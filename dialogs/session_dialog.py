@@ -6,7 +6,9 @@ from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepC
 from botbuilder.dialogs.prompts import PromptValidatorContext, TextPrompt
 
 from bot.domain.errors import DomainError
-from bot.domain.uktime import format_uk, parse_uk_datetime
+from datetime import date, time
+
+from bot.domain.uktime import AmbiguousTime, format_uk, parse_uk_datetime, which_reading
 from bot.services.registry import Services
 from dialogs.base import CancelAndHelpDialog, refuse, text_prompt
 from dialogs.turn import actor_of
@@ -36,13 +38,23 @@ class SessionDialog(CancelAndHelpDialog):
         return await step.prompt("when", options)
 
     async def validate_when(self, prompt: PromptValidatorContext) -> bool:
-        """Past dates, dates after the contract ends, clashes and unreadable text each get a clear re-prompt."""
+        """Past dates, dates after the contract ends, clashes and unreadable text each get a clear re-prompt.
+        A time in the hour the clocks go back is asked about: "BST", "GMT", "the second" then answers it."""
         options = prompt.options.validations or {}
+        asked = options.get("ambiguous")
+        if asked:
+            answer = which_reading(date.fromisoformat(asked["day"]), time.fromisoformat(asked["at"]), prompt.recognized.value)
+            if answer:
+                prompt.recognized.value = answer  # what propose_step reads: the date, time and zone
         try:
             starts_at = parse_uk_datetime(prompt.recognized.value)
             await self.services.sessions.check_time(
                 actor_of(prompt.context), options["pairId"], starts_at, options.get("answering"), options.get("moving"))
             return True
+        except AmbiguousTime as question:
+            options["ambiguous"] = {"day": question.day.isoformat(), "at": question.at.isoformat("minutes")}
+            await prompt.context.send_activity(question.message)
+            return False
         except DomainError as problem:
             await prompt.context.send_activity(problem.message)
             return False

@@ -8,9 +8,10 @@ from enum import Enum
 from typing import Any
 
 from bot.domain.errors import AlreadyDone, InvalidInput
+from bot.domain.limits import MAX_ALERT_NOTE, MAX_REQUEST_NOTE, check_length, too_long
+from bot.domain.text import person_name
 
 SNOOZE = timedelta(days=7)
-MAX_NOTE = 1000
 
 
 class AlertKind(str, Enum):
@@ -72,11 +73,12 @@ class Alert:
     def act(self, action: AlertAction, by_id: str, by_name: str, now: datetime, note: str = "") -> "Alert":
         if self.state is AlertState.RESOLVED:
             last = self.steps[-1] if self.steps else None
-            who = f" by {last.by_name}" if last else ""
+            who = f" by {person_name(last.by_name, 'a manager')}" if last else ""
             raise AlreadyDone(f"This alert was already resolved{who}.")
         note = (note or "").strip()
-        if len(note) > MAX_NOTE:
-            raise InvalidInput(f"Please keep the note under {MAX_NOTE} characters.")
+        if len(note) > MAX_ALERT_NOTE:
+            what = "the message" if action is AlertAction.MESSAGE else "the note"
+            raise InvalidInput(too_long(what, MAX_ALERT_NOTE, len(note)))
         if action in (AlertAction.RESOLVE, AlertAction.MESSAGE) and not note:
             raise InvalidInput("Please write a note first." if action is AlertAction.RESOLVE else "Please write the message first.")
         state, until = self.state, self.snoozed_until
@@ -109,3 +111,8 @@ class Alert:
             snoozed_until=datetime.fromisoformat(doc["snoozedUntil"]) if doc.get("snoozedUntil") else None,
             steps=tuple(Step.from_doc(s) for s in doc.get("steps", [])), deliveries=tuple(doc.get("deliveries", [])),
         )
+
+
+def request_note(note: str | None) -> str:
+    """The words someone adds to "ask for help" or "no-fault close", checked before anything is raised."""
+    return check_length("what you add", note or "", MAX_REQUEST_NOTE)

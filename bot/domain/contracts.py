@@ -13,12 +13,10 @@ from enum import Enum
 from typing import Any
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed
+from bot.domain.limits import MAX_CLAUSE, MAX_CONFIDENTIALITY_EXTRA, MAX_GOAL, MAX_GOALS
 from bot.domain.people import Role
 from bot.domain.uktime import add_months, format_day
 
-MAX_GOALS = 3
-MAX_GOAL_LENGTH = 300
-MAX_TEXT_LENGTH = 1000
 MIN_MEETING_MINUTES, MAX_MEETING_MINUTES = 15, 240
 
 CONFIDENTIALITY_LIMIT = (
@@ -72,17 +70,23 @@ class Clauses:
         goals = tuple(" ".join(g.split()) for g in self.goals if g and g.strip())
         if not 1 <= len(goals) <= MAX_GOALS:
             problems.append(f"give between 1 and {MAX_GOALS} goals")
-        if any(len(g) > MAX_GOAL_LENGTH for g in goals):
-            problems.append(f"keep each goal under {MAX_GOAL_LENGTH} characters")
+        for number, goal in enumerate(goals, 1):
+            if len(goal) > MAX_GOAL:
+                problems.append(f"keep each goal to {MAX_GOAL} characters or fewer; goal {number} has {len(goal)}")
         if not MIN_MEETING_MINUTES <= self.meeting_minutes <= MAX_MEETING_MINUTES:
             problems.append(f"meetings should last {MIN_MEETING_MINUTES} to {MAX_MEETING_MINUTES} minutes")
         for label, text in (("contact between meetings", self.contact_between), ("boundaries", self.boundaries)):
             if not text.strip():
                 problems.append(f"say something about {label}")
-            elif len(text) > MAX_TEXT_LENGTH:
-                problems.append(f"keep {label} under {MAX_TEXT_LENGTH} characters")
+            elif len(text.strip()) > MAX_CLAUSE:
+                problems.append(f"keep {label} to {MAX_CLAUSE} characters or fewer; it has {len(text.strip())}")
         if CONFIDENTIALITY_LIMIT not in self.confidentiality:
             problems.append("keep the confidentiality limit (misconduct and safeguarding must be reported)")
+        else:
+            extra = len(self.confidentiality.replace(CONFIDENTIALITY_LIMIT, "", 1).strip())
+            if extra > MAX_CONFIDENTIALITY_EXTRA:
+                problems.append(f"keep what you add to confidentiality to {MAX_CONFIDENTIALITY_EXTRA} characters "
+                                f"or fewer; it has {extra}")
         if self.end_date <= self.start_date:
             problems.append("the end date must be after the start date")
         if self.end_date > latest_end:

@@ -8,10 +8,11 @@ from enum import Enum
 from typing import Any
 
 from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.limits import MAX_PROGRAMME_NAME, too_long
 from bot.domain.people import Role
 from bot.domain.uktime import add_months
+from bot.domain.text import plain
 
-MAX_PROGRAMME_NAME = 80
 DEFAULT_PROGRAMME_MONTHS = 6
 
 
@@ -31,7 +32,7 @@ class Programme:
 
     def require_manager(self, person_id: str) -> None:
         if not self.is_manager(person_id):
-            raise NotAllowed(f"Only the managers of {self.name} can do that.")
+            raise NotAllowed(f"Only the managers of {plain(self.name)} can do that.")
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -67,7 +68,7 @@ def new_programme(
     if not cleaned:
         raise InvalidInput("A programme needs a name, for example: new programme Reverse mentoring pilot")
     if len(cleaned) > MAX_PROGRAMME_NAME:
-        raise InvalidInput(f"Please keep the programme name under {MAX_PROGRAMME_NAME} characters.")
+        raise InvalidInput(too_long("the programme name", MAX_PROGRAMME_NAME, len(cleaned)))
     end = ends_on or add_months(today, DEFAULT_PROGRAMME_MONTHS)
     if end <= today:
         raise InvalidInput("The programme's end date must be after today.")

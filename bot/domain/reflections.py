@@ -7,10 +7,9 @@ from datetime import datetime
 from typing import Any
 
 from bot.domain.errors import InvalidInput, InvalidState
+from bot.domain.limits import MAX_REFLECTION_ANSWER, too_long
 from bot.domain.people import Role
 from bot.domain.sessions import Session, SessionStatus
-
-MAX_REFLECTION_TEXT = 2000
 
 
 @dataclass(frozen=True)
@@ -85,8 +84,8 @@ def clean_text(label: str, text: str) -> str:
     cleaned = (text or "").strip()
     if not cleaned:
         raise InvalidInput(f"Please write a few words for '{label}' (or 'none').")
-    if len(cleaned) > MAX_REFLECTION_TEXT:
-        raise InvalidInput(f"Please keep '{label}' under {MAX_REFLECTION_TEXT} characters.")
+    if len(cleaned) > MAX_REFLECTION_ANSWER:
+        raise InvalidInput(too_long(f"'{label}'", MAX_REFLECTION_ANSWER, len(cleaned)))
     return cleaned
 
 

@@ -6,11 +6,13 @@ import logging
 from dataclasses import replace
 from typing import Any
 
-from bot.domain.alerts import Alert, AlertAction, AlertKind
+from bot.domain.alerts import Alert, AlertAction, AlertKind, request_note
 from bot.domain.drift import Assessment, Health, assess
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.errors import NotAllowed
+from bot.domain.limits import MAX_DISPLAY_NAME
 from bot.domain.programmes import Pair, Programme
+from bot.domain.text import clean, person_name, plain
 from bot.domain.uktime import uk_today
 from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
 from bot.services.pairs import PairService
@@ -54,14 +56,16 @@ class AlertService:
         return saved, True
 
     async def request_help(self, actor: Actor, pair_id: str, note: str) -> Alert:
+        note = request_note(note)
         view = await self._pairs.view(actor, pair_id)
-        what = f"{view.me.name} ({view.role.value}) would like a word" + (f": \"{note.strip()}\"" if note.strip() else "")
+        what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) would like a word" + (f": \"{note}\"" if note else "")
         alert, _ = await self.raise_alert(view.pair, AlertKind.HELP, what, self._ctx.make_id())
         return alert
 
     async def request_close(self, actor: Actor, pair_id: str, note: str) -> Alert:
+        note = request_note(note)
         view = await self._pairs.view(actor, pair_id)
-        what = f"{view.me.name} ({view.role.value}) asks for a no-fault close" + (f": \"{note.strip()}\"" if note.strip() else "")
+        what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) asks for a no-fault close" + (f": \"{note}\"" if note else "")
         alert, _ = await self.raise_alert(view.pair, AlertKind.CLOSE, what, self._ctx.make_id())
         return alert
 
@@ -70,7 +74,7 @@ class AlertService:
         """A manager acts; every manager's copy of the card is updated to show who did what, and when."""
         programme = await self._ctx.repos.programmes.get(programme_id)
         if not programme.is_manager(actor.id):
-            raise NotAllowed(f"Only the managers of {programme.name} can act on its alerts.")
+            raise NotAllowed(f"Only the managers of {plain(programme.name)} can act on its alerts.")
         now = self._ctx.clock.now()
         alert = await self._ctx.repos.alerts.change(programme_id, alert_id, lambda a: a.act(action, actor.id, actor.name, now, note))
         if action is AlertAction.RESOLVE:
@@ -78,7 +82,8 @@ class AlertService:
         if action is AlertAction.MESSAGE:
             pair = await self._ctx.repos.pairs.get(alert.pair_id)
             for member in (pair.mentor_id, pair.mentee_id):
-                await self._ctx.notify(member, Message(text=f"A message from {actor.name}, your programme manager: {note.strip()}"))
+                await self._ctx.notify(member, Message(text=f"A message from {person_name(actor.name, 'your programme manager')}, your programme manager: "
+                                                              f"{plain(note, multiline=True)}"))
         card = await self._card(alert, programme)
         for delivery in alert.deliveries:
             try:
@@ -98,7 +103,7 @@ class AlertService:
         """Every pair as on track, at risk or drifting, with the reason: whether pairs meet, never what they said."""
         programme = await self._ctx.repos.programmes.get(programme_id)
         if not programme.is_manager(actor.id):
-            raise NotAllowed(f"Only the managers of {programme.name} can see its status.")
+            raise NotAllowed(f"Only the managers of {plain(programme.name)} can see its status.")
         now = self._ctx.clock.now()
         rows: list[tuple[str, str, Assessment]] = []
         for pair_id in await self._ctx.repos.programmes.roster(programme_id):
@@ -136,7 +141,7 @@ class DriftWatch:
         unanswered, unreachable = [], []
         for member_id in (pair.mentor_id, pair.mentee_id):
             person = await repos.people.get(member_id)
-            name = person.name or "One of them"
+            name = clean(person.name, MAX_DISPLAY_NAME) or "One of them"
             if person.unanswered_nudges and person.last_nudged_at:
                 unanswered.append((name, person.unanswered_nudges, uk_today(person.last_nudged_at)))
             if person.unreachable_since:

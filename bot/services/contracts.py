@@ -6,6 +6,7 @@ from datetime import date
 
 from bot.domain.contracts import Clauses, Contract, ContractVersion, default_clauses
 from bot.domain.uktime import uk_today
+from bot.domain.text import person_name
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import PairService, PairView
 from cards.contract import contract_card
@@ -37,7 +38,7 @@ class ContractService:
         )
         partner_role = view.role.other
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{view.me.name} proposed version {proposal.number} of your mentoring contract. Say 'contract' to review it.",
+            text=f"{person_name(view.me.name, 'Your partner')} proposed version {proposal.number} of your mentoring contract. Say 'contract' to review it.",
             card=contract_card(pair_id, proposal, view.names, partner_role),
         ))
         return proposal
@@ -49,7 +50,7 @@ class ContractService:
         accepted = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.accept(view.role, number, now))
         await self._ctx.recheck(pair_id)
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{view.me.name} accepted version {number}: your mentoring contract is in force. Next, propose a time for your first session ('schedule').",
+            text=f"{person_name(view.me.name, 'Your partner')} accepted version {number}: your mentoring contract is in force. Next, propose a time for your first session ('schedule').",
             card=contract_card(pair_id, accepted, view.names, view.role.other),
         ))
         return accepted
@@ -57,5 +58,5 @@ class ContractService:
     async def withdraw(self, actor: Actor, pair_id: str, number: int) -> ContractVersion:
         view = await self._pairs.view(actor, pair_id)
         withdrawn = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.withdraw(view.role, number))
-        await self._ctx.notify(view.partner.id, Message(text=f"{view.me.name} withdrew their proposed version {number} of your contract."))
+        await self._ctx.notify(view.partner.id, Message(text=f"{person_name(view.me.name, 'Your partner')} withdrew their proposed version {number} of your contract."))
         return withdrawn

@@ -18,6 +18,7 @@ from bot.domain.people import Role
 from bot.domain.programmes import Pair
 from bot.domain.sessions import Session, SessionStatus
 from bot.domain.uktime import format_uk, to_uk, uk_instant
+from bot.domain.text import person_name
 from bot.services.context import Message, ServiceContext
 from bot.storage.documents import StorageError
 from cards.contract import no_contract_card
@@ -121,7 +122,7 @@ class NudgeService:
                     log.info("stale reminder %s dropped: its session has already started", item.id)
                     return []
                 when = "tomorrow" if to_uk(session.starts_at).date() != to_uk(now).date() else "today"
-                return [(pair.member(r), Message(text=f"Reminder: your mentoring session with {names[r.other]} is {when}, {format_uk(session.starts_at)}."))
+                return [(pair.member(r), Message(text=f"Reminder: your mentoring session with {person_name(names[r.other])} is {when}, {format_uk(session.starts_at)}."))
                         for r in both]
             return [(pair.member(r), Message(text="Your session's time has passed. Did it happen?",
                                              card=attendance_card(pair.id, session, names[r.other])))
@@ -155,7 +156,7 @@ class NudgeService:
         pending = contract.pending
         who = Role.MENTEE if pending is None else pending.proposed_by.other
         text = ("Your mentoring contract isn't agreed yet: a few minutes now sets up the whole programme. Say 'contract'."
-                if pending is None else f"{names[pending.proposed_by]} is waiting for you to accept or change the contract. Say 'contract'.")
+                if pending is None else f"{person_name(names[pending.proposed_by])} is waiting for you to accept or change the contract. Say 'contract'.")
         card = no_contract_card(pair.id, who, names[who.other]) if pending is None else None
         return [(pair.member(who), Message(text=text, card=card))]
 

@@ -12,6 +12,7 @@ from bot.domain.nudges import pause_until
 from bot.domain.people import Membership, Person, Role
 from bot.domain.programmes import Pair, Programme, new_pair, new_programme
 from bot.domain.uktime import uk_today
+from bot.domain.text import person_name, plain
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.nudges import NudgeService
 from bot.storage.documents import DocumentExists
@@ -102,7 +103,8 @@ class PairService:
                         self._ctx.clock.now())
         # Each step is idempotent, so a pairing interrupted part-way (the store busy) completes when retried.
         if pair.id in await self._repos.programmes.roster(programme.id) and await self._both_know(pair):
-            raise AlreadyDone(f"{mentor.name} and {mentee.name} are already paired in {programme.name}.")
+            raise AlreadyDone(f"{person_name(mentor.name, 'They')} and {person_name(mentee.name, 'their partner')} are already paired "
+                               f"in {plain(programme.name)}.")
         try:
             await self._repos.pairs.add(pair)
         except DocumentExists:
@@ -115,7 +117,7 @@ class PairService:
         await self._nudges.after_pairing(pair)
         for who, role, partner in ((mentor, Role.MENTOR, mentee), (mentee, Role.MENTEE, mentor)):
             await self._ctx.notify(who.id, Message(
-                text=f"You've been paired in {programme.name}: your {role.other.value} is {partner.name}.",
+                text=f"You've been paired in {plain(programme.name)}: your {role.other.value} is {person_name(partner.name, 'someone new')}.",
                 card=paired_card(pair.id, programme, role, partner.name),
             ))
         return pair

@@ -8,6 +8,7 @@ from bot.domain.errors import NotFound
 from bot.domain.reflections import Reflection, new_reflection
 from bot.domain.sessions import Session
 from bot.domain.uktime import format_uk
+from bot.domain.text import person_name
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import PairService
 
@@ -36,7 +37,7 @@ class ReflectionService:
         await self._ctx.repos.reflections.save(reflection)
         if share:
             await self._ctx.notify(view.partner.id, Message(
-                text=f"{view.me.name} shared their reflection on your session of {format_uk(session.starts_at)} with you. Say 'my reflections' to read it."))
+                text=f"{person_name(view.me.name, 'Your partner')} shared their reflection on your session of {format_uk(session.starts_at)} with you. Say 'my reflections' to read it."))
         return reflection
 
     async def mine(self, actor: Actor) -> tuple[list[Reflection], list[tuple[str, Reflection]]]:

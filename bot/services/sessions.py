@@ -8,6 +8,7 @@ from bot.domain.contracts import Cadence
 from bot.domain.people import Role
 from bot.domain.sessions import Schedule, Session, SessionStatus
 from bot.domain.uktime import format_uk
+from bot.domain.text import person_name
 from bot.services.calendar_sync import CalendarSync
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.nudges import NudgeService
@@ -55,7 +56,7 @@ class SessionService:
         )
         verb = "suggested another time" if answering else "would like to move your session" if moving else "proposed a session"
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{view.me.name} {verb}: {format_uk(starts_at)}.",
+            text=f"{person_name(view.me.name, 'Your partner')} {verb}: {format_uk(starts_at)}.",
             card=session_proposal_card(pair_id, proposal, view.me.name, view.role.other),
         ))
         return proposal
@@ -74,7 +75,7 @@ class SessionService:
         )
         await self._calendar.after_change(pair_id, confirmed.id)  # never fails the booking
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{view.me.name} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
+            text=f"{person_name(view.me.name, 'Your partner')} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
             card=session_confirmed_card(pair_id, confirmed, view.names, self.emails(view)),
         ))
         return confirmed
@@ -88,7 +89,7 @@ class SessionService:
         now = self._ctx.clock.now()
         declined = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.decline(view.role, session_id, now))
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{view.me.name} can't make {format_uk(declined.starts_at)}. Say 'schedule' to propose another time."))
+            text=f"{person_name(view.me.name, 'Your partner')} can't make {format_uk(declined.starts_at)}. Say 'schedule' to propose another time."))
         return declined
 
     async def cancel(self, actor: Actor, pair_id: str, session_id: str) -> Session:
@@ -98,7 +99,7 @@ class SessionService:
         await self._ctx.recheck(pair_id)
         await self._calendar.after_change(pair_id, cancelled.id)
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{view.me.name} cancelled the session on {format_uk(cancelled.starts_at)}. Say 'schedule' to propose a new time."))
+            text=f"{person_name(view.me.name, 'Your partner')} cancelled the session on {format_uk(cancelled.starts_at)}. Say 'schedule' to propose a new time."))
         return cancelled
 
     async def record_attendance(self, actor: Actor, pair_id: str, session_id: str, happened: bool) -> Session:
@@ -115,7 +116,7 @@ class SessionService:
             await self._after_held(view, updated)
         elif updated.status is SessionStatus.NOT_HELD and before is not SessionStatus.NOT_HELD:
             await self._ctx.notify(view.partner.id, Message(
-                text=f"{view.me.name} says the session on {format_uk(updated.starts_at)} didn't happen. Say 'schedule' to find a new time."))
+                text=f"{person_name(view.me.name, 'Your partner')} says the session on {format_uk(updated.starts_at)} didn't happen. Say 'schedule' to find a new time."))
         return updated
 
     async def _after_held(self, view: PairView, session: Session) -> None:

@@ -18,7 +18,7 @@ from bot.domain.sessions import SessionStatus
 from bot.services.context import Actor
 from bot.services.registry import Services
 from cards import verbs
-from cards.adaptive import CONTENT_TYPE, card, done, heading, text
+from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
 from cards.contract import contract_card
 from cards.reflection import reflection_prompt_card
 from cards.session import attendance_card, session_confirmed_card, session_proposal_card
@@ -170,7 +170,7 @@ class CardActionRouter:
         elif session.status is SessionStatus.NOT_HELD:
             note = "Recorded that it didn't happen. Say **schedule** to find a new time."
         else:
-            note = f"Thanks: recorded that it happened. Waiting for {view.partner_name} to confirm."
+            note = f"Thanks: recorded that it happened. Waiting for {who(view.partner_name, 'your partner')} to confirm."
         return attendance_card(pair_id, session, view.partner_name, note=note)
 
     async def session_happened(self, context, actor, data) -> Card:

@@ -10,6 +10,7 @@ from botbuilder.schema import Activity
 from botframework.connector.models import ErrorResponseException
 
 from bot.domain.errors import InvalidInput
+from bot.domain.text import person_name
 from bot.services.context import Actor
 
 
@@ -68,9 +69,9 @@ async def mentioned_people(context: TurnContext) -> list[Actor]:
             member = await TeamsInfo.get_member(context, user_id)
         except (ErrorResponseException, KeyError, TypeError) as error:
             log.warning("could not look up mentioned member %s: %r", user_id, error)
-            raise InvalidInput(f"I couldn't look up {name or 'that person'} in this conversation. Are they a member here?") from error
+            raise InvalidInput(f"I couldn't look up {person_name(name, 'that person')} in this conversation. Are they a member here?") from error
         if not member.aad_object_id:
-            raise InvalidInput(f"I couldn't find the work account of {name or 'that person'}.")
+            raise InvalidInput(f"I couldn't find the work account of {person_name(name, 'that person')}.")
         people.append(Actor(
             tenant_id=getattr(member, "tenant_id", None) or tenant,
             aad_object_id=member.aad_object_id,

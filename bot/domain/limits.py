@@ -1,0 +1,43 @@
+"""Every free-text limit in one place: how long each thing people type (or Teams names) may be.
+
+Lengths are counted in characters (Unicode code points) after surrounding spaces are trimmed.
+The README lists them; the card-size test builds every card with each field at its limit.
+"""
+
+from __future__ import annotations
+
+from bot.domain.errors import InvalidInput
+
+MAX_GOALS = 3
+MAX_GOAL = 300  # each contract goal
+MAX_CLAUSE = 1000  # contact between meetings, boundaries
+MAX_CONFIDENTIALITY_EXTRA = 500  # what a pair adds after the fixed confidentiality limit
+MAX_REFLECTION_ANSWER = 2000  # each of discussed / learned / next steps
+MAX_ALERT_NOTE = 1000  # a manager's resolve note or message to the pair
+MAX_REQUEST_NOTE = 500  # the words with "ask for help" or "no-fault close"
+MAX_PROGRAMME_NAME = 80
+MAX_DISPLAY_NAME = 60  # Teams display names are cut to this where Tandem shows them
+MAX_ECHO = 40  # how much of what someone typed an error message quotes back
+
+# Lists that grow with use are capped where a card shows them (the rest is counted, "and 12 more").
+SHOWN_REFLECTIONS = 5  # per list (own, shared with me) on "my reflections"
+SHOWN_REFLECTION_ANSWER = 300  # each answer in the list is an excerpt; one reflection's card shows it whole
+SHOWN_SESSIONS = 10  # upcoming and awaiting-an-answer on the sessions card
+SHOWN_PAST_SESSIONS = 6
+SHOWN_VERSIONS = 10  # contract history
+SHOWN_STATUS_ROWS = 40  # pairs on the programme status card
+SHOWN_ALERT_STEPS = 10  # who did what on an alert card
+
+CARD_BUDGET_BYTES = 25_000  # serialised card JSON; Teams refuses activities over about 28 KB
+
+
+def check_length(what: str, text: str, limit: int) -> str:
+    """`text` trimmed, or a kind refusal that states the limit and how long the text was."""
+    cleaned = (text or "").strip()
+    if len(cleaned) > limit:
+        raise InvalidInput(too_long(what, limit, len(cleaned)))
+    return cleaned
+
+
+def too_long(what: str, limit: int, length: int) -> str:
+    return f"Please keep {what} to {limit} characters or fewer; that one has {length}."

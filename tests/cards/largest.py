@@ -1,0 +1,111 @@
+"""Every card builder, called with the largest values Tandem allows (and text chosen by the caller):
+shared by the card-size and hostile-text tests, which both must cover every builder in cards/."""
+
+from __future__ import annotations
+
+import importlib
+import inspect
+import pkgutil
+from dataclasses import replace
+from datetime import timedelta
+from typing import Any, Callable
+
+import cards
+from bot.domain import limits
+from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState, Step
+from bot.domain.contracts import CONFIDENTIALITY_LIMIT, Contract, ContractStatus, ContractVersion
+from bot.domain.drift import Assessment, Finding, Health, Rule
+from bot.domain.people import Role
+from bot.domain.programmes import Programme
+from bot.domain.reflections import Reflection
+from bot.domain.sessions import Session, SessionStatus
+from cards.alerts import alert_card, status_card
+from cards.contract import contract_card, contract_history_card, draft_card, no_contract_card
+from cards.pairing import paired_card, programme_card
+from cards.reflection import reflection_card, reflection_prompt_card, reflections_list_card
+from cards.session import attendance_card, next_session_card, session_confirmed_card, session_proposal_card, sessions_card
+from tests.domain.builders import NOW, PROGRAMME_END, TODAY, at, clauses
+
+LONG_NAME = 400  # Teams display names have no limit Tandem controls: longer than MAX_DISPLAY_NAME on purpose
+MANY = 60  # more versions, sessions, reflections, steps than any list shows
+PAIRS = 500
+
+
+def card_builders() -> set[str]:
+    """Every public `*_card` function defined in a module of the cards package."""
+    found = set()
+    for info in pkgutil.iter_modules(cards.__path__):
+        module = importlib.import_module(f"cards.{info.name}")
+        for name, function in inspect.getmembers(module, inspect.isfunction):
+            if name.endswith("_card") and not name.startswith("_") and function.__module__ == module.__name__:
+                found.add(f"{info.name}.{name}")
+    return found
+
+
+def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]:
+    """builder -> the cards it makes in each state, every free-text field `fill(limit)` long."""
+    name = fill(LONG_NAME)
+    names = {Role.MENTOR: name, Role.MENTEE: fill(LONG_NAME)}
+    terms = replace(
+        clauses(), goals=tuple(fill(limits.MAX_GOAL) for _ in range(limits.MAX_GOALS)),
+        contact_between=fill(limits.MAX_CLAUSE), boundaries=fill(limits.MAX_CLAUSE),
+        confidentiality=CONFIDENTIALITY_LIMIT + " " + fill(limits.MAX_CONFIDENTIALITY_EXTRA),
+    )
+    versions = tuple(
+        ContractVersion(n, terms, Role.MENTEE if n % 2 else Role.MENTOR, NOW, frozenset({Role.MENTEE}),
+                        ContractStatus.REPLACED if n < MANY else ContractStatus.PROPOSED)
+        for n in range(1, MANY + 1)
+    )
+    contract = Contract("p1", versions)
+    proposal = versions[-1]
+    in_force = replace(proposal, status=ContractStatus.IN_FORCE, confirmed_by=frozenset(Role), in_force_at=NOW)
+    sessions = [Session(f"s{i}", at(12) + timedelta(days=i), limits_minutes(), Role.MENTEE, NOW, SessionStatus.CONFIRMED)
+                for i in range(MANY)]
+    held = replace(sessions[0], status=SessionStatus.HELD)
+    session_offer = replace(sessions[0], status=SessionStatus.PROPOSED, replaces="s9")
+
+    def reflection(i: int) -> Reflection:
+        return Reflection(f"r{i}", "a", "p1", f"s{i}", at(12) + timedelta(days=i), Role.MENTEE,
+                          fill(limits.MAX_REFLECTION_ANSWER), fill(limits.MAX_REFLECTION_ANSWER),
+                          fill(limits.MAX_REFLECTION_ANSWER), 5, True, NOW)
+
+    programme = Programme("prog", "t", fill(limits.MAX_PROGRAMME_NAME), ("m",), TODAY, PROGRAMME_END, NOW)
+    shown_name = fill(limits.MAX_DISPLAY_NAME)  # the services cut names to this before putting them in a reason
+    reason = f"{shown_name} (mentee) would like a word: \"{fill(limits.MAX_REQUEST_NOTE)}\""
+    alert = Alert("help.p1.x", "prog", "p1", AlertKind.HELP, reason, NOW)
+    steps = tuple(Step(AlertAction.MESSAGE, "m", fill(LONG_NAME), NOW, fill(limits.MAX_ALERT_NOTE)) for _ in range(MANY))
+    busy = replace(alert, steps=steps)
+    resolved = replace(busy, state=AlertState.RESOLVED)
+    snoozed = replace(busy, state=AlertState.SNOOZED, snoozed_until=NOW)
+    drifting = Assessment(Health.DRIFTING, (
+        Finding(Rule.SILENT, Health.DRIFTING, f"{shown_name} hasn't answered 2 reminders", TODAY),
+        Finding(Rule.UNREACHABLE, Health.DRIFTING, f"{shown_name} can't be reached in Teams", TODAY),
+    ), None)
+    emails = [fill(254), fill(254)]
+    note = fill(limits.MAX_DISPLAY_NAME) + " accepted."
+    return {
+        "alerts.alert_card": [alert_card(a, programme.name, name, name) for a in (alert, busy, resolved, snoozed)],
+        "alerts.status_card": [status_card(programme.name, [(fill(LONG_NAME), fill(LONG_NAME), drifting)] * PAIRS)],
+        "contract.contract_card": [contract_card("p1", v, names, viewer, n) for v in (proposal, in_force)
+                                   for viewer in Role for n in ("", note)],
+        "contract.draft_card": [draft_card(terms, names)],
+        "contract.no_contract_card": [no_contract_card("p1", viewer, name) for viewer in Role],
+        "contract.contract_history_card": [contract_history_card(contract)],
+        "pairing.paired_card": [paired_card("p1", programme, role, name) for role in Role],
+        "pairing.programme_card": [programme_card(programme, PAIRS)],
+        "reflection.reflection_prompt_card": [reflection_prompt_card("p1", held), reflection_prompt_card("p1", held, note)],
+        "reflection.reflection_card": [reflection_card(reflection(0), "Your reflection")],
+        "reflection.reflections_list_card": [reflections_list_card(
+            [reflection(i) for i in range(MANY)], [(fill(LONG_NAME), reflection(i)) for i in range(MANY)])],
+        "session.session_proposal_card": [session_proposal_card("p1", session_offer, name, viewer, n)
+                                          for viewer in Role for n in ("", note)],
+        "session.session_confirmed_card": [session_confirmed_card("p1", sessions[0], names, emails, n) for n in ("", note)],
+        "session.attendance_card": [attendance_card("p1", sessions[0], name, n) for n in ("", note)],
+        "session.next_session_card": [next_session_card("p1", TODAY, "monthly", name)],
+        "session.sessions_card": [sessions_card("p1", name, sessions, sessions, sessions)],
+    }
+
+
+def limits_minutes() -> int:
+    from bot.domain.contracts import MAX_MEETING_MINUTES
+    return MAX_MEETING_MINUTES
