@@ -23,7 +23,8 @@ _ENTITY = re.compile(r"&(?=#?\w+;)")
 # Markdown that changes meaning anywhere in a line: emphasis, code, strike, links and images, tables, escapes.
 _MARKDOWN = re.compile(r"([\\`*_~\[\]|])")
 # Markdown that changes meaning at the start of a line: headings, lists, rules (quotes: `>` is already ›).
-_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)])", re.MULTILINE)
+# A number starts a list only when a space or the line's end follows its "." or ")": "90.9%" is just text.
+_LINE_START = re.compile(r"^(\s*)([#+\-=]|\d+[.)](?=\s|$))", re.MULTILINE)
 _BLANK_LINES = re.compile(r"\n{3,}")
 
 

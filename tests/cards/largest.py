@@ -22,6 +22,7 @@ from bot.domain.sessions import Session, SessionStatus
 from cards.alerts import alert_card, status_card
 from cards.contract import contract_card, contract_history_card, draft_card, no_contract_card
 from cards.pairing import paired_card, programme_card
+from cards.report import report_card
 from cards.reflection import reflection_card, reflection_prompt_card, reflections_list_card
 from cards.session import attendance_card, next_session_card, session_confirmed_card, session_proposal_card, sessions_card
 from tests.domain.builders import NOW, PROGRAMME_END, TODAY, at, clauses
@@ -103,7 +104,21 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
         "session.attendance_card": [attendance_card("p1", sessions[0], name, n) for n in ("", note)],
         "session.next_session_card": [next_session_card("p1", TODAY, "monthly", name)],
         "session.sessions_card": [sessions_card("p1", name, sessions, sessions, sessions)],
+        "report.report_card": [report_card(_national_report(programme.name))],
     }
+
+
+def _national_report(programme_name: str):
+    """500 pairs over two years under the longest programme name: the report's largest card."""
+    from datetime import date
+
+    from bot.domain.report import build_report
+    from tests.domain.test_report import on, programme as history
+
+    base = history(on(date(2027, 4, 20)))[0]
+    months = tuple((f"{2026 + m // 12}-{m % 12 + 1:02d}", Health.ON_TRACK if m % 3 else Health.AT_RISK) for m in range(24))
+    rows = [replace(base, pair_id=f"p{n:03d}", health_by_month=months) for n in range(PAIRS)]
+    return build_report("prog", programme_name, rows, date(2027, 12, 31))
 
 
 def limits_minutes() -> int:
