@@ -30,6 +30,7 @@ from bot.storage.bot_state import DocumentBotStorage
 from bot.storage.documents import DocumentStore
 from bot.storage.engines import open_store
 from bot.storage.metered import MeteredStore
+from bot.storage.retention_ttl import RetentionTtlStore
 from bot.teams.handler import TandemBot
 from bot.teams.identity import mentioned_people
 from bot.teams.messenger import TeamsMessenger
@@ -65,7 +66,9 @@ def nudge_policy(settings: Settings) -> NudgePolicy:
 async def build(settings: Settings, store: DocumentStore, clock: Clock) -> Tandem:
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_credentials()))
     adapter.use(RoundTripMiddleware())
-    ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, settings.app_id), clock)
+    # Writes of a programme's records carry a Cosmos DB TTL as the retention backstop.
+    ctx = ServiceContext(Repositories.over(RetentionTtlStore(store, clock)), TeamsMessenger(adapter, settings.app_id), clock,
+                         retention_months=settings.retention_months)
     services = Services.build(ctx, nudge_policy(settings))
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
     bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people))

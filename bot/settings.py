@@ -61,6 +61,19 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _months(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a whole number of months") from error
+    if not 1 <= value <= 120:
+        raise SettingsError(f"{name} must be between 1 and 120 months")
+    return value
+
+
 @dataclass(frozen=True)
 class BotCredentials:
     """The shape ConfigurationBotFrameworkAuthentication reads (APP_ID, APP_PASSWORD, ...)."""
@@ -92,6 +105,7 @@ class Settings:
     cosmos_database: str = "tandem"
     cosmos_key: str = ""  # empty with an endpoint: Microsoft Entra ID (managed identity)
     cosmos_identity_client_id: str = ""
+    retention_months: int = 12  # default for new programmes: their records are deleted this long after they end
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -128,6 +142,7 @@ class Settings:
             cosmos_database=env.get("TANDEM_COSMOS_DATABASE", "tandem"),
             cosmos_key=env.get("TANDEM_COSMOS_KEY", ""),
             cosmos_identity_client_id=env.get("TANDEM_COSMOS_IDENTITY_CLIENT_ID", ""),
+            retention_months=_months(env, "TANDEM_RETENTION_MONTHS", 12),
         )
         settings.check()
         return settings

@@ -13,6 +13,7 @@ REMINDER = "reminder"  # detail: how long before the session, e.g. "1440" minute
 REFLECT_REMINDER = "reflect-reminder"
 BOOK_NEXT = "book-next"
 FINISH_CONTRACT = "finish-contract"
+RETENTION_PURGE = "retention-purge"  # detail: the programme id; due at the end of its retention period
 NUDGES = (ATTENDANCE_CHECK, REMINDER, REFLECT_REMINDER, BOOK_NEXT, FINISH_CONTRACT)
 
 

@@ -11,7 +11,9 @@ from bot.clock import Clock
 from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEntry
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.people import Person, person_id
+from bot.domain.retention import DEFAULT_RETENTION_MONTHS
 from bot.storage.documents import DocumentStore
+from bot.storage.records import RecordsRepository
 from bot.storage.repositories import (
     AlertRepository, AuditRepository, DueWorkRepository, PairRepository, PeopleRepository, ProgrammeRepository, ReflectionRepository,
 )
@@ -84,12 +86,13 @@ class Repositories:
     due: DueWorkRepository
     alerts: AlertRepository
     audit: AuditRepository
+    records: RecordsRepository  # whole partitions, for retention and erasure
 
     @classmethod
     def over(cls, store: DocumentStore, audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS) -> "Repositories":
         return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store),
                    ReflectionRepository(store), DueWorkRepository(store), AlertRepository(store),
-                   AuditRepository(store, audit_retention_days * 24 * 3600))
+                   AuditRepository(store, audit_retention_days * 24 * 3600), RecordsRepository(store))
 
 
 def new_id() -> str:
@@ -102,6 +105,7 @@ class ServiceContext:
     messenger: Messenger
     clock: Clock
     make_id: Callable[[], str] = new_id
+    retention_months: int = DEFAULT_RETENTION_MONTHS  # the default for new programmes
 
     async def audit(self, actor_id: str, action: AuditAction, subject_id: str, programme_id: str = "",
                     detail: str = "") -> AuditEntry:

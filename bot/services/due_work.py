@@ -6,10 +6,12 @@ import logging
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 
-from bot.domain.due import DRIFT_CHECK, NUDGES, DueItem, buckets_between, hour_bucket
+from bot.domain.due import DRIFT_CHECK, NUDGES, RETENTION_PURGE, DueItem, buckets_between, hour_bucket
+from bot.domain.errors import NotFound
 from bot.services.alerts import DriftWatch
 from bot.services.context import ServiceContext
 from bot.services.nudges import NudgeService, Outcome
+from bot.services.retention import RetentionService
 
 log = logging.getLogger(__name__)
 
@@ -26,10 +28,12 @@ class SweepReport:
 
 
 class DueWorkService:
-    def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE):
+    def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE,
+                 retention: RetentionService | None = None):
         self._ctx = ctx
         self._drift = drift
         self._nudges = nudges
+        self._retention = retention or RetentionService(ctx)
         self.lease = lease
         self.instance = ctx.make_id()  # names this sweeper in its claims
 
@@ -71,6 +75,17 @@ class DueWorkService:
         return report
 
     async def _act(self, item: DueItem, now: datetime) -> bool:
+        try:
+            return await self._act_on(item, now)
+        except NotFound:
+            # The pair or session is gone (deleted at the end of retention, or replaced): nothing to do.
+            log.info("due item %s no longer applies", item.id)
+            return False
+
+    async def _act_on(self, item: DueItem, now: datetime) -> bool:
+        if item.kind == RETENTION_PURGE:
+            await self._retention.purge(item.detail)
+            return True
         if item.kind == DRIFT_CHECK:
             await self._drift.check(item.pair_id)
             return True

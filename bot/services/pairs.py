@@ -14,6 +14,7 @@ from bot.domain.programmes import Pair, Programme, new_pair, new_programme
 from bot.domain.uktime import uk_today
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.nudges import NudgeService
+from bot.services.retention import schedule_retention
 from bot.storage.documents import DocumentExists
 from cards.pairing import paired_card
 
@@ -77,8 +78,10 @@ class PairService:
     # Programmes -------------------------------------------------------------------------------
     async def create_programme(self, actor: Actor, name: str, ends_on: date | None = None) -> Programme:
         now = self._ctx.clock.now()
-        programme = new_programme(self._ctx.make_id(), actor.tenant_id, name, actor.id, uk_today(now), now, ends_on)
+        programme = new_programme(self._ctx.make_id(), actor.tenant_id, name, actor.id, uk_today(now), now, ends_on,
+                                  self._ctx.retention_months)
         await self._repos.programmes.add(programme)
+        await schedule_retention(self._ctx, programme)
         await self._repos.people.change(
             actor.id, lambda p: (p or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)).managing(programme.id)
         )

@@ -158,8 +158,10 @@ class DueWorkRepository:
     def __init__(self, store: DocumentStore):
         self._store = store
 
-    async def schedule(self, item: DueItem) -> None:
-        await self._store.upsert(DUE, item.bucket, item.id, _typed("due", item.to_doc()))
+    async def schedule(self, item: DueItem, ttl_seconds: int | None = None) -> None:
+        """`ttl_seconds` for work due further ahead than the container's default TTL keeps items."""
+        body = _typed("due", item.to_doc())
+        await self._store.upsert(DUE, item.bucket, item.id, {**body, "ttl": ttl_seconds} if ttl_seconds else body)
 
     async def unfinished_in(self, bucket: str) -> list[tuple[DueItem, str]]:
         """Items in that hour still to do: pending, or claimed by a sweeper (whose lease may have run out)."""
