@@ -25,10 +25,12 @@ class AlertService:
         self._pairs = pairs
 
     # Raising ------------------------------------------------------------------------------------
-    async def raise_alert(self, pair: Pair, kind: AlertKind, reason: str, occurrence: str) -> tuple[Alert, bool]:
+    async def raise_alert(self, pair: Pair, kind: AlertKind, reason: str, occurrence: str,
+                          raised_by: str = "") -> tuple[Alert, bool]:
         """Raise an alert once per occurrence and send it to every manager (and the programme channel).
         Returns the alert and whether it is new."""
-        alert = Alert(f"{kind.name.lower()}.{pair.id}.{occurrence}", pair.programme_id, pair.id, kind, reason, self._ctx.clock.now())
+        alert = Alert(f"{kind.name.lower()}.{pair.id}.{occurrence}", pair.programme_id, pair.id, kind, reason, self._ctx.clock.now(),
+                      raised_by=raised_by)
         if not await self._ctx.repos.alerts.add(alert):
             return await self._ctx.repos.alerts.find(pair.programme_id, alert.id) or alert, False
         programme = await self._ctx.repos.programmes.get(pair.programme_id)
@@ -51,13 +53,13 @@ class AlertService:
     async def request_help(self, actor: Actor, pair_id: str, note: str) -> Alert:
         view = await self._pairs.view(actor, pair_id)
         what = f"{view.me.name} ({view.role.value}) would like a word" + (f": \"{note.strip()}\"" if note.strip() else "")
-        alert, _ = await self.raise_alert(view.pair, AlertKind.HELP, what, self._ctx.make_id())
+        alert, _ = await self.raise_alert(view.pair, AlertKind.HELP, what, self._ctx.make_id(), raised_by=actor.id)
         return alert
 
     async def request_close(self, actor: Actor, pair_id: str, note: str) -> Alert:
         view = await self._pairs.view(actor, pair_id)
         what = f"{view.me.name} ({view.role.value}) asks for a no-fault close" + (f": \"{note.strip()}\"" if note.strip() else "")
-        alert, _ = await self.raise_alert(view.pair, AlertKind.CLOSE, what, self._ctx.make_id())
+        alert, _ = await self.raise_alert(view.pair, AlertKind.CLOSE, what, self._ctx.make_id(), raised_by=actor.id)
         return alert
 
     # Acting -------------------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from bot.services.alerts import AlertService, DriftWatch
 from bot.services.context import ServiceContext
 from bot.services.contracts import ContractService
 from bot.services.due_work import DueWorkService
+from bot.services.my_data import MyDataService
 from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
 from bot.services.reflections import ReflectionService
@@ -24,6 +25,7 @@ class Services:
     alerts: AlertService
     nudges: NudgeService
     due_work: DueWorkService
+    my_data: MyDataService
 
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None) -> "Services":
@@ -31,4 +33,4 @@ class Services:
         pairs = PairService(ctx, nudges)
         alerts = AlertService(ctx, pairs)
         return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges), ReflectionService(ctx, pairs),
-                   alerts, nudges, DueWorkService(ctx, DriftWatch(ctx, alerts), nudges))
+                   alerts, nudges, DueWorkService(ctx, DriftWatch(ctx, alerts), nudges), MyDataService(ctx))
