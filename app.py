@@ -31,6 +31,7 @@ from bot.storage.documents import DocumentStore
 from bot.storage.engines import open_store
 from bot.storage.metered import MeteredStore
 from bot.storage.retention_ttl import RetentionTtlStore
+from bot.teams.file_consent import DataExportDelivery
 from bot.teams.handler import TandemBot
 from bot.teams.identity import mentioned_people
 from bot.teams.messenger import TeamsMessenger
@@ -71,7 +72,9 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock) -> Tande
                          retention_months=settings.retention_months)
     services = Services.build(ctx, nudge_policy(settings))
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
-    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people))
+    # Local mode (the Agents Playground) cannot take files: exports go to the local data folder.
+    exports = DataExportDelivery(services, settings.data_path.parent / "exports" if settings.auth_mode is AuthMode.LOCAL else None)
+    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people), exports)
 
     async def on_error(context: TurnContext, error: Exception) -> None:
         log.exception("turn failed", exc_info=error)

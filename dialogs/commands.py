@@ -30,13 +30,16 @@ class Command(str, Enum):
     RESUME = "resume reminders"
     ASK_FOR_HELP = "ask for help"
     NO_FAULT_CLOSE = "no-fault close"
+    EXPORT_MY_DATA = "export my data"
+    DELETE_MY_DATA = "delete my data"
     CANCEL = "cancel"
     UNKNOWN = "unknown"
 
     @property
     def private(self) -> bool:
         """Commands whose answers must never appear where others can read them."""
-        return self in (Command.REFLECT, Command.MY_REFLECTIONS, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE)
+        return self in (Command.REFLECT, Command.MY_REFLECTIONS, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE,
+                        Command.EXPORT_MY_DATA, Command.DELETE_MY_DATA)
 
     @property
     def needs_pair(self) -> bool:
@@ -58,6 +61,8 @@ PHRASES = {
     "programmes": Command.PROGRAMMES, "my programmes": Command.PROGRAMMES, "programs": Command.PROGRAMMES,
     "cancel": Command.CANCEL, "stop": Command.CANCEL,
     "status": Command.STATUS, "programme status": Command.STATUS, "alerts here": Command.ALERTS_HERE,
+    "export my data": Command.EXPORT_MY_DATA, "download my data": Command.EXPORT_MY_DATA, "my data": Command.EXPORT_MY_DATA,
+    "delete my data": Command.DELETE_MY_DATA, "erase my data": Command.DELETE_MY_DATA, "forget me": Command.DELETE_MY_DATA,
 }
 PREFIXES = (
     (("ask for help", "request help", "i need help"), Command.ASK_FOR_HELP),

@@ -48,8 +48,9 @@ class MyDataService:
         self._ctx = ctx
 
     # Export ---------------------------------------------------------------------------------------
-    async def export(self, actor: Actor) -> dict[str, Any]:
-        """Everything held about the actor, as plain JSON-ready data. Audited (DATA_EXPORTED)."""
+    async def export(self, actor: Actor, audited: bool = True, detail: str = "") -> dict[str, Any]:
+        """Everything held about the actor, as plain JSON-ready data. Audited (DATA_EXPORTED) when it is
+        handed over; building it to offer (to know its size) is not."""
         repos = self._ctx.repos
         now = self._ctx.clock.now()
         person = await repos.people.find(actor.id)
@@ -100,7 +101,8 @@ class MyDataService:
                 names[entry.actor_id] = actor_person.name if actor_person and actor_person.name else "another user"
             audit.append({"at": entry.at.isoformat(), "what": entry.action.value, "by": names[entry.actor_id],
                           "detail": entry.detail})
-        await self._ctx.audit(actor.id, AuditAction.DATA_EXPORTED, actor.id)
+        if audited:
+            await self._ctx.audit(actor.id, AuditAction.DATA_EXPORTED, actor.id, detail=detail)
         return {
             "format": EXPORT_FORMAT,
             "exportedAt": now.isoformat(),
