@@ -20,6 +20,7 @@ from msrest.serialization import Model
 
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.demo import seed_demo
+from bot.log_hygiene import install_redaction
 from bot.scheduler import start_ticking
 from bot.services.context import Repositories, ServiceContext
 from bot.domain.nudges import QuietHours
@@ -174,6 +175,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Tandem can't start: {problem}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_redaction()  # no token or Authorization header reaches the log, whoever logs it
     if settings.auth_mode is AuthMode.LOCAL:
         log.warning("LOCAL MODE: inbound requests are NOT authenticated. Listening on %s only.", settings.host)
     elif not settings.credentials_configured:
