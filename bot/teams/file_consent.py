@@ -98,7 +98,8 @@ class DataExportDelivery:
             + "\n".join(f"- `{path}`" for path in written))
 
     async def on_consent(self, turn_context: TurnContext, actor: Actor) -> InvokeResponse:
-        """The person allowed or declined one file. Always answers 200 to Teams: what went wrong is told in the chat."""
+        """The person allowed or declined one file. A failed upload is told in the chat (200 to Teams); an
+        invoke naming a file Tandem never offered, or an upload URL that is not https, is refused (400)."""
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
         context = value.get("context") if isinstance(value.get("context"), dict) else {}
         kind = context.get("file")

@@ -151,3 +151,18 @@ async def test_erasure_is_audited_without_content_and_running_it_again_is_harmle
     trail = await world.services.ctx.repos.audit.about(MENTEE.id)
     assert [e.action for e in trail] == [AuditAction.DATA_ERASED, AuditAction.DATA_ERASED]
     assert trail[0].detail == "reflections=1 pairings=1 sessions=1 alerts=1" and MINE not in trail[0].detail
+
+
+async def test_a_manager_who_erases_leaves_their_programmes_and_their_name_leaves_alert_history(world):
+    pair_id, _ = await journey(world)
+    repos = world.services.ctx.repos
+    programme_id = (await repos.pairs.get(pair_id)).programme_id
+    [alert] = await repos.alerts.in_programme(programme_id)
+    from bot.domain.alerts import AlertAction
+
+    await world.services.alerts.act(MANAGER, programme_id, alert.id, AlertAction.RESOLVE, "Spoke to Adele, all fine")
+    await world.services.my_data.erase(MANAGER, confirmed=True)
+    assert MANAGER.id not in (await repos.programmes.get(programme_id)).managers
+    [after] = await repos.alerts.in_programme(programme_id)
+    assert [s.by_name for s in after.steps] == ["a former manager"]
+    assert (await repos.pairs.get(pair_id)).status is PairStatus.ACTIVE  # the pair itself goes on

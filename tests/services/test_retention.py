@@ -196,3 +196,31 @@ async def test_every_record_of_a_programme_carries_a_ttl_that_ends_at_its_deadli
     # The deletion's own due item outlives the due container's 90-day default until it falls due.
     purge = next(d for d in await cosmos_store.query(DUE, hour_bucket(deadline)) if d.body["kind"] == RETENTION_PURGE)
     assert await item_ttl(cosmos_store, DUE, hour_bucket(deadline), purge.id) > DUE_ITEM_GRACE_SECONDS + 500 * 24 * 3600
+
+
+# Settings and the programme's own period --------------------------------------------------------
+
+def test_the_retention_default_comes_from_the_environment_and_is_bounded():
+    from bot.settings import Settings, SettingsError
+
+    assert Settings.from_env({}).retention_months == 12
+    assert Settings.from_env({"TANDEM_RETENTION_MONTHS": "36"}).retention_months == 36
+    for bad in ("0", "121", "a year"):
+        with pytest.raises(SettingsError):
+            Settings.from_env({"TANDEM_RETENTION_MONTHS": bad})
+
+
+async def test_a_new_programme_stores_the_configured_retention_and_its_deadline_is_the_day_after(raw_store):
+    from datetime import date, datetime, timezone
+
+    from bot.clock import ManualClock
+    from bot.services.context import Repositories, ServiceContext
+    from bot.services.registry import Services
+    from tests.dialogs.harness import RecordingMessenger
+
+    clock = ManualClock(datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc))
+    services = Services.build(ServiceContext(Repositories.over(raw_store), RecordingMessenger(), clock, retention_months=3))
+    programme = await services.pairs.create_programme(MANAGER, "Short pilot", date(2027, 3, 31))
+    assert (await services.ctx.repos.programmes.get(programme.id)).retention_months == 3
+    deadline = retention_deadline(programme)
+    assert deadline == datetime(2027, 6, 30, 23, 0, tzinfo=timezone.utc)  # 1 July 2027 00:00 BST
