@@ -59,6 +59,7 @@ class Person:
     unanswered_nudges: int = 0  # nudges since they last said or pressed anything
     last_nudged_at: datetime | None = None
     unreachable_since: datetime | None = None  # Teams said 403/404: the app was removed or blocked
+    erased_at: datetime | None = None  # they asked for their data to be erased: nothing is kept for them
 
     def nudgeable(self, now: datetime) -> bool:
         return self.nudges_paused_until is None or self.nudges_paused_until <= now
@@ -94,6 +95,7 @@ class Person:
             "unansweredNudges": self.unanswered_nudges,
             "lastNudgedAt": self.last_nudged_at.isoformat() if self.last_nudged_at else None,
             "unreachableSince": self.unreachable_since.isoformat() if self.unreachable_since else None,
+            "erasedAt": self.erased_at.isoformat() if self.erased_at else None,
         }
 
     @classmethod
@@ -114,6 +116,7 @@ class Person:
             unanswered_nudges=int(doc.get("unansweredNudges", 0)),
             last_nudged_at=_instant(doc.get("lastNudgedAt")),
             unreachable_since=_instant(doc.get("unreachableSince")),
+            erased_at=_instant(doc.get("erasedAt")),
         )
 
 

@@ -123,6 +123,8 @@ class ServiceContext:
     async def notify(self, person_id_: str, message: Message) -> Delivery | None:
         """Message someone now, or keep a short notice for when they first open Tandem (then None)."""
         person = await self.repos.people.find(person_id_)
+        if person is not None and person.erased_at is not None:
+            return None  # they had their data erased: no message, and no notice kept for them
         if person is not None and person.reachable:
             try:
                 delivery = await self.messenger.send(person, message)

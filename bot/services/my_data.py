@@ -203,7 +203,7 @@ def _tombstone(person: Person | None, actor: Actor, now: datetime) -> Person:
     base = person or Person(actor.id, actor.tenant_id, actor.aad_object_id, "")
     return replace(base, name=FORMER_PARTICIPANT, teams_user_id="", email="", conversation=None, contact=None,
                    pending_notices=(), nudges_paused_until=None, unanswered_nudges=0, last_nudged_at=None,
-                   unreachable_since=base.unreachable_since or now, manages=())
+                   unreachable_since=base.unreachable_since or now, manages=(), erased_at=base.erased_at or now)
 
 
 def _person(person: Person) -> dict[str, Any]:

@@ -56,6 +56,7 @@ class PairService:
                 base, name=actor.name or base.name, teams_user_id=actor.teams_user_id or base.teams_user_id,
                 email=actor.email or base.email, conversation=conversation or base.conversation,
                 contact=actor.contact or base.contact, pending_notices=(), unanswered_nudges=0, unreachable_since=None,
+                erased_at=None,  # someone whose data was erased and who comes back starts afresh
             )
 
         person = await self._repos.people.change(actor.id, change)

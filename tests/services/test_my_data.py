@@ -13,6 +13,7 @@ from bot.domain.errors import InvalidState
 from bot.domain.programmes import PairStatus
 from bot.domain.sessions import SessionStatus
 from bot.services.export_html import render_export_html
+from bot.services.context import Message
 from bot.services.my_data import FORMER_PARTICIPANT
 from tests.dialogs.harness import World, user
 
@@ -98,7 +99,10 @@ async def test_erasure_removes_reflections_and_personal_details(world):
     person = await repos.people.get(MENTEE.id)
     assert (person.name, person.email, person.teams_user_id, person.conversation, person.contact, person.pending_notices) == (
         FORMER_PARTICIPANT, "", "", None, None, ())
-    assert not person.reachable
+    assert not person.reachable and person.erased_at == world.clock.now()
+    # Nothing is kept for them afterwards: a manager's message to the pair leaves no notice behind.
+    assert await world.services.ctx.notify(MENTEE.id, Message(text="A message from your programme manager")) is None
+    assert (await repos.people.get(MENTEE.id)).pending_notices == ()
     # The partner's own reflection is the partner's: it stays.
     assert [r.discussed for r in await repos.reflections.by_author(MENTOR.id)] == [PARTNERS_PRIVATE]
 
