@@ -24,6 +24,7 @@ from msrest.serialization import Model
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.demo import seed_demo
 from bot.graph import graph_calendar
+from bot.log_hygiene import install_redaction
 from bot.scheduler import start_ticking
 from bot.services.calendar import Calendar, NoCalendar
 from bot.services.context import Repositories, ServiceContext
@@ -38,6 +39,8 @@ from bot.storage.metered import MeteredStore
 from bot.teams.actions import message_response
 from bot.teams.activity_body import MAX_BODY_BYTES, MalformedActivity, check_activity, parse_body
 from bot.teams.delivery import status_of
+from bot.storage.retention_ttl import RetentionTtlStore
+from bot.teams.file_consent import DataExportDelivery
 from bot.teams.handler import TandemBot
 from bot.teams.identity import mentioned_people
 from bot.teams.inbound_auth import (
@@ -106,10 +109,14 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock, http: ai
     authentication = bot_authentication(settings, http)
     adapter = ReplyingAdapter(authentication)
     adapter.use(RoundTripMiddleware())
-    ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, settings.app_id), clock)
+    # Writes of a programme's records carry a Cosmos DB TTL as the retention backstop.
+    ctx = ServiceContext(Repositories.over(RetentionTtlStore(store, clock)), TeamsMessenger(adapter, settings.app_id), clock,
+                         retention_months=settings.retention_months)
     services = Services.build(ctx, nudge_policy(settings), calendar or NoCalendar())
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
-    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people))
+    # Local mode (the Agents Playground) cannot take files: exports go to the local data folder.
+    exports = DataExportDelivery(services, settings.data_path.parent / "exports" if settings.auth_mode is AuthMode.LOCAL else None)
+    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people), exports)
 
     adapter.on_turn_error = turn_error_handler(conversation_state)
     if settings.demo:
@@ -275,6 +282,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Tandem can't start: {problem}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    install_redaction()  # no token or Authorization header reaches the log, whoever logs it
     if settings.auth_mode is AuthMode.LOCAL:
         log.warning("LOCAL MODE: inbound requests are NOT authenticated. Listening on %s only.", settings.host)
     elif not settings.credentials_configured:

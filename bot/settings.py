@@ -63,6 +63,19 @@ def _seconds(env: Mapping[str, str], name: str, default: float) -> float:
     return value
 
 
+def _months(env: Mapping[str, str], name: str, default: int) -> int:
+    text = env.get(name, "").strip()
+    if not text:
+        return default
+    try:
+        value = int(text)
+    except ValueError as error:
+        raise SettingsError(f"{name} must be a whole number of months") from error
+    if not 1 <= value <= 120:
+        raise SettingsError(f"{name} must be between 1 and 120 months")
+    return value
+
+
 @dataclass(frozen=True)
 class BotCredentials:
     """The shape ConfigurationBotFrameworkAuthentication reads (APP_ID, APP_PASSWORD, ..., and the cloud's
@@ -262,6 +275,7 @@ class Settings:
     allow_emulator: bool = False
     unknown_key_refetch_seconds: float = 60.0  # an unknown signing key id refetches the keys at most this often
     reply_budget_seconds: float = 10.0  # how long one turn may wait, in total, for Teams to take its replies
+    retention_months: int = 12  # default for new programmes: their records are deleted this long after they end
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -316,6 +330,7 @@ class Settings:
             allow_emulator=_flag(env, "TANDEM_ALLOW_EMULATOR"),
             unknown_key_refetch_seconds=_seconds(env, "TANDEM_KEY_REFETCH_SECONDS", 60.0),
             reply_budget_seconds=_seconds(env, "TANDEM_REPLY_BUDGET_SECONDS", 10.0),
+            retention_months=_months(env, "TANDEM_RETENTION_MONTHS", 12),
         )
         settings.check()
         return settings

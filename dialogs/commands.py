@@ -32,6 +32,8 @@ class Command(str, Enum):
     NO_FAULT_CLOSE = "no-fault close"
     REPORT = "report"
     EXPORT_REFLECTIONS = "export my reflections"
+    EXPORT_MY_DATA = "export my data"
+    DELETE_MY_DATA = "delete my data"
     CANCEL = "cancel"
     UNKNOWN = "unknown"
 
@@ -39,7 +41,8 @@ class Command(str, Enum):
     def private(self) -> bool:
         """Commands whose answers must never appear where others can read them."""
         return self in (Command.REFLECT, Command.MY_REFLECTIONS, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE,
-                        Command.EXPORT_REFLECTIONS)
+                        Command.EXPORT_REFLECTIONS,
+                        Command.EXPORT_MY_DATA, Command.DELETE_MY_DATA)
 
     @property
     def needs_pair(self) -> bool:
@@ -64,6 +67,8 @@ PHRASES = {
     "report": Command.REPORT, "programme report": Command.REPORT,
     "export my reflections": Command.EXPORT_REFLECTIONS, "export reflections": Command.EXPORT_REFLECTIONS,
     "cpd record": Command.EXPORT_REFLECTIONS,
+    "export my data": Command.EXPORT_MY_DATA, "download my data": Command.EXPORT_MY_DATA, "my data": Command.EXPORT_MY_DATA,
+    "delete my data": Command.DELETE_MY_DATA, "erase my data": Command.DELETE_MY_DATA, "forget me": Command.DELETE_MY_DATA,
 }
 PREFIXES = (
     (("ask for help", "request help", "i need help"), Command.ASK_FOR_HELP),

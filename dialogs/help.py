@@ -7,7 +7,8 @@ from bot.domain.text import person_name, plain
 from bot.services.context import Actor
 from bot.services.registry import Services
 
-ALWAYS = "- **cancel**: leave whatever we're in the middle of\n- **help**: this list"
+MY_DATA = "- **export my data**: a copy of everything Tandem holds about you; **delete my data**: erase it (asks first)"
+ALWAYS = f"{MY_DATA}\n- **cancel**: leave whatever we're in the middle of\n- **help**: this list"
 
 
 async def help_text(services: Services, actor: Actor) -> str:

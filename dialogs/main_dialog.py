@@ -22,6 +22,7 @@ from dialogs.choose_pair_dialog import ChoosePairDialog
 from dialogs.commands import Command, pause_days, split_programme_end
 from dialogs.contract_dialog import ContractDraftDialog, ContractReviewDialog
 from dialogs.help import help_text
+from dialogs.my_data_dialog import EraseMyDataDialog
 from dialogs.reflection_dialog import ReflectionDialog
 from dialogs.report_command import send_cpd_record, send_report
 from dialogs.session_dialog import SessionDialog
@@ -42,7 +43,7 @@ class MainDialog(ComponentDialog):
         self.services = services
         self.resolve_mentions = resolve_mentions
         for dialog in (ChoosePairDialog(), ContractDraftDialog(services), ContractReviewDialog(services),
-                       SessionDialog(services), ReflectionDialog(services)):
+                       SessionDialog(services), ReflectionDialog(services), EraseMyDataDialog(services)):
             self.add_dialog(dialog)
         self.add_dialog(WaterfallDialog("main", [self.pair_step, self.run_step]))
         self.initial_dialog_id = "main"
@@ -103,6 +104,8 @@ class MainDialog(ComponentDialog):
         elif command is Command.MY_REFLECTIONS:
             own, shared = await self.services.reflections.mine(actor)
             await send_card(context, reflections_list_card(own, shared))
+        elif command is Command.DELETE_MY_DATA:
+            return EraseMyDataDialog.__name__, {k: options[k] for k in ("confirmed",) if k in options}
         elif command is Command.PROGRAMMES:
             await self._show_programmes(context, actor)
         elif command is Command.NEW_PROGRAMME:

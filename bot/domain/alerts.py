@@ -64,6 +64,7 @@ class Alert:
     snoozed_until: datetime | None = None
     steps: tuple[Step, ...] = ()
     deliveries: tuple[dict[str, Any], ...] = ()  # where each copy of the card was posted (to update it)
+    raised_by: str = ""  # the person who asked (help, close); empty when a rule raised it
 
     def needs_attention(self, now: datetime) -> bool:
         if self.state is AlertState.RESOLVED:
@@ -101,6 +102,7 @@ class Alert:
             "reason": self.reason, "raisedAt": self.raised_at.isoformat(), "state": self.state.value,
             "snoozedUntil": self.snoozed_until.isoformat() if self.snoozed_until else None,
             "steps": [s.to_doc() for s in self.steps], "deliveries": list(self.deliveries),
+            "raisedBy": self.raised_by,
         }
 
     @classmethod
@@ -110,6 +112,7 @@ class Alert:
             reason=doc["reason"], raised_at=datetime.fromisoformat(doc["raisedAt"]), state=AlertState(doc["state"]),
             snoozed_until=datetime.fromisoformat(doc["snoozedUntil"]) if doc.get("snoozedUntil") else None,
             steps=tuple(Step.from_doc(s) for s in doc.get("steps", [])), deliveries=tuple(doc.get("deliveries", [])),
+            raised_by=doc.get("raisedBy", ""),
         )
 
 

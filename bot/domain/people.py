@@ -60,6 +60,7 @@ class Person:
     last_nudged_at: datetime | None = None
     unreachable_since: datetime | None = None  # Teams said 403/404: the app was removed or blocked
     shift_pattern: dict[str, Any] | None = None  # bot.domain.shifts' document: a rota, or "tell me each time"
+    erased_at: datetime | None = None  # they asked for their data to be erased: nothing is kept for them
 
     def nudgeable(self, now: datetime) -> bool:
         return self.nudges_paused_until is None or self.nudges_paused_until <= now
@@ -96,6 +97,7 @@ class Person:
             "lastNudgedAt": self.last_nudged_at.isoformat() if self.last_nudged_at else None,
             "unreachableSince": self.unreachable_since.isoformat() if self.unreachable_since else None,
             **({"shiftPattern": dict(self.shift_pattern)} if self.shift_pattern else {}),
+            "erasedAt": self.erased_at.isoformat() if self.erased_at else None,
         }
 
     @classmethod
@@ -117,6 +119,7 @@ class Person:
             last_nudged_at=_instant(doc.get("lastNudgedAt")),
             unreachable_since=_instant(doc.get("unreachableSince")),
             shift_pattern=dict(doc["shiftPattern"]) if doc.get("shiftPattern") else None,
+            erased_at=_instant(doc.get("erasedAt")),
         )
 
 

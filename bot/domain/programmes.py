@@ -26,6 +26,7 @@ class Programme:
     ends_on: date
     created_at: datetime
     channel: dict[str, Any] | None = None  # where alert cards go besides managers' personal chats
+    retention_months: int = 12  # records are deleted this long after the programme ends (bot/domain/retention.py)
 
     def is_manager(self, person_id: str) -> bool:
         return person_id in self.managers
@@ -44,6 +45,7 @@ class Programme:
             "endsOn": self.ends_on.isoformat(),
             "createdAt": self.created_at.isoformat(),
             "channel": self.channel,
+            "retentionMonths": self.retention_months,
         }
 
     @classmethod
@@ -57,12 +59,13 @@ class Programme:
             ends_on=date.fromisoformat(doc["endsOn"]),
             created_at=datetime.fromisoformat(doc["createdAt"]),
             channel=doc.get("channel"),
+            retention_months=int(doc.get("retentionMonths", 12)),
         )
 
 
 def new_programme(
     programme_id: str, tenant_id: str, name: str, manager_id: str, today: date, now: datetime,
-    ends_on: date | None = None,
+    ends_on: date | None = None, retention_months: int = 12,
 ) -> Programme:
     cleaned = " ".join((name or "").split())
     if not cleaned:
@@ -72,7 +75,7 @@ def new_programme(
     end = ends_on or add_months(today, DEFAULT_PROGRAMME_MONTHS)
     if end <= today:
         raise InvalidInput("The programme's end date must be after today.")
-    return Programme(programme_id, tenant_id, cleaned, (manager_id,), today, end, now)
+    return Programme(programme_id, tenant_id, cleaned, (manager_id,), today, end, now, retention_months=retention_months)
 
 
 class PairStatus(str, Enum):

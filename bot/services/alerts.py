@@ -30,10 +30,11 @@ class AlertService:
 
     # Raising ------------------------------------------------------------------------------------
     async def raise_alert(self, pair: Pair, kind: AlertKind, reason: str, occurrence: str,
-                          refresh_summary: bool = True) -> tuple[Alert, bool]:
+                          refresh_summary: bool = True, raised_by: str = "") -> tuple[Alert, bool]:
         """Raise an alert once per occurrence and send it to every manager (and the programme channel).
         Returns the alert and whether it is new."""
-        alert = Alert(f"{kind.name.lower()}.{pair.id}.{occurrence}", pair.programme_id, pair.id, kind, reason, self._ctx.clock.now())
+        alert = Alert(f"{kind.name.lower()}.{pair.id}.{occurrence}", pair.programme_id, pair.id, kind, reason, self._ctx.clock.now(),
+                      raised_by=raised_by)
         if not await self._ctx.repos.alerts.add(alert):
             return await self._ctx.repos.alerts.find(pair.programme_id, alert.id) or alert, False
         programme = await self._ctx.repos.programmes.get(pair.programme_id)
@@ -59,14 +60,14 @@ class AlertService:
         note = request_note(note)
         view = await self._pairs.view(actor, pair_id)
         what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) would like a word" + (f": \"{note}\"" if note else "")
-        alert, _ = await self.raise_alert(view.pair, AlertKind.HELP, what, self._ctx.make_id())
+        alert, _ = await self.raise_alert(view.pair, AlertKind.HELP, what, self._ctx.make_id(), raised_by=actor.id)
         return alert
 
     async def request_close(self, actor: Actor, pair_id: str, note: str) -> Alert:
         note = request_note(note)
         view = await self._pairs.view(actor, pair_id)
         what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) asks for a no-fault close" + (f": \"{note}\"" if note else "")
-        alert, _ = await self.raise_alert(view.pair, AlertKind.CLOSE, what, self._ctx.make_id())
+        alert, _ = await self.raise_alert(view.pair, AlertKind.CLOSE, what, self._ctx.make_id(), raised_by=actor.id)
         return alert
 
     # Acting -------------------------------------------------------------------------------------

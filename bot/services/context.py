@@ -12,7 +12,9 @@ from bot.clock import Clock
 from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEntry
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.people import Person, person_id
+from bot.domain.retention import DEFAULT_RETENTION_MONTHS
 from bot.storage.documents import DocumentStore
+from bot.storage.records import RecordsRepository
 from bot.storage.repositories import (
     AlertRepository, AuditRepository, DueWorkRepository, PairRepository, PairSummaryRepository, PeopleRepository, ProgrammeRepository,
     ReflectionRepository,
@@ -87,12 +89,14 @@ class Repositories:
     alerts: AlertRepository
     audit: AuditRepository
     summaries: PairSummaryRepository
+    records: RecordsRepository  # whole partitions, for retention and erasure
 
     @classmethod
     def over(cls, store: DocumentStore, audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS) -> "Repositories":
         return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store),
                    ReflectionRepository(store), DueWorkRepository(store), AlertRepository(store),
-                   AuditRepository(store, audit_retention_days * 24 * 3600), PairSummaryRepository(store))
+                   AuditRepository(store, audit_retention_days * 24 * 3600), PairSummaryRepository(store),
+                   RecordsRepository(store))
 
 
 def new_id() -> str:
@@ -105,6 +109,7 @@ class ServiceContext:
     messenger: Messenger
     clock: Clock
     make_id: Callable[[], str] = new_id
+    retention_months: int = DEFAULT_RETENTION_MONTHS  # the default for new programmes
 
     async def audit(self, actor_id: str, action: AuditAction, subject_id: str, programme_id: str = "",
                     detail: str = "") -> AuditEntry:
@@ -126,6 +131,8 @@ class ServiceContext:
     async def notify(self, person_id_: str, message: Message) -> Delivery | None:
         """Message someone now, or keep a short notice for when they first open Tandem (then None)."""
         person = await self.repos.people.find(person_id_)
+        if person is not None and person.erased_at is not None:
+            return None  # they had their data erased: no message, and no notice kept for them
         if person is not None and person.reachable:
             try:
                 delivery = await self.messenger.send(person, message)

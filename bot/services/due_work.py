@@ -11,14 +11,16 @@ from datetime import datetime, timedelta
 from typing import Awaitable, Callable, TypeVar
 
 from bot.domain.due import (
-    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, DueItem, buckets_between, hour_bucket,
+    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, RETENTION_PURGE, DueItem, buckets_between, hour_bucket,
     retry_delay,
 )
+from bot.domain.errors import NotFound
 from bot.services.alerts import DriftWatch
 from bot.services.calendar_sync import CalendarSync
 from bot.services.context import ServiceContext
 from bot.services.nudges import NudgeService, Outcome
 from bot.storage.documents import StorageError, StoreBusy
+from bot.services.retention import RetentionService
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -54,11 +56,13 @@ class _Held:
 
 class DueWorkService:
     def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE,
-                 workers: int = DEFAULT_WORKERS, skew: timedelta = CLOCK_SKEW, calendar: CalendarSync | None = None):
+                 workers: int = DEFAULT_WORKERS, skew: timedelta = CLOCK_SKEW, calendar: CalendarSync | None = None,
+                 retention: RetentionService | None = None):
         self._ctx = ctx
         self._calendar = calendar or CalendarSync(ctx)
         self._drift = drift
         self._nudges = nudges
+        self._retention = retention or RetentionService(ctx)
         self.lease = lease
         self.workers = workers
         self.skew = skew  # how far ahead another instance's clock may be
@@ -173,7 +177,18 @@ class DueWorkService:
                     held.item, held.etag = renewed
 
     async def _act(self, held: _Held, now: datetime) -> bool:
+        try:
+            return await self._act_on(held, now)
+        except NotFound:
+            # The pair or session is gone (deleted at the end of retention, or replaced): nothing to do.
+            log.info("due item %s no longer applies", held.item.id)
+            return False
+
+    async def _act_on(self, held: _Held, now: datetime) -> bool:
         item = held.item
+        if item.kind == RETENTION_PURGE:
+            await self._retention.purge(item.detail)
+            return True
         if item.kind == DRIFT_CHECK:
             await self._drift.check(item.pair_id)
             return True

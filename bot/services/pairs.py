@@ -15,6 +15,7 @@ from bot.domain.uktime import uk_today
 from bot.domain.text import person_name, plain
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.nudges import NudgeService
+from bot.services.retention import schedule_retention
 from bot.storage.documents import DocumentExists
 from cards.pairing import paired_card
 
@@ -56,6 +57,7 @@ class PairService:
                 base, name=actor.name or base.name, teams_user_id=actor.teams_user_id or base.teams_user_id,
                 email=actor.email or base.email, conversation=conversation or base.conversation,
                 contact=actor.contact or base.contact, pending_notices=(), unanswered_nudges=0, unreachable_since=None,
+                erased_at=None,  # someone whose data was erased and who comes back starts afresh
             )
 
         person = await self._repos.people.change(actor.id, change)
@@ -78,8 +80,10 @@ class PairService:
     # Programmes -------------------------------------------------------------------------------
     async def create_programme(self, actor: Actor, name: str, ends_on: date | None = None) -> Programme:
         now = self._ctx.clock.now()
-        programme = new_programme(self._ctx.make_id(), actor.tenant_id, name, actor.id, uk_today(now), now, ends_on)
+        programme = new_programme(self._ctx.make_id(), actor.tenant_id, name, actor.id, uk_today(now), now, ends_on,
+                                  self._ctx.retention_months)
         await self._repos.programmes.add(programme)
+        await schedule_retention(self._ctx, programme)
         await self._repos.people.change(
             actor.id, lambda p: (p or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)).managing(programme.id)
         )

@@ -11,6 +11,7 @@ from bot.services.context import ServiceContext
 from bot.services.contracts import ContractService
 from bot.services.cpd import CpdService
 from bot.services.due_work import DueWorkService
+from bot.services.my_data import MyDataService
 from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
 from bot.services.reflections import ReflectionService
@@ -32,6 +33,7 @@ class Services:
     suggestions: SuggestionService
     report: ReportService
     cpd: CpdService
+    my_data: MyDataService
 
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None,
@@ -44,4 +46,5 @@ class Services:
         return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges, sync),
                    ReflectionService(ctx, pairs), alerts, nudges,
                    DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync),
-                   SuggestionService(ctx, pairs, calendar), ReportService(ctx, summaries, is_admin), CpdService(ctx))
+                   SuggestionService(ctx, pairs, calendar), ReportService(ctx, summaries, is_admin), CpdService(ctx),
+                   MyDataService(ctx))

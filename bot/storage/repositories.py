@@ -115,6 +115,16 @@ class PairRepository:
     async def add(self, pair: Pair) -> None:
         await self._store.create(PAIRS, pair.id, PAIR_DOC, _typed(PAIR_DOC, pair.to_doc()))
 
+    async def close(self, pair_id: str) -> Pair:
+        """Mark the pairing closed (its history stays): nudges and drift checks then skip it."""
+        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Pair]:
+            if body is None:
+                raise NotFound("I can't find that pairing.")
+            closed = Pair.from_doc(body).closed()
+            return _typed(PAIR_DOC, closed.to_doc()), closed
+
+        return await read_modify_write(self._store, PAIRS, pair_id, PAIR_DOC, apply)
+
     async def _read(self, pair_id: str, doc_id: str, kind: Any) -> Any:
         """The pair's contract or schedule; an empty one if nothing was written yet."""
         try:

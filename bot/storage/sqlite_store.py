@@ -5,6 +5,7 @@ from __future__ import annotations
 import functools
 import json
 import sqlite3
+import logging
 import uuid
 from pathlib import Path
 from typing import Any, Awaitable, Callable, Mapping, TypeVar
@@ -44,6 +45,20 @@ CREATE TABLE IF NOT EXISTS documents (
 """
 
 
+class _NoStatementDumps(logging.Filter):
+    """aiosqlite logs every statement WITH its parameters at DEBUG: whole documents, reflections and
+    contracts included. Those records never leave the aiosqlite logger, whatever level is set."""
+
+    def filter(self, record: logging.LogRecord) -> bool:
+        return record.levelno > logging.DEBUG
+
+
+def _quiet_aiosqlite() -> None:
+    logger = logging.getLogger("aiosqlite")
+    if not any(isinstance(f, _NoStatementDumps) for f in logger.filters):
+        logger.addFilter(_NoStatementDumps())
+
+
 class SqliteDocumentStore(DocumentStore):
     """One table keyed like Cosmos DB (container, partition, id). Each write is one statement, so atomic."""
 
@@ -54,6 +69,7 @@ class SqliteDocumentStore(DocumentStore):
     async def open(cls, path: Path | str) -> "SqliteDocumentStore":
         if str(path) != ":memory:":
             Path(path).parent.mkdir(parents=True, exist_ok=True)
+        _quiet_aiosqlite()
         # Autocommit: every write is one statement, so each is its own transaction and waits (busy_timeout)
         # for another process's write lock instead of failing on a read-to-write upgrade.
         connection = await aiosqlite.connect(str(path), isolation_level=None)

@@ -20,6 +20,7 @@ from bot.services.registry import Services
 from cards import verbs
 from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
 from cards.contract import contract_card
+from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
 from cards.session import attendance_card, session_confirmed_card, session_proposal_card
 from dialogs.commands import Command
@@ -78,6 +79,8 @@ class CardActionRouter:
             verbs.ALERT_ACKNOWLEDGE: self.alert_action(AlertAction.ACKNOWLEDGE),
             verbs.ALERT_SNOOZE: self.alert_action(AlertAction.SNOOZE),
             verbs.ALERT_RESOLVE: self.alert_action(AlertAction.RESOLVE),
+            verbs.MY_DATA_ERASE: self.answer_erasure(True),
+            verbs.MY_DATA_KEEP: self.answer_erasure(False),
             verbs.ALERT_MESSAGE: self.alert_action(AlertAction.MESSAGE),
         }
 
@@ -180,6 +183,14 @@ class CardActionRouter:
         return await self._attendance(actor, data, False)
 
     # Reflections --------------------------------------------------------------------------------
+    def answer_erasure(self, erase: bool) -> Handler:
+        """The card's buttons answer the same question the typed yes/no does, in the same dialog."""
+        async def handle(context: TurnContext, actor: Actor, data: dict[str, Any]) -> Card:
+            await self.start_conversation(context, {"command": Command.DELETE_MY_DATA.value, "confirmed": erase})
+            return erase_answered_card(erase)
+
+        return handle
+
     async def start_reflection(self, context, actor, data) -> Card:
         pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
         _, schedule = await self.services.sessions.overview(actor, pair_id)

@@ -13,6 +13,7 @@ from bot.domain.errors import DomainError
 from bot.services.registry import Services
 from bot.storage.documents import StoreBusy, StoreTimeout
 from bot.teams.actions import CardActionRouter, message_response
+from bot.teams.file_consent import DataExportDelivery
 from bot.teams.identity import UnidentifiedActor, actor_from_activity
 from dialogs.commands import Command, parse_command
 from dialogs.help import help_text
@@ -30,7 +31,8 @@ PRIVATE_ONLY = "Reflections are private, so I only deal with them in our persona
 
 
 class TandemBot(ActivityHandler):
-    def __init__(self, services: Services, conversation_state: BotState, main_dialog: Dialog):
+    def __init__(self, services: Services, conversation_state: BotState, main_dialog: Dialog,
+                 exports: DataExportDelivery | None = None):
         """`conversation_state` should be per person per conversation (PrivateConversationState), so
         in a group chat one member's half-finished dialog is never answered by another."""
         self.services = services
@@ -39,6 +41,7 @@ class TandemBot(ActivityHandler):
         self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self.dialogs.add(main_dialog)
         self.actions = CardActionRouter(services, self.start_conversation)
+        self.exports = exports or DataExportDelivery(services)
 
     async def on_turn(self, turn_context: TurnContext):
         try:
@@ -116,6 +119,9 @@ class TandemBot(ActivityHandler):
         if parsed.command.private and not personal:
             await turn_context.send_activity(PRIVATE_ONLY)
             return
+        if parsed.command is Command.EXPORT_MY_DATA:
+            await self.exports.offer(turn_context, turn_context.turn_state[ACTOR_KEY])
+            return
         if parsed.command is Command.CANCEL:
             await turn_context.send_activity("There's nothing to cancel. Say **help** to see what you can do.")
             return
@@ -129,6 +135,10 @@ class TandemBot(ActivityHandler):
 
     # Card actions -------------------------------------------------------------------------------
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
+        if turn_context.activity.name == "fileConsent/invoke":
+            if not self._identify(turn_context):
+                return message_response(UNIDENTIFIED, 401)
+            return await self.exports.on_consent(turn_context, turn_context.turn_state[ACTOR_KEY])
         if turn_context.activity.name != "adaptiveCard/action":
             return await super().on_invoke_activity(turn_context)
         if not self._identify(turn_context):
