@@ -83,7 +83,8 @@ async def remaining(store, programme_id: str, pair_id: str) -> dict[str, int]:
 
 async def test_the_sweep_deletes_a_programme_at_the_end_of_its_retention_and_audits_a_count(world, raw_store):
     programme_id, pair_id = await journey(world)
-    assert await remaining(raw_store, programme_id, pair_id) == {"pairs": 3, "programme": 3, "reflections": 2}
+    # The programme's partition: the programme, its roster entry, the help alert and the pair's summary.
+    assert await remaining(raw_store, programme_id, pair_id) == {"pairs": 3, "programme": 4, "reflections": 2}
 
     await run_sweep_at_deadline(world, programme_id)
 
@@ -96,7 +97,7 @@ async def test_the_sweep_deletes_a_programme_at_the_end_of_its_retention_and_aud
     assert programme_id not in manager.manages and len(manager.manages) == 1
     trail = await world.services.ctx.repos.audit.about(programme_id)
     assert [(e.action, e.actor_id) for e in trail] == [(AuditAction.RETENTION_DELETED, SYSTEM_ACTOR)]
-    assert trail[0].detail == "11 records"  # 3 pair docs, 3 programme docs, 2 reflections, 3 people
+    assert trail[0].detail == "12 records"  # 3 pair docs, 4 programme docs, 2 reflections, 3 people
 
 
 async def test_deleting_again_is_harmless_and_audits_nothing_more(world, raw_store):
@@ -116,9 +117,9 @@ async def test_an_interrupted_deletion_is_finished_by_the_next_sweep(world, raw_
 
     monkeypatch.setattr(records, "delete_programme_records", crash)
     await run_sweep_at_deadline(world, programme_id)
-    assert (await remaining(raw_store, programme_id, pair_id))["programme"] == 3  # not finished
+    assert (await remaining(raw_store, programme_id, pair_id))["programme"] == 4  # not finished
     monkeypatch.setattr(records, "delete_programme_records", original)
-    world.clock.advance(timedelta(minutes=10))  # the lease of the failed claim has run out
+    world.clock.advance(timedelta(minutes=10))  # past the retry delay of the failed attempt
     await world.services.due_work.sweep()
 
     assert await remaining(raw_store, programme_id, pair_id) == {"pairs": 0, "programme": 0, "reflections": 0}
