@@ -216,7 +216,7 @@ def _columns(line: int, header: list[str]) -> tuple[list[str], list[Problem]]:
         if not name:
             problems.append(Problem(line, "", "a column has no name in the header row"))
         elif name not in COLUMNS:
-            close = difflib.get_close_matches(name, COLUMNS, n=1)
+            close = difflib.get_close_matches(name, COLUMNS, n=1, cutoff=0.5)
             hint = f" (did you mean {close[0]}?)" if close else ""
             problems.append(Problem(
                 line, raw.strip(), f"unknown column{hint}; known columns: {', '.join(COLUMNS)}"))
