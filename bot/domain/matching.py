@@ -32,7 +32,6 @@ from enum import Enum
 from typing import Iterable
 
 import numpy as np
-from scipy.optimize import linear_sum_assignment
 
 from bot.domain.errors import InvalidInput, NotFound
 from bot.domain.roster import Roster, RosterPerson, RosterRole
@@ -378,6 +377,9 @@ def suggested_matching(roster: Roster, kind: ProgrammeKind = ProgrammeKind.TRADI
                        former: frozenset[frozenset[str]] = frozenset()) -> MatchResult:
     """Maximum-total-score assignment honouring capacities (scipy's linear_sum_assignment on one column per
     mentor place). As many people as possible are paired first; the total score decides among those."""
+    # imported here: scipy.optimize takes seconds to import on a busy machine, and only this method needs it
+    from scipy.optimize import linear_sum_assignment
+
     board = _Board(roster, kind, former)
     columns = [j for j, capacity in enumerate(board.capacity) for _ in range(capacity)]
     held: list[list[int]] = [[] for _ in board.mentors]
