@@ -130,11 +130,15 @@ def _ordinal(n: int) -> str:
     return f"{n}{suffix}"
 
 
+def _rank_points(position: int) -> int:
+    return RANKED_POINTS + (FIRST_CHOICE_POINTS if position == 0 else 0)
+
+
 def _ranking_points(ranker: RosterPerson, ranked: RosterPerson) -> tuple[int, str]:
     if ranked.email not in ranker.ranking:
         return 0, ""
     position = ranker.ranking.index(ranked.email)
-    points = RANKED_POINTS + (FIRST_CHOICE_POINTS if position == 0 else 0)
+    points = _rank_points(position)
     choice = "first" if position == 0 else f"{_ordinal(position + 1)} of {len(ranker.ranking)}"
     return points, f"{ranker.display} ranked {ranked.display} {choice} (+{points})"
 
@@ -205,7 +209,7 @@ class _Board:
 
     def _overlap(self, mentee_sets: list[set[str]], mentor_sets: list[set[str]]) -> np.ndarray:
         both = self._incidence(mentee_sets + mentor_sets)
-        return np.rint(both[: len(mentee_sets)] @ both[len(mentee_sets):].T).astype(np.int64)
+        return np.rint(both[: len(mentee_sets)] @ both[len(mentee_sets):].T).astype(np.int32)
 
     def _scores(self) -> np.ndarray:
         focus = self._overlap(
@@ -223,14 +227,17 @@ class _Board:
             np.where(availability > 0, AVAILABILITY_POINTS * np.minimum(availability, AVAILABILITY_CAP),
                      NO_AVAILABILITY_PENALTY),
             0)
+        rows, columns, points = [], [], []
         for i, mentee in enumerate(self.mentees):
             for position, email in enumerate(mentee.ranking):
                 if email in self.mentor_index:
-                    score[i, self.mentor_index[email]] += RANKED_POINTS + (FIRST_CHOICE_POINTS if position == 0 else 0)
+                    rows.append(i), columns.append(self.mentor_index[email]), points.append(_rank_points(position))
         for j, mentor in enumerate(self.mentors):
             for position, email in enumerate(mentor.ranking):
                 if email in self.mentee_index:
-                    score[self.mentee_index[email], j] += RANKED_POINTS + (FIRST_CHOICE_POINTS if position == 0 else 0)
+                    rows.append(self.mentee_index[email]), columns.append(j), points.append(_rank_points(position))
+        np.add.at(score, (np.array(rows, dtype=np.intp), np.array(columns, dtype=np.intp)),
+                  np.array(points, dtype=score.dtype))
         return score
 
     def _allowed(self) -> np.ndarray:
@@ -308,35 +315,34 @@ def _preference_keys(score: np.ndarray, allowed: np.ndarray, rankings: list[list
 
 
 class _Preferences:
+    """Both sides' preferences as numpy arrays; the proposal loop reads only the cells it needs."""
+
     def __init__(self, board: _Board):
         mentee_rankings = [
             [board.mentor_index[e] for e in p.ranking if e in board.mentor_index] for p in board.mentees]
         mentor_rankings = [
             [board.mentee_index[e] for e in p.ranking if e in board.mentee_index] for p in board.mentors]
-        self.mentee_keys = _preference_keys(board.score, board.allowed, mentee_rankings)
-        self.mentor_keys = _preference_keys(board.score.T, board.allowed.T, mentor_rankings)
-        acceptable = board.allowed.sum(axis=1)
-        order = np.argsort(self.mentee_keys, axis=1, kind="stable")
-        self.mentee_lists = [order[i, : acceptable[i]].tolist() for i in range(order.shape[0])]
+        # mentor_keys[mentee, mentor]: how the mentor ranks that mentee (smaller is better)
+        self.mentor_keys = _preference_keys(board.score.T, board.allowed.T, mentor_rankings).T
+        self.mentee_order = np.argsort(_preference_keys(board.score, board.allowed, mentee_rankings), axis=1)
+        self.acceptable = board.allowed.sum(axis=1).tolist()
 
-    def mentor_lists(self) -> list[list[int]]:
-        acceptable = (self.mentor_keys != np.iinfo(np.int64).max).sum(axis=1)
-        order = np.argsort(self.mentor_keys, axis=1, kind="stable")
-        return [order[j, : acceptable[j]].tolist() for j in range(order.shape[0])]
+    def mentee_list(self, i: int) -> list[int]:
+        return self.mentee_order[i, : self.acceptable[i]].tolist()
 
 
-def _deferred_acceptance(lists: list[list[int]], mentor_keys: list[list[int]], capacity: list[int]) -> list[list[int]]:
+def _deferred_acceptance(preferences: _Preferences, capacity: list[int]) -> list[list[int]]:
     """Mentee-proposing deferred acceptance; returns the mentees held by each mentor."""
     held: list[list[tuple[int, int]]] = [[] for _ in capacity]  # max-heap of (-key, mentee) per mentor
-    next_choice = [0] * len(lists)
-    free = deque(range(len(lists)))
+    order, keys, acceptable = preferences.mentee_order, preferences.mentor_keys, preferences.acceptable
+    next_choice = [0] * len(acceptable)
+    free = deque(range(len(acceptable)))
     while free:
         mentee = free.popleft()
-        choices = lists[mentee]
-        while next_choice[mentee] < len(choices):
-            mentor = choices[next_choice[mentee]]
+        while next_choice[mentee] < acceptable[mentee]:
+            mentor = int(order[mentee, next_choice[mentee]])
             next_choice[mentee] += 1
-            key = mentor_keys[mentor][mentee]
+            key = int(keys[mentee, mentor])
             heap = held[mentor]
             if len(heap) < capacity[mentor]:
                 heapq.heappush(heap, (-key, mentee))
@@ -354,13 +360,13 @@ def stable_matching(roster: Roster, kind: ProgrammeKind = ProgrammeKind.TRADITIO
     ordered by suggested score, then email). No allowed pair would both rather be with each other."""
     board = _Board(roster, kind, former)
     preferences = _Preferences(board)
-    held = _deferred_acceptance(preferences.mentee_lists, preferences.mentor_keys.tolist(), board.capacity)
+    held = _deferred_acceptance(preferences, board.capacity)
     matched = {i: j for j, mentees in enumerate(held) for i in mentees}
 
     def mentee_reason(i: int) -> str:
-        if not preferences.mentee_lists[i]:
+        if not preferences.acceptable[i]:
             return board.blocked_summary(board.mentees[i], board.mentors)
-        return (f"every mentor who could be paired with them ({len(preferences.mentee_lists[i])}) was full with "
+        return (f"every mentor who could be paired with them ({preferences.acceptable[i]}) was full with "
                 f"mentees that mentor preferred; {board.places()}")
 
     def mentor_reason(j: int) -> str:

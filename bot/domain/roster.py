@@ -230,10 +230,25 @@ def _columns(line: int, header: list[str]) -> tuple[list[str], list[Problem]]:
     return columns, problems
 
 
-def _email(value: str) -> str:
-    """The lower-cased UPN, or EmailNotValidError. No DNS look-up: this is syntax only."""
-    checked = validate_email(value.strip(), check_deliverability=False)
-    return checked.normalized.lower()
+class _Emails:
+    """Checks each distinct address once per file: rankings repeat the roster's emails many times over, and
+    email-validator's full syntax check costs a few hundred microseconds on a busy machine."""
+
+    def __init__(self) -> None:
+        self._checked: dict[str, str | EmailNotValidError] = {}
+
+    def __call__(self, value: str) -> str:
+        """The lower-cased UPN, or EmailNotValidError. No DNS look-up: this is syntax only."""
+        value = value.strip()
+        if value not in self._checked:
+            try:
+                self._checked[value] = validate_email(value, check_deliverability=False).normalized.lower()
+            except EmailNotValidError as error:
+                self._checked[value] = error
+        checked = self._checked[value]
+        if isinstance(checked, EmailNotValidError):
+            raise checked
+        return checked
 
 
 def _split(value: str) -> list[str]:
@@ -265,12 +280,13 @@ class _Draft:
 def _people(rows: list[tuple[int, list[str]]], columns: list[str]) -> tuple[tuple[RosterPerson, ...], tuple[Problem, ...]]:
     problems: list[Problem] = []
     drafts: list[_Draft] = []
+    emails = _Emails()
     for line, cells in rows:
         if len(cells) > len(columns):
             problems.append(Problem(line, "", f"this row has {len(cells)} cells but the header has {len(columns)}"))
             cells = cells[: len(columns)]
         values = {name: cell.strip() for name, cell in zip(columns, cells)}
-        drafts.append(_read_fields(_Draft(line, values), problems))
+        drafts.append(_read_fields(_Draft(line, values), problems, emails))
 
     first_line: dict[str, int] = {}
     for draft in drafts:
@@ -291,14 +307,14 @@ def _people(rows: list[tuple[int, list[str]]], columns: list[str]) -> tuple[tupl
     return tuple(people), tuple(sorted(problems))
 
 
-def _read_fields(draft: _Draft, problems: list[Problem]) -> _Draft:
+def _read_fields(draft: _Draft, problems: list[Problem], email_of: _Emails) -> _Draft:
     line, values = draft.line, draft.values
     raw_email = values.get("email", "")
     if not raw_email:
         problems.append(Problem(line, "email", "the email (the person's UPN) is missing"))
     else:
         try:
-            draft.email = _email(raw_email)
+            draft.email = email_of(raw_email)
         except EmailNotValidError as error:
             problems.append(Problem(line, "email", f"{raw_email!r} is not an email address ({error})"))
 
@@ -320,7 +336,7 @@ def _read_fields(draft: _Draft, problems: list[Problem]) -> _Draft:
         parsed = []
         for raw in _split(values.get(column, "")):
             try:
-                parsed.append(_email(raw))
+                parsed.append(email_of(raw))
             except EmailNotValidError:
                 problems.append(Problem(line, column, f"{raw!r} is not an email address"))
         if column == "line_manager" and len(_split(values.get(column, ""))) > 1:
