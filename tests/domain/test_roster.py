@@ -2,11 +2,17 @@
 
 from __future__ import annotations
 
+import csv
+import io
 import random
+from dataclasses import replace
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bot.domain.roster import Problem, RosterRejected, RosterRole, check_roster, read_roster
+from tests.domain.test_matching import rosters
 
 HEADER = "email,name,role,organisation,focus_areas,capacity,line_manager,exclude,ranking"
 GOOD_ROWS = [
@@ -215,3 +221,59 @@ def test_line_numbers_follow_the_file_when_a_quoted_cell_spans_lines():
 def test_blank_lines_are_ignored_and_lists_tolerate_spaces_and_repeats():
     roster = read_roster(csv_text("", "m@contoso.com,M,mentor,, Knife crime ; knife  crime;;,,,,", "").encode())
     assert roster.person("m@contoso.com").focus_areas == ("Knife crime",)
+
+
+# ---- many random rosters: written out in any column and row order, read back the same ----
+
+def write_csv(roster, seed: int, bom: bool) -> bytes:
+    rng = random.Random(seed)
+    columns = ["email", "name", "role", "organisation", "focus_areas", "capacity", "line_manager", "exclude",
+               "ranking", "wants", "availability"]
+    rng.shuffle(columns)
+    people = list(roster.people)
+    rng.shuffle(people)
+
+    def cell(p, column):
+        value = getattr(p, column)
+        if column == "role":
+            return value.value.upper() if rng.random() < 0.3 else value.value
+        if column == "capacity":
+            return "" if value == 1 and rng.random() < 0.5 else str(value)
+        return ";".join(value) if isinstance(value, tuple) else str(value)
+
+    out = io.StringIO()
+    writer = csv.writer(out)
+    writer.writerow([c.upper() if rng.random() < 0.3 else c for c in columns])
+    for p in people:
+        writer.writerow([cell(p, c) for c in columns])
+    return (b"\xef\xbb\xbf" if bom else b"") + out.getvalue().encode("utf-8")
+
+
+@settings(max_examples=100, deadline=None)
+@given(rosters(), st.integers(0, 10_000), st.booleans())
+def test_any_valid_roster_reads_back_the_same_whatever_the_column_and_row_order(drawn, seed, bom):
+    roster, _ = drawn
+    if not roster.people:
+        return
+    again = read_roster(write_csv(roster, seed, bom))
+    assert [replace(p, line=0) for p in again.people] == [replace(p, line=0) for p in roster.people]
+
+
+@settings(max_examples=50, deadline=None)
+@given(rosters(), st.integers(0, 10_000))
+def test_one_bad_cell_anywhere_refuses_the_file_and_names_its_line(drawn, seed):
+    roster, _ = drawn
+    if not roster.people:
+        return
+    lines = write_csv(roster, seed, bom=False).decode().splitlines()
+    header = next(csv.reader([lines[0]]))
+    role_column = [c.lower() for c in header].index("role")
+    victim = random.Random(seed).randrange(1, len(lines))
+    cells = next(csv.reader([lines[victim]]))
+    cells[role_column] = "mentr"
+    out = io.StringIO()
+    csv.writer(out).writerow(cells)
+    lines[victim] = out.getvalue().rstrip("\r\n")
+    with pytest.raises(RosterRejected) as rejected:
+        read_roster("\n".join(lines).encode())
+    assert Problem(victim + 1, "role", "unknown role 'mentr'; use mentor, mentee or reserve") in rejected.value.problems
