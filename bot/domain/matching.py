@@ -227,17 +227,15 @@ class _Board:
             np.where(availability > 0, AVAILABILITY_POINTS * np.minimum(availability, AVAILABILITY_CAP),
                      NO_AVAILABILITY_PENALTY),
             0)
-        rows, columns, points = [], [], []
-        for i, mentee in enumerate(self.mentees):
-            for position, email in enumerate(mentee.ranking):
-                if email in self.mentor_index:
-                    rows.append(i), columns.append(self.mentor_index[email]), points.append(_rank_points(position))
-        for j, mentor in enumerate(self.mentors):
-            for position, email in enumerate(mentor.ranking):
-                if email in self.mentee_index:
-                    rows.append(self.mentee_index[email]), columns.append(j), points.append(_rank_points(position))
-        np.add.at(score, (np.array(rows, dtype=np.intp), np.array(columns, dtype=np.intp)),
-                  np.array(points, dtype=score.dtype))
+        cells = [(i, self.mentor_index[email], _rank_points(position))
+                 for i, mentee in enumerate(self.mentees)
+                 for position, email in enumerate(mentee.ranking) if email in self.mentor_index]
+        cells += [(self.mentee_index[email], j, _rank_points(position))
+                  for j, mentor in enumerate(self.mentors)
+                  for position, email in enumerate(mentor.ranking) if email in self.mentee_index]
+        if cells:
+            rows, columns, points = (np.array(values) for values in zip(*cells))
+            np.add.at(score, (rows, columns), points.astype(score.dtype))
         return score
 
     def _allowed(self) -> np.ndarray:
@@ -278,22 +276,26 @@ class _Board:
         side = "mentor" if person.role is RosterRole.MENTEE else "mentee"
         if not others:
             return f"there is no {side} on the roster"
-        return f"no {side} can be paired with them ({self.blocked_reasons(person, others)})"
-
-    def blocked_reasons(self, person: RosterPerson, others: tuple[RosterPerson, ...]) -> str:
-        groups: dict[str, list[str]] = {}
-        for other in others:
-            mentor, mentee = (other, person) if person.role is RosterRole.MENTEE else (person, other)
-            groups.setdefault(why_not(mentor, mentee, self.kind, self.former), []).append(other.email)
-        parts = []
-        for reason in sorted(groups):
-            emails = groups[reason]
-            named = ", ".join(emails) if len(emails) <= 3 else f"{len(emails)} people"
-            parts.append(f"{reason}: {named}")
-        return "; ".join(parts)
+        return f"no {side} can be paired with them ({_blocked_reasons(person, others, self.kind, self.former)})"
 
     def places(self) -> str:
-        return f"{len(self.mentees)} mentees for {sum(self.capacity)} places"
+        places = sum(self.capacity)
+        return f"{len(self.mentees)} mentees for {places} place{'' if places == 1 else 's'}"
+
+
+def _blocked_reasons(person: RosterPerson, others: Iterable[RosterPerson], kind: ProgrammeKind,
+                     former: frozenset[frozenset[str]]) -> str:
+    """`excluded: a@x; line manager: b@x; ...`, naming up to three people per reason."""
+    groups: dict[str, list[str]] = {}
+    for other in others:
+        mentor, mentee = (other, person) if person.role is RosterRole.MENTEE else (person, other)
+        groups.setdefault(why_not(mentor, mentee, kind, former), []).append(other.email)
+    parts = []
+    for reason in sorted(groups):
+        emails = groups[reason]
+        named = ", ".join(emails) if len(emails) <= 3 else f"{len(emails)} people"
+        parts.append(f"{reason}: {named}")
+    return "; ".join(parts)
 
 
 # ---- stable matching: mentee-proposing deferred acceptance with mentor capacities ----
@@ -458,7 +460,6 @@ def best_reserve_for(roster: Roster, email: str, kind: ProgrammeKind = Programme
         pool = [r for r in roster.reserves if r.email not in gone]
         if not pool:
             raise NotFound(f"There is no reserve left to offer {person.display}.")
-        board = _Board(roster, kind, former)
         raise NotFound(f"No reserve can be paired with {person.display} "
-                       f"({board.blocked_reasons(person, tuple(pool))}).")
+                       f"({_blocked_reasons(person, pool, kind, former)}).")
     return min(candidates)[3]

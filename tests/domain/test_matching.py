@@ -292,7 +292,9 @@ def test_a_full_mentor_is_explained():
     result = stable_matching(roster)
     assert [(p.mentor, p.mentee) for p in result.pairs] == [("m@contoso.com", "b@contoso.com")]
     assert result.unmatched[0].email == "a@contoso.com"
-    assert "full with mentees that mentor preferred; 2 mentees for 1 place" in result.unmatched[0].reason
+    assert result.unmatched[0].reason == (
+        "every mentor who could be paired with them (1) was full with mentees that mentor preferred; "
+        "2 mentees for 1 place")
 
 
 def test_a_mentor_with_capacity_takes_several_mentees():
