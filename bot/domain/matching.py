@@ -308,8 +308,9 @@ def _preference_keys(score: np.ndarray, allowed: np.ndarray, rankings: list[list
     """
     rows, columns = score.shape
     unranked_base = columns + 1
-    keys = unranked_base + (int(score.max() if score.size else 0) - score) * (columns + 1) + np.arange(columns)[None, :]
-    keys = keys.astype(np.int64)
+    wide = score.astype(np.int64)  # keys reach (score range) x (columns): keep them clear of int32 limits
+    top = int(wide.max()) if wide.size else 0
+    keys = unranked_base + (top - wide) * (columns + 1) + np.arange(columns, dtype=np.int64)[None, :]
     for row, ranked in enumerate(rankings):
         for position, column in enumerate(ranked):
             keys[row, column] = position
