@@ -2,6 +2,7 @@
 
     python -m bot.cli roster check FILE.csv
     python -m bot.cli match FILE.csv --method stable|suggested [--kind cross-sector] [--former A,B] [--json]
+    python -m bot.cli reserve FILE.csv --for MENTEE [--former MENTOR,MENTEE] [--taken RESERVE] [--json]
 
 Exit status: 0 done; 1 the roster has problems (each printed as line, column, reason); 2 the command or
 the file could not be used at all (bad arguments, file missing or unreadable).
@@ -15,7 +16,8 @@ import sys
 from pathlib import Path
 from typing import Sequence, TextIO
 
-from bot.domain.matching import MatchResult, Method, ProgrammeKind, former_pairs, match
+from bot.domain.errors import DomainError
+from bot.domain.matching import MatchResult, Method, ProgrammeKind, Suggestion, best_reserve_for, former_pairs, match
 from bot.domain.roster import Problem, Roster, RosterRejected, check_roster, read_roster
 
 EXIT_OK, EXIT_PROBLEMS, EXIT_UNUSABLE = 0, 1, 2
@@ -38,6 +40,16 @@ def _parser() -> argparse.ArgumentParser:
     matching.add_argument("--former", action="append", default=[], metavar="MENTOR,MENTEE",
                           help="a former pair never matched again (repeat for more)")
     matching.add_argument("--json", action="store_true", help="print the result as JSON")
+
+    reserve = commands.add_parser("reserve", help="the best reserve for a mentee whose pairing ended")
+    reserve.add_argument("file", type=Path)
+    reserve.add_argument("--for", dest="mentee", required=True, metavar="MENTEE", help="the mentee's email")
+    reserve.add_argument("--kind", default=ProgrammeKind.TRADITIONAL.value, choices=[k.value for k in ProgrammeKind])
+    reserve.add_argument("--former", action="append", default=[], metavar="MENTOR,MENTEE",
+                         help="a former pair, such as the one that just ended (repeat for more)")
+    reserve.add_argument("--taken", action="append", default=[], metavar="RESERVE",
+                         help="a reserve already re-matched (repeat for more)")
+    reserve.add_argument("--json", action="store_true", help="print the offer as JSON")
     return parser
 
 
@@ -79,6 +91,23 @@ def _table(result: MatchResult, roster: Roster, out: TextIO) -> None:
             out.write(f"  {person.email} ({roster.person(person.email).role.value}): {person.reason}\n")
 
 
+def _reserve(roster: Roster, args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    try:
+        offer: Suggestion = best_reserve_for(
+            roster, args.mentee, ProgrammeKind(args.kind), _former(args.former, err), args.taken)
+    except DomainError as refused:
+        err.write(refused.message + "\n")
+        return EXIT_PROBLEMS
+    if args.json:
+        out.write(json.dumps({"mentor": offer.mentor, "mentee": offer.mentee, "score": offer.score,
+                              "reasons": list(offer.reasons)}, indent=2, ensure_ascii=False) + "\n")
+    else:
+        out.write(f"Offer {offer.mentor} to {offer.mentee} (score {offer.score})\n")
+        for reason in offer.reasons:
+            out.write(f"  - {reason}\n")
+    return EXIT_OK
+
+
 def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     args = _parser().parse_args(argv)
@@ -96,6 +125,8 @@ def main(argv: Sequence[str] | None = None, out: TextIO | None = None, err: Text
     except RosterRejected as rejected:
         _print_problems(rejected.problems, err)
         return EXIT_PROBLEMS
+    if args.command == "reserve":
+        return _reserve(roster, args, out, err)
     result = match(roster, Method(args.method), ProgrammeKind(args.kind), _former(args.former, err))
     if args.json:
         out.write(json.dumps(result.to_json(), indent=2, ensure_ascii=False) + "\n")

@@ -330,9 +330,6 @@ class _Preferences:
         self.mentee_order = np.argsort(_preference_keys(board.score, board.allowed, mentee_rankings), axis=1)
         self.acceptable = board.allowed.sum(axis=1).tolist()
 
-    def mentee_list(self, i: int) -> list[int]:
-        return self.mentee_order[i, : self.acceptable[i]].tolist()
-
 
 def _deferred_acceptance(preferences: _Preferences, capacity: list[int]) -> list[list[int]]:
     """Mentee-proposing deferred acceptance; returns the mentees held by each mentor."""
@@ -416,7 +413,7 @@ def suggested_matching(roster: Roster, kind: ProgrammeKind = ProgrammeKind.TRADI
     def mentor_reason(j: int) -> str:
         if not board.allowed[:, j].any():
             return board.blocked_summary(board.mentors[j], board.mentees)
-        return "every mentee who could be paired with them was placed where the overall fit was better"
+        return "every mentee who could be paired with them was placed with another mentor, for more pairs or a better total fit"
 
     return _result(Method.SUGGESTED, board, matched, held, mentee_reason, mentor_reason)
 

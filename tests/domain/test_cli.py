@@ -114,3 +114,17 @@ def test_a_missing_file_or_bad_arguments_exit_2_without_a_traceback(tmp_path):
     assert wrong.returncode == 2 and "invalid choice" in wrong.stderr
     former = cli("match", str(FIXTURES / "s1_formal_diversity.csv"), "--method", "stable", "--former", "just-one")
     assert former.returncode == 2 and "--former takes MENTOR,MENTEE" in former.stderr
+
+
+def test_reserve_offers_the_best_reserve_when_a_pairing_ends_and_explains_when_none_fits():
+    s1 = str(FIXTURES / "s1_formal_diversity.csv")
+    run = cli("reserve", s1, "--for", "grace.lee@cityoflondon.police.uk",
+              "--former", "dev.patel@cityoflondon.police.uk,grace.lee@cityoflondon.police.uk", "--json")
+    assert run.returncode == 0, run.stderr
+    offer = json.loads(run.stdout)
+    assert (offer["mentor"], offer["mentee"]) == ("quentin.adams@cityoflondon.police.uk", "grace.lee@cityoflondon.police.uk")
+    assert offer["reasons"][0] == "shared focus: promotion (+3)"
+    taken = cli("reserve", s1, "--for", "grace.lee@cityoflondon.police.uk", "--taken", "quentin.adams@cityoflondon.police.uk")
+    assert (taken.returncode, taken.stderr) == (1, "There is no reserve left to offer Grace Lee.\n")
+    mentor = cli("reserve", s1, "--for", "dev.patel@cityoflondon.police.uk")
+    assert mentor.returncode == 1 and "is not a mentee" in mentor.stderr and "Traceback" not in mentor.stderr
