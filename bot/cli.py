@@ -1,101 +1,31 @@
-"""Tandem's command line, for operators who hold the store's credentials: one argparse subcommand per task.
+"""Tandem's command line: rosters and matching from a CSV file, and programme reports from the store.
 
-    python -m bot.cli report --programme NAME --format html|csv [--data PATH] [--out FILE] [--rebuild]
-    python -m bot.cli report --all --format html|csv [--data PATH] [--out FILE]
-
-Other subcommands (roster, match) are added beside `report` with `add_parser` in `build_parser`.
+    python -m bot.cli roster check FILE.csv
+    python -m bot.cli match FILE.csv --method stable|suggested [--json]
+    python -m bot.cli reserve FILE.csv --for MENTEE [--json]
+    python -m bot.cli report --programme NAME --format html|csv [--data PATH] [--out FILE]
 """
 
 from __future__ import annotations
 
 import argparse
-import asyncio
-import os
 import sys
-from pathlib import Path
-from typing import Any
+from typing import Sequence
 
-from bot.clock import SystemClock
-from bot.domain.errors import DomainError
-from bot.domain.people import Person
-from bot.services.context import Delivery, Message, Repositories, ServiceContext
-from bot.services.registry import Services
-from bot.services.report import FORMATS, Export, ReportService
-from bot.settings import Settings, SettingsError
-from bot.storage.engines import open_store
-
-
-class NoMessages:
-    """The command line reads and reports; it never messages anyone."""
-
-    async def send(self, person: Person, message: Message) -> Delivery:
-        raise RuntimeError("the command line sends no messages")
-
-    async def post(self, conversation: dict[str, Any], message: Message) -> Delivery:
-        raise RuntimeError("the command line sends no messages")
-
-    async def update(self, delivery: Delivery, card: dict[str, Any]) -> None:
-        raise RuntimeError("the command line sends no messages")
+from bot import report_cli, roster_cli
 
 
 def build_parser() -> argparse.ArgumentParser:
-    parser = argparse.ArgumentParser(prog="python -m bot.cli", description="Tandem's operator commands.")
+    parser = argparse.ArgumentParser(prog="python -m bot.cli", description="Tandem's command line.")
     commands = parser.add_subparsers(dest="command", required=True)
-    report = commands.add_parser("report", help="a programme's report (or every programme's) as CSV or HTML")
-    which = report.add_mutually_exclusive_group(required=True)
-    which.add_argument("--programme", help="the programme's name or id")
-    which.add_argument("--all", action="store_true", help="every programme side by side")
-    report.add_argument("--format", choices=FORMATS, default="html")
-    report.add_argument("--data", help="path of the embedded database file (default: TANDEM_DATA_PATH or data/tandem.sqlite3)")
-    report.add_argument("--out", help="write to this file instead of standard output")
-    report.add_argument("--rebuild", action="store_true",
-                        help="first rewrite every pair's summary from its own documents (data from before summaries)")
-    report.set_defaults(run=run_report)
+    roster_cli.add_commands(commands)
+    report_cli.add_commands(commands)
     return parser
 
 
-async def run_report(args: argparse.Namespace, services: Services) -> Export:
-    reports: ReportService = services.report
-    if args.all:
-        if args.rebuild:
-            for entry in await services.ctx.repos.programmes.directory():
-                await reports.rebuild(entry["id"])
-        return reports.side_by_side(await reports.operator_all(), args.format)
-    if args.rebuild:
-        await reports.rebuild((await reports.find_programme(args.programme)).id)
-    return reports.as_file(await reports.operator_report(args.programme), args.format)
-
-
-async def _run(args: argparse.Namespace, settings: Settings) -> Export:
-    store = await open_store(settings)
-    try:
-        services = Services.build(ServiceContext(Repositories.over(store), NoMessages(), SystemClock()))
-        return await args.run(args, services)
-    finally:
-        await store.close()
-
-
-def main(argv: list[str] | None = None) -> int:
+def main(argv: Sequence[str] | None = None) -> int:
     args = build_parser().parse_args(sys.argv[1:] if argv is None else argv)
-    try:
-        settings = Settings.from_env(os.environ, data_path=getattr(args, "data", None))
-    except SettingsError as problem:
-        print(f"Tandem can't start: {problem}", file=sys.stderr)
-        return 2
-    if not settings.cosmos_endpoint and not Path(settings.data_path).exists():
-        print(f"There is no Tandem store at {settings.data_path}.", file=sys.stderr)
-        return 2
-    try:
-        export = asyncio.run(_run(args, settings))
-    except DomainError as refusal:
-        print(refusal.message, file=sys.stderr)
-        return 2
-    if args.out:
-        Path(args.out).write_text(export.text, encoding="utf-8")
-        print(f"Wrote {args.out}", file=sys.stderr)
-    else:
-        sys.stdout.write(export.text)
-    return 0
+    return args.run(args)
 
 
 if __name__ == "__main__":
