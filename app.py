@@ -19,8 +19,9 @@ from botbuilder.schema import Activity
 from msrest.serialization import Model
 
 from bot.clock import Clock, ShiftedClock, SystemClock
-from bot.demo import seed_demo
+from bot.demo import DEMO_ADMINISTRATOR, seed_demo
 from bot.scheduler import start_ticking
+from bot.services.authority import AdminDirectory, AnyAdminDirectory, ListedAdmins
 from bot.services.context import Repositories, ServiceContext
 from bot.domain.nudges import QuietHours
 from bot.services.nudges import NudgePolicy
@@ -65,10 +66,13 @@ def nudge_policy(settings: Settings) -> NudgePolicy:
 async def build(settings: Settings, store: DocumentStore, clock: Clock) -> Tandem:
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(settings.bot_credentials()))
     adapter.use(RoundTripMiddleware())
-    ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, settings.app_id), clock)
+    messenger = TeamsMessenger(adapter, settings.app_id, service_url=local_service_url(settings))
+    ctx = ServiceContext(Repositories.over(store), messenger, clock, admins=admin_directory(settings))
     services = Services.build(ctx, nudge_policy(settings))
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
-    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people))
+    # An unauthenticated (local) activity's serviceUrl answers that activity, and is never kept for later.
+    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people),
+                    keep_service_url=settings.authenticated)
 
     async def on_error(context: TurnContext, error: Exception) -> None:
         log.exception("turn failed", exc_info=error)
@@ -80,6 +84,21 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock) -> Tande
     if settings.demo:
         await seed_demo(services)
     return Tandem(settings, store, services, adapter, bot)
+
+
+def admin_directory(settings: Settings) -> AdminDirectory:
+    """TANDEM_ADMINS (and the demo administrator in demo mode). The Entra group (TANDEM_ADMIN_GROUP) is
+    looked up through Microsoft Graph by bot/graph: add its directory to AnyAdminDirectory here."""
+    listed = settings.admins + ((DEMO_ADMINISTRATOR,) if settings.demo else ())
+    if settings.admin_group:
+        log.warning("TANDEM_ADMIN_GROUP is set but no Graph group lookup is configured: only TANDEM_ADMINS count.")
+    return AnyAdminDirectory(ListedAdmins(listed))
+
+
+def local_service_url(settings: Settings) -> str:
+    if settings.auth_mode is AuthMode.LOCAL and not settings.local_service_url:
+        log.warning("Local mode without TANDEM_LOCAL_SERVICE_URL: replies work, proactive messages cannot be sent.")
+    return settings.local_service_url if settings.auth_mode is AuthMode.LOCAL else ""
 
 
 async def messages(request: web.Request) -> web.StreamResponse:

@@ -8,6 +8,7 @@ from datetime import time
 from enum import Enum
 from pathlib import Path
 from typing import Mapping
+from urllib.parse import urlsplit
 
 
 class AuthMode(str, Enum):
@@ -92,6 +93,9 @@ class Settings:
     cosmos_database: str = "tandem"
     cosmos_key: str = ""  # empty with an endpoint: Microsoft Entra ID (managed identity)
     cosmos_identity_client_id: str = ""
+    admins: tuple[str, ...] = ()  # TANDEM_ADMINS: Entra object ids or UPNs/emails of Tandem administrators
+    admin_group: str = ""  # TANDEM_ADMIN_GROUP: an Entra group whose members are administrators (needs Graph)
+    local_service_url: str = ""  # TANDEM_LOCAL_SERVICE_URL: local mode only, where proactive messages go
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -128,6 +132,9 @@ class Settings:
             cosmos_database=env.get("TANDEM_COSMOS_DATABASE", "tandem"),
             cosmos_key=env.get("TANDEM_COSMOS_KEY", ""),
             cosmos_identity_client_id=env.get("TANDEM_COSMOS_IDENTITY_CLIENT_ID", ""),
+            admins=tuple(part.strip() for part in env.get("TANDEM_ADMINS", "").split(",") if part.strip()),
+            admin_group=env.get("TANDEM_ADMIN_GROUP", "").strip(),
+            local_service_url=env.get("TANDEM_LOCAL_SERVICE_URL", "").strip(),
         )
         settings.check()
         return settings
@@ -144,6 +151,13 @@ class Settings:
 
     def check(self) -> None:
         self.quiet_window()
+        if self.local_service_url:
+            if self.auth_mode is not AuthMode.LOCAL:
+                raise SettingsError("TANDEM_LOCAL_SERVICE_URL is for local mode only; Teams names its own service URL.")
+            parsed = urlsplit(self.local_service_url)
+            if parsed.scheme not in ("http", "https") or not is_loopback(parsed.hostname or ""):
+                raise SettingsError("TANDEM_LOCAL_SERVICE_URL must be an http(s) address on loopback, "
+                                    "e.g. http://127.0.0.1:56150/_connector")
         if self.clock_offset_minutes and self.auth_mode is not AuthMode.LOCAL:
             raise SettingsError("TANDEM_CLOCK_OFFSET_MINUTES is for local rehearsal only; unset it to serve Teams.")
         if self.auth_mode is AuthMode.LOCAL and not is_loopback(self.host):
@@ -174,4 +188,4 @@ class Settings:
 
     def __repr__(self) -> str:  # never print a secret
         return (f"Settings(host={self.host!r}, port={self.port}, auth_mode={self.auth_mode.value}, "
-                f"app_id={self.app_id!r}, store={self.store_description!r}, demo={self.demo})")
+                f"app_id={self.app_id!r}, store={self.store_description!r}, demo={self.demo}, admins={len(self.admins)})")

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -59,6 +59,13 @@ class Person:
     unanswered_nudges: int = 0  # nudges since they last said or pressed anything
     last_nudged_at: datetime | None = None
     unreachable_since: datetime | None = None  # Teams said 403/404: the app was removed or blocked
+    under_18: bool = False  # recorded by a manager: cannot be paired until guardian consent is recorded
+    guardian_consent_at: datetime | None = None
+    raised: dict[str, tuple[datetime, ...]] = field(default_factory=dict)  # kind -> times, for rate limits
+
+    @property
+    def may_be_paired(self) -> bool:
+        return not self.under_18 or self.guardian_consent_at is not None
 
     def nudgeable(self, now: datetime) -> bool:
         return self.nudges_paused_until is None or self.nudges_paused_until <= now
@@ -94,6 +101,9 @@ class Person:
             "unansweredNudges": self.unanswered_nudges,
             "lastNudgedAt": self.last_nudged_at.isoformat() if self.last_nudged_at else None,
             "unreachableSince": self.unreachable_since.isoformat() if self.unreachable_since else None,
+            "under18": self.under_18,
+            "guardianConsentAt": self.guardian_consent_at.isoformat() if self.guardian_consent_at else None,
+            "raised": {kind: [t.isoformat() for t in times] for kind, times in self.raised.items()},
         }
 
     @classmethod
@@ -114,6 +124,9 @@ class Person:
             unanswered_nudges=int(doc.get("unansweredNudges", 0)),
             last_nudged_at=_instant(doc.get("lastNudgedAt")),
             unreachable_since=_instant(doc.get("unreachableSince")),
+            under_18=bool(doc.get("under18", False)),
+            guardian_consent_at=_instant(doc.get("guardianConsentAt")),
+            raised={kind: tuple(datetime.fromisoformat(t) for t in times) for kind, times in (doc.get("raised") or {}).items()},
         )
 
 

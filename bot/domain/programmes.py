@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed
 from bot.domain.people import Role
 from bot.domain.uktime import add_months
 
@@ -25,9 +25,28 @@ class Programme:
     ends_on: date
     created_at: datetime
     channel: dict[str, Any] | None = None  # where alert cards go besides managers' personal chats
+    safeguarding_lead: str = ""  # the person id of the one person who receives concerns
+    teams: tuple[str, ...] = ()  # Teams team ids linked to the programme: its alert channel is in one of them
 
     def is_manager(self, person_id: str) -> bool:
         return person_id in self.managers
+
+    def with_manager(self, person_id: str) -> "Programme":
+        if person_id in self.managers:
+            raise AlreadyDone("They already manage this programme.")
+        return replace(self, managers=self.managers + (person_id,))
+
+    def without_manager(self, person_id: str) -> "Programme":
+        if person_id not in self.managers:
+            raise InvalidInput("They don't manage this programme.")
+        if len(self.managers) == 1:
+            raise InvalidState("A programme always has at least one manager: appoint another before removing this one.")
+        return replace(self, managers=tuple(m for m in self.managers if m != person_id))
+
+    def with_team(self, team_id: str) -> "Programme":
+        if team_id in self.teams:
+            raise AlreadyDone("This team is already linked to the programme.")
+        return replace(self, teams=self.teams + (team_id,))
 
     def require_manager(self, person_id: str) -> None:
         if not self.is_manager(person_id):
@@ -43,6 +62,8 @@ class Programme:
             "endsOn": self.ends_on.isoformat(),
             "createdAt": self.created_at.isoformat(),
             "channel": self.channel,
+            "safeguardingLead": self.safeguarding_lead,
+            "teams": list(self.teams),
         }
 
     @classmethod
@@ -56,6 +77,8 @@ class Programme:
             ends_on=date.fromisoformat(doc["endsOn"]),
             created_at=datetime.fromisoformat(doc["createdAt"]),
             channel=doc.get("channel"),
+            safeguarding_lead=doc.get("safeguardingLead", ""),
+            teams=tuple(doc.get("teams", [])),
         )
 
 

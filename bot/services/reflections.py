@@ -5,6 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.errors import NotFound
+from bot.domain.policy import Action, require
 from bot.domain.reflections import Reflection, new_reflection
 from bot.domain.sessions import Session
 from bot.domain.uktime import format_uk
@@ -19,7 +20,7 @@ class ReflectionService:
 
     async def awaiting(self, actor: Actor, pair_id: str) -> list[Session]:
         """Held sessions the actor has not reflected on yet, newest first."""
-        await self._pairs.view(actor, pair_id)  # only the pair's members may ask
+        await self._pairs.view(actor, pair_id, Action.REFLECT)  # only the pair's members may ask
         schedule = await self._ctx.repos.pairs.schedule(pair_id)
         written = {r.session_id for r in await self._ctx.repos.reflections.by_author(actor.id) if r.pair_id == pair_id}
         return [s for s in reversed(schedule.held()) if s.id not in written]
@@ -28,7 +29,7 @@ class ReflectionService:
         self, actor: Actor, pair_id: str, session_id: str, discussed: str, learned: str, next_steps: str,
         rating: Any, share: bool,
     ) -> Reflection:
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.REFLECT)
         session = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id)
         reflection = new_reflection(
             actor.id, pair_id, view.role, session, discussed, learned, next_steps, rating, share, self._ctx.clock.now()
@@ -41,6 +42,7 @@ class ReflectionService:
 
     async def mine(self, actor: Actor) -> tuple[list[Reflection], list[tuple[str, Reflection]]]:
         """The actor's own reflections, and those their partners chose to share with them."""
+        require(set(), Action.OWN_RECORD)
         own = await self._ctx.repos.reflections.by_author(actor.id)
         shared: list[tuple[str, Reflection]] = []
         for view in await self._pairs.views(actor):
@@ -50,6 +52,7 @@ class ReflectionService:
 
     async def read(self, viewer: Actor, author_id: str, reflection_id: str) -> Reflection:
         """One reflection, if the viewer may read it; otherwise it is as if it did not exist."""
+        require(set(), Action.READ_REFLECTION)  # anyone may ask; the record itself says who may read it
         for r in await self._ctx.repos.reflections.by_author(author_id):
             if r.id == reflection_id:
                 partner = (await self._ctx.repos.pairs.get(r.pair_id)).partner_of(author_id)

@@ -10,7 +10,9 @@ from bot.services.contracts import ContractService
 from bot.services.due_work import DueWorkService
 from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
+from bot.services.programmes import ProgrammeService
 from bot.services.reflections import ReflectionService
+from bot.services.safeguarding import SafeguardingService
 from bot.services.sessions import SessionService
 
 
@@ -24,6 +26,8 @@ class Services:
     alerts: AlertService
     nudges: NudgeService
     due_work: DueWorkService
+    programmes: ProgrammeService
+    safeguarding: SafeguardingService
 
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None) -> "Services":
@@ -31,4 +35,5 @@ class Services:
         pairs = PairService(ctx, nudges)
         alerts = AlertService(ctx, pairs)
         return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges), ReflectionService(ctx, pairs),
-                   alerts, nudges, DueWorkService(ctx, DriftWatch(ctx, alerts), nudges))
+                   alerts, nudges, DueWorkService(ctx, DriftWatch(ctx, alerts), nudges),
+                   ProgrammeService(ctx), SafeguardingService(ctx, pairs))

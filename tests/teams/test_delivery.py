@@ -32,7 +32,8 @@ async def teams_world(world, connector):
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(BotCredentials("", "", "MultiTenant", "")))
     messenger = TeamsMessenger(adapter, "", DeliveryPolicy(Limits(base_backoff=0.01, max_attempts=20)))
     world.messenger = messenger
-    world.services = Services.build(ServiceContext(Repositories.over(world.store), messenger, world.clock))
+    world.services = Services.build(ServiceContext(Repositories.over(world.store), messenger, world.clock,
+                                                   admins=world.services.ctx.admins))
     world.connector = connector
     return world
 
@@ -43,9 +44,9 @@ def reference(connector: FaultyConnector, conversation_id: str) -> dict:
 
 
 async def pair_in_teams(world: World) -> str:
+    programme = await world.programme(MANAGER, "Pilot")  # before anyone has a chat: the appointment is a notice
     for person in (MANAGER, MENTOR, MENTEE):
         await world.services.pairs.register(person, reference(world.connector, f"chat-{person.aad_object_id}"))
-    programme = await world.services.pairs.create_programme(MANAGER, "Pilot")
     pair = await world.services.pairs.pair_people(MANAGER, programme.id, MENTOR, MENTEE)
     return pair.id
 
