@@ -13,9 +13,9 @@ from typing import Any, Awaitable, Callable, get_type_hints
 import pytest
 
 from bot.domain.alerts import AlertAction
-from bot.domain.errors import AlreadyDone, NotAllowed, NotFound
+from bot.domain.errors import AlreadyDone, InvalidState, NotAllowed, NotFound
 from bot.domain.policy import POLICY, AccessRole, Action, refusal
-from bot.services.authority import Place, PlaceKind
+from bot.services.authority import ListedAdmins, Place, PlaceKind
 from bot.services.context import Actor
 from bot.services.registry import Services
 from tests.dialogs.harness import ADMIN, TENANT, World, user
@@ -231,8 +231,6 @@ async def test_a_co_manager_can_be_removed_but_never_the_last_one(world):
     await scene.s.programmes.appoint_manager(MANAGER, scene.programme_id, NEWCOMER)
     updated = await scene.s.programmes.remove_manager(NEWCOMER, scene.programme_id, MANAGER)
     assert updated.managers == (NEWCOMER.id,)
-    from bot.domain.errors import InvalidState
-
     with pytest.raises(InvalidState):
         await scene.s.programmes.remove_manager(NEWCOMER, scene.programme_id, NEWCOMER)
     assert await scene.s.pairs.managed_by(MANAGER) == []
@@ -256,8 +254,6 @@ async def test_an_administrator_runs_programmes_but_does_not_see_pairs(world):
 
 
 async def test_administrators_listed_by_upn_are_recognised_once_their_upn_is_known(world):
-    from bot.services.authority import ListedAdmins
-
     directory = ListedAdmins(["Chief@Force.Example", "oid-1"])
     assert await directory.is_admin("OID-1", "")
     assert await directory.is_admin("other", "chief@force.example")
