@@ -40,12 +40,12 @@ class Action(str, Enum):
     CHANGE_CONTRACT = "propose, accept or withdraw a contract version"
     BOOK_SESSION = "book, move or cancel a session, or say whether it happened"
     REFLECT = "write a reflection"
-    READ_REFLECTION = "read a reflection"  # the author's own, or one shared with the partner (checked on the record)
+    READ_REFLECTION = "read a reflection (their own, or their partner's if shared with them)"
     ASK_FOR_HELP = "ask for help"
     NO_FAULT_CLOSE = "ask for a no-fault close"
     RAISE_CONCERN = "raise a safeguarding concern"
     ACT_ON_CONCERN = "acknowledge a concern or record its outcome"
-    OWN_RECORD = "see or change their own record (programmes, pairings, reminders)"
+    OWN_RECORD = "see or change their own record (their programmes, pairings, reflections, reminders)"
 
 
 A, M, L, P, ANY = (AccessRole.ADMINISTRATOR, AccessRole.MANAGER, AccessRole.SAFEGUARDING_LEAD,
@@ -68,7 +68,7 @@ POLICY: dict[Action, frozenset[AccessRole]] = {
     Action.CHANGE_CONTRACT: frozenset({P}),
     Action.BOOK_SESSION: frozenset({P}),
     Action.REFLECT: frozenset({P}),
-    Action.READ_REFLECTION: frozenset({ANY}),
+    Action.READ_REFLECTION: frozenset({P}),  # and the record itself says whether the partner may
     Action.ASK_FOR_HELP: frozenset({P}),
     Action.NO_FAULT_CLOSE: frozenset({P}),
     Action.RAISE_CONCERN: frozenset({P}),  # any participant of the programme, at any time

@@ -5,10 +5,11 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.errors import NotFound
-from bot.domain.policy import Action, require
+from bot.domain.policy import Action, allowed, require
 from bot.domain.reflections import Reflection, new_reflection
 from bot.domain.sessions import Session
 from bot.domain.uktime import format_uk
+from bot.services.authority import pair_roles
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import PairService
 
@@ -52,10 +53,9 @@ class ReflectionService:
 
     async def read(self, viewer: Actor, author_id: str, reflection_id: str) -> Reflection:
         """One reflection, if the viewer may read it; otherwise it is as if it did not exist."""
-        require(set(), Action.READ_REFLECTION)  # anyone may ask; the record itself says who may read it
         for r in await self._ctx.repos.reflections.by_author(author_id):
             if r.id == reflection_id:
-                partner = (await self._ctx.repos.pairs.get(r.pair_id)).partner_of(author_id)
-                if r.readable_by(viewer.id, partner):
+                pair = await self._ctx.repos.pairs.get(r.pair_id)
+                if allowed(pair_roles(viewer.id, pair), Action.READ_REFLECTION) and r.readable_by(viewer.id, pair.partner_of(author_id)):
                     return r
         raise NotFound("I can't find that reflection.")

@@ -259,3 +259,13 @@ async def test_administrators_listed_by_upn_are_recognised_once_their_upn_is_kno
     assert await directory.is_admin("other", "chief@force.example")
     assert not await directory.is_admin("other", "")
     assert not await directory.is_admin("", "")
+
+
+def test_the_readme_table_is_the_policy():
+    from pathlib import Path
+
+    from bot.domain.policy import who_may
+
+    readme = (Path(__file__).resolve().parents[2] / "README.md").read_text()
+    for action in Action:
+        assert f"| {action.value} | {who_may(action)} |" in readme, action
