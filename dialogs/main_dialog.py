@@ -49,7 +49,7 @@ class MainDialog(ComponentDialog):
         command = Command(step.options["command"])
         if not command.needs_pair or step.options.get("pairId"):
             return await step.next(step.options.get("pairId"))
-        views = await self.services.pairs.views(actor_of(step.context))
+        views = await self.services.pairs.views(actor_of(step.context), include_closed=command is Command.RAISE_CONCERN)
         if not views:
             await step.context.send_activity(
                 "You're not in a mentoring pair yet. Your programme manager pairs people, and I'll tell you who with.")

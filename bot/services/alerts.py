@@ -146,8 +146,10 @@ CHANNEL_COPY = "channel"  # marks a delivery doc as the programme channel's copy
 
 
 def _is_alert_channel(programme: Programme, place: Place) -> bool:
-    channel = (programme.channel or {}).get("conversation") or {}
-    return place.kind is PlaceKind.CHANNEL and bool(place.conversation_id) and channel.get("id") == place.conversation_id
+    """The same channel, whichever thread in it ("19:...@thread.tacv2;messageid=..." is a reply thread)."""
+    channel = str(((programme.channel or {}).get("conversation") or {}).get("id") or "")
+    return (place.kind is PlaceKind.CHANNEL and bool(place.conversation_id)
+            and channel.split(";")[0] == place.conversation_id.split(";")[0])
 
 
 class DriftWatch:

@@ -160,14 +160,14 @@ class PairService:
         programme = await self._repos.programmes.get(pair.programme_id)
         return PairView(pair, role, me, partner, programme)
 
-    async def views(self, actor: Actor) -> list[PairView]:
-        """The actor's own active pairings."""
+    async def views(self, actor: Actor, include_closed: bool = False) -> list[PairView]:
+        """The actor's own active pairings (and closed ones too, for steps open at any time: a concern)."""
         require(set(), Action.OWN_RECORD)
         person = await self._repos.people.find(actor.id)
         if person is None:
             return []
         views = [await self.view(actor, m.pair_id) for m in person.memberships]
-        return [v for v in views if v.pair.status.value == "active"]
+        return [v for v in views if include_closed or v.pair.status.value == "active"]
 
 
 def pair_id_for(programme_id: str, mentor_id: str, mentee_id: str) -> str:

@@ -131,6 +131,10 @@ async def test_status_is_shown_only_in_a_personal_chat_or_the_programmes_alert_c
     await world.services.programmes.link_team(MANAGER, programme_id, CHANNEL)
     await world.services.alerts.use_channel(MANAGER, programme_id, {"conversation": {"id": CHANNEL.conversation_id}}, CHANNEL)
     assert "how the pairs are doing" in str(await world.services.alerts.status(MANAGER, programme_id, CHANNEL))
+    in_a_thread = Place(PlaceKind.CHANNEL, CHANNEL.conversation_id + ";messageid=1700000000000", CHANNEL.team_id)
+    assert "how the pairs are doing" in str(await world.services.alerts.status(MANAGER, programme_id, in_a_thread))
+    with pytest.raises(NotAllowed):
+        await world.services.alerts.status(MANAGER, programme_id, Place(PlaceKind.CHANNEL, "19:other@thread.tacv2", "team-1"))
 
 
 async def test_help_requests_are_limited_per_person_per_day_with_a_kind_message(world):
@@ -215,3 +219,12 @@ async def test_a_programme_never_loses_its_last_manager(world):
     await world.services.programmes.remove_manager(MANAGER, programme_id, DEPUTY)
     with pytest.raises(InvalidState):
         await world.services.programmes.remove_manager(MANAGER, programme_id, MANAGER)
+
+
+async def test_a_concern_can_be_raised_after_the_pairing_closed(world):
+    pair_id, programme_id = await programme_with_pair(world)
+    pair = await world.services.ctx.repos.pairs.get(pair_id)
+    await world.store.upsert("pairs", pair_id, "pair", {**pair.closed().to_doc(), "type": "pair"})
+    replies = " ".join(a.text or "" for a in await world.chat(MENTEE).say("raise a concern about last month"))
+    assert "I've sent your concern to Lead" in replies
+    assert any("about last month" in str(m.card) for m in world.messenger.to(LEAD.id))
