@@ -131,7 +131,7 @@ class PairService:
         await self._repos.programmes.add_to_roster(pair)
         for who, role in ((mentor, Role.MENTOR), (mentee, Role.MENTEE)):
             membership = Membership(programme.id, pair.id, role)
-            await self._repos.people.change(who.id, lambda p, who=who, m=membership: _known(p, who).with_membership(m))
+            await self._repos.people.change(who.id, lambda p, who=who, m=membership: known_person(p, who).with_membership(m))
         await self._ctx.recheck(pair.id)
         await self._nudges.after_pairing(pair)
         await self._ctx.audit(actor.id, AuditAction.PAIR_CREATED, pair.id, programme.id)
@@ -175,7 +175,8 @@ def pair_id_for(programme_id: str, mentor_id: str, mentee_id: str) -> str:
     return hashlib.sha256(f"{programme_id}|{mentor_id}|{mentee_id}".encode()).hexdigest()[:32]
 
 
-def _known(existing: Person | None, who: Actor) -> Person:
+def known_person(existing: Person | None, who: Actor) -> Person:
+    """The stored person, filled in with what an @mention told us (name, UPN, how to open a chat)."""
     base = existing or Person(who.id, who.tenant_id, who.aad_object_id, who.name)
     return replace(base, name=base.name or who.name, email=base.email or who.email,
                    teams_user_id=base.teams_user_id or who.teams_user_id, contact=base.contact or who.contact)

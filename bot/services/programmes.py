@@ -11,6 +11,7 @@ from bot.domain.policy import Action, require
 from bot.domain.programmes import Programme
 from bot.services.authority import Place, PlaceKind
 from bot.services.context import Actor, Message, ServiceContext
+from bot.services.pairs import known_person
 
 
 class ProgrammeService:
@@ -34,7 +35,7 @@ class ProgrammeService:
         await self._ctx.require_in(actor, programme, Action.APPOINT_MANAGER)
         _same_organisation(programme, person)
         updated = await self._repos.programmes.change(programme_id, lambda p: p.with_manager(person.id))
-        await self._repos.people.change(person.id, lambda p: _known(p, person).managing(programme_id))
+        await self._repos.people.change(person.id, lambda p: known_person(p, person).managing(programme_id))
         await self._ctx.audit(actor.id, AuditAction.MANAGER_APPOINTED, person.id, programme_id)
         await self._ctx.notify(person.id, Message(
             text=f"{actor.name} made you a manager of {programme.name}. Say **help** to see what managers can do."))
@@ -46,7 +47,7 @@ class ProgrammeService:
         await self._ctx.require_in(actor, programme, Action.REMOVE_MANAGER)
         updated = await self._repos.programmes.change(programme_id, lambda p: p.without_manager(person.id))
         await self._repos.people.change(person.id, lambda p: replace(
-            _known(p, person), manages=tuple(m for m in _known(p, person).manages if m != programme_id)))
+            known_person(p, person), manages=tuple(m for m in known_person(p, person).manages if m != programme_id)))
         await self._ctx.audit(actor.id, AuditAction.MANAGER_REMOVED, person.id, programme_id)
         return updated
 
@@ -66,7 +67,7 @@ class ProgrammeService:
         programme = await self._repos.programmes.get(programme_id)
         await self._ctx.require_in(actor, programme, Action.RECORD_UNDER_18)
         _same_organisation(programme, person)
-        recorded = await self._repos.people.change(person.id, lambda p: replace(_known(p, person), under_18=True))
+        recorded = await self._repos.people.change(person.id, lambda p: replace(known_person(p, person), under_18=True))
         await self._ctx.audit(actor.id, AuditAction.UNDER_18_RECORDED, person.id, programme_id)
         return recorded
 
@@ -90,8 +91,3 @@ def _same_organisation(programme: Programme, person: Actor) -> None:
     if person.tenant_id != programme.tenant_id:
         raise NotAllowed("They must be in the same organisation as the programme.")
 
-
-def _known(existing: Person | None, who: Actor) -> Person:
-    base = existing or Person(who.id, who.tenant_id, who.aad_object_id, who.name)
-    return replace(base, name=base.name or who.name, email=base.email or who.email,
-                   teams_user_id=base.teams_user_id or who.teams_user_id, contact=base.contact or who.contact)

@@ -9,12 +9,11 @@ from bot.domain.audit import AuditAction
 from bot.domain.concerns import Concern, new_concern
 from bot.domain.errors import NotAllowed
 from bot.domain.limits import Counter, Raised
-from bot.domain.people import Person
 from bot.domain.policy import Action
 from bot.domain.programmes import Programme
 from bot.domain.uktime import format_uk
 from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
-from bot.services.pairs import PairService
+from bot.services.pairs import PairService, known_person
 from cards.safeguarding import concern_card
 
 DANGER = "If anyone is in immediate danger, call 999."
@@ -32,7 +31,7 @@ class SafeguardingService:
         await self._ctx.require_in(actor, programme, Action.NAME_SAFEGUARDING_LEAD)
         if person.tenant_id != programme.tenant_id:
             raise NotAllowed("The safeguarding lead must be in the same organisation as the programme.")
-        await self._repos.people.change(person.id, lambda p: p or _stub(person))
+        await self._repos.people.change(person.id, lambda p: known_person(p, person))
         updated = await self._repos.programmes.change(programme_id, lambda p: replace(p, safeguarding_lead=person.id))
         await self._ctx.audit(actor.id, AuditAction.SAFEGUARDING_LEAD_NAMED, person.id, programme_id)
         await self._ctx.notify(person.id, Message(
@@ -109,9 +108,4 @@ class SafeguardingService:
             except Unreachable:
                 pass  # the lead's copy stays as it was; the answer to their button press shows the new state
         return card
-
-
-def _stub(person: Actor) -> Person:
-    return Person(person.id, person.tenant_id, person.aad_object_id, person.name, person.teams_user_id, person.email,
-                  contact=person.contact)
 
