@@ -62,6 +62,7 @@ class Person:
     under_18: bool = False  # recorded by a manager: cannot be paired until guardian consent is recorded
     guardian_consent_at: datetime | None = None
     raised: dict[str, tuple[datetime, ...]] = field(default_factory=dict)  # kind -> times, for rate limits
+    kept_concerns: tuple[str, ...] = ()  # "programme/concern" ids sent while they had no chat with Tandem
 
     @property
     def may_be_paired(self) -> bool:
@@ -104,6 +105,7 @@ class Person:
             "under18": self.under_18,
             "guardianConsentAt": self.guardian_consent_at.isoformat() if self.guardian_consent_at else None,
             "raised": {kind: [t.isoformat() for t in times] for kind, times in self.raised.items()},
+            "keptConcerns": list(self.kept_concerns),
         }
 
     @classmethod
@@ -127,6 +129,7 @@ class Person:
             under_18=bool(doc.get("under18", False)),
             guardian_consent_at=_instant(doc.get("guardianConsentAt")),
             raised={kind: tuple(datetime.fromisoformat(t) for t in times) for kind, times in (doc.get("raised") or {}).items()},
+            kept_concerns=tuple(doc.get("keptConcerns", [])),
         )
 
 

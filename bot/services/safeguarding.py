@@ -9,7 +9,7 @@ from bot.domain.audit import AuditAction
 from bot.domain.concerns import Concern, new_concern
 from bot.domain.errors import NotAllowed
 from bot.domain.limits import Counter, Raised
-from bot.domain.policy import Action
+from bot.domain.policy import Action, require
 from bot.domain.programmes import Programme
 from bot.domain.uktime import format_uk
 from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
@@ -67,6 +67,28 @@ class SafeguardingService:
                          "and asked the managers to name one, without telling them anything about it or who raised it. "
                          f"It goes to the lead as soon as one is named. {DANGER}")
 
+    async def deliver_kept(self, actor: Actor) -> int:
+        """The lead has opened Tandem: send them the concern cards kept while they could not be reached.
+        Only their own record is read; a concern whose lead has since changed is not sent."""
+        require(set(), Action.OWN_RECORD)
+        person = await self._repos.people.find(actor.id)
+        sent: list[str] = []
+        for key in person.kept_concerns if person else ():
+            programme_id, _, concern_id = key.partition("/")
+            concern = await self._repos.concerns.get(programme_id, concern_id)
+            programme = await self._repos.programmes.get(programme_id)
+            if concern.lead_id == actor.id == programme.safeguarding_lead:
+                delivery = await self._ctx.notify(actor.id, Message(card=await self._card(concern, programme)))
+                if delivery is None:
+                    continue
+                await self._repos.concerns.change(programme_id, concern_id,
+                                                  lambda c: replace(c, deliveries=c.deliveries + (delivery.to_doc(),)))
+            sent.append(key)
+        if sent:
+            await self._repos.people.change(actor.id, lambda p: replace(
+                p, kept_concerns=tuple(k for k in p.kept_concerns if k not in sent)))
+        return len(sent)
+
     async def acknowledge(self, actor: Actor, programme_id: str, concern_id: str) -> tuple[Concern, dict[str, Any]]:
         programme = await self._repos.programmes.get(programme_id)
         await self._ctx.require_in(actor, programme, Action.ACT_ON_CONCERN)
@@ -97,6 +119,9 @@ class SafeguardingService:
         delivery = await self._ctx.notify(lead_id, Message(
             text=f"A safeguarding concern for you, as the lead for {programme.name}.", card=await self._card(sent, programme)))
         deliveries = (delivery.to_doc(),) if delivery else ()
+        if delivery is None:  # no chat with Tandem yet: the card is kept and sent when they first open it
+            key = f"{concern.programme_id}/{concern.id}"
+            await self._repos.people.change(lead_id, lambda p: replace(p, kept_concerns=p.kept_concerns + (key,)))
         return await self._repos.concerns.change(
             concern.programme_id, concern.id, lambda c: replace(c.sent_to(lead_id), deliveries=c.deliveries + deliveries))
 

@@ -69,9 +69,11 @@ class TandemBot(ActivityHandler):
         known = None if force else await self.services.ctx.repos.people.find(actor.id)
         if personal and (known is None or not known.conversation or known.pending_notices):
             reference = stored_reference(turn_context)
-            _, notices = await self.services.pairs.register(actor, reference)
+            person, notices = await self.services.pairs.register(actor, reference)
             for notice in notices:
                 await turn_context.send_activity(notice)
+            if person.kept_concerns:
+                await self.services.safeguarding.deliver_kept(actor)
         elif known is not None and known.unanswered_nudges:
             await self.services.pairs.heard_from(actor)
 

@@ -135,3 +135,19 @@ async def test_help_lists_the_new_commands_for_who_may_use_them(world):
     assert "add manager" in manager_help and "safeguarding lead" in manager_help and "under 18" in manager_help
     assert "new programme" in text_of(await world.chat(ADMIN).say("help"))
     assert "new programme" not in text_of(await world.chat(STRANGER).say("help"))
+
+
+async def test_a_concern_for_a_lead_who_had_never_opened_tandem_reaches_them_when_they_do(world):
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    programme_id = (await world.services.ctx.repos.pairs.get(pair_id)).programme_id
+    unreachable_lead = type(LEAD)(LEAD.tenant_id, LEAD.aad_object_id, LEAD.name, LEAD.teams_user_id)  # no chat, no contact
+    await world.services.safeguarding.name_lead(MANAGER, programme_id, unreachable_lead)
+    await world.chat(MENTEE).say("raise a concern he asked me to meet alone")
+    assert world.messenger.to(LEAD.id) == []
+    replies = text_of(await world.chat(LEAD).say("help"))  # their first message: the kept card arrives
+    assert "A safeguarding concern for you" in replies and "he asked me to meet alone" not in replies  # the notice has no words
+    cards = [m.card for m in world.messenger.to(LEAD.id) if m.card]
+    assert len(cards) == 1 and "he asked me to meet alone" in str(cards[0])
+    assert (await world.services.ctx.repos.people.get(LEAD.id)).kept_concerns == ()
+    await world.chat(LEAD).say("help")
+    assert len([m for m in world.messenger.to(LEAD.id) if m.card]) == 1  # sent once

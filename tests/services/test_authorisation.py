@@ -128,6 +128,7 @@ CASES: dict[str, Case] = {
     "ProgrammeService.record_guardian_consent": Case(lambda c, a: c.s.programmes.record_guardian_consent(a, c.programme_id, YOUNG), MANAGER, True),
     # SafeguardingService
     "SafeguardingService.name_lead": Case(lambda c, a: c.s.safeguarding.name_lead(a, c.programme_id, NEWCOMER), MANAGER, True),
+    "SafeguardingService.deliver_kept": Case(lambda c, a: c.s.safeguarding.deliver_kept(a), LEAD, False, True),
     "SafeguardingService.raise_concern": Case(lambda c, a: c.s.safeguarding.raise_concern(a, c.pair_id, "words"), MENTOR, False),
     "SafeguardingService.acknowledge": Case(lambda c, a: c.s.safeguarding.acknowledge(a, c.programme_id, c.concern_id), LEAD, True),
     "SafeguardingService.record_outcome": Case(lambda c, a: c.s.safeguarding.record_outcome(a, c.programme_id, c.concern_id, "Spoke to them"), LEAD, True),
