@@ -2,16 +2,12 @@
 
 from __future__ import annotations
 
-import logging
 from dataclasses import dataclass
 from enum import Enum
 from typing import Iterable, Protocol
 
-from bot.domain.errors import NotAllowed
-from bot.domain.policy import AccessRole, Action, require
+from bot.domain.policy import AccessRole
 from bot.domain.programmes import Pair, Programme
-
-log = logging.getLogger(__name__)
 
 
 class AdminDirectory(Protocol):
@@ -85,10 +81,3 @@ def programme_roles(actor_id: str, programme: Programme, admin: bool) -> frozens
         roles.add(AccessRole.ADMINISTRATOR)
     return frozenset(roles)
 
-
-def require_pair_member(actor_id: str, pair: Pair, action: Action) -> None:
-    require(pair_roles(actor_id, pair), action)
-
-
-__all__ = ["AdminDirectory", "ListedAdmins", "AnyAdminDirectory", "NO_ADMINS", "Place", "PlaceKind", "PERSONAL_CHAT",
-           "pair_roles", "programme_roles", "require_pair_member", "NotAllowed"]
