@@ -22,10 +22,11 @@ from msrest.exceptions import ClientRequestError, DeserializationError, HttpOper
 from msrest.serialization import Model
 
 from bot.clock import Clock, ShiftedClock, SystemClock
-from bot.demo import seed_demo
+from bot.demo import DEMO_ADMINISTRATOR, seed_demo
 from bot.graph import graph_calendar
 from bot.log_hygiene import install_redaction
 from bot.scheduler import start_ticking
+from bot.services.authority import AdminDirectory, AnyAdminDirectory, ListedAdmins
 from bot.services.calendar import Calendar, NoCalendar
 from bot.services.context import Repositories, ServiceContext
 from bot.domain.nudges import QuietHours
@@ -110,13 +111,16 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock, http: ai
     adapter = ReplyingAdapter(authentication)
     adapter.use(RoundTripMiddleware())
     # Writes of a programme's records carry a Cosmos DB TTL as the retention backstop.
-    ctx = ServiceContext(Repositories.over(RetentionTtlStore(store, clock)), TeamsMessenger(adapter, settings.app_id), clock,
-                         retention_months=settings.retention_months)
+    messenger = TeamsMessenger(adapter, settings.app_id, service_url=local_service_url(settings))
+    ctx = ServiceContext(Repositories.over(RetentionTtlStore(store, clock)), messenger, clock,
+                         retention_months=settings.retention_months, admins=admin_directory(settings))
     services = Services.build(ctx, nudge_policy(settings), calendar or NoCalendar())
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
     # Local mode (the Agents Playground) cannot take files: exports go to the local data folder.
     exports = DataExportDelivery(services, settings.data_path.parent / "exports" if settings.auth_mode is AuthMode.LOCAL else None)
-    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people), exports)
+    # An unauthenticated (local) activity's serviceUrl answers that activity, and is never kept for later.
+    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people), exports,
+                    keep_service_url=settings.authenticated)
 
     adapter.on_turn_error = turn_error_handler(conversation_state)
     if settings.demo:
@@ -160,6 +164,21 @@ async def tell(context: TurnContext, text: str) -> None:
 def refusal(status: int, message: str, retry_after: int | None = None) -> web.Response:
     headers = {"Retry-After": str(retry_after)} if retry_after else None
     return web.json_response({"error": message}, status=status, headers=headers)
+
+
+def admin_directory(settings: Settings) -> AdminDirectory:
+    """TANDEM_ADMINS (and the demo administrator in demo mode). The Entra group (TANDEM_ADMIN_GROUP) is
+    looked up through Microsoft Graph by bot/graph: add its directory to AnyAdminDirectory here."""
+    listed = settings.admins + ((DEMO_ADMINISTRATOR,) if settings.demo else ())
+    if settings.admin_group:
+        log.warning("TANDEM_ADMIN_GROUP is set but no Graph group lookup is configured: only TANDEM_ADMINS count.")
+    return AnyAdminDirectory(ListedAdmins(listed))
+
+
+def local_service_url(settings: Settings) -> str:
+    if settings.auth_mode is AuthMode.LOCAL and not settings.local_service_url:
+        log.warning("Local mode without TANDEM_LOCAL_SERVICE_URL: replies work, proactive messages cannot be sent.")
+    return settings.local_service_url if settings.auth_mode is AuthMode.LOCAL else ""
 
 
 async def messages(request: web.Request) -> web.StreamResponse:

@@ -31,6 +31,7 @@ MEGAN = playground_user(1, "Megan Bowen", "meganb@example.com")
 ADELE = playground_user(2, "Adele Vance", "adelev@example.com")
 ISAIAH = playground_user(3, "Isaiah Langer", "isaiahl@example.com")
 PATTI = playground_user(4, "Patti Fernandez", "pattif@example.com")
+DEMO_ADMINISTRATOR = ALEX.aad_object_id  # in demo mode Alex is also a Tandem administrator (app.py adds them)
 
 
 class _QuietContext(ServiceContext):
@@ -50,7 +51,7 @@ async def seed_demo(services: Services) -> bool:
     past = Services.build(_QuietContext(repos, services.ctx.messenger, clock, services.ctx.make_id), services.nudges.policy)
     today = uk_today(clock.now())
     programme = Programme(DEMO_PROGRAMME_ID, PLAYGROUND_TENANT, "Reverse mentoring pilot (demo)", (ALEX.id,),
-                          today, add_months(today, 6), clock.now())
+                          today, add_months(today, 6), clock.now(), safeguarding_lead=ISAIAH.id)
     await repos.programmes.add(programme)
     for person in (ALEX, MEGAN, ADELE, ISAIAH, PATTI):
         await repos.people.change(person.id, lambda p, a=person: p or Person(a.id, a.tenant_id, a.aad_object_id, a.name, a.teams_user_id, a.email))

@@ -276,6 +276,9 @@ class Settings:
     unknown_key_refetch_seconds: float = 60.0  # an unknown signing key id refetches the keys at most this often
     reply_budget_seconds: float = 10.0  # how long one turn may wait, in total, for Teams to take its replies
     retention_months: int = 12  # default for new programmes: their records are deleted this long after they end
+    admins: tuple[str, ...] = ()  # TANDEM_ADMINS: Entra object ids or UPNs/emails of Tandem administrators
+    admin_group: str = ""  # TANDEM_ADMIN_GROUP: an Entra group whose members are administrators (needs Graph)
+    local_service_url: str = ""  # TANDEM_LOCAL_SERVICE_URL: local mode only, where proactive messages go
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -331,6 +334,9 @@ class Settings:
             unknown_key_refetch_seconds=_seconds(env, "TANDEM_KEY_REFETCH_SECONDS", 60.0),
             reply_budget_seconds=_seconds(env, "TANDEM_REPLY_BUDGET_SECONDS", 10.0),
             retention_months=_months(env, "TANDEM_RETENTION_MONTHS", 12),
+            admins=tuple(part.strip() for part in env.get("TANDEM_ADMINS", "").split(",") if part.strip()),
+            admin_group=env.get("TANDEM_ADMIN_GROUP", "").strip(),
+            local_service_url=env.get("TANDEM_LOCAL_SERVICE_URL", "").strip(),
         )
         settings.check()
         return settings
@@ -351,6 +357,13 @@ class Settings:
                           ("ToBotFromEmulatorOpenIdMetadataUrl", self.emulator_openid_metadata_url),
                           ("ToChannelFromBotLoginUrl", self.login_url), ("OAuthUrl", self.oauth_url)):
             _https_or_loopback(name, url)
+        if self.local_service_url:
+            if self.auth_mode is not AuthMode.LOCAL:
+                raise SettingsError("TANDEM_LOCAL_SERVICE_URL is for local mode only; Teams names its own service URL.")
+            parsed = urlsplit(self.local_service_url)
+            if parsed.scheme not in ("http", "https") or not is_loopback(parsed.hostname or ""):
+                raise SettingsError("TANDEM_LOCAL_SERVICE_URL must be an http(s) address on loopback, "
+                                    "e.g. http://127.0.0.1:56150/_connector")
         if self.clock_offset_minutes and self.auth_mode is not AuthMode.LOCAL:
             raise SettingsError("TANDEM_CLOCK_OFFSET_MINUTES is for local rehearsal only; unset it to serve Teams.")
         if self.auth_mode is AuthMode.LOCAL and not is_loopback(self.host):
@@ -399,4 +412,4 @@ class Settings:
     def __repr__(self) -> str:  # never print a secret
         return (f"Settings(host={self.host!r}, port={self.port}, auth_mode={self.auth_mode.value}, "
                 f"app_id={self.app_id!r}, store={self.store_description!r}, demo={self.demo}, "
-                f"calendar={self.graph.description!r})")
+                f"calendar={self.graph.description!r}, admins={len(self.admins)})")

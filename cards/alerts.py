@@ -40,6 +40,17 @@ def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> d
     ])
 
 
+def channel_alert_card(alert: Alert, programme_name: str) -> dict[str, Any]:
+    """The programme channel's copy: no names, no words, not even which kind of alert (the partner may be in
+    the channel); the managers' personal copies keep the detail and the buttons."""
+    body: list[dict[str, Any]] = [
+        heading(f"A pair in {programme_name} needs a manager"),
+        text("The details are in your personal chat with Tandem."),
+        facts([("Raised", format_uk(alert.raised_at)), ("Status", alert.state.value)]),
+    ]
+    return card(body)
+
+
 def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], shown_limit: int = SHOWN_STATUS_ROWS) -> dict[str, Any]:
     """Every pair as on track, at risk or drifting, with the reason. Never what anyone said."""
     counts = {h: sum(1 for *_, a in rows if a.health is h) for h in Health}

@@ -34,20 +34,49 @@ class Command(str, Enum):
     EXPORT_REFLECTIONS = "export my reflections"
     EXPORT_MY_DATA = "export my data"
     DELETE_MY_DATA = "delete my data"
+    RAISE_CONCERN = "raise a concern"
+    ADD_MANAGER = "add manager"
+    REMOVE_MANAGER = "remove manager"
+    SAFEGUARDING_LEAD = "safeguarding lead"
+    LINK_TEAM = "link team"
+    UNDER_18 = "under 18"
+    GUARDIAN_CONSENT = "guardian consent"
     CANCEL = "cancel"
     UNKNOWN = "unknown"
 
     @property
     def private(self) -> bool:
-        """Commands whose answers must never appear where others can read them."""
-        return self in (Command.REFLECT, Command.MY_REFLECTIONS, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE,
-                        Command.EXPORT_REFLECTIONS,
-                        Command.EXPORT_MY_DATA, Command.DELETE_MY_DATA)
+        """Commands whose answers must never appear where others can read them: personal chat only."""
+        return self in PRIVATE_COMMANDS
 
     @property
     def needs_pair(self) -> bool:
         return self in (Command.CONTRACT, Command.DRAFT_CONTRACT, Command.CHANGE_CONTRACT, Command.SCHEDULE,
-                        Command.SESSIONS, Command.REFLECT, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE)
+                        Command.SESSIONS, Command.REFLECT, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE,
+                        Command.RAISE_CONCERN)
+
+    @property
+    def names_a_person(self) -> bool:
+        """Manager commands that @mention one person (and optionally name the programme: in NAME)."""
+        return self in (Command.ADD_MANAGER, Command.REMOVE_MANAGER, Command.SAFEGUARDING_LEAD, Command.UNDER_18,
+                        Command.GUARDIAN_CONSENT)
+
+
+# Why each private command is private: said in a group chat or channel, with a link to the personal chat.
+PRIVATE_COMMANDS = {
+    Command.REFLECT: "Reflections are private, so I only deal with them in our personal chat.",
+    Command.MY_REFLECTIONS: "Reflections are private, so I only show them in our personal chat.",
+    Command.CONTRACT: "Your mentoring contract is between you and your partner, so I only show it in our personal chat.",
+    Command.DRAFT_CONTRACT: "Your mentoring contract is between you and your partner, so I only draft it in our personal chat.",
+    Command.CHANGE_CONTRACT: "Your mentoring contract is between you and your partner, so I only change it in our personal chat.",
+    Command.ASK_FOR_HELP: "Asking for help is private (your partner isn't told), so I only take it in our personal chat.",
+    Command.NO_FAULT_CLOSE: "Asking for a no-fault close is private, so I only take it in our personal chat.",
+    Command.RAISE_CONCERN: "A safeguarding concern goes to the safeguarding lead only, so I only take it in our personal chat.",
+    Command.SESSIONS: "Your sessions are between you and your partner, so I only show them in our personal chat.",
+    Command.EXPORT_REFLECTIONS: "Your reflections are private, so I only send your record of them in our personal chat.",
+    Command.EXPORT_MY_DATA: "What I hold about you is private, so I only send it in our personal chat.",
+    Command.DELETE_MY_DATA: "Deleting your data is for you alone, so I only do it in our personal chat.",
+}
 
 
 PHRASES = {
@@ -75,6 +104,13 @@ PREFIXES = (
     (("pause reminders", "pause nudges", "pause"), Command.PAUSE),
     (("resume reminders", "resume nudges", "resume"), Command.RESUME),
     (("no-fault close", "no fault close", "close pairing", "end pairing"), Command.NO_FAULT_CLOSE),
+    (("raise a concern", "raise concern", "report a concern", "safeguarding concern"), Command.RAISE_CONCERN),
+    (("add manager", "add a manager", "appoint manager"), Command.ADD_MANAGER),
+    (("remove manager", "remove a manager"), Command.REMOVE_MANAGER),
+    (("safeguarding lead",), Command.SAFEGUARDING_LEAD),
+    (("link team", "link this team"), Command.LINK_TEAM),
+    (("under 18", "under-18", "under eighteen"), Command.UNDER_18),
+    (("guardian consent", "parental consent"), Command.GUARDIAN_CONSENT),
 )
 NEW_PROGRAMME_PREFIXES = ("new programme", "new program", "create programme", "create program")
 ENDS = re.compile(r"\s+ends?\s+(?P<date>.+)$", re.IGNORECASE)

@@ -29,12 +29,17 @@ async def help_text(services: Services, actor: Actor) -> str:
         lines.append("- **my reflections**: your private reflections (and any your partner shared)")
         lines.append("- **pause reminders for 2 weeks** (or any number of days), **resume reminders**")
         lines.append("- **ask for help** (and a few words): your programme manager gets in touch; **no-fault close**: ask to end the pairing")
+        lines.append("- **raise a concern** (and a few words): a safeguarding concern, sent to the programme's safeguarding lead only")
     if managed:
         names = ", ".join(plain(p.name) for p in managed)
         lines.append(f"- As manager of {names}: **pair @mentor @mentee** to pair people, **status** to see how every pair is doing, "
-                     "**alerts here** (in a channel) to get alert cards there too, **programmes** to see your programmes, "
-                     "**new programme NAME** to start another")
-    if not views and not managed:
+                     "**link team** then **alerts here** (in a channel of the team) to get alert cards there too, "
+                     "**programmes** to see your programmes, **add manager @person** / **remove manager @person**, "
+                     "**safeguarding lead @person**, **under 18 @person** and **guardian consent @person**")
+    admin = await services.ctx.is_admin(actor)
+    if admin:
+        lines.append("- As a Tandem administrator: **new programme NAME** (optionally **ends DD/MM/YYYY**) to start one, "
+                     "**add manager @person in PROGRAMME** to appoint its managers")
+    if not views and not managed and not admin:
         lines.append("- You're not in a mentoring pair yet: your programme manager will pair you and I'll tell you who with.")
-        lines.append("- Programme managers: **new programme NAME** (optionally **ends DD/MM/YYYY**) to start one, then **pair @mentor @mentee**")
     return "Here's what you can do:\n\n" + "\n".join(lines + [ALWAYS])

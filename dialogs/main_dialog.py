@@ -8,6 +8,7 @@ from botbuilder.core import TurnContext
 from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
 from bot.domain.errors import DomainError
+from bot.domain.policy import PersonalChatOnly
 from bot.domain.programmes import Programme
 from bot.domain.uktime import format_uk
 from bot.domain.limits import MAX_DISPLAY_NAME
@@ -26,7 +27,7 @@ from dialogs.my_data_dialog import EraseMyDataDialog
 from dialogs.reflection_dialog import ReflectionDialog
 from dialogs.report_command import send_cpd_record, send_report
 from dialogs.session_dialog import SessionDialog
-from dialogs.turn import actor_of, send_card
+from dialogs.turn import actor_of, only_in_personal_chat, place_of, send_card, stored_reference
 
 MentionResolver = Callable[[TurnContext], Awaitable[list[Actor]]]
 
@@ -52,7 +53,7 @@ class MainDialog(ComponentDialog):
         command = Command(step.options["command"])
         if not command.needs_pair or step.options.get("pairId"):
             return await step.next(step.options.get("pairId"))
-        views = await self.services.pairs.views(actor_of(step.context))
+        views = await self.services.pairs.views(actor_of(step.context), include_closed=command is Command.RAISE_CONCERN)
         if not views:
             await step.context.send_activity(
                 "You're not in a mentoring pair yet. Your programme manager pairs people, and I'll tell you who with.")
@@ -71,6 +72,9 @@ class MainDialog(ComponentDialog):
         command = Command(options["command"])
         try:
             child = await self._dispatch(step.context, command, options)
+        except PersonalChatOnly as refusal:
+            await step.context.send_activity(only_in_personal_chat(step.context.activity, refusal.message))
+            return await step.end_dialog()
         except DomainError as refusal:
             await step.context.send_activity(refusal.message)
             return await step.end_dialog()
@@ -115,13 +119,24 @@ class MainDialog(ComponentDialog):
         elif command is Command.STATUS:
             programme = await self._managed_programme(context, actor, options.get("argument", ""))
             if programme:
-                await send_card(context, await self.services.alerts.status(actor, programme.id))
+                await send_card(context, await self.services.alerts.status(actor, programme.id, place_of(context.activity)))
         elif command is Command.ALERTS_HERE:
             programme = await self._managed_programme(context, actor, options.get("argument", ""))
             if programme:
-                reference = TurnContext.get_conversation_reference(context.activity).serialize()
-                await self.services.alerts.use_channel(actor, programme.id, reference)
-                await context.send_activity(f"Alerts for {plain(programme.name)} will come here as well as to its managers.")
+                await self.services.alerts.use_channel(actor, programme.id, stored_reference(context), place_of(context.activity))
+                await context.send_activity(f"Alerts for {plain(programme.name)} will come here as well as to its managers: "
+                                            "here without names or details, which stay in the managers' personal chats.")
+        elif command is Command.LINK_TEAM:
+            programme = await self._programme_to_run(context, actor, options.get("argument", ""))
+            if programme:
+                await self.services.programmes.link_team(actor, programme.id, place_of(context.activity))
+                await context.send_activity(f"This team is linked to {plain(programme.name)}. A manager can now say "
+                                            f"**alerts here in {plain(programme.name)}** in one of its channels.")
+        elif command.names_a_person:
+            await self._about_a_person(context, actor, command, options.get("argument", ""))
+        elif command is Command.RAISE_CONCERN:
+            _, acknowledgement = await self.services.safeguarding.raise_concern(actor, pair_id, options.get("argument", ""))
+            await context.send_activity(acknowledgement)
         elif command is Command.PAUSE:
             person = await self.services.pairs.pause_nudges(actor, pause_days(options.get("argument", "")))
             await context.send_activity(f"Reminders paused until {format_uk(person.nudges_paused_until)}. "
@@ -175,29 +190,38 @@ class MainDialog(ComponentDialog):
     async def _show_programmes(self, context: TurnContext, actor: Actor) -> None:
         programmes = await self.services.pairs.managed_by(actor)
         if not programmes:
-            await context.send_activity("You don't manage any programmes. Start one with **new programme NAME**.")
+            await context.send_activity("You don't manage any programmes. A Tandem administrator starts programmes and appoints their managers.")
         for programme in programmes:
-            await send_card(context, programme_card(programme, await self.services.pairs.roster_size(programme.id)))
+            await send_card(context, programme_card(programme, await self.services.pairs.roster_size(actor, programme.id)))
 
     async def _new_programme(self, context: TurnContext, actor: Actor, argument: str) -> None:
         name, ends_on = split_programme_end(argument)
         programme = await self.services.pairs.create_programme(actor, name, ends_on)
         await send_card(context, programme_card(programme, 0),
-                        f"Created **{plain(programme.name)}**. You're its manager. Pair people with: pair @mentor @mentee")
+                        f"Created **{plain(programme.name)}**. You're its manager. Appoint others with **add manager @person**, name its "
+                        "safeguarding lead with **safeguarding lead @person**, and pair people with: pair @mentor @mentee")
 
     async def _managed_programme(self, context: TurnContext, actor: Actor, argument: str) -> Programme | None:
         """The programme a manager's command is about: the one named in the text, or their only one.
         None (after telling them why) when that cannot be settled."""
-        programmes = await self.services.pairs.managed_by(actor)
+        return await self._choose(context, await self.services.pairs.managed_by(actor), argument,
+                                  "Only a programme's managers can do that. A Tandem administrator appoints them.")
+
+    async def _programme_to_run(self, context: TurnContext, actor: Actor, argument: str) -> Programme | None:
+        """For steps an administrator may take too (managers, teams, the safeguarding lead)."""
+        return await self._choose(context, await self.services.programmes.administered_by(actor), argument,
+                                  "Only a programme's managers, or a Tandem administrator, can do that.")
+
+    async def _choose(self, context: TurnContext, programmes: list[Programme], argument: str, nobody: str) -> Programme | None:
         if not programmes:
-            await context.send_activity("Only a programme manager can do that. Start a programme with **new programme NAME**.")
+            await context.send_activity(nobody)
             return None
         lowered = argument.lower()
         named = [p for p in programmes if p.name.lower() in lowered]
         chosen = named if named else programmes
         if len(chosen) != 1:
             names = "; ".join(plain(p.name) for p in programmes)
-            await context.send_activity(f"Which programme? Add 'in NAME' to the command. You manage: {names}.")
+            await context.send_activity(f"Which programme? Add 'in NAME' to the command. You can choose: {names}.")
             return None
         return chosen[0]
 
@@ -216,3 +240,35 @@ class MainDialog(ComponentDialog):
         await context.send_activity(
             f"Paired {person_name(mentor.name, 'the mentor')} (mentor) with {person_name(mentee.name, 'the mentee')} (mentee) "
             f"in {plain(programme.name)}. I've told them both.")
+
+    async def _about_a_person(self, context: TurnContext, actor: Actor, command: Command, argument: str) -> None:
+        """add manager / remove manager / safeguarding lead / under 18 / guardian consent, each @person [in PROGRAMME]."""
+        people = await self.resolve_mentions(context)
+        if len(people) != 1:
+            await context.send_activity(f"@mention one person: {command.value} @person (add 'in PROGRAMME NAME' if there "
+                                        "is more than one programme).")
+            return
+        person = people[0]
+        if command in (Command.UNDER_18, Command.GUARDIAN_CONSENT):
+            programme = await self._managed_programme(context, actor, argument)
+        else:
+            programme = await self._programme_to_run(context, actor, argument)
+        if programme is None:
+            return
+        if command is Command.ADD_MANAGER:
+            await self.services.programmes.appoint_manager(actor, programme.id, person)
+            reply = f"{person_name(person.name, 'They')} is now a manager of {plain(programme.name)}. I've told them."
+        elif command is Command.REMOVE_MANAGER:
+            await self.services.programmes.remove_manager(actor, programme.id, person)
+            reply = f"{person_name(person.name, 'They')} no longer manages {plain(programme.name)}."
+        elif command is Command.SAFEGUARDING_LEAD:
+            await self.services.safeguarding.name_lead(actor, programme.id, person)
+            reply = (f"{person_name(person.name, 'They')} is the safeguarding lead for {plain(programme.name)}. Concerns go to them, "
+                     "privately, and to nobody else.")
+        elif command is Command.UNDER_18:
+            await self.services.programmes.record_under_18(actor, programme.id, person)
+            reply = f"Recorded. {person_name(person.name, 'They')} can't be paired until guardian consent is recorded: guardian consent @person."
+        else:
+            await self.services.programmes.record_guardian_consent(actor, programme.id, person)
+            reply = f"Guardian consent recorded for {person_name(person.name, 'They')}."
+        await context.send_activity(reply)

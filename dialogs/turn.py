@@ -1,20 +1,54 @@
-"""What a dialog needs from the current turn: who is acting, and how to send a card."""
+"""What a dialog needs from the current turn: who is acting, where, and how to send a card."""
 
 from __future__ import annotations
 
 from typing import Any
+from urllib.parse import quote
 
 from botbuilder.core import CardFactory, MessageFactory, TurnContext
 from botbuilder.schema import Activity
 
+from bot.services.authority import Place, PlaceKind
 from bot.services.context import Actor
 
 ACTOR_KEY = "tandem.actor"
+KEEP_SERVICE_URL_KEY = "tandem.keep_service_url"  # False for unauthenticated (local mode) activities
+TEAMS_CHAT_LINK = "https://teams.microsoft.com/l/chat/0/0?users="
 
 
 def actor_of(context: TurnContext) -> Actor:
     """Set by the Teams edge from the activity (Entra object id and tenant), never from card data."""
     return context.turn_state[ACTOR_KEY]
+
+
+def place_of(activity: Activity) -> Place:
+    """The kind of conversation (personal, group chat, channel), its id and its team, from the activity."""
+    conversation = activity.conversation
+    kind_text = (conversation.conversation_type if conversation else None) or "personal"
+    kind = {"personal": PlaceKind.PERSONAL, "channel": PlaceKind.CHANNEL}.get(kind_text, PlaceKind.GROUP_CHAT)
+    team = (activity.channel_data or {}).get("team") if isinstance(activity.channel_data, dict) else None
+    team_id = team.get("id", "") if isinstance(team, dict) and isinstance(team.get("id"), str) else ""
+    return Place(kind, conversation.id if conversation and conversation.id else "", team_id)
+
+
+def stored_reference(context: TurnContext) -> dict[str, Any]:
+    """The conversation reference to keep for proactive messages. From an unauthenticated activity its
+    serviceUrl is not kept: proactive messages then go to the configured local service URL only."""
+    reference = TurnContext.get_conversation_reference(context.activity).serialize()
+    if not context.turn_state.get(KEEP_SERVICE_URL_KEY, True):
+        reference.pop("serviceUrl", None)
+    return reference
+
+
+def personal_chat_link(activity: Activity) -> str:
+    """A Teams deep link to this person's 1:1 chat with the bot (the bot's id is 28:<MicrosoftAppId>)."""
+    bot_id = activity.recipient.id if activity.recipient and activity.recipient.id else ""
+    return TEAMS_CHAT_LINK + quote(bot_id if bot_id.startswith("28:") else f"28:{bot_id}", safe=":")
+
+
+def only_in_personal_chat(activity: Activity, why: str) -> str:
+    """What to say when a private step is asked for in a group chat or channel: why, and where instead."""
+    return f"{why} [Open our personal chat]({personal_chat_link(activity)}) and ask me there."
 
 
 def card_activities(card: dict[str, Any], text: str = "") -> list[Activity]:

@@ -14,7 +14,9 @@ pids=()
 cleanup() { for pid in "${pids[@]}"; do kill "$pid" 2>/dev/null || true; done; }
 trap cleanup EXIT INT TERM
 
-.venv/bin/python app.py --local --demo --port "$bot_port" &
+# Local mode keeps no serviceUrl from the (unauthenticated) Playground; proactive messages go here instead.
+TANDEM_LOCAL_SERVICE_URL="http://127.0.0.1:${playground_port}/_connector" \
+  .venv/bin/python app.py --local --demo --port "$bot_port" &
 pids+=($!)
 for _ in $(seq 1 100); do
   port_in_use "$bot_port" && break

@@ -25,6 +25,8 @@ class AuditAction(str, Enum):
     CONCERN_RAISED = "concern raised"
     CONCERN_ACTED = "concern acted on"
     GUARDIAN_CONSENT_RECORDED = "guardian consent recorded"
+    UNDER_18_RECORDED = "recorded as under 18"
+    TEAM_LINKED = "team linked"
     DATA_EXPORTED = "data exported"
     DATA_ERASED = "data erased"
     RETENTION_DELETED = "deleted at end of retention"

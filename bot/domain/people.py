@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 from datetime import datetime
 from enum import Enum
 from typing import Any
@@ -61,6 +61,14 @@ class Person:
     unreachable_since: datetime | None = None  # Teams said 403/404: the app was removed or blocked
     shift_pattern: dict[str, Any] | None = None  # bot.domain.shifts' document: a rota, or "tell me each time"
     erased_at: datetime | None = None  # they asked for their data to be erased: nothing is kept for them
+    under_18: bool = False  # recorded by a manager: cannot be paired until guardian consent is recorded
+    guardian_consent_at: datetime | None = None
+    raised: dict[str, tuple[datetime, ...]] = field(default_factory=dict)  # kind -> times, for rate limits
+    kept_concerns: tuple[str, ...] = ()  # "programme/concern" ids sent while they had no chat with Tandem
+
+    @property
+    def may_be_paired(self) -> bool:
+        return not self.under_18 or self.guardian_consent_at is not None
 
     def nudgeable(self, now: datetime) -> bool:
         return self.nudges_paused_until is None or self.nudges_paused_until <= now
@@ -98,6 +106,10 @@ class Person:
             "unreachableSince": self.unreachable_since.isoformat() if self.unreachable_since else None,
             **({"shiftPattern": dict(self.shift_pattern)} if self.shift_pattern else {}),
             "erasedAt": self.erased_at.isoformat() if self.erased_at else None,
+            "under18": self.under_18,
+            "guardianConsentAt": self.guardian_consent_at.isoformat() if self.guardian_consent_at else None,
+            "raised": {kind: [t.isoformat() for t in times] for kind, times in self.raised.items()},
+            "keptConcerns": list(self.kept_concerns),
         }
 
     @classmethod
@@ -120,6 +132,10 @@ class Person:
             unreachable_since=_instant(doc.get("unreachableSince")),
             shift_pattern=dict(doc["shiftPattern"]) if doc.get("shiftPattern") else None,
             erased_at=_instant(doc.get("erasedAt")),
+            under_18=bool(doc.get("under18", False)),
+            guardian_consent_at=_instant(doc.get("guardianConsentAt")),
+            raised={kind: tuple(datetime.fromisoformat(t) for t in times) for kind, times in (doc.get("raised") or {}).items()},
+            kept_concerns=tuple(doc.get("keptConcerns", [])),
         )
 
 

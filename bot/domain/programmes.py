@@ -7,7 +7,7 @@ from datetime import date, datetime
 from enum import Enum
 from typing import Any
 
-from bot.domain.errors import InvalidInput, NotAllowed
+from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed
 from bot.domain.limits import MAX_PROGRAMME_NAME, too_long
 from bot.domain.people import Role
 from bot.domain.uktime import add_months
@@ -27,9 +27,28 @@ class Programme:
     created_at: datetime
     channel: dict[str, Any] | None = None  # where alert cards go besides managers' personal chats
     retention_months: int = 12  # records are deleted this long after the programme ends (bot/domain/retention.py)
+    safeguarding_lead: str = ""  # the person id of the one person who receives concerns
+    teams: tuple[str, ...] = ()  # Teams team ids linked to the programme: its alert channel is in one of them
 
     def is_manager(self, person_id: str) -> bool:
         return person_id in self.managers
+
+    def with_manager(self, person_id: str) -> "Programme":
+        if person_id in self.managers:
+            raise AlreadyDone("They already manage this programme.")
+        return replace(self, managers=self.managers + (person_id,))
+
+    def without_manager(self, person_id: str) -> "Programme":
+        if person_id not in self.managers:
+            raise InvalidInput("They don't manage this programme.")
+        if len(self.managers) == 1:
+            raise InvalidState("A programme always has at least one manager: appoint another before removing this one.")
+        return replace(self, managers=tuple(m for m in self.managers if m != person_id))
+
+    def with_team(self, team_id: str) -> "Programme":
+        if team_id in self.teams:
+            raise AlreadyDone("This team is already linked to the programme.")
+        return replace(self, teams=self.teams + (team_id,))
 
     def require_manager(self, person_id: str) -> None:
         if not self.is_manager(person_id):
@@ -46,6 +65,8 @@ class Programme:
             "createdAt": self.created_at.isoformat(),
             "channel": self.channel,
             "retentionMonths": self.retention_months,
+            "safeguardingLead": self.safeguarding_lead,
+            "teams": list(self.teams),
         }
 
     @classmethod
@@ -60,6 +81,8 @@ class Programme:
             created_at=datetime.fromisoformat(doc["createdAt"]),
             channel=doc.get("channel"),
             retention_months=int(doc.get("retentionMonths", 12)),
+            safeguarding_lead=doc.get("safeguardingLead", ""),
+            teams=tuple(doc.get("teams", [])),
         )
 
 

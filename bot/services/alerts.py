@@ -9,15 +9,19 @@ from typing import Any
 from bot.domain.alerts import Alert, AlertAction, AlertKind, request_note
 from bot.domain.drift import Assessment, Health, assess
 from bot.domain.due import DRIFT_CHECK, DueItem
+from bot.domain.audit import AuditAction
 from bot.domain.errors import NotAllowed
 from bot.domain.limits import MAX_DISPLAY_NAME
+from bot.domain.rate_limits import Counter, Raised
+from bot.domain.policy import Action, PersonalChatOnly
 from bot.domain.programmes import Pair, Programme
 from bot.domain.text import clean, person_name, plain
 from bot.domain.uktime import uk_today
+from bot.services.authority import PERSONAL_CHAT, Place, PlaceKind
 from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
 from bot.services.pairs import PairService
 from bot.services.report import SummaryWriter
-from cards.alerts import alert_card, status_card
+from cards.alerts import alert_card, channel_alert_card, status_card
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +36,8 @@ class AlertService:
     async def raise_alert(self, pair: Pair, kind: AlertKind, reason: str, occurrence: str,
                           refresh_summary: bool = True, raised_by: str = "") -> tuple[Alert, bool]:
         """Raise an alert once per occurrence and send it to every manager (and the programme channel).
-        Returns the alert and whether it is new."""
+        Managers' personal copies carry the detail; the channel copy carries no names and no words, as the
+        partner may be in the channel. Returns the alert and whether it is new."""
         alert = Alert(f"{kind.name.lower()}.{pair.id}.{occurrence}", pair.programme_id, pair.id, kind, reason, self._ctx.clock.now(),
                       raised_by=raised_by)
         if not await self._ctx.repos.alerts.add(alert):
@@ -40,44 +45,58 @@ class AlertService:
         programme = await self._ctx.repos.programmes.get(pair.programme_id)
         card = await self._card(alert, programme)
         message = Message(text=f"Alert: {card['body'][0]['text']}.", card=card)
-        deliveries: list[Delivery] = []
+        deliveries: list[dict[str, Any]] = []
         for manager_id in programme.managers:
             delivery = await self._ctx.notify(manager_id, message)
             if delivery is not None:
-                deliveries.append(delivery)
+                deliveries.append(delivery.to_doc())
         if programme.channel:
+            public = channel_alert_card(alert, programme.name)
             try:
-                deliveries.append(await self._ctx.messenger.post(programme.channel, message))
+                posted = await self._ctx.messenger.post(programme.channel, Message(text=public["body"][0]["text"], card=public))
+                deliveries.append({**posted.to_doc(), CHANNEL_COPY: True})
             except Unreachable:
                 log.warning("programme %s channel unreachable", programme.id)
         saved = await self._ctx.repos.alerts.change(
-            pair.programme_id, alert.id, lambda a: replace(a, deliveries=a.deliveries + tuple(d.to_doc() for d in deliveries)))
+            pair.programme_id, alert.id, lambda a: replace(a, deliveries=a.deliveries + tuple(deliveries)))
         if refresh_summary:
             await self._summaries.refresh_alerts(pair.programme_id, pair.id)
         return saved, True
 
     async def request_help(self, actor: Actor, pair_id: str, note: str) -> Alert:
         note = request_note(note)
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.ASK_FOR_HELP)
+        await self._count(actor, Raised.HELP, "You've asked for help several times today, so I haven't sent this one. "
+                                              "Your programme manager has your earlier requests; if it's urgent, contact them directly.")
         what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) would like a word" + (f": \"{note}\"" if note else "")
         alert, _ = await self.raise_alert(view.pair, AlertKind.HELP, what, self._ctx.make_id(), raised_by=actor.id)
         return alert
 
     async def request_close(self, actor: Actor, pair_id: str, note: str) -> Alert:
         note = request_note(note)
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.NO_FAULT_CLOSE)
+        await self._count(actor, Raised.CLOSE, "You've asked for a no-fault close several times today, so I haven't sent "
+                                               "this one. Your programme manager has your request; contact them directly if it's urgent.")
         what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) asks for a no-fault close" + (f": \"{note}\"" if note else "")
         alert, _ = await self.raise_alert(view.pair, AlertKind.CLOSE, what, self._ctx.make_id(), raised_by=actor.id)
         return alert
 
+    async def _count(self, actor: Actor, kind: Raised, over_limit: str) -> None:
+        """Count one more on the person's own document, or refuse (TooMany) when over the day's limit."""
+        now = self._ctx.clock.now()
+        await self._ctx.repos.people.change(actor.id, lambda p: replace(
+            p, raised={**p.raised, kind.value: Counter(p.raised.get(kind.value, ())).counted(kind, now, over_limit).times}))
+
     # Acting -------------------------------------------------------------------------------------
-    async def act(self, actor: Actor, programme_id: str, alert_id: str, action: AlertAction, note: str = "") -> tuple[Alert, dict[str, Any]]:
-        """A manager acts; every manager's copy of the card is updated to show who did what, and when."""
+    async def act(self, actor: Actor, programme_id: str, alert_id: str, action: AlertAction, note: str = "",
+                  place: Place = PERSONAL_CHAT) -> tuple[Alert, dict[str, Any]]:
+        """A manager acts; every copy of the card is updated to show who did what, and when. Returns the
+        card for where they pressed the button: the detailed one in a personal chat, else the channel one."""
         programme = await self._ctx.repos.programmes.get(programme_id)
-        if not programme.is_manager(actor.id):
-            raise NotAllowed(f"Only the managers of {plain(programme.name)} can act on its alerts.")
+        await self._ctx.require_in(actor, programme, Action.ACT_ON_ALERT)
         now = self._ctx.clock.now()
         alert = await self._ctx.repos.alerts.change(programme_id, alert_id, lambda a: a.act(action, actor.id, actor.name, now, note))
+        await self._ctx.audit(actor.id, AuditAction.ALERT_ACTED, alert.pair_id, programme_id, action.name.lower())
         if action is AlertAction.RESOLVE:
             await self._summaries.refresh_alerts(programme_id, alert.pair_id)
         if action is AlertAction.MESSAGE:
@@ -86,12 +105,13 @@ class AlertService:
                 await self._ctx.notify(member, Message(text=f"A message from {person_name(actor.name, 'your programme manager')}, your programme manager: "
                                                               f"{plain(note, multiline=True)}"))
         card = await self._card(alert, programme)
+        public = channel_alert_card(alert, programme.name)
         for delivery in alert.deliveries:
             try:
-                await self._ctx.messenger.update(Delivery.from_doc(delivery), card)
+                await self._ctx.messenger.update(Delivery.from_doc(delivery), public if delivery.get(CHANNEL_COPY) else card)
             except Unreachable:
                 log.info("an alert card copy could not be updated")
-        return alert, card
+        return alert, card if place.personal else public
 
     async def _card(self, alert: Alert, programme: Programme) -> dict[str, Any]:
         pair = await self._ctx.repos.pairs.get(alert.pair_id)
@@ -100,11 +120,14 @@ class AlertService:
         return alert_card(alert, programme.name, mentor.name or "the mentor", mentee.name or "the mentee")
 
     # Seeing -------------------------------------------------------------------------------------
-    async def status(self, actor: Actor, programme_id: str) -> dict[str, Any]:
-        """Every pair as on track, at risk or drifting, with the reason: whether pairs meet, never what they said."""
+    async def status(self, actor: Actor, programme_id: str, place: Place = PERSONAL_CHAT) -> dict[str, Any]:
+        """Every pair as on track, at risk or drifting, with the reason: whether pairs meet, never what they said.
+        Shown only in the manager's personal chat or the programme's own alert channel."""
         programme = await self._ctx.repos.programmes.get(programme_id)
-        if not programme.is_manager(actor.id):
-            raise NotAllowed(f"Only the managers of {plain(programme.name)} can see its status.")
+        await self._ctx.require_in(actor, programme, Action.VIEW_STATUS)
+        if not place.personal and not _is_alert_channel(programme, place):
+            raise PersonalChatOnly(f"The status of {plain(programme.name)} names people, so I only show it in our personal chat "
+                             "or in the programme's alert channel.")
         now = self._ctx.clock.now()
         rows: list[tuple[str, str, Assessment]] = []
         for pair_id in await self._ctx.repos.programmes.roster(programme_id):
@@ -115,12 +138,31 @@ class AlertService:
             mentor = await self._ctx.repos.people.get(pair.mentor_id)
             mentee = await self._ctx.repos.people.get(pair.mentee_id)
             rows.append((mentor.name, mentee.name, assessment))
+        await self._ctx.audit(actor.id, AuditAction.STATUS_VIEWED, programme.id, programme.id)
         return status_card(programme.name, rows)
 
-    async def use_channel(self, actor: Actor, programme_id: str, conversation: dict[str, Any]) -> Programme:
+    async def use_channel(self, actor: Actor, programme_id: str, conversation: dict[str, Any], place: Place) -> Programme:
+        """Alert cards (without names or words) also go to this channel: a channel of a team linked to the programme."""
         programme = await self._ctx.repos.programmes.get(programme_id)
-        programme.require_manager(actor.id)
-        return await self._ctx.repos.programmes.change(programme_id, lambda p: replace(p, channel=conversation))
+        await self._ctx.require_in(actor, programme, Action.SET_ALERT_CHANNEL)
+        if place.kind is not PlaceKind.CHANNEL:
+            raise NotAllowed("Alerts can only go to a channel: say **alerts here** in a channel of a team linked to the programme.")
+        if place.team_id not in programme.teams:
+            raise NotAllowed(f"This team isn't linked to {programme.name}. A manager links it first by saying "
+                             f"**link team in {programme.name}** in one of its channels.")
+        updated = await self._ctx.repos.programmes.change(programme_id, lambda p: replace(p, channel=conversation))
+        await self._ctx.audit(actor.id, AuditAction.ALERT_CHANNEL_SET, programme.id, programme.id)
+        return updated
+
+
+CHANNEL_COPY = "channel"  # marks a delivery doc as the programme channel's copy (the card without personal words)
+
+
+def _is_alert_channel(programme: Programme, place: Place) -> bool:
+    """The same channel, whichever thread in it ("19:...@thread.tacv2;messageid=..." is a reply thread)."""
+    channel = str(((programme.channel or {}).get("conversation") or {}).get("id") or "")
+    return (place.kind is PlaceKind.CHANNEL and bool(place.conversation_id)
+            and channel.split(";")[0] == place.conversation_id.split(";")[0])
 
 
 class DriftWatch:

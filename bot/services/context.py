@@ -13,11 +13,14 @@ from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEnt
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.people import Person, person_id
 from bot.domain.retention import DEFAULT_RETENTION_MONTHS
+from bot.domain.policy import AccessRole, Action, require
+from bot.domain.programmes import Programme
+from bot.services.authority import NO_ADMINS, AdminDirectory, programme_roles
 from bot.storage.documents import DocumentStore
 from bot.storage.records import RecordsRepository
 from bot.storage.repositories import (
-    AlertRepository, AuditRepository, DueWorkRepository, PairRepository, PairSummaryRepository, PeopleRepository, ProgrammeRepository,
-    ReflectionRepository,
+    AlertRepository, AuditRepository, ConcernRepository, DueWorkRepository, PairRepository, PairSummaryRepository,
+    PeopleRepository, ProgrammeRepository, ReflectionRepository,
 )
 
 log = logging.getLogger(__name__)
@@ -90,13 +93,14 @@ class Repositories:
     audit: AuditRepository
     summaries: PairSummaryRepository
     records: RecordsRepository  # whole partitions, for retention and erasure
+    concerns: ConcernRepository
 
     @classmethod
     def over(cls, store: DocumentStore, audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS) -> "Repositories":
         return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store),
                    ReflectionRepository(store), DueWorkRepository(store), AlertRepository(store),
                    AuditRepository(store, audit_retention_days * 24 * 3600), PairSummaryRepository(store),
-                   RecordsRepository(store))
+                   RecordsRepository(store), ConcernRepository(store))
 
 
 def new_id() -> str:
@@ -110,6 +114,26 @@ class ServiceContext:
     clock: Clock
     make_id: Callable[[], str] = new_id
     retention_months: int = DEFAULT_RETENTION_MONTHS  # the default for new programmes
+    admins: AdminDirectory = NO_ADMINS
+
+    async def is_admin(self, actor: Actor, tenant_id: str | None = None) -> bool:
+        """An administrator of `tenant_id` (default: their own): listed by object id, or by UPN once known."""
+        if tenant_id is not None and tenant_id != actor.tenant_id:
+            return False
+        upn = actor.email
+        if not upn:
+            known = await self.repos.people.find(actor.id)
+            upn = known.email if known else ""
+        return await self.admins.is_admin(actor.aad_object_id, upn)
+
+    async def roles_in(self, actor: Actor, programme: Programme) -> frozenset[AccessRole]:
+        return programme_roles(actor.id, programme, await self.is_admin(actor, programme.tenant_id))
+
+    async def require_in(self, actor: Actor, programme: Programme, action: Action) -> frozenset[AccessRole]:
+        """The policy check for a step on a programme: raises NotAllowed, kindly, unless the actor may."""
+        roles = await self.roles_in(actor, programme)
+        require(roles, action)
+        return roles
 
     async def audit(self, actor_id: str, action: AuditAction, subject_id: str, programme_id: str = "",
                     detail: str = "") -> AuditEntry:

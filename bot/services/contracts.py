@@ -5,6 +5,7 @@ from __future__ import annotations
 from datetime import date
 
 from bot.domain.contracts import Clauses, Contract, ContractVersion, default_clauses
+from bot.domain.policy import Action
 from bot.domain.uktime import uk_today
 from bot.domain.text import person_name
 from bot.services.context import Actor, Message, ServiceContext
@@ -30,7 +31,7 @@ class ContractService:
         return view, base, view.programme.ends_on
 
     async def propose(self, actor: Actor, pair_id: str, clauses: Clauses) -> ContractVersion:
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.CHANGE_CONTRACT)
         view.pair.require_active()
         now = self._ctx.clock.now()
         proposal = await self._ctx.repos.pairs.change_contract(
@@ -44,7 +45,7 @@ class ContractService:
         return proposal
 
     async def accept(self, actor: Actor, pair_id: str, number: int) -> ContractVersion:
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.CHANGE_CONTRACT)
         view.pair.require_active()
         now = self._ctx.clock.now()
         accepted = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.accept(view.role, number, now))
@@ -56,7 +57,7 @@ class ContractService:
         return accepted
 
     async def withdraw(self, actor: Actor, pair_id: str, number: int) -> ContractVersion:
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.CHANGE_CONTRACT)
         withdrawn = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.withdraw(view.role, number))
         await self._ctx.notify(view.partner.id, Message(text=f"{person_name(view.me.name, 'Your partner')} withdrew their proposed version {number} of your contract."))
         return withdrawn

@@ -7,12 +7,15 @@ from dataclasses import dataclass, replace
 from datetime import date
 from typing import Any
 
+from bot.domain.audit import AuditAction
 from bot.domain.errors import AlreadyDone, NotAllowed
+from bot.domain.policy import AccessRole, Action, require
 from bot.domain.nudges import pause_until
 from bot.domain.people import Membership, Person, Role
 from bot.domain.programmes import Pair, Programme, new_pair, new_programme
 from bot.domain.uktime import uk_today
 from bot.domain.text import person_name, plain
+from bot.services.authority import pair_roles
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.nudges import NudgeService
 from bot.services.retention import schedule_retention
@@ -48,6 +51,7 @@ class PairService:
     # People -----------------------------------------------------------------------------------
     async def register(self, actor: Actor, conversation: dict[str, Any] | None) -> tuple[Person, tuple[str, ...]]:
         """Remember someone who opened Tandem (and how to reach them); hand back notices kept for them."""
+        require(set(), Action.OWN_RECORD)  # their own record only
         delivered: list[tuple[str, ...]] = []
 
         def change(existing: Person | None) -> Person:
@@ -65,20 +69,25 @@ class PairService:
 
     async def heard_from(self, actor: Actor) -> None:
         """Any word or button press from someone answers the reminders sent to them."""
+        require(set(), Action.OWN_RECORD)  # their own record only
         await self._repos.people.change(actor.id, lambda p: replace(p, unanswered_nudges=0) if p else
                                         Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name))
 
     async def pause_nudges(self, actor: Actor, days: int) -> Person:
+        require(set(), Action.OWN_RECORD)  # their own record only
         until = pause_until(self._ctx.clock.now(), days)
         return await self._repos.people.change(actor.id, lambda p: replace(
             p or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name), nudges_paused_until=until))
 
     async def resume_nudges(self, actor: Actor) -> Person:
+        require(set(), Action.OWN_RECORD)  # their own record only
         return await self._repos.people.change(actor.id, lambda p: replace(
             p or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name), nudges_paused_until=None))
 
     # Programmes -------------------------------------------------------------------------------
     async def create_programme(self, actor: Actor, name: str, ends_on: date | None = None) -> Programme:
+        """An administrator starts a programme and is its first manager until they appoint others."""
+        require({AccessRole.ADMINISTRATOR} if await self._ctx.is_admin(actor) else set(), Action.CREATE_PROGRAMME)
         now = self._ctx.clock.now()
         programme = new_programme(self._ctx.make_id(), actor.tenant_id, name, actor.id, uk_today(now), now, ends_on,
                                   self._ctx.retention_months)
@@ -87,22 +96,34 @@ class PairService:
         await self._repos.people.change(
             actor.id, lambda p: (p or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)).managing(programme.id)
         )
+        await self._ctx.audit(actor.id, AuditAction.PROGRAMME_CREATED, programme.id, programme.id)
         return programme
 
     async def managed_by(self, actor: Actor) -> list[Programme]:
+        """The programmes the actor manages now (their own record, checked against each programme)."""
+        require(set(), Action.OWN_RECORD)
         person = await self._repos.people.find(actor.id)
         if person is None:
             return []
-        return [await self._repos.programmes.get(pid) for pid in person.manages]
+        programmes = [await self._repos.programmes.get(pid) for pid in person.manages]
+        return [p for p in programmes if p.is_manager(actor.id)]
 
-    async def roster_size(self, programme_id: str) -> int:
+    async def roster_size(self, actor: Actor, programme_id: str) -> int:
+        programme = await self._repos.programmes.get(programme_id)
+        await self._ctx.require_in(actor, programme, Action.VIEW_ROSTER)
         return len(await self._repos.programmes.roster(programme_id))
 
     async def pair_people(self, actor: Actor, programme_id: str, mentor: Actor, mentee: Actor) -> Pair:
         """A manager pairs two people; each is told in their personal chat who their partner is."""
         programme = await self._repos.programmes.get(programme_id)
+        await self._ctx.require_in(actor, programme, Action.PAIR_PEOPLE)
         if mentor.tenant_id != programme.tenant_id or mentee.tenant_id != programme.tenant_id:
             raise NotAllowed("Both people must be in the same organisation as the programme.")
+        for who in (mentor, mentee):
+            known = await self._repos.people.find(who.id)
+            if known is not None and not known.may_be_paired:
+                raise NotAllowed(f"{known.name or who.name} is recorded as under 18, so they can't be paired until "
+                                 f"guardian consent is recorded: say guardian consent @{known.name or who.name}.")
         pair = new_pair(pair_id_for(programme.id, mentor.id, mentee.id), programme, mentor.id, mentee.id, actor.id,
                         self._ctx.clock.now())
         # Each step is idempotent, so a pairing interrupted part-way (the store busy) completes when retried.
@@ -116,9 +137,10 @@ class PairService:
         await self._repos.programmes.add_to_roster(pair)
         for who, role in ((mentor, Role.MENTOR), (mentee, Role.MENTEE)):
             membership = Membership(programme.id, pair.id, role)
-            await self._repos.people.change(who.id, lambda p, who=who, m=membership: _known(p, who).with_membership(m))
+            await self._repos.people.change(who.id, lambda p, who=who, m=membership: known_person(p, who).with_membership(m))
         await self._ctx.recheck(pair.id)
         await self._nudges.after_pairing(pair)
+        await self._ctx.audit(actor.id, AuditAction.PAIR_CREATED, pair.id, programme.id)
         for who, role, partner in ((mentor, Role.MENTOR, mentee), (mentee, Role.MENTEE, mentor)):
             await self._ctx.notify(who.id, Message(
                 text=f"You've been paired in {plain(programme.name)}: your {role.other.value} is {person_name(partner.name, 'someone new')}.",
@@ -134,21 +156,24 @@ class PairService:
         return True
 
     # Pairs as their members see them ----------------------------------------------------------
-    async def view(self, actor: Actor, pair_id: str) -> PairView:
-        """The pair, if the actor is in it; anyone else is refused, whatever a card said."""
+    async def view(self, actor: Actor, pair_id: str, action: Action = Action.VIEW_PAIR) -> PairView:
+        """The pair, if the actor is in it and may take `action` on it; anyone else is refused, whatever a card said."""
         pair = await self._repos.pairs.get(pair_id)
+        require(pair_roles(actor.id, pair), action)
         role = pair.role_of(actor.id)
         me = await self._repos.people.get(actor.id)
         partner = await self._repos.people.get(pair.member(role.other))
         programme = await self._repos.programmes.get(pair.programme_id)
         return PairView(pair, role, me, partner, programme)
 
-    async def views(self, actor: Actor) -> list[PairView]:
+    async def views(self, actor: Actor, include_closed: bool = False) -> list[PairView]:
+        """The actor's own active pairings (and closed ones too, for steps open at any time: a concern)."""
+        require(set(), Action.OWN_RECORD)
         person = await self._repos.people.find(actor.id)
         if person is None:
             return []
         views = [await self.view(actor, m.pair_id) for m in person.memberships]
-        return [v for v in views if v.pair.status.value == "active"]
+        return [v for v in views if include_closed or v.pair.status.value == "active"]
 
 
 def pair_id_for(programme_id: str, mentor_id: str, mentee_id: str) -> str:
@@ -156,7 +181,8 @@ def pair_id_for(programme_id: str, mentor_id: str, mentee_id: str) -> str:
     return hashlib.sha256(f"{programme_id}|{mentor_id}|{mentee_id}".encode()).hexdigest()[:32]
 
 
-def _known(existing: Person | None, who: Actor) -> Person:
+def known_person(existing: Person | None, who: Actor) -> Person:
+    """The stored person, filled in with what an @mention told us (name, UPN, how to open a chat)."""
     base = existing or Person(who.id, who.tenant_id, who.aad_object_id, who.name)
     return replace(base, name=base.name or who.name, email=base.email or who.email,
                    teams_user_id=base.teams_user_id or who.teams_user_id, contact=base.contact or who.contact)

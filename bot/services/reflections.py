@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.errors import NotFound
+from bot.domain.policy import Action, allowed, require
 from bot.domain.reflections import Reflection, new_reflection
 from bot.domain.sessions import Session
 from bot.domain.uktime import format_uk
 from bot.domain.text import person_name
+from bot.services.authority import pair_roles
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import PairService
 
@@ -20,7 +22,7 @@ class ReflectionService:
 
     async def awaiting(self, actor: Actor, pair_id: str) -> list[Session]:
         """Held sessions the actor has not reflected on yet, newest first."""
-        await self._pairs.view(actor, pair_id)  # only the pair's members may ask
+        await self._pairs.view(actor, pair_id, Action.REFLECT)  # only the pair's members may ask
         schedule = await self._ctx.repos.pairs.schedule(pair_id)
         written = {r.session_id for r in await self._ctx.repos.reflections.by_author(actor.id) if r.pair_id == pair_id}
         return [s for s in reversed(schedule.held()) if s.id not in written]
@@ -29,7 +31,7 @@ class ReflectionService:
         self, actor: Actor, pair_id: str, session_id: str, discussed: str, learned: str, next_steps: str,
         rating: Any, share: bool,
     ) -> Reflection:
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.REFLECT)
         session = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id)
         reflection = new_reflection(
             actor.id, pair_id, view.role, session, discussed, learned, next_steps, rating, share, self._ctx.clock.now()
@@ -42,6 +44,7 @@ class ReflectionService:
 
     async def mine(self, actor: Actor) -> tuple[list[Reflection], list[tuple[str, Reflection]]]:
         """The actor's own reflections, and those their partners chose to share with them."""
+        require(set(), Action.OWN_RECORD)
         own = await self._ctx.repos.reflections.by_author(actor.id)
         shared: list[tuple[str, Reflection]] = []
         for view in await self._pairs.views(actor):
@@ -53,7 +56,7 @@ class ReflectionService:
         """One reflection, if the viewer may read it; otherwise it is as if it did not exist."""
         for r in await self._ctx.repos.reflections.by_author(author_id):
             if r.id == reflection_id:
-                partner = (await self._ctx.repos.pairs.get(r.pair_id)).partner_of(author_id)
-                if r.readable_by(viewer.id, partner):
+                pair = await self._ctx.repos.pairs.get(r.pair_id)
+                if allowed(pair_roles(viewer.id, pair), Action.READ_REFLECTION) and r.readable_by(viewer.id, pair.partner_of(author_id)):
                     return r
         raise NotFound("I can't find that reflection.")

@@ -14,8 +14,10 @@ from bot.services.due_work import DueWorkService
 from bot.services.my_data import MyDataService
 from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
+from bot.services.programmes import ProgrammeService
 from bot.services.reflections import ReflectionService
-from bot.services.report import AdminCheck, ReportService, SummaryWriter, nobody_is_admin
+from bot.services.report import ReportService, SummaryWriter
+from bot.services.safeguarding import SafeguardingService
 from bot.services.sessions import SessionService
 from bot.services.suggestions import SuggestionService
 
@@ -34,17 +36,20 @@ class Services:
     report: ReportService
     cpd: CpdService
     my_data: MyDataService
+    programmes: ProgrammeService
+    safeguarding: SafeguardingService
 
     @classmethod
-    def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None,
-              is_admin: AdminCheck = nobody_is_admin) -> "Services":
+    def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None) -> "Services":
         nudges = NudgeService(ctx, policy or NudgePolicy())
         pairs = PairService(ctx, nudges)
         summaries = SummaryWriter(ctx)
         alerts = AlertService(ctx, pairs, summaries)
         sync = CalendarSync(ctx, calendar)
-        return cls(ctx, pairs, ContractService(ctx, pairs), SessionService(ctx, pairs, nudges, sync),
-                   ReflectionService(ctx, pairs), alerts, nudges,
-                   DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync),
-                   SuggestionService(ctx, pairs, calendar), ReportService(ctx, summaries, is_admin), CpdService(ctx),
-                   MyDataService(ctx))
+        return cls(ctx=ctx, pairs=pairs, contracts=ContractService(ctx, pairs),
+                   sessions=SessionService(ctx, pairs, nudges, sync), reflections=ReflectionService(ctx, pairs),
+                   alerts=alerts, nudges=nudges,
+                   due_work=DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync),
+                   suggestions=SuggestionService(ctx, pairs, calendar), report=ReportService(ctx, summaries),
+                   cpd=CpdService(ctx), my_data=MyDataService(ctx), programmes=ProgrammeService(ctx),
+                   safeguarding=SafeguardingService(ctx, pairs))

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from typing import Callable, Protocol
+from typing import Protocol
 
 from bot.domain.contracts import Contract
 from bot.domain.drift import Assessment
@@ -13,16 +13,9 @@ from bot.domain.sessions import Schedule
 from bot.domain.report import ProgrammeReport, build_report, resolution_hours, summarise
 from bot.domain.surveys import SurveyResults
 from bot.domain.uktime import uk_today
+from bot.domain.policy import Action
 from bot.services.context import Actor, ServiceContext
 from bot.services.report_formats import report_csv, report_html, reports_csv, reports_html
-
-# Who is an administrator comes from the authorisation work (bot/domain/policy.py); until it lands nobody is.
-AdminCheck = Callable[[Actor], bool]
-
-
-def nobody_is_admin(actor: Actor) -> bool:
-    return False
-
 
 class SurveySource(Protocol):
     """Seam for the survey work: a programme's aggregated results (bot/domain/surveys.py `aggregate`), or
@@ -77,27 +70,24 @@ class SummaryWriter:
 
 
 class ReportService:
-    def __init__(self, ctx: ServiceContext, summaries: SummaryWriter, is_admin: AdminCheck = nobody_is_admin,
-                 surveys: SurveySource | None = None):
+    def __init__(self, ctx: ServiceContext, summaries: SummaryWriter, surveys: SurveySource | None = None):
         self._ctx = ctx
         self._summaries = summaries
-        self._is_admin = is_admin
         self._surveys = surveys or NoSurveys()
 
     # Managers -----------------------------------------------------------------------------------
     async def programme_report(self, actor: Actor, programme_id: str) -> ProgrammeReport:
         """The report for one programme: only its managers may see it."""
         programme = await self._ctx.repos.programmes.get(programme_id)
-        if not programme.is_manager(actor.id):
-            raise NotAllowed(f"Only the managers of {programme.name} can see its report.")
+        await self._ctx.require_in(actor, programme, Action.VIEW_REPORT)
         return await self._report(programme)
 
     async def export(self, actor: Actor, programme_id: str, fmt: str) -> Export:
         return self.as_file(await self.programme_report(actor, programme_id), fmt)
 
-    # Administrators (seam: the admin check comes from the authorisation work) ------------------
+    # Administrators ---------------------------------------------------------------------------
     async def all_programmes(self, actor: Actor) -> list[ProgrammeReport]:
-        if not self._is_admin(actor):
+        if not await self._ctx.is_admin(actor):
             raise NotAllowed("Only a Tandem administrator can see every programme side by side.")
         return [r for r in await self.operator_all() if r is not None]
 

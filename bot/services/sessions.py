@@ -7,6 +7,7 @@ from datetime import date, datetime
 from bot.domain.contracts import Cadence
 from bot.domain.people import Role
 from bot.domain.sessions import Schedule, Session, SessionStatus
+from bot.domain.policy import Action
 from bot.domain.uktime import format_uk
 from bot.domain.text import person_name
 from bot.services.calendar_sync import CalendarSync
@@ -17,6 +18,9 @@ from cards.reflection import reflection_prompt_card
 from cards.session import next_session_card, session_confirmed_card, session_proposal_card
 
 DEFAULT_MINUTES = 60
+# Tandem never hands one person's contact details to another (young volunteers are paired with senior
+# officers): the calendar link carries no attendees; each adds their partner by name in Teams.
+NO_ATTENDEES: tuple[str, ...] = ()
 
 
 class SessionService:
@@ -41,13 +45,13 @@ class SessionService:
 
     async def check_time(self, actor: Actor, pair_id: str, starts_at: datetime, answering: str | None = None, moving: str | None = None) -> None:
         """Validate a time without proposing it, so a dialog can re-prompt before anything is written."""
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         last_day, minutes, _ = await self._limits(view)
         schedule = await self._ctx.repos.pairs.schedule(pair_id)
         schedule.propose("check", view.role, starts_at, minutes, last_day, self._ctx.clock.now(), answering, moving)
 
     async def propose(self, actor: Actor, pair_id: str, starts_at: datetime, answering: str | None = None, moving: str | None = None) -> Session:
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         view.pair.require_active()
         last_day, minutes, _ = await self._limits(view)
         now, session_id = self._ctx.clock.now(), self._ctx.make_id()
@@ -62,7 +66,7 @@ class SessionService:
         return proposal
 
     async def accept(self, actor: Actor, pair_id: str, session_id: str) -> Session:
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         view.pair.require_active()
         last_day, _, _ = await self._limits(view)
         now = self._ctx.clock.now()
@@ -76,16 +80,12 @@ class SessionService:
         await self._calendar.after_change(pair_id, confirmed.id)  # never fails the booking
         await self._ctx.notify(view.partner.id, Message(
             text=f"{person_name(view.me.name, 'Your partner')} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
-            card=session_confirmed_card(pair_id, confirmed, view.names, self.emails(view)),
+            card=session_confirmed_card(pair_id, confirmed, view.names, NO_ATTENDEES),
         ))
         return confirmed
 
-    @staticmethod
-    def emails(view: PairView) -> list[str]:
-        return [e for e in (view.me.email, view.partner.email) if e]
-
     async def decline(self, actor: Actor, pair_id: str, session_id: str) -> Session:
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         now = self._ctx.clock.now()
         declined = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.decline(view.role, session_id, now))
         await self._ctx.notify(view.partner.id, Message(
@@ -93,7 +93,7 @@ class SessionService:
         return declined
 
     async def cancel(self, actor: Actor, pair_id: str, session_id: str) -> Session:
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         now = self._ctx.clock.now()
         cancelled = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.cancel(view.role, session_id, now))
         await self._ctx.recheck(pair_id)
@@ -104,7 +104,7 @@ class SessionService:
 
     async def record_attendance(self, actor: Actor, pair_id: str, session_id: str, happened: bool) -> Session:
         """When both say it happened, each is asked to reflect and prompted to book the next session."""
-        view = await self._pairs.view(actor, pair_id)
+        view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         now = self._ctx.clock.now()
         before = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id).status
         updated = await self._ctx.repos.pairs.change_schedule(

@@ -21,7 +21,9 @@ DUE = "due"  # partition: the UTC hour work falls due in, so a sweep reads only 
 BOT_STATE = "botstate"  # partition: the state key; Bot Framework conversation and dialog state
 AUDIT = "audit"  # partition: whose record an action touched (person or programme id); append-only
 
-CONTAINERS = (PEOPLE, PROGRAMMES, PAIRS, REFLECTIONS, DUE, BOT_STATE, AUDIT)
+CONCERNS = "concerns"  # partition: programme id; safeguarding concerns, read only for their lead (never by managers' queries)
+
+CONTAINERS = (PEOPLE, PROGRAMMES, PAIRS, REFLECTIONS, DUE, BOT_STATE, AUDIT, CONCERNS)
 
 
 class StorageError(Exception):

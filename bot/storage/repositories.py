@@ -8,6 +8,7 @@ from typing import Any, Callable, TypeVar
 
 from bot.domain.alerts import Alert
 from bot.domain.audit import AuditEntry
+from bot.domain.concerns import Concern, ConcernState
 from bot.domain.contracts import Contract
 from bot.domain.due import DueItem, DueState, partitions_of
 from bot.domain.errors import NotFound
@@ -17,7 +18,7 @@ from bot.domain.reflections import Reflection
 from bot.domain.report import PairSummary
 from bot.domain.sessions import Schedule
 from bot.storage.documents import (
-    AUDIT, DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
+    AUDIT, CONCERNS, DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
     read_modify_write,
 )
 
@@ -79,6 +80,17 @@ class ProgrammeRepository:
         """Every programme's id, name and tenant (for the command line and administrators, not a hot path)."""
         docs = await self._store.query(PROGRAMMES, self.DIRECTORY, {"type": "programmeEntry"})
         return [{"id": d.body["id"], "name": d.body["name"], "tenantId": d.body["tenantId"]} for d in docs]
+        # An index entry per tenant, so an administrator finds a programme by name in one partition.
+        await self._store.upsert(PROGRAMMES, self._tenant_partition(programme.tenant_id), programme.id,
+                                 _typed("programmeIndex", {"programmeId": programme.id}))
+
+    @staticmethod
+    def _tenant_partition(tenant_id: str) -> str:
+        return f"tenant.{tenant_id}"
+
+    async def in_tenant(self, tenant_id: str) -> list[Programme]:
+        docs = await self._store.query(PROGRAMMES, self._tenant_partition(tenant_id), {"type": "programmeIndex"})
+        return [await self.get(d.body["programmeId"]) for d in docs]
 
     async def add_to_roster(self, pair: Pair) -> None:
         """A roster entry in the programme's partition, so a manager lists pairs without a fan-out."""
@@ -358,3 +370,32 @@ class AuditRepository:
         """Everything done to one person's or programme's record, oldest first."""
         docs = await self._store.query(AUDIT, subject_id, {"type": "audit"})
         return sorted((AuditEntry.from_doc(d.body) for d in docs), key=lambda e: (e.at, e.id))
+
+
+class ConcernRepository:
+    """Safeguarding concerns, in a container of their own: no programme, roster or alert query reads it."""
+
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    async def add(self, concern: Concern) -> None:
+        await self._store.create(CONCERNS, concern.programme_id, concern.id, _typed("concern", concern.to_doc()))
+
+    async def get(self, programme_id: str, concern_id: str) -> Concern:
+        try:
+            return Concern.from_doc((await self._store.read(CONCERNS, programme_id, concern_id)).body)
+        except DocumentNotFound as error:
+            raise NotFound("I can't find that concern.") from error
+
+    async def change(self, programme_id: str, concern_id: str, change: Callable[[Concern], Concern]) -> Concern:
+        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Concern]:
+            if body is None:
+                raise NotFound("I can't find that concern.")
+            updated = change(Concern.from_doc(body))
+            return _typed("concern", updated.to_doc()), updated
+
+        return await read_modify_write(self._store, CONCERNS, programme_id, concern_id, apply)
+
+    async def waiting_for_lead(self, programme_id: str) -> list[Concern]:
+        docs = await self._store.query(CONCERNS, programme_id, {"type": "concern", "state": ConcernState.WAITING_FOR_LEAD.name})
+        return sorted((Concern.from_doc(d.body) for d in docs), key=lambda c: c.raised_at)

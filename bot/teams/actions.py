@@ -16,6 +16,7 @@ from bot.domain.alerts import AlertAction
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.sessions import SessionStatus
 from bot.services.context import Actor
+from bot.services.sessions import NO_ATTENDEES
 from bot.services.registry import Services
 from cards import verbs
 from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
@@ -24,6 +25,7 @@ from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
 from cards.session import attendance_card, session_confirmed_card, session_proposal_card
 from dialogs.commands import Command
+from dialogs.turn import only_in_personal_chat, place_of
 
 log = logging.getLogger(__name__)
 
@@ -45,6 +47,17 @@ def message_response(message: str, status: int = 200) -> InvokeResponse:
 
 
 OUT_OF_DATE = "This card is out of date. Say **help** to carry on."
+
+CONTRACT_PRIVATE = "Your mentoring contract is between you and your partner, so I only deal with it in our personal chat."
+# Buttons that show or start something private: pressed on a card in a group chat or channel (forwarded,
+# or shared), they are refused with the reason and a link to the personal chat.
+PRIVATE_VERBS = {
+    verbs.CONTRACT_DRAFT: CONTRACT_PRIVATE, verbs.CONTRACT_ACCEPT: CONTRACT_PRIVATE,
+    verbs.CONTRACT_CHANGE: CONTRACT_PRIVATE, verbs.CONTRACT_WITHDRAW: CONTRACT_PRIVATE,
+    verbs.REFLECTION_START: "Reflections are private, so I only deal with them in our personal chat.",
+    verbs.CONCERN_ACKNOWLEDGE: "Safeguarding concerns are for the lead only, so I only deal with them in your personal chat.",
+    verbs.CONCERN_OUTCOME: "Safeguarding concerns are for the lead only, so I only deal with them in your personal chat.",
+}
 
 
 def field(data: dict[str, Any], name: str, kind: type = str) -> Any:
@@ -82,6 +95,8 @@ class CardActionRouter:
             verbs.MY_DATA_ERASE: self.answer_erasure(True),
             verbs.MY_DATA_KEEP: self.answer_erasure(False),
             verbs.ALERT_MESSAGE: self.alert_action(AlertAction.MESSAGE),
+            verbs.CONCERN_ACKNOWLEDGE: self.acknowledge_concern,
+            verbs.CONCERN_OUTCOME: self.record_concern_outcome,
         }
 
     async def handle(self, context: TurnContext, actor: Actor, value: dict[str, Any]) -> InvokeResponse:
@@ -92,6 +107,8 @@ class CardActionRouter:
         handler = self.handlers.get(verb) if isinstance(verb, str) else None
         if handler is None or not isinstance(data, dict):
             return message_response("I don't know that button. Say **help** to see what you can do.", 400)
+        if verb in PRIVATE_VERBS and not place_of(context.activity).personal:
+            return message_response(only_in_personal_chat(context.activity, PRIVATE_VERBS[verb]))
         try:
             return card_response(await handler(context, actor, data))
         except DomainError as refusal:
@@ -134,7 +151,7 @@ class CardActionRouter:
         pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
         confirmed = await self.services.sessions.accept(actor, pair_id, session_id)
         view = await self.services.pairs.view(actor, pair_id)
-        return session_confirmed_card(pair_id, confirmed, view.names, self.services.sessions.emails(view))
+        return session_confirmed_card(pair_id, confirmed, view.names, NO_ATTENDEES)
 
     async def decline_session(self, context, actor, data) -> Card:
         pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
@@ -156,7 +173,7 @@ class CardActionRouter:
         view, schedule = await self.services.sessions.overview(actor, pair_id)
         session = schedule.session(session_id)
         await self.start_conversation(context, {"command": Command.SCHEDULE.value, "pairId": pair_id, "moving": session_id})
-        return session_confirmed_card(pair_id, session, view.names, self.services.sessions.emails(view),
+        return session_confirmed_card(pair_id, session, view.names, NO_ATTENDEES,
                                       note="Propose the new time below; this booking stands until your partner accepts.")
 
     async def cancel_session(self, context, actor, data) -> Card:
@@ -202,7 +219,18 @@ class CardActionRouter:
     def alert_action(self, action: AlertAction) -> Handler:
         async def handle(context: TurnContext, actor: Actor, data: dict[str, Any]) -> Card:
             note = data.get("note") if isinstance(data.get("note"), str) else ""
-            _, card = await self.services.alerts.act(actor, field(data, "programmeId"), field(data, "alertId"), action, note)
+            _, card = await self.services.alerts.act(actor, field(data, "programmeId"), field(data, "alertId"), action, note,
+                                                     place_of(context.activity))
             return card
 
         return handle
+
+    # Safeguarding -------------------------------------------------------------------------------
+    async def acknowledge_concern(self, context, actor, data) -> Card:
+        _, card = await self.services.safeguarding.acknowledge(actor, field(data, "programmeId"), field(data, "concernId"))
+        return card
+
+    async def record_concern_outcome(self, context, actor, data) -> Card:
+        note = data.get("note") if isinstance(data.get("note"), str) else ""
+        _, card = await self.services.safeguarding.record_outcome(actor, field(data, "programmeId"), field(data, "concernId"), note)
+        return card

@@ -15,9 +15,9 @@ from bot.storage.documents import StoreBusy, StoreTimeout
 from bot.teams.actions import CardActionRouter, message_response
 from bot.teams.file_consent import DataExportDelivery
 from bot.teams.identity import UnidentifiedActor, actor_from_activity
-from dialogs.commands import Command, parse_command
+from dialogs.commands import PRIVATE_COMMANDS, Command, parse_command
 from dialogs.help import help_text
-from dialogs.turn import ACTOR_KEY
+from dialogs.turn import ACTOR_KEY, KEEP_SERVICE_URL_KEY, only_in_personal_chat, stored_reference
 
 log = logging.getLogger(__name__)
 
@@ -27,15 +27,16 @@ BUSY = ("Tandem is very busy right now and couldn't finish that. Nothing was cha
         "already saved is lost: please try again in a minute.")
 UNIDENTIFIED = "Sorry, I couldn't tell who you are from this chat, so I can't act on it. Please message me from Microsoft Teams."
 PERSONAL = "personal"
-PRIVATE_ONLY = "Reflections are private, so I only deal with them in our personal chat: message me there."
 
 
 class TandemBot(ActivityHandler):
     def __init__(self, services: Services, conversation_state: BotState, main_dialog: Dialog,
-                 exports: DataExportDelivery | None = None):
+                 exports: DataExportDelivery | None = None, keep_service_url: bool = True):
         """`conversation_state` should be per person per conversation (PrivateConversationState), so
-        in a group chat one member's half-finished dialog is never answered by another."""
+        in a group chat one member's half-finished dialog is never answered by another. `keep_service_url`
+        is False in local mode: an unauthenticated activity's serviceUrl is used to reply, never stored."""
         self.services = services
+        self.keep_service_url = keep_service_url
         self.conversation_state = conversation_state
         self.main_dialog = main_dialog
         self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
@@ -44,6 +45,7 @@ class TandemBot(ActivityHandler):
         self.exports = exports or DataExportDelivery(services)
 
     async def on_turn(self, turn_context: TurnContext):
+        turn_context.turn_state[KEEP_SERVICE_URL_KEY] = self.keep_service_url
         try:
             await super().on_turn(turn_context)
             await self.conversation_state.save_changes(turn_context)
@@ -59,7 +61,7 @@ class TandemBot(ActivityHandler):
 
     def _identify(self, turn_context: TurnContext) -> bool:
         try:
-            turn_context.turn_state[ACTOR_KEY] = actor_from_activity(turn_context.activity)
+            turn_context.turn_state[ACTOR_KEY] = actor_from_activity(turn_context.activity, self.keep_service_url)
             return True
         except UnidentifiedActor:
             return False
@@ -71,10 +73,12 @@ class TandemBot(ActivityHandler):
         personal = turn_context.activity.conversation.conversation_type in (PERSONAL, None)
         known = None if force else await self.services.ctx.repos.people.find(actor.id)
         if personal and (known is None or not known.conversation or known.pending_notices):
-            reference = TurnContext.get_conversation_reference(turn_context.activity).serialize()
-            _, notices = await self.services.pairs.register(actor, reference)
+            reference = stored_reference(turn_context)
+            person, notices = await self.services.pairs.register(actor, reference)
             for notice in notices:
                 await turn_context.send_activity(notice)
+            if person.kept_concerns:
+                await self.services.safeguarding.deliver_kept(actor)
         elif known is not None and known.unanswered_nudges:
             await self.services.pairs.heard_from(actor)
 
@@ -117,7 +121,7 @@ class TandemBot(ActivityHandler):
             return
         parsed = parse_command(activity.text)
         if parsed.command.private and not personal:
-            await turn_context.send_activity(PRIVATE_ONLY)
+            await turn_context.send_activity(only_in_personal_chat(activity, PRIVATE_COMMANDS[parsed.command]))
             return
         if parsed.command is Command.EXPORT_MY_DATA:
             await self.exports.offer(turn_context, turn_context.turn_state[ACTOR_KEY])

@@ -12,6 +12,7 @@ from botframework.connector.models import ErrorResponseException
 from bot.domain.errors import InvalidInput
 from bot.domain.text import person_name
 from bot.services.context import Actor
+from dialogs.turn import KEEP_SERVICE_URL_KEY
 
 
 log = logging.getLogger(__name__)
@@ -34,19 +35,20 @@ def tenant_of(activity: Activity) -> str:
     return conversation.tenant_id or (conversation.additional_properties or {}).get("tenantId") or ""
 
 
-def actor_from_activity(activity: Activity) -> Actor:
+def actor_from_activity(activity: Activity, keep_service_url: bool = True) -> Actor:
     sender = activity.from_property
     tenant = tenant_of(activity)
     if sender is None or not sender.aad_object_id or not tenant:
         raise UnidentifiedActor("activity has no Entra object id or tenant")
     return Actor(tenant_id=tenant, aad_object_id=sender.aad_object_id, name=sender.name or "",
-                 teams_user_id=sender.id or "", contact=contact_for(activity, sender.id or "", tenant))
+                 teams_user_id=sender.id or "", contact=contact_for(activity, sender.id or "", tenant, keep_service_url))
 
 
-def contact_for(activity: Activity, teams_user_id: str, tenant: str) -> dict:
-    """What opening a first 1:1 chat with this user later needs: Teams' service URL and the bot's account."""
+def contact_for(activity: Activity, teams_user_id: str, tenant: str, keep_service_url: bool = True) -> dict:
+    """What opening a first 1:1 chat with this user later needs: Teams' service URL and the bot's account.
+    From an unauthenticated (local mode) activity the service URL is not kept."""
     return {
-        "serviceUrl": activity.service_url,
+        "serviceUrl": activity.service_url if keep_service_url else "",
         "channelId": activity.channel_id,
         "tenantId": tenant,
         "userId": teams_user_id,
@@ -78,6 +80,6 @@ async def mentioned_people(context: TurnContext) -> list[Actor]:
             name=member.name or name,
             teams_user_id=user_id,
             email=member.email or member.user_principal_name or "",
-            contact=contact_for(activity, user_id, tenant),
+            contact=contact_for(activity, user_id, tenant, bool(context.turn_state.get(KEEP_SERVICE_URL_KEY, True))),
         ))
     return people

@@ -26,10 +26,21 @@ class TeamsMessenger(Messenger):
     """Continues the person's personal chat; if they have none yet, opens one (Teams allows this
     when the app is installed for them) and hands back its reference to keep."""
 
-    def __init__(self, adapter: BotAdapter, app_id: str, policy: DeliveryPolicy | None = None):
+    def __init__(self, adapter: BotAdapter, app_id: str, policy: DeliveryPolicy | None = None, service_url: str = ""):
+        """`service_url`, in local mode only: where every proactive message goes, since references kept
+        from unauthenticated activities carry no serviceUrl of their own."""
         self._adapter = adapter
         self._app_id = app_id
         self.policy = policy or DeliveryPolicy()
+        self._service_url = service_url
+
+    def _reference(self, conversation: dict[str, Any]) -> ConversationReference:
+        reference = ConversationReference().deserialize(conversation)
+        if self._service_url:
+            reference.service_url = self._service_url
+        if not reference.service_url:
+            raise Unreachable("no service URL to reach this conversation")
+        return reference
 
     async def send(self, person: Person, message: Message) -> Delivery:
         if person.conversation:
@@ -39,7 +50,7 @@ class TeamsMessenger(Messenger):
         raise Unreachable(person.id)
 
     async def post(self, conversation: dict[str, Any], message: Message) -> Delivery:
-        reference = ConversationReference().deserialize(conversation)
+        reference = self._reference(conversation)
         ids: list[str] = []
 
         async def deliver(context: TurnContext) -> None:
@@ -59,7 +70,7 @@ class TeamsMessenger(Messenger):
         return ids
 
     async def update(self, delivery: Delivery, card: dict[str, Any]) -> None:
-        reference = ConversationReference().deserialize(delivery.conversation)
+        reference = self._reference(delivery.conversation)
 
         async def replace_card(context: TurnContext) -> None:
             activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
@@ -77,6 +88,9 @@ class TeamsMessenger(Messenger):
             raise
 
     async def _open_chat(self, person: Person, contact: dict[str, Any], message: Message) -> Delivery:
+        service_url = self._service_url or contact.get("serviceUrl") or ""
+        if not service_url:
+            raise Unreachable(person.id)
         bot = ChannelAccount(id=contact["bot"]["id"], name=contact["bot"].get("name"))
         user = ChannelAccount(id=contact["userId"], name=person.name, aad_object_id=person.aad_object_id)
         parameters = ConversationParameters(
@@ -87,7 +101,7 @@ class TeamsMessenger(Messenger):
 
         async def first_message(context: TurnContext) -> None:
             opened["reference"] = ConversationReference(
-                channel_id=contact["channelId"], service_url=contact["serviceUrl"], bot=bot, user=user,
+                channel_id=contact["channelId"], service_url="" if self._service_url else service_url, bot=bot, user=user,
                 conversation=ConversationAccount(id=context.activity.conversation.id, conversation_type="personal",
                                                  tenant_id=contact["tenantId"]),
             ).serialize()
@@ -96,5 +110,5 @@ class TeamsMessenger(Messenger):
             opened["id"] = ids[-1] if ids else ""
 
         await self.policy.call(f"new:{person.id}", contact["tenantId"], lambda: self._adapter.create_conversation(
-            self._app_id, first_message, parameters, contact["channelId"], contact["serviceUrl"], None))
+            self._app_id, first_message, parameters, contact["channelId"], service_url, None))
         return Delivery(opened["reference"], opened["id"])

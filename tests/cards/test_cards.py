@@ -19,7 +19,9 @@ from bot.teams.actions import CardActionRouter
 from bot.domain.alerts import Alert, AlertAction, AlertKind
 from bot.domain.drift import Assessment, Finding, Health, Rule
 from cards import verbs
-from cards.alerts import alert_card, status_card
+from bot.domain.concerns import new_concern
+from cards.alerts import alert_card, channel_alert_card, status_card
+from cards.safeguarding import concern_card
 from cards.contract import contract_card, contract_history_card, draft_card, no_contract_card
 from cards.pairing import paired_card, programme_card
 from cards.reflection import reflection_card, reflection_prompt_card, reflections_list_card
@@ -41,7 +43,11 @@ def examples() -> dict[str, dict]:
     reflection = new_reflection("a", "p1", Role.MENTEE, held, "Stop and search", "Trust", "Read the report", 4, False, NOW)
     programme = Programme("prog", "t", "Reverse mentoring pilot", ("m",), TODAY, PROGRAMME_END, NOW)
     alert = Alert("help.p1.x", "prog", "p1", AlertKind.HELP, 'Adele Vance (mentee) would like a word: "we keep missing each other"', NOW)
+    concern = new_concern("c1", "prog", "t:adele", "He asked me to meet him alone", NOW).sent_to("t:lead")
     return {
+        "concern_sent": concern_card(concern, "Reverse mentoring pilot", "Adele Vance"),
+        "concern_closed": concern_card(concern.closed("t:lead", "Spoke to both", NOW), "Reverse mentoring pilot", "Adele Vance"),
+        "alert_channel_copy": channel_alert_card(alert, "Reverse mentoring pilot"),
         "contract_to_review": contract_card("p1", proposal, NAMES, Role.MENTOR),
         "contract_proposer_waiting": contract_card("p1", proposal, NAMES, Role.MENTEE),
         "contract_in_force": contract_card("p1", in_force, NAMES, Role.MENTEE),
@@ -82,7 +88,8 @@ def test_card_is_adaptive_card_1_5_and_its_buttons_carry_known_verbs(name):
     for action in walk_actions(card):
         assert action["type"] in ("Action.Execute", "Action.OpenUrl")
         if action["type"] == "Action.Execute":
-            assert action["verb"] in verbs.ALL and action["data"]["pairId"] == "p1"
+            assert action["verb"] in verbs.ALL
+            assert action["data"].get("pairId") == "p1" or action["data"].get("concernId") == "c1"
             assert all(isinstance(v, (str, int)) for v in action["data"].values())
             assert "actor" not in json.dumps(action["data"]).lower()  # who acts never rides in card data
 

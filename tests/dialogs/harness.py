@@ -14,6 +14,7 @@ from botbuilder.schema import Activity, ActivityTypes, ChannelAccount, Conversat
 from bot.clock import ManualClock
 from bot.domain.people import Person
 from bot.services.calendar import Calendar
+from bot.services.authority import ListedAdmins
 from bot.services.context import Actor, Delivery, Message, Repositories, ServiceContext
 from bot.services.registry import Services
 from bot.storage.bot_state import DocumentBotStorage
@@ -52,6 +53,9 @@ class RecordingMessenger:
 def user(name: str) -> Actor:
     key = name.lower()
     return Actor(TENANT, f"aad-{key}", name, f"29:{key}", f"{key}@force.example")
+
+
+ADMIN = user("Admin")  # the one Tandem administrator (TANDEM_ADMINS) in every test world
 
 
 class Chat:
@@ -95,8 +99,8 @@ class World:
         self.store = store = MeteredStore(store)
         self.clock = ManualClock(START)
         self.messenger = RecordingMessenger()
-        self.services = Services.build(ServiceContext(Repositories.over(store), self.messenger, self.clock),
-                                       calendar=calendar)
+        self.services = Services.build(ServiceContext(Repositories.over(store), self.messenger, self.clock,
+                                                      admins=ListedAdmins([ADMIN.aad_object_id])), calendar=calendar)
         self.mentions: list[Actor] = []
 
         async def resolve(context: TurnContext) -> list[Actor]:
@@ -122,11 +126,17 @@ class World:
         await s.record_attendance(mentor, pair_id, session.id, True)
         return await s.record_attendance(mentee, pair_id, session.id, True)
 
+    async def programme(self, manager: Actor, name: str = "Pilot"):
+        """The administrator starts a programme, appoints `manager` and steps back: `manager` is its only manager."""
+        programme = await self.services.pairs.create_programme(ADMIN, name)
+        await self.services.programmes.appoint_manager(ADMIN, programme.id, manager)
+        return await self.services.programmes.remove_manager(ADMIN, programme.id, ADMIN)
+
     async def pair(self, manager: Actor, mentor: Actor, mentee: Actor) -> str:
         """Set up a programme and a pair the way a manager would, and give both a personal chat."""
         for person in (mentor, mentee):
             await self.services.pairs.register(person, {"conversation": {"id": f"conv-{person.aad_object_id}"}})
-        programme = await self.services.pairs.create_programme(manager, "Pilot")
+        programme = await self.programme(manager)
         pair = await self.services.pairs.pair_people(manager, programme.id, mentor, mentee)
         return pair.id
 

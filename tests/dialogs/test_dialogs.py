@@ -149,15 +149,15 @@ async def test_group_chat_answers_only_when_mentioned_and_strips_the_mention(wor
 
 
 async def test_only_a_programme_manager_can_pair(world):
-    await world.services.pairs.create_programme(MANAGER, "Pilot")
+    await world.programme(MANAGER, "Pilot")
     world.mentions = [MENTOR, MENTEE]
     replies = text_of(await world.chat(STRANGER).say("pair <at>Megan</at> <at>Adele</at>"))
-    assert "Only a programme manager" in replies
+    assert "Only a programme's managers" in replies
     assert (await world.services.pairs.views(MENTOR)) == []
 
 
 async def test_manager_pairs_two_people_and_both_are_told(world):
-    await world.chat(MANAGER).say("new programme Reverse mentoring pilot")
+    await world.programme(MANAGER, "Reverse mentoring pilot")
     world.mentions = [MENTOR, MENTEE]
     replies = text_of(await world.chat(MANAGER).say("pair <at>Megan</at> <at>Adele</at>"))
     assert "Paired Megan (mentor) with Adele (mentee)" in replies
@@ -175,7 +175,8 @@ async def test_reflections_are_never_handled_in_a_group_chat(world):
     chat = world.chat(MENTEE, conversation_type="groupChat")
     mention = {"type": "mention", "mentioned": {"id": "28:tandem", "name": "Tandem"}, "text": "<at>Tandem</at>"}
     replies = text_of(await chat.say("<at>Tandem</at> my reflections", entities=[Entity().deserialize(mention)]))
-    assert "only deal with them in our personal chat" in replies and "My reflections" not in replies
+    assert "only show them in our personal chat" in replies and "My reflections" not in replies
+    assert "https://teams.microsoft.com/l/chat/0/0?users=28:tandem" in replies  # a link to the personal chat
 
 
 async def test_in_a_group_chat_one_persons_dialog_is_not_answered_by_another(world):
@@ -184,9 +185,9 @@ async def test_in_a_group_chat_one_persons_dialog_is_not_answered_by_another(wor
     adele = world.chat(MENTEE, conversation_type="groupChat")
     megan = world.chat(MENTOR, conversation_type="groupChat")
     megan.adapter.template.conversation = adele.adapter.template.conversation  # the same group chat
-    assert "your goals" in text_of(await adele.say("<at>Tandem</at> contract", entities=mention))
+    assert "When would you like to meet" in text_of(await adele.say("<at>Tandem</at> schedule", entities=mention))
     assert "didn't understand" in text_of(await megan.say("<at>Tandem</at> Win the league", entities=mention))
-    assert "How often" in text_of(await adele.say("<at>Tandem</at> Speak up in senior meetings", entities=mention))
+    assert "Please give a date and a time" in text_of(await adele.say("<at>Tandem</at> next tuesday-ish", entities=mention))
 
 
 async def test_bot_state_costs_at_most_one_read_and_one_write_per_turn(world):

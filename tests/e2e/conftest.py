@@ -29,7 +29,7 @@ async def bot(request, tmp_path):
 
 @pytest.fixture
 async def playground(bot, tmp_path):
-    process = PlaygroundProcess(tmp_path, bot.endpoint)
+    process = PlaygroundProcess(tmp_path, bot.endpoint, port=bot.playground_port)
     await process.start()
     async with aiohttp.ClientSession() as http:
         client = Playground(process.base_url, http)

@@ -12,7 +12,10 @@ from pathlib import Path
 
 import aiohttp
 
+from bot.demo import ALEX
+
 ROOT = Path(__file__).resolve().parents[2]
+PLAYGROUND_ADMIN = ALEX.aad_object_id  # the Playground's default signed-in user
 PLAYGROUND_CLI = ROOT / "node_modules" / "@microsoft" / "m365agentsplayground" / "cli.js"
 
 
@@ -59,6 +62,7 @@ class BotProcess:
     extra_env: dict[str, str] = field(default_factory=dict)  # e.g. the Cosmos DB settings
     local: bool = True
     port: int = field(default_factory=free_port)
+    playground_port: int = field(default_factory=free_port)  # chosen first: proactive messages go there
     process: asyncio.subprocess.Process | None = None
 
     @property
@@ -73,7 +77,11 @@ class BotProcess:
         env = {**os.environ, **self.extra_env,
                "TANDEM_CLOCK_OFFSET_MINUTES": str(clock_offset_minutes), "TANDEM_SWEEP_SECONDS": "0.5",
                # Tests run at any hour: nudges must not wait for the morning or for Monday.
-               "TANDEM_QUIET_HOURS": "off", "TANDEM_WEEKENDS_OFF": "0"}
+               "TANDEM_QUIET_HOURS": "off", "TANDEM_WEEKENDS_OFF": "0",
+               # Local mode keeps no serviceUrl from the (unauthenticated) Playground: proactive messages go here.
+               "TANDEM_LOCAL_SERVICE_URL": f"http://127.0.0.1:{self.playground_port}/_connector",
+               # The Playground's signed-in user, Alex Wilber, is the administrator who starts the programme.
+               "TANDEM_ADMINS": PLAYGROUND_ADMIN}
         with self.log.open("a") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, str(ROOT / "app.py"), *(["--local"] if self.local else []), "--port", str(self.port),

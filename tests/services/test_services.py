@@ -39,7 +39,7 @@ async def test_pairing_tells_both_people_who_their_partner_is(world):
 
 
 async def test_someone_paired_before_installing_gets_the_news_when_they_first_open_tandem(world):
-    programme = await world.services.pairs.create_programme(MANAGER, "Pilot")
+    programme = await world.programme(MANAGER, "Pilot")
     await world.services.pairs.pair_people(MANAGER, programme.id, MENTOR, MENTEE)  # neither has a chat yet
     assert world.messenger.sent == []
     _, notices = await world.services.pairs.register(MENTEE, {"conversation": {"id": "c"}})
@@ -49,7 +49,7 @@ async def test_someone_paired_before_installing_gets_the_news_when_they_first_op
 
 
 async def test_only_a_programme_manager_can_pair(world):
-    programme = await world.services.pairs.create_programme(MANAGER, "Pilot")
+    programme = await world.programme(MANAGER, "Pilot")
     with pytest.raises(NotAllowed):
         await world.services.pairs.pair_people(OUTSIDER, programme.id, MENTOR, MENTEE)
 

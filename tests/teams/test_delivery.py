@@ -8,7 +8,7 @@ import pytest
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
 from bot.domain.alerts import AlertKind
-from bot.services.context import Message, Repositories, ServiceContext
+from bot.services.context import Message, Repositories, ServiceContext, Unreachable
 from bot.services.registry import Services
 from bot.settings import BotCredentials
 from bot.storage.metered import MeteredStore
@@ -34,7 +34,8 @@ async def teams_world(world, connector):
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(BotCredentials("", "", "MultiTenant", "")))
     messenger = TeamsMessenger(adapter, "", DeliveryPolicy(Limits(base_backoff=0.01, max_attempts=20)))
     world.messenger = messenger
-    world.services = Services.build(ServiceContext(Repositories.over(world.store), messenger, world.clock))
+    world.services = Services.build(ServiceContext(Repositories.over(world.store), messenger, world.clock,
+                                                   admins=world.services.ctx.admins))
     world.connector = connector
     return world
 
@@ -45,9 +46,9 @@ def reference(connector: FaultyConnector, conversation_id: str) -> dict:
 
 
 async def pair_in_teams(world: World) -> str:
+    programme = await world.programme(MANAGER, "Pilot")  # before anyone has a chat: the appointment is a notice
     for person in (MANAGER, MENTOR, MENTEE):
         await world.services.pairs.register(person, reference(world.connector, f"chat-{person.aad_object_id}"))
-    programme = await world.services.pairs.create_programme(MANAGER, "Pilot")
     pair = await world.services.pairs.pair_people(MANAGER, programme.id, MENTOR, MENTEE)
     return pair.id
 
@@ -99,3 +100,14 @@ async def test_no_conversation_ever_gets_more_than_seven_messages_in_any_second(
     times = [r.at for r in connector.received]
     assert len(times) == 16
     assert max(sum(1 for u in times if t <= u < t + 1.0) for t in times) <= 7
+
+
+async def test_in_local_mode_a_stored_reference_without_a_service_url_is_sent_to_the_configured_one(connector):
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(BotCredentials("", "", "MultiTenant", "")))
+    kept = {"channelId": "msteams", "bot": {"id": "28:tandem"}, "user": {"id": "29:x"},
+            "conversation": {"id": "chat-local", "conversationType": "personal", "tenantId": "tenant-1"}}  # no serviceUrl
+    local = TeamsMessenger(adapter, "", service_url=connector.service_url)
+    await local.post(kept, Message(text="hello"))
+    assert [r.activity.get("text") for r in connector.to("chat-local")] == ["hello"]
+    with pytest.raises(Unreachable):  # without one configured there is nowhere safe to send it
+        await TeamsMessenger(adapter, "").post(kept, Message(text="lost"))

@@ -1,0 +1,89 @@
+"""Safeguarding concerns: raised by a participant, seen by the programme's safeguarding lead only."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, replace
+from datetime import datetime
+from enum import Enum
+from typing import Any
+
+from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState
+
+MAX_CONCERN = 4000
+MAX_OUTCOME = 2000
+
+
+class ConcernState(str, Enum):
+    WAITING_FOR_LEAD = "waiting for a safeguarding lead to be named"
+    SENT = "sent to the safeguarding lead"
+    ACKNOWLEDGED = "acknowledged"
+    CLOSED = "outcome recorded"
+
+
+@dataclass(frozen=True)
+class Concern:
+    id: str
+    programme_id: str
+    reporter_id: str
+    words: str
+    raised_at: datetime
+    state: ConcernState = ConcernState.WAITING_FOR_LEAD
+    lead_id: str = ""  # who it was sent to
+    acknowledged_at: datetime | None = None
+    outcome: str = ""
+    outcome_at: datetime | None = None
+    deliveries: tuple[dict[str, Any], ...] = ()  # the lead's copy of the card, to update in place
+
+    def sent_to(self, lead_id: str) -> "Concern":
+        return replace(self, state=ConcernState.SENT, lead_id=lead_id)
+
+    def acknowledged(self, by: str, now: datetime) -> "Concern":
+        self._require_lead(by)
+        if self.state is not ConcernState.SENT:
+            raise AlreadyDone(f"This concern is already {self.state.value}.")
+        return replace(self, state=ConcernState.ACKNOWLEDGED, acknowledged_at=now)
+
+    def closed(self, by: str, outcome: str, now: datetime) -> "Concern":
+        self._require_lead(by)
+        cleaned = (outcome or "").strip()
+        if not cleaned:
+            raise InvalidInput("Type a short note of the outcome in the box on the card, then press Record outcome.")
+        if len(cleaned) > MAX_OUTCOME:
+            raise InvalidInput(f"Please keep the outcome note under {MAX_OUTCOME} characters.")
+        if self.state is ConcernState.CLOSED:
+            raise AlreadyDone("An outcome is already recorded for this concern.")
+        return replace(self, state=ConcernState.CLOSED, outcome=cleaned, outcome_at=now,
+                       acknowledged_at=self.acknowledged_at or now)
+
+    def _require_lead(self, by: str) -> None:
+        if self.state is ConcernState.WAITING_FOR_LEAD or by != self.lead_id:
+            raise InvalidState("This concern was sent to another safeguarding lead.")
+
+    def to_doc(self) -> dict[str, Any]:
+        return {
+            "id": self.id, "programmeId": self.programme_id, "reporterId": self.reporter_id, "words": self.words,
+            "raisedAt": self.raised_at.isoformat(), "state": self.state.name, "leadId": self.lead_id,
+            "acknowledgedAt": self.acknowledged_at.isoformat() if self.acknowledged_at else None,
+            "outcome": self.outcome, "outcomeAt": self.outcome_at.isoformat() if self.outcome_at else None,
+            "deliveries": list(self.deliveries),
+        }
+
+    @classmethod
+    def from_doc(cls, doc: dict[str, Any]) -> "Concern":
+        return cls(
+            id=doc["id"], programme_id=doc["programmeId"], reporter_id=doc["reporterId"], words=doc["words"],
+            raised_at=datetime.fromisoformat(doc["raisedAt"]), state=ConcernState[doc["state"]], lead_id=doc.get("leadId", ""),
+            acknowledged_at=_instant(doc.get("acknowledgedAt")), outcome=doc.get("outcome", ""),
+            outcome_at=_instant(doc.get("outcomeAt")), deliveries=tuple(doc.get("deliveries", [])),
+        )
+
+
+def new_concern(concern_id: str, programme_id: str, reporter_id: str, words: str, now: datetime) -> Concern:
+    cleaned = (words or "").strip()
+    if len(cleaned) > MAX_CONCERN:
+        raise InvalidInput(f"Please keep the concern under {MAX_CONCERN} characters; the lead can ask you for more.")
+    return Concern(concern_id, programme_id, reporter_id, cleaned, now)
+
+
+def _instant(text: str | None) -> datetime | None:
+    return datetime.fromisoformat(text) if text else None
