@@ -8,9 +8,8 @@ from enum import Enum
 from typing import Any
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState
+from bot.domain.limits import MAX_CONCERN, MAX_OUTCOME, check_length, too_long
 
-MAX_CONCERN = 4000
-MAX_OUTCOME = 2000
 
 
 class ConcernState(str, Enum):
@@ -48,8 +47,7 @@ class Concern:
         cleaned = (outcome or "").strip()
         if not cleaned:
             raise InvalidInput("Type a short note of the outcome in the box on the card, then press Record outcome.")
-        if len(cleaned) > MAX_OUTCOME:
-            raise InvalidInput(f"Please keep the outcome note under {MAX_OUTCOME} characters.")
+        cleaned = check_length("the outcome note", cleaned, MAX_OUTCOME)
         if self.state is ConcernState.CLOSED:
             raise AlreadyDone("An outcome is already recorded for this concern.")
         return replace(self, state=ConcernState.CLOSED, outcome=cleaned, outcome_at=now,
@@ -81,7 +79,7 @@ class Concern:
 def new_concern(concern_id: str, programme_id: str, reporter_id: str, words: str, now: datetime) -> Concern:
     cleaned = (words or "").strip()
     if len(cleaned) > MAX_CONCERN:
-        raise InvalidInput(f"Please keep the concern under {MAX_CONCERN} characters; the lead can ask you for more.")
+        raise InvalidInput(too_long("the concern", MAX_CONCERN, len(cleaned)) + " The lead can ask you for more.")
     return Concern(concern_id, programme_id, reporter_id, cleaned, now)
 
 

@@ -74,23 +74,16 @@ class ProgrammeRepository:
         await self._store.upsert(PROGRAMMES, self.DIRECTORY, programme.id,
                                  _typed("programmeEntry", {"id": programme.id, "name": programme.name, "tenantId": programme.tenant_id}))
 
-    DIRECTORY = "directory"  # one small entry per programme, so operators find one by name in one partition
+    DIRECTORY = "directory"  # one small entry per programme, so a programme is found by name in one partition
 
-    async def directory(self) -> list[dict[str, str]]:
-        """Every programme's id, name and tenant (for the command line and administrators, not a hot path)."""
-        docs = await self._store.query(PROGRAMMES, self.DIRECTORY, {"type": "programmeEntry"})
+    async def directory(self, tenant_id: str | None = None) -> list[dict[str, str]]:
+        """Every programme's id, name and tenant, or one tenant's (the command line and administrators)."""
+        equals = {"type": "programmeEntry", **({"tenantId": tenant_id} if tenant_id is not None else {})}
+        docs = await self._store.query(PROGRAMMES, self.DIRECTORY, equals)
         return [{"id": d.body["id"], "name": d.body["name"], "tenantId": d.body["tenantId"]} for d in docs]
-        # An index entry per tenant, so an administrator finds a programme by name in one partition.
-        await self._store.upsert(PROGRAMMES, self._tenant_partition(programme.tenant_id), programme.id,
-                                 _typed("programmeIndex", {"programmeId": programme.id}))
-
-    @staticmethod
-    def _tenant_partition(tenant_id: str) -> str:
-        return f"tenant.{tenant_id}"
 
     async def in_tenant(self, tenant_id: str) -> list[Programme]:
-        docs = await self._store.query(PROGRAMMES, self._tenant_partition(tenant_id), {"type": "programmeIndex"})
-        return [await self.get(d.body["programmeId"]) for d in docs]
+        return [await self.get(entry["id"]) for entry in await self.directory(tenant_id)]
 
     async def add_to_roster(self, pair: Pair) -> None:
         """A roster entry in the programme's partition, so a manager lists pairs without a fan-out."""

@@ -19,7 +19,9 @@ from bot.domain.people import Role
 from bot.domain.programmes import Programme
 from bot.domain.reflections import Reflection
 from bot.domain.sessions import Session, SessionStatus
-from cards.alerts import alert_card, status_card
+from cards.alerts import alert_card, channel_alert_card, status_card
+from cards.my_data import erase_answered_card, erase_confirm_card
+from cards.safeguarding import concern_card
 from cards.contract import contract_card, contract_history_card, draft_card, no_contract_card
 from cards.pairing import paired_card, programme_card
 from cards.report import report_card
@@ -105,7 +107,19 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
         "session.next_session_card": [next_session_card("p1", TODAY, "monthly", name)],
         "session.sessions_card": [sessions_card("p1", name, sessions, sessions, sessions)],
         "report.report_card": [report_card(_national_report(programme.name))],
+        "alerts.channel_alert_card": [channel_alert_card(a, programme.name) for a in (alert, resolved)],
+        "safeguarding.concern_card": [concern_card(c, programme.name, name) for c in _concerns(fill)],
+        "my_data.erase_confirm_card": [erase_confirm_card()],
+        "my_data.erase_answered_card": [erase_answered_card(True), erase_answered_card(False)],
     }
+
+
+def _concerns(fill: Callable[[int], str]) -> list:
+    from bot.domain.concerns import new_concern
+
+    raised = new_concern("c1", "prog", "t:reporter", fill(limits.MAX_CONCERN), NOW).sent_to("t:lead")
+    acknowledged = replace(raised, acknowledged_at=NOW)
+    return [raised, acknowledged, acknowledged.closed("t:lead", fill(limits.MAX_OUTCOME), NOW)]
 
 
 def _national_report(programme_name: str):

@@ -126,9 +126,9 @@ class World:
         await s.record_attendance(mentor, pair_id, session.id, True)
         return await s.record_attendance(mentee, pair_id, session.id, True)
 
-    async def programme(self, manager: Actor, name: str = "Pilot"):
+    async def programme(self, manager: Actor, name: str = "Pilot", ends_on=None):
         """The administrator starts a programme, appoints `manager` and steps back: `manager` is its only manager."""
-        programme = await self.services.pairs.create_programme(ADMIN, name)
+        programme = await self.services.pairs.create_programme(ADMIN, name, ends_on)
         await self.services.programmes.appoint_manager(ADMIN, programme.id, manager)
         return await self.services.programmes.remove_manager(ADMIN, programme.id, ADMIN)
 

@@ -77,7 +77,7 @@ async def test_a_managers_message_to_the_pair_is_shown_as_text(world: World):
 
 
 async def test_pairing_people_with_hostile_names_replies_in_text(world: World):
-    await world.chat(MANAGER).say("new programme Pilot")
+    await world.programme(MANAGER)
     world.mentions = [hostile(MENTOR), MENTEE]
     reply = text_of(await world.chat(MANAGER).say("pair <at>Megan</at> <at>Adele</at>"))
     assert "Paired" in reply

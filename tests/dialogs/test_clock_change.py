@@ -18,7 +18,7 @@ async def pair_in_autumn(world: World) -> str:
     world.clock.set(AUTUMN)
     for person in (MENTOR, MENTEE):
         await world.services.pairs.register(person, {"conversation": {"id": f"conv-{person.aad_object_id}"}})
-    programme = await world.services.pairs.create_programme(MANAGER, "Autumn pilot", date(2028, 3, 31))
+    programme = await world.programme(MANAGER, "Autumn pilot", date(2028, 3, 31))
     pair = await world.services.pairs.pair_people(MANAGER, programme.id, MENTOR, MENTEE)
     terms = clauses(start_date=date(2027, 10, 20), review_date=date(2027, 12, 20), end_date=date(2028, 3, 1))
     version = await world.services.contracts.propose(MENTEE, pair.id, terms)

@@ -28,15 +28,17 @@ async def test_someone_who_manages_no_programme_is_refused_the_report(world):
     await run_pilot(world)
     for who in (PAIRS[0][0], OUTSIDER):
         replies = await world.chat(who).say("report")
-        assert cards_in(replies) == [] and "Only a programme manager" in text_of(replies)
+        assert cards_in(replies) == [] and "Only a programme's managers" in text_of(replies)
 
 
 async def test_the_report_is_not_shown_in_a_channel_other_than_the_programmes_own(world):
     await run_pilot(world)
     chat = world.chat(MANAGER, conversation_type="channel")
+    chat.adapter.template.channel_data = {"tenant": {"id": "tenant-1"}, "team": {"id": "team-1"}}
     replies = await chat.say("<at>Tandem</at> report", entities=MENTION)
     assert cards_in(replies) == [] and "personal chat" in text_of(replies)
-    await chat.say("<at>Tandem</at> alerts here", entities=MENTION)  # links this channel to the programme
+    await chat.say("<at>Tandem</at> link team", entities=MENTION)  # this team is the programme's
+    await chat.say("<at>Tandem</at> alerts here", entities=MENTION)  # and this channel its alert channel
     assert len(cards_in(await chat.say("<at>Tandem</at> report", entities=MENTION))) == 1
 
 

@@ -78,10 +78,11 @@ class BotProcess:
                "TANDEM_CLOCK_OFFSET_MINUTES": str(clock_offset_minutes), "TANDEM_SWEEP_SECONDS": "0.5",
                # Tests run at any hour: nudges must not wait for the morning or for Monday.
                "TANDEM_QUIET_HOURS": "off", "TANDEM_WEEKENDS_OFF": "0",
-               # Local mode keeps no serviceUrl from the (unauthenticated) Playground: proactive messages go here.
-               "TANDEM_LOCAL_SERVICE_URL": f"http://127.0.0.1:{self.playground_port}/_connector",
                # The Playground's signed-in user, Alex Wilber, is the administrator who starts the programme.
                "TANDEM_ADMINS": PLAYGROUND_ADMIN}
+        if self.local:
+            # Local mode keeps no serviceUrl from the (unauthenticated) Playground: proactive messages go here.
+            env["TANDEM_LOCAL_SERVICE_URL"] = f"http://127.0.0.1:{self.playground_port}/_connector"
         with self.log.open("a") as log:
             self.process = await asyncio.create_subprocess_exec(
                 sys.executable, str(ROOT / "app.py"), *(["--local"] if self.local else []), "--port", str(self.port),

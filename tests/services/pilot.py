@@ -18,7 +18,7 @@ async def run_pilot(world) -> tuple[str, list[str]]:
     s = world.services
     for who in [MANAGER] + [p for pair in PAIRS for p in pair]:
         await s.pairs.register(who, {"conversation": {"id": f"conv-{who.aad_object_id}"}})
-    programme = await s.pairs.create_programme(MANAGER, "Reverse mentoring pilot")
+    programme = await world.programme(MANAGER, "Reverse mentoring pilot")
     pair_ids = [(await s.pairs.pair_people(MANAGER, programme.id, mentor, mentee)).id for mentor, mentee in PAIRS]
     await s.due_work.sweep()  # the scheduler sweeps every minute; the tests sweep after each step
     for pair_id, (mentor, mentee) in zip(pair_ids, PAIRS):

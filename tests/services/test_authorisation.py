@@ -132,6 +132,16 @@ CASES: dict[str, Case] = {
     "SafeguardingService.raise_concern": Case(lambda c, a: c.s.safeguarding.raise_concern(a, c.pair_id, "words"), MENTOR, False),
     "SafeguardingService.acknowledge": Case(lambda c, a: c.s.safeguarding.acknowledge(a, c.programme_id, c.concern_id), LEAD, True),
     "SafeguardingService.record_outcome": Case(lambda c, a: c.s.safeguarding.record_outcome(a, c.programme_id, c.concern_id, "Spoke to them"), LEAD, True),
+    # ReportService, CpdService, MyDataService, SuggestionService
+    "ReportService.programme_report": Case(lambda c, a: c.s.report.programme_report(a, c.programme_id), MANAGER, True),
+    "ReportService.export": Case(lambda c, a: c.s.report.export(a, c.programme_id, "csv"), MANAGER, True),
+    "ReportService.all_programmes": Case(lambda c, a: c.s.report.all_programmes(a), ADMIN, True),
+    "CpdService.records": Case(lambda c, a: c.s.cpd.records(a), MENTEE, False, True),
+    "CpdService.export": Case(lambda c, a: c.s.cpd.export(a), MENTEE, False, True),
+    "MyDataService.export": Case(lambda c, a: c.s.my_data.export(a), MENTEE, False, True),
+    "MyDataService.erase": Case(lambda c, a: c.s.my_data.erase(a, True), MENTEE, False, True),
+    "SuggestionService.suggest": Case(lambda c, a: c.s.suggestions.suggest(a, c.pair_id), MENTEE, False),
+    "SuggestionService.set_shift_pattern": Case(lambda c, a: c.s.suggestions.set_shift_pattern(a, "EELLNN----"), MENTEE, False, True),
 }
 
 # No person acts through these: the scheduler calls them, or another service after its own policy check.
@@ -142,6 +152,12 @@ SYSTEM = {
     "NudgeService.after_pairing": "PairService.pair_people, after its check",
     "NudgeService.deliver": "the due-work sweep",
     "DueWorkService.sweep": "the scheduler's tick",
+    "ReportService.operator_report": "the command line, run by an operator who holds the store's credentials",
+    "ReportService.operator_all": "the command line, run by an operator who holds the store's credentials",
+    "ReportService.find_programme": "the command line (and the operator methods above)",
+    "ReportService.rebuild": "the command line, run by an operator who holds the store's credentials",
+    "ReportService.as_file": "formats a report already checked out to its reader; reads nothing",
+    "ReportService.side_by_side": "formats reports already checked out to their reader; reads nothing",
 }
 
 
