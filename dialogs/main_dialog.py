@@ -56,7 +56,8 @@ class MainDialog(ComponentDialog):
         if len(views) == 1:
             return await step.next(views[0].pair.id)
         labels = {f"{v.partner_name} (your {v.role.other.value}, {v.programme.name})": v.pair.id for v in views}
-        return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "then": command.value})
+        names = {label: [v.partner_name, *v.partner_name.split()[:1]] for label, v in zip(labels, views)}
+        return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "names": names, "then": command.value})
 
     async def run_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         result = step.result

@@ -38,7 +38,7 @@ class TandemBot(ActivityHandler):
         self.main_dialog = main_dialog
         self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self.dialogs.add(main_dialog)
-        self.actions = CardActionRouter(services, self.start_conversation)
+        self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation)
 
     async def on_turn(self, turn_context: TurnContext):
         try:
@@ -124,6 +124,11 @@ class TandemBot(ActivityHandler):
         dialog_context = await self.dialogs.create_context(turn_context)
         await dialog_context.cancel_all_dialogs()
         await dialog_context.begin_dialog(self.main_dialog.id, {"argument": "", **options})
+
+    async def continue_conversation(self, turn_context: TurnContext) -> None:
+        """Hand a card press to the dialog step that is waiting (a choice prompt takes its own cards' presses)."""
+        dialog_context = await self.dialogs.create_context(turn_context)
+        await dialog_context.continue_dialog()
 
     # Card actions -------------------------------------------------------------------------------
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:
