@@ -12,7 +12,7 @@ import secrets
 import unicodedata
 from typing import Mapping, Sequence
 
-from botbuilder.core import CardFactory, MessageFactory, TurnContext
+from botbuilder.core import MessageFactory, TurnContext
 from botbuilder.dialogs import Dialog, DialogContext, DialogTurnResult
 from botbuilder.dialogs.choices import Choice, FoundChoice
 from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerResult
@@ -20,6 +20,7 @@ from botbuilder.schema import ActivityTypes
 
 from cards import verbs
 from cards.choices import CHOICE_INPUT, choice_card
+from dialogs.turn import card_activity
 
 PRESSED_KEY = "tandem.choicePressed"  # turn state: (question, label) when a card press answered a prompt
 FILLER = {"the", "a", "an", "please", "option", "number", "choice", "pick", "choose", "i", "want", "one"}
@@ -72,8 +73,7 @@ def choice_prompt(question: str, labels: Sequence[str], *, also: Mapping[str, Se
     token = secrets.token_urlsafe(6)
     hint = "Press a button, or type its number or name." if not finish else "Press a button, or type a number or name."
     card = choice_card(question, labels, token, hint=hint, finish=finish, list_label=list_label, pick_title=pick_title)
-    prompt = MessageFactory.attachment(CardFactory.adaptive_card(card))
-    prompt.summary = question
+    prompt = card_activity(card)
     spoken = [(also.get(label) or [label])[0] for label in labels]
     return PromptOptions(
         prompt=prompt,

@@ -10,6 +10,7 @@ from botbuilder.schema import Activity
 from bot.services.context import Actor
 
 ACTOR_KEY = "tandem.actor"
+MAX_PREVIEW = 120
 
 
 def actor_of(context: TurnContext) -> Actor:
@@ -17,10 +18,25 @@ def actor_of(context: TurnContext) -> Actor:
     return context.turn_state[ACTOR_KEY]
 
 
+def preview_of(card: dict[str, Any]) -> str:
+    """The card's first line of text: what the chat list and notifications show for a card."""
+    for element in card.get("body", []):
+        if element.get("type") == "TextBlock" and element.get("text"):
+            return str(element["text"]).replace("**", "")[:MAX_PREVIEW]
+    return "Tandem"
+
+
+def card_activity(card: dict[str, Any], text: str = "") -> Activity:
+    """One message: the line of text (if any) above the card, in the same bubble, and a summary for the
+    chat list and notifications (which otherwise say "Sent a card")."""
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=text or None)
+    activity.summary = (text.replace("**", "")[:MAX_PREVIEW] if text else preview_of(card))
+    return activity
+
+
 def card_activities(card: dict[str, Any], text: str = "") -> list[Activity]:
-    """A line of text (if any) and then the card, as two messages: each can be answered on its own."""
-    activities = [MessageFactory.text(text)] if text else []
-    return activities + [MessageFactory.attachment(CardFactory.adaptive_card(card))]
+    """A card and its text as ONE activity (a text bubble followed by the same card reads as two messages)."""
+    return [card_activity(card, text)]
 
 
 async def send_card(context: TurnContext, card: dict[str, Any], text: str = "") -> None:
