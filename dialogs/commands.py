@@ -8,6 +8,8 @@ from datetime import date
 from enum import Enum
 
 from bot.domain.errors import InvalidInput
+from bot.domain.natural_time import read_days
+from bot.domain.nudges import MAX_PAUSE
 from bot.domain.uktime import parse_uk_date
 from dialogs.base import normalise
 
@@ -107,13 +109,14 @@ DURATION = re.compile(r"(?:for\s+)?(?P<count>\d{1,3})\s*(?P<unit>day|days|week|w
 DEFAULT_PAUSE_DAYS = 14
 
 
-def pause_days(argument: str) -> int:
-    """'for 2 weeks' -> 14; '' -> two weeks; anything unreadable is refused kindly."""
+def pause_days(argument: str, today: date) -> int:
+    """'for 2 weeks' -> 14; 'for a month' -> to the same day next month; '' -> two weeks; anything
+    unreadable is refused kindly."""
     text = argument.strip()
     if not text:
         return DEFAULT_PAUSE_DAYS
     match = DURATION.fullmatch(text)
-    if not match:
-        raise InvalidInput("Say how long, for example: pause reminders for 2 weeks (or for 10 days).")
-    count = int(match.group("count"))
-    return count * 7 if match.group("unit").lower().startswith("week") else count
+    if match:
+        count = int(match.group("count"))
+        return count * 7 if match.group("unit").lower().startswith("week") else count
+    return read_days(text, today, most=MAX_PAUSE.days)

@@ -9,7 +9,7 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 
 from bot.domain.errors import DomainError
 from bot.domain.programmes import Programme
-from bot.domain.uktime import format_uk
+from bot.domain.uktime import format_uk, uk_today
 from bot.services.context import Actor
 from bot.services.registry import Services
 from cards.contract import contract_card, contract_history_card, no_contract_card
@@ -116,7 +116,8 @@ class MainDialog(ComponentDialog):
                 await self.services.alerts.use_channel(actor, programme.id, reference)
                 await context.send_activity(f"Alerts for {programme.name} will come here as well as to its managers.")
         elif command is Command.PAUSE:
-            person = await self.services.pairs.pause_nudges(actor, pause_days(options.get("argument", "")))
+            person = await self.services.pairs.pause_nudges(actor, pause_days(
+                options.get("argument", ""), uk_today(self.services.ctx.clock.now())))
             await context.send_activity(f"Reminders paused until {format_uk(person.nudges_paused_until)}. "
                                         "Say **resume reminders** to have them back sooner.")
         elif command is Command.RESUME:

@@ -6,12 +6,15 @@ from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepC
 from botbuilder.dialogs.prompts import PromptValidatorContext, TextPrompt
 
 from bot.domain.errors import DomainError
-from bot.domain.uktime import format_uk, parse_uk_datetime
+from datetime import datetime
+
+from bot.domain.natural_time import PartlyUnderstood, Understood, read_meeting_time
+from bot.domain.uktime import format_uk
 from bot.services.registry import Services
 from dialogs.base import CancelAndHelpDialog, refuse, text_prompt
 from dialogs.turn import actor_of
 
-EXAMPLE = "for example 14/01/2027 14:30 (UK time)"
+EXAMPLE = "for example \"next Tuesday at 10\" or 14/01/2027 14:30 (UK time)"
 
 
 class SessionDialog(CancelAndHelpDialog):
@@ -36,21 +39,29 @@ class SessionDialog(CancelAndHelpDialog):
         return await step.prompt("when", options)
 
     async def validate_when(self, prompt: PromptValidatorContext) -> bool:
-        """Past dates, dates after the contract ends, clashes and unreadable text each get a clear re-prompt."""
+        """Past dates, dates after the contract ends, clashes and unreadable text each get a clear re-prompt.
+        Half an answer ("Tuesday") is kept, and the next answer ("10am") completes it. The prompt's result
+        becomes the instant, as ISO text."""
         options = prompt.options.validations or {}
+        so_far = Understood.from_doc(prompt.state.get("understood"))
         try:
-            starts_at = parse_uk_datetime(prompt.recognized.value)
+            starts_at = read_meeting_time(prompt.recognized.value, self.services.ctx.clock.now(), so_far)
             await self.services.sessions.check_time(
                 actor_of(prompt.context), options["pairId"], starts_at, options.get("answering"), options.get("moving"))
-            return True
+        except PartlyUnderstood as partly:
+            prompt.state["understood"] = partly.understood.to_doc()
+            await prompt.context.send_activity(partly.message)
+            return False
         except DomainError as problem:
             await prompt.context.send_activity(problem.message)
             return False
+        prompt.recognized.value = starts_at.isoformat()
+        return True
 
     async def propose_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         try:
             session = await self.services.sessions.propose(
-                actor_of(step.context), step.options["pairId"], parse_uk_datetime(step.result),
+                actor_of(step.context), step.options["pairId"], datetime.fromisoformat(step.result),
                 answering=step.options.get("answering"), moving=step.options.get("moving"))
         except DomainError as refusal:  # e.g. the partner booked that slot in the meantime
             return await refuse(step, refusal)

@@ -189,3 +189,33 @@ async def test_share_choice_by_button_or_yes(world):
     assert "shared with your partner" in text_of(sent)
     own, _ = await world.services.reflections.mine(ADELE)
     assert own[0].rating == 5 and own[0].shared_with_partner
+
+
+async def booked_pair(world: World) -> str:
+    pair_id = await world.pair(MANAGER, MEGAN, ADELE)
+    await world.agree_contract(pair_id, MEGAN, ADELE)
+    return pair_id
+
+
+async def test_a_session_can_be_proposed_in_natural_words(world):
+    pair_id = await booked_pair(world)
+    chat = world.chat(ADELE)
+    assert "next Tuesday at 10" in text_of(await chat.say("schedule"))  # the prompt gives a natural example
+    assert "Proposed Tue 12 Jan 2027, 10:00" in text_of(await chat.say("next Tuesday at 10"))
+    (session,) = (await world.services.ctx.repos.pairs.schedule(pair_id)).sessions
+    assert session.starts_at.isoformat() == "2027-01-12T10:00:00+00:00"
+
+
+async def test_half_an_answer_is_said_back_and_the_next_answer_completes_it(world):
+    pair_id = await booked_pair(world)
+    chat = world.chat(ADELE)
+    await chat.say("schedule")
+    assert "I got Wednesday 13 January; what time?" in text_of(await chat.say("Wednesday"))
+    assert "Proposed Wed 13 Jan 2027, 15:00" in text_of(await chat.say("3pm"))
+    assert len((await world.services.ctx.repos.pairs.schedule(pair_id)).sessions) == 1
+
+
+async def test_pause_reminders_for_a_month(world):
+    await world.pair(MANAGER, MEGAN, ADELE)
+    replies = text_of(await world.chat(ADELE).say("pause reminders for a month"))
+    assert "Reminders paused until" in replies and "11 Feb 2027" in replies
