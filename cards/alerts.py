@@ -10,7 +10,10 @@ from bot.domain.uktime import format_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text
 
-HEALTH_COLOUR = {Health.ON_TRACK: "Good", Health.AT_RISK: "Warning", Health.DRIFTING: "Attention"}
+# Colours with at least 4.5:1 contrast in Teams' themes ("Good" and "Warning" are not), each with a
+# symbol and the words, so colour is never the only sign.
+HEALTH_COLOUR = {Health.ON_TRACK: "Default", Health.AT_RISK: "Accent", Health.DRIFTING: "Attention"}
+HEALTH_MARK = {Health.ON_TRACK: "\u2714", Health.AT_RISK: "\u26a0", Health.DRIFTING: "\u2716"}
 
 
 def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> dict[str, Any]:
@@ -26,7 +29,7 @@ def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> d
     if alert.state is AlertState.RESOLVED:
         return card(body + [done(f"Resolved by {alert.steps[-1].by_name}")])
     body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": 1000,
-                 "placeholder": "A note to resolve with, or a message to send the pair"})
+                 "label": "Note (optional)", "placeholder": "A note to resolve with, or a message to send the pair"})
     data = {"programmeId": alert.programme_id, "alertId": alert.id, "pairId": alert.pair_id}
     return card(body, [
         execute("Acknowledge", verbs.ALERT_ACKNOWLEDGE, data),
@@ -46,7 +49,7 @@ def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], sh
     order = {Health.DRIFTING: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
     for mentor, mentee, assessment in sorted(rows, key=lambda r: (order[r[2].health], r[0]))[:shown_limit]:
         body.append({"type": "TextBlock", "wrap": True, "color": HEALTH_COLOUR[assessment.health],
-                     "text": f"**{mentor} and {mentee}**: {assessment.health.value} ({assessment.reason})"})
+                     "text": f"{HEALTH_MARK[assessment.health]} **{mentor} and {mentee}**: {assessment.health.value} ({assessment.reason})"})
     if len(rows) > shown_limit:
         body.append(text(f"...and {len(rows) - shown_limit} more pairs on track or at risk.", subtle=True))
     if not rows:

@@ -41,7 +41,7 @@ def session_proposal_card(pair_id: str, session: Session, proposer_name: str, vi
     elif session.status is SessionStatus.PROPOSED and viewer is not session.proposed_by:
         actions = [
             execute("Accept", verbs.SESSION_ACCEPT, data, style="positive"),
-            execute("Decline", verbs.SESSION_DECLINE, data, style="destructive"),
+            execute("Decline this time", verbs.SESSION_DECLINE, data, style="destructive"),
             execute("Propose another time", verbs.SESSION_COUNTER, data),
         ]
     elif session.status is SessionStatus.PROPOSED:
@@ -64,7 +64,8 @@ def session_confirmed_card(pair_id: str, session: Session, names: dict[Role, str
     if note:
         body.append(done(note))
     else:
-        actions += [execute("Reschedule", verbs.SESSION_RESCHEDULE, data), execute("Cancel", verbs.SESSION_CANCEL, data, style="destructive")]
+        actions += [execute("Reschedule session", verbs.SESSION_RESCHEDULE, data),
+                    execute("Cancel session", verbs.SESSION_CANCEL, data, style="destructive")]
     return card(body, actions)
 
 
