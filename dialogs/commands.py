@@ -32,6 +32,8 @@ class Command(str, Enum):
     RESUME = "resume reminders"
     ASK_FOR_HELP = "ask for help"
     NO_FAULT_CLOSE = "no-fault close"
+    EXPLAIN = "explain"
+    HELP_MANAGER = "help manager"
     CANCEL = "cancel"
     UNKNOWN = "unknown"
 
@@ -47,6 +49,7 @@ class Command(str, Enum):
 
 
 PHRASES = {
+    "help manager": Command.HELP_MANAGER, "manager help": Command.HELP_MANAGER, "help managers": Command.HELP_MANAGER,
     "help": Command.HELP, "hi": Command.HELP, "hello": Command.HELP, "menu": Command.HELP, "what can i do": Command.HELP,
     "contract": Command.CONTRACT, "my contract": Command.CONTRACT, "view contract": Command.CONTRACT,
     "show contract": Command.CONTRACT,
@@ -69,6 +72,9 @@ PREFIXES = (
 )
 NEW_PROGRAMME_PREFIXES = ("new programme", "new program", "create programme", "create program")
 ENDS = re.compile(r"\s+ends?\s+(?P<date>.+)$", re.IGNORECASE)
+EXPLAIN = re.compile(
+    r"(?:what\s+is|what's|whats|what\s+are|what\s+does|what\s+do|explain|define|meaning\s+of|tell\s+me\s+about)\s+"
+    r"(?:an?\s+|the\s+)?(?P<term>.+?)(?:\s+mean)?\s*\??$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -82,6 +88,9 @@ def parse_command(text: str | None) -> Parsed:
     word = normalise(raw)
     if word in PHRASES:
         return Parsed(PHRASES[word])
+    explain = EXPLAIN.fullmatch(word)
+    if explain:
+        return Parsed(Command.EXPLAIN, explain.group("term"))
     for prefix in NEW_PROGRAMME_PREFIXES:
         if word == prefix or word.startswith(prefix + " "):
             return Parsed(Command.NEW_PROGRAMME, raw[len(prefix):].strip())

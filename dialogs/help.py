@@ -6,7 +6,34 @@ from bot.domain.people import Role
 from bot.services.context import Actor
 from bot.services.registry import Services
 
-ALWAYS = "- **cancel**: leave whatever we're in the middle of\n- **help**: this list"
+ALWAYS = ("- **cancel**: leave whatever we're in the middle of\n- **help**: this list\n"
+          "- **what is a contract?** (or any word I use): a short explanation")
+MANAGER_HELP = (
+    "As a programme manager you can say:\n\n"
+    "- **new programme NAME**: start a programme (add **ends 30/06/2027** to set its end)\n"
+    "- **pair @mentor @mentee**: pair two people; I tell them both\n"
+    "- **status**: how every pair is doing (on track, at risk or drifting), never what anyone said\n"
+    "- **alerts here** (in a channel): alert cards come to that channel too\n"
+    "- **programmes**: the programmes you run\n\n"
+    "Add **in NAME** to a command if you run more than one programme.")
+
+
+async def next_step(services: Services, actor: Actor) -> str:
+    """This person's next step, in one line, for the welcome card."""
+    views = await services.pairs.views(actor)
+    for view in views:
+        contract = await services.ctx.repos.pairs.contract(view.pair.id)
+        if contract.in_force is None and contract.pending is None:
+            if view.role is Role.MENTEE:
+                return f"Draft your mentoring contract with {view.partner_name}: say **contract**."
+            return f"{view.partner_name}, your mentee, drafts your contract first. I'll tell you when it's ready."
+        if contract.in_force is None:
+            return f"Your contract with {view.partner_name} is waiting for an answer: say **contract**."
+    if views:
+        return "Book your next session: say **schedule**."
+    if await services.pairs.managed_by(actor):
+        return "Pair people in your programme: say **pair @mentor @mentee**. Say **help manager** for more."
+    return "Your programme manager will pair you with someone. I'll tell you who."
 
 
 async def help_text(services: Services, actor: Actor) -> str:
@@ -29,9 +56,8 @@ async def help_text(services: Services, actor: Actor) -> str:
         lines.append("- **ask for help** (and a few words): your programme manager gets in touch; **no-fault close**: ask to end the pairing")
     if managed:
         names = ", ".join(p.name for p in managed)
-        lines.append(f"- As manager of {names}: **pair @mentor @mentee** to pair people, **status** to see how every pair is doing, "
-                     "**alerts here** (in a channel) to get alert cards there too, **programmes** to see your programmes, "
-                     "**new programme NAME** to start another")
+        lines.append(f"- You run {names}: **pair @mentor @mentee** to pair people, **status** to see how pairs are doing. "
+                     "Say **help manager** for all manager commands")
     if not views and not managed:
         lines.append("- You're not in a mentoring pair yet: your programme manager will pair you and I'll tell you who with.")
         lines.append("- Programme managers: **new programme NAME** (optionally **ends DD/MM/YYYY**) to start one, then **pair @mentor @mentee**")

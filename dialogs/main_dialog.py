@@ -19,7 +19,8 @@ from cards.session import attendance_card, sessions_card
 from dialogs.choose_pair_dialog import ChoosePairDialog
 from dialogs.commands import Command, pause_days, split_programme_end
 from dialogs.contract_dialog import ContractDraftDialog, ContractReviewDialog
-from dialogs.help import help_text
+from dialogs.glossary import explain
+from dialogs.help import MANAGER_HELP, help_text
 from dialogs.reflection_dialog import ReflectionDialog
 from dialogs.session_dialog import SessionDialog
 from dialogs.turn import actor_of, send_card
@@ -80,6 +81,10 @@ class MainDialog(ComponentDialog):
         pair_id = options.get("pairId")
         if command is Command.HELP:
             await context.send_activity(await help_text(self.services, actor))
+        elif command is Command.HELP_MANAGER:
+            await context.send_activity(MANAGER_HELP)
+        elif command is Command.EXPLAIN:
+            await context.send_activity(explain(options.get("argument", "")))
         elif command is Command.CONTRACT:
             return await self._show_contract(context, actor, pair_id)
         elif command is Command.DRAFT_CONTRACT:

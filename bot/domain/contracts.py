@@ -22,9 +22,15 @@ MAX_TEXT_LENGTH = 1000
 MIN_MEETING_MINUTES, MAX_MEETING_MINUTES = 15, 240
 
 CONFIDENTIALITY_LIMIT = (
+    "What we talk about stays between us, with one limit. If misconduct or a risk to someone's safety "
+    "comes up in a session, it must be reported under force policy (this is safeguarding). "
+    "Whoever hears it will say so at the time."
+)
+# Earlier wordings of the same limit: contracts agreed with them still keep the limit.
+EARLIER_CONFIDENTIALITY_LIMITS = (
     "What we discuss stays between us, with one limit: if misconduct or a risk to someone's safety "
     "(a safeguarding concern) is disclosed in a session, it must be reported under force policy, "
-    "and whoever hears it will say so at the time."
+    "and whoever hears it will say so at the time.",
 )
 
 
@@ -81,7 +87,7 @@ class Clauses:
                 problems.append(f"say something about {label}")
             elif len(text) > MAX_TEXT_LENGTH:
                 problems.append(f"keep {label} under {MAX_TEXT_LENGTH} characters")
-        if CONFIDENTIALITY_LIMIT not in self.confidentiality:
+        if not any(limit in self.confidentiality for limit in (CONFIDENTIALITY_LIMIT, *EARLIER_CONFIDENTIALITY_LIMITS)):
             problems.append("keep the confidentiality limit (misconduct and safeguarding must be reported)")
         if self.end_date <= self.start_date:
             problems.append("the end date must be after the start date")

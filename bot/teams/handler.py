@@ -15,13 +15,14 @@ from bot.storage.documents import StoreBusy
 from bot.teams.actions import CardActionRouter, message_response
 from bot.teams.identity import UnidentifiedActor, actor_from_activity
 from dialogs.commands import Command, parse_command
-from dialogs.help import help_text
-from dialogs.turn import ACTOR_KEY
+from cards.welcome import welcome_card
+from dialogs.help import next_step
+from dialogs.turn import ACTOR_KEY, card_activity
 
 log = logging.getLogger(__name__)
 
-WELCOME = ("Hello, I'm Tandem. I help mentoring pairs agree a contract, meet regularly and reflect, "
-           "and I keep your programme manager posted on whether you're meeting (never on what you say).")
+WELCOME = ("Hello, I'm Tandem. I help mentoring pairs agree a contract, meet and reflect.\n\n"
+           "Your programme manager sees whether you meet, never what you say.")
 BUSY = ("Tandem is very busy right now and couldn't finish that. Nothing was changed, and nothing you'd "
         "already saved is lost: please try again in a minute.")
 UNIDENTIFIED = "Sorry, I couldn't tell who you are from this chat, so I can't act on it. Please message me from Microsoft Teams."
@@ -88,7 +89,7 @@ class TandemBot(ActivityHandler):
             return
         await self._remember(turn_context, force=True)
         actor = turn_context.turn_state[ACTOR_KEY]
-        await turn_context.send_activity(f"{WELCOME}\n\n{await help_text(self.services, actor)}")
+        await turn_context.send_activity(card_activity(welcome_card(await next_step(self.services, actor)), WELCOME))
 
     # Messages -----------------------------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext):
