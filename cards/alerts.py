@@ -9,6 +9,7 @@ from bot.domain.drift import Assessment, Health
 from bot.domain.uktime import format_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text
+from cards.words import ALERT_STATE
 
 # Colours with at least 4.5:1 contrast in Teams' themes ("Good" and "Warning" are not), each with a
 # symbol and the words, so colour is never the only sign.
@@ -21,7 +22,7 @@ def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> d
     body: list[dict[str, Any]] = [
         heading(f"{alert.kind.value}: {mentor} and {mentee}"),
         facts([("Programme", programme_name), ("What", alert.reason), ("Raised", format_uk(alert.raised_at)),
-               ("Status", alert.state.value + (f" until {format_uk(alert.snoozed_until)}" if alert.state is AlertState.SNOOZED and alert.snoozed_until else ""))]),
+               ("Status", ALERT_STATE[alert.state] + (f" until {format_uk(alert.snoozed_until)}" if alert.state is AlertState.SNOOZED and alert.snoozed_until else ""))]),
     ]
     for step in alert.steps:
         line = f"{step.by_name} {step.action.value}, {format_uk(step.at)}"
@@ -53,5 +54,5 @@ def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], sh
     if len(rows) > shown_limit:
         body.append(text(f"...and {len(rows) - shown_limit} more pairs on track or at risk.", subtle=True))
     if not rows:
-        body.append(text("No pairs yet. Pair people with: pair @mentor @mentee"))
+        body.append(text("No pairs yet. Pair people with **pair @mentor @mentee**"))
     return card(body)

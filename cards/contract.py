@@ -9,6 +9,7 @@ from bot.domain.people import Role
 from bot.domain.uktime import format_day, format_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text
+from cards.words import CONTRACT_STATUS, meetings
 
 
 def _clause_blocks(c: Clauses) -> list[dict[str, Any]]:
@@ -17,7 +18,7 @@ def _clause_blocks(c: Clauses) -> list[dict[str, Any]]:
         text("**Goals**"),
         text(goals),
         facts([
-            ("Meetings", f"{c.cadence.value}, {c.meeting_minutes} minutes, {c.meeting_format.value}"),
+            ("Meetings", meetings(c.cadence, c.meeting_minutes, c.meeting_format)),
             ("Between meetings", c.contact_between),
             ("Confidentiality", c.confidentiality),
             ("Boundaries", c.boundaries),
@@ -37,7 +38,7 @@ def contract_card(
     state = {
         ContractStatus.PROPOSED: f"Proposed by {names[version.proposed_by]} ({version.proposed_by.value}) on {format_uk(version.proposed_at)}",
         ContractStatus.IN_FORCE: f"In force since {format_uk(version.in_force_at)}: confirmed by both of you" if version.in_force_at else "In force",
-    }.get(status, f"This version was {status.value}.")
+    }.get(status, f"This version was {CONTRACT_STATUS[status]}.")
     body = [
         heading(title),
         text(f"Between {names[Role.MENTOR]} (mentor) and {names[Role.MENTEE]} (mentee)", subtle=True),
@@ -85,7 +86,7 @@ def no_contract_card(pair_id: str, viewer: Role, partner_name: str) -> dict[str,
 
 def contract_history_card(contract: Contract) -> dict[str, Any]:
     rows = [
-        (f"Version {v.number}", f"{v.status.value}; proposed by the {v.proposed_by.value} on {format_uk(v.proposed_at)}")
+        (f"Version {v.number}", f"{CONTRACT_STATUS[v.status].capitalize()}. Proposed by the {v.proposed_by.value} on {format_uk(v.proposed_at)}")
         for v in contract.versions
     ]
     return card([heading("Contract history"), facts(rows)])

@@ -11,6 +11,7 @@ from bot.domain.sessions import Session, SessionStatus
 from bot.domain.uktime import format_day, format_uk, to_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, open_url, text
+from cards.words import SESSION_STATUS
 
 TEAMS_MEETING_BASE = "https://teams.microsoft.com/l/meeting/new"
 
@@ -48,7 +49,7 @@ def session_proposal_card(pair_id: str, session: Session, proposer_name: str, vi
         body.append(text("Waiting for your partner to answer."))
         actions = [execute("Cancel proposal", verbs.SESSION_CANCEL, data)]
     else:
-        body.append(text(f"This proposal was {session.status.value}.", subtle=True))
+        body.append(text(f"This proposal: {SESSION_STATUS[session.status].lower()}.", subtle=True))
     return card(body, actions)
 
 
@@ -91,13 +92,13 @@ def next_session_card(pair_id: str, due_by: date, cadence: str, partner_name: st
 def sessions_card(pair_id: str, partner_name: str, upcoming: list[Session], awaiting: list[Session], past: list[Session]) -> dict[str, Any]:
     body: list[dict[str, Any]] = [heading(f"Sessions with {partner_name}")]
     if upcoming:
-        body.append(facts([(s.status.value.capitalize(), s.describe()) for s in upcoming]))
+        body.append(facts([(SESSION_STATUS[s.status], s.describe()) for s in upcoming]))
     else:
         body.append(text("Nothing booked yet."))
     if awaiting:
         body.append(text("**Tell me whether these happened:** " + "; ".join(format_uk(s.starts_at) for s in awaiting)))
     if past:
         body.append(text("**Earlier**"))
-        body.append(facts([(s.status.value.capitalize(), format_uk(s.starts_at)) for s in past[-6:]]))
+        body.append(facts([(SESSION_STATUS[s.status], format_uk(s.starts_at)) for s in past[-6:]]))
     actions = [execute("Propose a time", verbs.SESSION_PROPOSE, {"pairId": pair_id}, style="positive")]
     return card(body, actions)

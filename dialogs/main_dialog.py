@@ -176,7 +176,7 @@ class MainDialog(ComponentDialog):
         name, ends_on = split_programme_end(argument)
         programme = await self.services.pairs.create_programme(actor, name, ends_on)
         await send_card(context, programme_card(programme, 0),
-                        f"Created **{programme.name}**. You're its manager. Pair people with: pair @mentor @mentee")
+                        f"Created **{programme.name}**. You're its manager. Pair people with **pair @mentor @mentee**")
 
     async def _managed_programme(self, context: TurnContext, actor: Actor, argument: str) -> Programme | None:
         """The programme a manager's command is about: the one named in the text, or their only one.
@@ -190,7 +190,7 @@ class MainDialog(ComponentDialog):
         chosen = named if named else programmes
         if len(chosen) != 1:
             names = "; ".join(p.name for p in programmes)
-            await context.send_activity(f"Which programme? Add 'in NAME' to the command. You manage: {names}.")
+            await context.send_activity(f"Which programme? Add **in NAME** to the command. You manage: {names}.")
             return None
         return chosen[0]
 
@@ -198,8 +198,8 @@ class MainDialog(ComponentDialog):
         people = await self.resolve_mentions(context)
         if len(people) != 2:
             await context.send_activity(
-                "To pair people, @mention the mentor first and then the mentee: pair @mentor @mentee "
-                "(add 'in PROGRAMME NAME' if you manage more than one programme).")
+                "To pair people, @mention the mentor first and then the mentee: **pair @mentor @mentee** "
+                "(add **in PROGRAMME NAME** if you manage more than one programme).")
             return
         programme = await self._managed_programme(context, actor, argument)
         if programme is None:

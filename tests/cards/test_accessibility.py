@@ -78,3 +78,17 @@ def test_long_choices_are_listed_whole_not_cut_off_on_buttons():
 
 def test_the_finishing_actions_come_first():
     assert [a["title"] for a in CARDS["choice_menu"]["actions"]][:2] == ["Send it", "Discard"]
+
+
+def shown_text(card: dict[str, Any]) -> list[str]:
+    return [str(e.get(k)) for e in elements(card) for k in ("text", "value", "title") if isinstance(e.get(k), str)]
+
+
+@pytest.mark.parametrize("name", sorted(CARDS))
+def test_states_are_in_human_words_and_dates_in_one_format(name):
+    import re
+
+    for line in shown_text(CARDS[name]):
+        assert not re.search(r"\b\d{2}/\d{2}/\d{4}\b", line), line  # dates read "Tue 10 Feb 2027"
+        assert not re.search(r"^(in force|acknowledged|open|not held|proposed|confirmed)\b", line), line
+        assert "in force;" not in line and ", in person" not in line and ", Teams call" not in line, line
