@@ -168,6 +168,7 @@ def main(argv: list[str] | None = None) -> int:
         print(f"Tandem can't start: {problem}", file=sys.stderr)
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line a minute for every tick; warnings still show
     if settings.auth_mode is AuthMode.LOCAL:
         log.warning("LOCAL MODE: inbound requests are NOT authenticated. Listening on %s only.", settings.host)
     elif not settings.credentials_configured:
