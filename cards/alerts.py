@@ -11,9 +11,10 @@ from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text
 from cards.words import ALERT_STATE
 
-# Colours with at least 4.5:1 contrast in Teams' themes ("Good" and "Warning" are not), each with a
-# symbol and the words, so colour is never the only sign.
-HEALTH_COLOUR = {Health.ON_TRACK: "Default", Health.AT_RISK: "Accent", Health.DRIFTING: "Attention"}
+# Colours with at least 4.5:1 contrast in Teams' light, dark and high-contrast themes ("Good" and
+# "Warning" are not; "Attention" is 4.46:1 in the dark theme), each with a symbol and the words, so
+# colour is never the only sign (tests/cards/test_rendering.py checks the rendered cards).
+HEALTH_COLOUR = {Health.ON_TRACK: "Default", Health.AT_RISK: "Accent", Health.DRIFTING: "Default"}
 HEALTH_MARK = {Health.ON_TRACK: "\u2714", Health.AT_RISK: "\u26a0", Health.DRIFTING: "\u2716"}
 
 
