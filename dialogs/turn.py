@@ -27,10 +27,14 @@ def preview_of(card: dict[str, Any]) -> str:
 
 
 def card_activity(card: dict[str, Any], text: str = "") -> Activity:
-    """One message: the line of text (if any) above the card, in the same bubble, and a summary for the
-    chat list and notifications (which otherwise say "Sent a card")."""
-    activity = MessageFactory.attachment(CardFactory.adaptive_card(card), text=text or None)
-    activity.summary = (text.replace("**", "")[:MAX_PREVIEW] if text else preview_of(card))
+    """One message: the line of text (if any) becomes the card's first block, and a summary gives the
+    chat list and notifications a preview (they otherwise say "Sent a card"). The text goes inside the
+    card rather than beside it because a client may show text and card as two bubbles (the Agents
+    Playground does, and then gives the pair no activity id to update)."""
+    if text:
+        card = {**card, "body": [{"type": "TextBlock", "text": text, "wrap": True}, *card.get("body", [])]}
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    activity.summary = text.replace("**", "")[:MAX_PREVIEW] if text else preview_of(card)
     return activity
 
 

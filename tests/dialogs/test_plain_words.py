@@ -28,10 +28,11 @@ async def install(world: World, who) -> list[Activity]:
 async def test_the_welcome_is_two_short_lines_and_a_card_with_this_persons_next_step(world):
     await world.pair(MANAGER, MENTOR, MENTEE)
     (welcome,) = await install(world, MENTEE)
-    lines = [line for line in welcome.text.splitlines() if line.strip()]
-    assert len(lines) == 2 and len(welcome.text.split()) <= 30 and lines[0].startswith("Hello, I'm Tandem")
     card = welcome.attachments[0].content
-    assert card["body"][0]["text"] == "What can I do?"
+    first = card["body"][0]["text"]
+    lines = [line for line in first.splitlines() if line.strip()]
+    assert len(lines) == 2 and len(first.split()) <= 30 and lines[0].startswith("Hello, I'm Tandem")
+    assert card["body"][1]["text"] == "What can I do?" and welcome.summary.startswith("Hello, I'm Tandem")
     assert "Draft your mentoring contract with Megan Bowen: say **contract**." in text_of([welcome])
 
 
