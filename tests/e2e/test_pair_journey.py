@@ -64,7 +64,7 @@ async def test_pair_journey_from_install_to_private_reflections_survives_restart
     # A session: Adele proposes (bad input first), Megan accepts; the booking offers a Teams calendar link.
     start = to_uk(datetime.now(timezone.utc) + timedelta(days=2)).replace(hour=14, minute=0, second=0, microsecond=0)
     await pg.reply_to(adele_chat, adele["id"], "schedule", "When would you like to meet?")
-    await pg.reply_to(adele_chat, adele["id"], "next tuesday-ish", "Please give a date and a time")
+    await pg.reply_to(adele_chat, adele["id"], "next tuesday-ish", "couldn't read")
     await pg.reply_to(adele_chat, adele["id"], "01/01/2020 10:00", "has passed")
     mark = len(pg.messages)
     await pg.say(adele_chat, adele["id"], start.strftime("%d/%m/%Y %H:%M"))
