@@ -7,7 +7,6 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from bot.domain.errors import InvalidInput
 from bot.domain.natural_time import read_days
 from bot.domain.nudges import MAX_PAUSE
 from bot.domain.uktime import parse_uk_date
