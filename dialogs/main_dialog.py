@@ -14,7 +14,7 @@ from bot.services.context import Actor
 from bot.services.registry import Services
 from cards.contract import contract_card, contract_history_card, no_contract_card
 from cards.pairing import programme_card
-from cards.reflection import reflections_list_card
+from cards.reflection import reflection_prompt_card, reflections_list_card
 from cards.session import attendance_card, sessions_card
 from dialogs.choose_pair_dialog import ChoosePairDialog
 from dialogs.commands import Command, pause_days, split_programme_end
@@ -104,6 +104,10 @@ class MainDialog(ComponentDialog):
         elif command is Command.MY_REFLECTIONS:
             own, shared = await self.services.reflections.mine(actor)
             await send_card(context, reflections_list_card(own, shared))
+            for view in await self.services.pairs.views(actor):  # a way to write the ones still to do
+                waiting = await self.services.reflections.awaiting(actor, view.pair.id)
+                if waiting:
+                    await send_card(context, reflection_prompt_card(view.pair.id, waiting[0]))
         elif command is Command.PROGRAMMES:
             await self._show_programmes(context, actor)
         elif command is Command.NEW_PROGRAMME:

@@ -219,3 +219,13 @@ async def test_pause_reminders_for_a_month(world):
     await world.pair(MANAGER, MEGAN, ADELE)
     replies = text_of(await world.chat(ADELE).say("pause reminders for a month"))
     assert "Reminders paused until" in replies and "11 Feb 2027" in replies
+
+
+async def test_my_reflections_offers_to_write_the_one_still_to_do(world):
+    pair_id = await booked_pair(world)
+    session = await world.hold_session(pair_id, MEGAN, ADELE)
+    replies = await world.chat(ADELE).say("my reflections")
+    cards = [a.attachments[0].content for a in replies]
+    assert "You haven't written any yet" in text_of(replies)
+    (button,) = cards[-1]["actions"]
+    assert button["title"] == "Write my reflection" and button["data"] == {"pairId": pair_id, "sessionId": session.id}
