@@ -8,13 +8,13 @@ session held). Isaiah Langer and Patti Fernandez are a third pair. Seeding is id
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import timedelta
+from datetime import date, datetime, time, timedelta
 
 from bot.clock import ManualClock
 from bot.domain.contracts import default_clauses
 from bot.domain.people import Person
 from bot.domain.programmes import Programme
-from bot.domain.uktime import add_months, uk_today
+from bot.domain.uktime import add_months, uk_instant, uk_today
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.registry import Services
 
@@ -39,6 +39,17 @@ class _QuietContext(ServiceContext):
 
     async def notify(self, person_id_: str, message: Message) -> None:
         return None
+
+
+DEMO_SESSION_TIME = time(10, 0)
+
+
+def weekday_at_ten(on_or_after: date) -> datetime:
+    """The first weekday on or after a day, at 10:00 UK time: when a real pair would meet."""
+    day = on_or_after
+    while day.weekday() >= 5:
+        day += timedelta(days=1)
+    return uk_instant(day, DEMO_SESSION_TIME)
 
 
 async def seed_demo(services: Services) -> bool:
@@ -67,9 +78,10 @@ async def seed_demo(services: Services) -> bool:
         clauses = replace(default_clauses(today, programme.ends_on), goals=goals)
         version = await past.contracts.propose(mentee, pair.id, clauses)
         await past.contracts.accept(mentor, pair.id, version.number)
-        session = await past.sessions.propose(mentee, pair.id, clock.now() + timedelta(days=7, hours=2))
+        starts_at = weekday_at_ten(today + timedelta(days=7))
+        session = await past.sessions.propose(mentee, pair.id, starts_at)
         await past.sessions.accept(mentor, pair.id, session.id)
-        clock.advance(timedelta(days=8))
+        clock.set(starts_at + timedelta(hours=2))
         await past.sessions.record_attendance(mentor, pair.id, session.id, True)
         await past.sessions.record_attendance(mentee, pair.id, session.id, True)
         clock.set(now - timedelta(weeks=5))

@@ -11,8 +11,13 @@ from bot.domain.text import person_name, plain
 from bot.domain.uktime import format_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text, who
+from cards.words import ALERT_STATE
 
-HEALTH_COLOUR = {Health.ON_TRACK: "Good", Health.AT_RISK: "Warning", Health.DRIFTING: "Attention"}
+# Colours with at least 4.5:1 contrast in Teams' light, dark and high-contrast themes ("Good" and
+# "Warning" are not; "Attention" is 4.46:1 in the dark theme), each with a symbol and the words, so
+# colour is never the only sign (tests/cards/test_rendering.py checks the rendered cards).
+HEALTH_COLOUR = {Health.ON_TRACK: "Default", Health.AT_RISK: "Accent", Health.DRIFTING: "Default"}
+HEALTH_MARK = {Health.ON_TRACK: "\u2714", Health.AT_RISK: "\u26a0", Health.DRIFTING: "\u2716"}
 
 
 def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> dict[str, Any]:
@@ -20,7 +25,7 @@ def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> d
     body: list[dict[str, Any]] = [
         heading(f"{alert.kind.value}: {who(mentor)} and {who(mentee)}"),
         facts([("Programme", programme_name), ("What", alert.reason), ("Raised", format_uk(alert.raised_at)),
-               ("Status", alert.state.value + (f" until {format_uk(alert.snoozed_until)}" if alert.state is AlertState.SNOOZED and alert.snoozed_until else ""))]),
+               ("Status", ALERT_STATE[alert.state] + (f" until {format_uk(alert.snoozed_until)}" if alert.state is AlertState.SNOOZED and alert.snoozed_until else ""))]),
     ]
     if len(alert.steps) > SHOWN_ALERT_STEPS:
         body.append(text(f"...and {len(alert.steps) - SHOWN_ALERT_STEPS} earlier steps.", subtle=True))
@@ -30,7 +35,7 @@ def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> d
     if alert.state is AlertState.RESOLVED:
         return card(body + [done(f"Resolved by {who(alert.steps[-1].by_name, 'a manager')}")])
     body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": MAX_ALERT_NOTE,
-                 "placeholder": "A note to resolve with, or a message to send the pair"})
+                 "label": "Note (optional)", "placeholder": "A note to resolve with, or a message to send the pair"})
     data = {"programmeId": alert.programme_id, "alertId": alert.id, "pairId": alert.pair_id}
     return card(body, [
         execute("Acknowledge", verbs.ALERT_ACKNOWLEDGE, data),
@@ -61,9 +66,9 @@ def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], sh
     order = {Health.DRIFTING: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
     for mentor, mentee, assessment in sorted(rows, key=lambda r: (order[r[2].health], r[0]))[:shown_limit]:
         body.append({"type": "TextBlock", "wrap": True, "color": HEALTH_COLOUR[assessment.health],
-                     "text": f"**{person_name(mentor)} and {person_name(mentee)}**: {assessment.health.value} ({plain(assessment.reason)})"})
+                     "text": f"{HEALTH_MARK[assessment.health]} **{person_name(mentor)} and {person_name(mentee)}**: {assessment.health.value} ({plain(assessment.reason)})"})
     if len(rows) > shown_limit:
         body.append(text(f"...and {len(rows) - shown_limit} more pairs on track or at risk.", subtle=True))
     if not rows:
-        body.append(text("No pairs yet. Pair people with: pair @mentor @mentee"))
+        body.append(text("No pairs yet. Pair people with **pair @mentor @mentee**"))
     return card(body)

@@ -11,6 +11,7 @@ from bot.domain.text import plain
 from bot.domain.uktime import format_day, format_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text, who
+from cards.words import CONTRACT_STATUS, meetings
 
 
 def _clause_blocks(c: Clauses) -> list[dict[str, Any]]:
@@ -19,7 +20,7 @@ def _clause_blocks(c: Clauses) -> list[dict[str, Any]]:
         text("**Goals**", markdown=True),
         text(goals, markdown=True),
         facts([
-            ("Meetings", f"{c.cadence.value}, {c.meeting_minutes} minutes, {c.meeting_format.value}"),
+            ("Meetings", meetings(c.cadence, c.meeting_minutes, c.meeting_format)),
             ("Between meetings", c.contact_between),
             ("Confidentiality", c.confidentiality),
             ("Boundaries", c.boundaries),
@@ -40,7 +41,7 @@ def contract_card(
     state = {
         ContractStatus.PROPOSED: f"Proposed by {names[version.proposed_by]} ({version.proposed_by.value}) on {format_uk(version.proposed_at)}",
         ContractStatus.IN_FORCE: f"In force since {format_uk(version.in_force_at)}: confirmed by both of you" if version.in_force_at else "In force",
-    }.get(status, f"This version was {status.value}.")
+    }.get(status, f"This version was {CONTRACT_STATUS[status]}.")
     body = [
         heading(title),
         text(f"Between {names[Role.MENTOR]} (mentor) and {names[Role.MENTEE]} (mentee)", subtle=True),
@@ -96,7 +97,7 @@ def contract_history_card(contract: Contract) -> dict[str, Any]:
     """Every version, newest last; a long history shows the latest SHOWN_VERSIONS and counts the rest."""
     shown = contract.versions[-SHOWN_VERSIONS:]
     rows = [
-        (f"Version {v.number}", f"{v.status.value}; proposed by the {v.proposed_by.value} on {format_uk(v.proposed_at)}")
+        (f"Version {v.number}", f"{CONTRACT_STATUS[v.status].capitalize()}. Proposed by the {v.proposed_by.value} on {format_uk(v.proposed_at)}")
         for v in shown
     ]
     body = [heading("Contract history"), facts(rows)]

@@ -13,6 +13,7 @@ from bot.domain.text import clean
 from bot.domain.uktime import format_day, format_uk, to_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, open_url, text, who
+from cards.words import SESSION_STATUS
 
 TEAMS_MEETING_BASE = "https://teams.microsoft.com/l/meeting/new"
 
@@ -44,14 +45,14 @@ def session_proposal_card(pair_id: str, session: Session, proposer_name: str, vi
     elif session.status is SessionStatus.PROPOSED and viewer is not session.proposed_by:
         actions = [
             execute("Accept", verbs.SESSION_ACCEPT, data, style="positive"),
-            execute("Decline", verbs.SESSION_DECLINE, data, style="destructive"),
+            execute("Decline this time", verbs.SESSION_DECLINE, data, style="destructive"),
             execute("Propose another time", verbs.SESSION_COUNTER, data),
         ]
     elif session.status is SessionStatus.PROPOSED:
         body.append(text("Waiting for your partner to answer."))
         actions = [execute("Cancel proposal", verbs.SESSION_CANCEL, data)]
     else:
-        body.append(text(f"This proposal was {session.status.value}.", subtle=True))
+        body.append(text(f"This proposal: {SESSION_STATUS[session.status].lower()}.", subtle=True))
     return card(body, actions)
 
 
@@ -68,7 +69,8 @@ def session_confirmed_card(pair_id: str, session: Session, names: dict[Role, str
     if note:
         body.append(done(note))
     else:
-        actions += [execute("Reschedule", verbs.SESSION_RESCHEDULE, data), execute("Cancel", verbs.SESSION_CANCEL, data, style="destructive")]
+        actions += [execute("Reschedule session", verbs.SESSION_RESCHEDULE, data),
+                    execute("Cancel session", verbs.SESSION_CANCEL, data, style="destructive")]
     return card(body, actions)
 
 
@@ -97,7 +99,7 @@ def sessions_card(pair_id: str, partner_name: str, upcoming: list[Session], awai
     """Upcoming (the next SHOWN_SESSIONS), awaiting an answer, and the latest SHOWN_PAST_SESSIONS held or not."""
     body: list[dict[str, Any]] = [heading(f"Sessions with {who(partner_name, 'your partner')}")]
     if upcoming:
-        body.append(facts([(s.status.value.capitalize(), s.describe()) for s in upcoming[:SHOWN_SESSIONS]]))
+        body.append(facts([(SESSION_STATUS[s.status], s.describe()) for s in upcoming[:SHOWN_SESSIONS]]))
         if len(upcoming) > SHOWN_SESSIONS:
             body.append(text(f"...and {len(upcoming) - SHOWN_SESSIONS} more.", subtle=True))
     else:
@@ -108,6 +110,6 @@ def sessions_card(pair_id: str, partner_name: str, upcoming: list[Session], awai
                          + "; ".join(format_uk(s.starts_at) for s in awaiting[:SHOWN_SESSIONS]) + more, markdown=True))
     if past:
         body.append(text("**Earlier**", markdown=True))
-        body.append(facts([(s.status.value.capitalize(), format_uk(s.starts_at)) for s in past[-SHOWN_PAST_SESSIONS:]]))
+        body.append(facts([(SESSION_STATUS[s.status], format_uk(s.starts_at)) for s in past[-SHOWN_PAST_SESSIONS:]]))
     actions = [execute("Propose a time", verbs.SESSION_PROPOSE, {"pairId": pair_id}, style="positive")]
     return card(body, actions)

@@ -6,11 +6,11 @@ from typing import Callable
 
 from botbuilder.core import MessageFactory
 from botbuilder.dialogs import ComponentDialog, DialogContext, DialogTurnResult, DialogTurnStatus, WaterfallStepContext
-from botbuilder.dialogs.choices import Choice, ListStyle
 from botbuilder.dialogs.prompts import PromptOptions, PromptValidatorContext
 from botbuilder.schema import ActivityTypes
 
 from bot.domain.errors import DomainError
+from dialogs.choices import choice_prompt  # noqa: F401  (re-exported: every dialog's choice prompt)
 
 CANCEL_WORDS = {"cancel", "stop", "quit", "exit", "never mind", "nevermind"}
 HELP_WORDS = {"help", "?", "what can i do"}
@@ -44,15 +44,6 @@ class CancelAndHelpDialog(ComponentDialog):
 
 def text_prompt(text: str, retry: str | None = None) -> PromptOptions:
     return PromptOptions(prompt=MessageFactory.text(text), retry_prompt=MessageFactory.text(retry or text))
-
-
-def choice_prompt(text: str, choices: list[str]) -> PromptOptions:
-    return PromptOptions(
-        prompt=MessageFactory.text(text),
-        retry_prompt=MessageFactory.text(f"Please pick one of: {', '.join(choices)}."),
-        choices=[Choice(c) for c in choices],
-        style=ListStyle.hero_card,
-    )
 
 
 def checked_by(parse: Callable[[str], object]):

@@ -7,7 +7,8 @@ from dataclasses import dataclass
 from datetime import date
 from enum import Enum
 
-from bot.domain.errors import InvalidInput
+from bot.domain.natural_time import read_days
+from bot.domain.nudges import MAX_PAUSE
 from bot.domain.uktime import parse_uk_date
 from dialogs.base import normalise
 
@@ -41,6 +42,8 @@ class Command(str, Enum):
     LINK_TEAM = "link team"
     UNDER_18 = "under 18"
     GUARDIAN_CONSENT = "guardian consent"
+    EXPLAIN = "explain"
+    HELP_MANAGER = "help manager"
     CANCEL = "cancel"
     UNKNOWN = "unknown"
 
@@ -80,6 +83,7 @@ PRIVATE_COMMANDS = {
 
 
 PHRASES = {
+    "help manager": Command.HELP_MANAGER, "manager help": Command.HELP_MANAGER, "help managers": Command.HELP_MANAGER,
     "help": Command.HELP, "hi": Command.HELP, "hello": Command.HELP, "menu": Command.HELP, "what can i do": Command.HELP,
     "contract": Command.CONTRACT, "my contract": Command.CONTRACT, "view contract": Command.CONTRACT,
     "show contract": Command.CONTRACT,
@@ -114,6 +118,9 @@ PREFIXES = (
 )
 NEW_PROGRAMME_PREFIXES = ("new programme", "new program", "create programme", "create program")
 ENDS = re.compile(r"\s+ends?\s+(?P<date>.+)$", re.IGNORECASE)
+EXPLAIN = re.compile(
+    r"(?:what\s+is|what's|whats|what\s+are|what\s+does|what\s+do|explain|define|meaning\s+of|tell\s+me\s+about)\s+"
+    r"(?:an?\s+|the\s+)?(?P<term>.+?)(?:\s+mean)?\s*\??$", re.IGNORECASE)
 
 
 @dataclass(frozen=True)
@@ -127,6 +134,9 @@ def parse_command(text: str | None) -> Parsed:
     word = normalise(raw)
     if word in PHRASES:
         return Parsed(PHRASES[word])
+    explain = EXPLAIN.fullmatch(word)
+    if explain:
+        return Parsed(Command.EXPLAIN, explain.group("term"))
     for prefix in NEW_PROGRAMME_PREFIXES:
         if word == prefix or word.startswith(prefix + " "):
             return Parsed(Command.NEW_PROGRAMME, raw[len(prefix):].strip())
@@ -154,13 +164,14 @@ DURATION = re.compile(r"(?:for\s+)?(?P<count>\d{1,3})\s*(?P<unit>day|days|week|w
 DEFAULT_PAUSE_DAYS = 14
 
 
-def pause_days(argument: str) -> int:
-    """'for 2 weeks' -> 14; '' -> two weeks; anything unreadable is refused kindly."""
+def pause_days(argument: str, today: date) -> int:
+    """'for 2 weeks' -> 14; 'for a month' -> to the same day next month; '' -> two weeks; anything
+    unreadable is refused kindly."""
     text = argument.strip()
     if not text:
         return DEFAULT_PAUSE_DAYS
     match = DURATION.fullmatch(text)
-    if not match:
-        raise InvalidInput("Say how long, for example: pause reminders for 2 weeks (or for 10 days).")
-    count = int(match.group("count"))
-    return count * 7 if match.group("unit").lower().startswith("week") else count
+    if match:
+        count = int(match.group("count"))
+        return count * 7 if match.group("unit").lower().startswith("week") else count
+    return read_days(text, today, most=MAX_PAUSE.days)

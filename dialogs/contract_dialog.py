@@ -7,7 +7,8 @@ from datetime import date
 from typing import Any
 
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
-from botbuilder.dialogs.prompts import ChoicePrompt, TextPrompt
+from botbuilder.dialogs.choices import FoundChoice
+from botbuilder.dialogs.prompts import TextPrompt
 
 from bot.domain.contracts import (
     CONFIDENTIALITY_LIMIT, MAX_GOALS, MAX_MEETING_MINUTES, MIN_MEETING_MINUTES,
@@ -19,7 +20,8 @@ from bot.domain.uktime import format_day, parse_uk_date
 from bot.domain.text import person_name, plain
 from bot.services.registry import Services
 from cards.contract import draft_card
-from dialogs.base import CancelAndHelpDialog, checked_by, choice_prompt, normalise, refuse, text_prompt
+from dialogs.base import CancelAndHelpDialog, checked_by, normalise, refuse, text_prompt
+from dialogs.choices import CardChoicePrompt, choice_prompt
 from dialogs.turn import actor_of, send_card
 
 GOALS, CADENCE, LENGTH, FORMAT, CONTACT, BOUNDARIES, CONFIDENTIALITY, END, REVIEW = (
@@ -28,6 +30,16 @@ GOALS, CADENCE, LENGTH, FORMAT, CONTACT, BOUNDARIES, CONFIDENTIALITY, END, REVIE
 )
 SEND, DISCARD = "Send it", "Discard"
 CLAUSE_MENU = [GOALS, CADENCE, LENGTH, FORMAT, CONTACT, BOUNDARIES, CONFIDENTIALITY, END, REVIEW, SEND, DISCARD]
+MENU_RETRY = "Say **send it**, **discard**, or a clause's number (1 to 9) or name, such as **goals**."
+GOALS_HOW = f"Give 1 to {MAX_GOALS}, with a semicolon (;) between them, e.g. \"Learn about stop and search; Speak up in meetings\"."
+
+
+def cadence_prompt():
+    return choice_prompt("How often will you meet?", [c.value.capitalize() for c in Cadence])
+
+
+def format_prompt():
+    return choice_prompt("How will you meet?", [f.value[0].upper() + f.value[1:] for f in MeetingFormat])
 KEEP_WORDS = {"default", "keep", "same", "ok", "yes"}
 
 
@@ -35,7 +47,7 @@ def parse_goals(text: str) -> tuple[str, ...]:
     lines = [line.strip(" -*\u2022\t").strip() for line in (text or "").replace(";", "\n").splitlines()]
     goals = tuple(line for line in lines if line)
     if not 1 <= len(goals) <= MAX_GOALS:
-        raise InvalidInput(f"Please give 1 to {MAX_GOALS} goals, one per line.")
+        raise InvalidInput(f"Please give 1 to {MAX_GOALS} goals, with a semicolon (;) between them.")
     for number, goal in enumerate(goals, 1):
         if len(goal) > MAX_GOAL:
             raise InvalidInput(f"Please keep each goal to {MAX_GOAL} characters or fewer; goal {number} has {len(goal)}.")
@@ -71,7 +83,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
         super().__init__()
         self.services = services
         self.add_dialog(TextPrompt("goals", checked_by(parse_goals)))
-        self.add_dialog(ChoicePrompt("choice"))
+        self.add_dialog(CardChoicePrompt("choice"))
         self.add_dialog(TextPrompt("minutes", checked_by(parse_minutes)))
         self.add_dialog(TextPrompt("text", checked_by(parse_clause)))
         self.add_dialog(WaterfallDialog("draft", [
@@ -88,7 +100,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
         step.values["clauses"] = clauses.to_doc()
         return await step.prompt("goals", text_prompt(
             f"Let's draft your mentoring contract with {person_name(view.partner_name)}. First, your goals: what do you want from "
-            f"this mentoring? Give 1 to {MAX_GOALS}, one per line."))
+            f"this mentoring? {GOALS_HOW}"))
 
     def _clauses(self, step: WaterfallStepContext) -> Clauses:
         return Clauses.from_doc(step.values["clauses"])
@@ -98,18 +110,18 @@ class ContractDraftDialog(CancelAndHelpDialog):
 
     async def cadence_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         self._save(step, replace(self._clauses(step), goals=parse_goals(step.result)))
-        return await step.prompt("choice", choice_prompt("How often will you meet?", [c.value for c in Cadence]))
+        return await step.prompt("choice", cadence_prompt())
 
     async def length_step(self, step: WaterfallStepContext) -> DialogTurnResult:
-        self._save(step, replace(self._clauses(step), cadence=Cadence(step.result.value)))
+        self._save(step, replace(self._clauses(step), cadence=list(Cadence)[step.result.index]))
         return await step.prompt("minutes", text_prompt("How long will each session last, in minutes? (60 is typical)"))
 
     async def format_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         self._save(step, replace(self._clauses(step), meeting_minutes=parse_minutes(step.result)))
-        return await step.prompt("choice", choice_prompt("How will you meet?", [f.value for f in MeetingFormat]))
+        return await step.prompt("choice", format_prompt())
 
     async def contact_step(self, step: WaterfallStepContext) -> DialogTurnResult:
-        clauses = replace(self._clauses(step), meeting_format=MeetingFormat(step.result.value))
+        clauses = replace(self._clauses(step), meeting_format=list(MeetingFormat)[step.result.index])
         self._save(step, clauses)
         return await step.prompt("text", text_prompt(
             f"How will you keep in touch between sessions? Say **default** for: \"{plain(clauses.contact_between)}\""))
@@ -137,8 +149,8 @@ class ContractReviewDialog(CancelAndHelpDialog):
     def __init__(self, services: Services):
         super().__init__()
         self.services = services
-        self.add_dialog(ChoicePrompt("menu"))
-        self.add_dialog(ChoicePrompt("choice"))
+        self.add_dialog(CardChoicePrompt("menu"))
+        self.add_dialog(CardChoicePrompt("choice"))
         self.add_dialog(TextPrompt("goals", checked_by(parse_goals)))
         self.add_dialog(TextPrompt("minutes", checked_by(parse_minutes)))
         self.add_dialog(TextPrompt("date", checked_by(lambda text: normalise(text) in KEEP_WORDS or parse_uk_date(text))))
@@ -156,7 +168,9 @@ class ContractReviewDialog(CancelAndHelpDialog):
         step.values["clauses"] = clauses.to_doc()
         step.values["programmeEnds"] = ends.isoformat()
         await send_card(step.context, draft_card(clauses, view.names))
-        return await step.prompt("menu", choice_prompt("Change a clause, or send it?", CLAUSE_MENU))
+        return await step.prompt("menu", choice_prompt(
+            "Change a clause, or send it?", CLAUSE_MENU, finish=[SEND, DISCARD], list_label="Change a clause",
+            pick_title="Change this clause", retry=MENU_RETRY))
 
     async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clause = step.result.value
@@ -177,10 +191,10 @@ class ContractReviewDialog(CancelAndHelpDialog):
             await step.context.send_activity("Discarded. Nothing was sent. Say **contract** to start again.")
             return await step.end_dialog()
         prompts = {
-            GOALS: ("goals", text_prompt(f"Your goals, 1 to {MAX_GOALS}, one per line:")),
-            CADENCE: ("choice", choice_prompt("How often will you meet?", [c.value for c in Cadence])),
+            GOALS: ("goals", text_prompt(f"Your goals: {GOALS_HOW}")),
+            CADENCE: ("choice", cadence_prompt()),
             LENGTH: ("minutes", text_prompt("How long will each session last, in minutes?")),
-            FORMAT: ("choice", choice_prompt("How will you meet?", [f.value for f in MeetingFormat])),
+            FORMAT: ("choice", format_prompt()),
             CONTACT: ("text", text_prompt("How will you keep in touch between sessions?")),
             BOUNDARIES: ("text", text_prompt("What boundaries do you agree?")),
             CONFIDENTIALITY: ("extra", text_prompt(
@@ -195,15 +209,16 @@ class ContractReviewDialog(CancelAndHelpDialog):
     async def apply_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clause = step.values["clause"]
         clauses = Clauses.from_doc(step.values["clauses"])
-        value = step.result.value if hasattr(step.result, "value") else step.result
+        found = step.result if isinstance(step.result, FoundChoice) else None
+        value = found.value if found is not None else step.result
         if clause == GOALS:
             clauses = replace(clauses, goals=parse_goals(value))
         elif clause == CADENCE:
-            clauses = replace(clauses, cadence=Cadence(value))
+            clauses = replace(clauses, cadence=list(Cadence)[found.index])
         elif clause == LENGTH:
             clauses = replace(clauses, meeting_minutes=parse_minutes(value))
         elif clause == FORMAT:
-            clauses = replace(clauses, meeting_format=MeetingFormat(value))
+            clauses = replace(clauses, meeting_format=list(MeetingFormat)[found.index])
         elif clause == CONTACT:
             clauses = replace(clauses, contact_between=value.strip())
         elif clause == BOUNDARIES:

@@ -8,7 +8,37 @@ from bot.services.context import Actor
 from bot.services.registry import Services
 
 MY_DATA = "- **export my data**: a copy of everything Tandem holds about you; **delete my data**: erase it (asks first)"
-ALWAYS = f"{MY_DATA}\n- **cancel**: leave whatever we're in the middle of\n- **help**: this list"
+ALWAYS = (f"{MY_DATA}\n- **cancel**: leave whatever we're in the middle of\n- **help**: this list\n"
+          "- **what is a contract?** (or any word I use): a short explanation")
+MANAGER_HELP = (
+    "As a programme manager you can say:\n\n"
+    "- **pair @mentor @mentee**: pair two people; I tell them both\n"
+    "- **status**: how every pair is doing (on track, at risk or drifting), never what anyone said\n"
+    "- **report**: the programme's figures and charts, with small numbers hidden\n"
+    "- **link team** (in a channel of a team), then **alerts here**: alert cards come to that channel too, without names\n"
+    "- **add manager @person**, **remove manager @person**: share the running of the programme\n"
+    "- **safeguarding lead @person**: the one person who receives concerns\n"
+    "- **under 18 @person**, **guardian consent @person**: nobody under 18 is paired without it\n"
+    "- **programmes**: the programmes you run\n\n"
+    "Add **in NAME** to a command if you run more than one programme.")
+
+
+async def next_step(services: Services, actor: Actor) -> str:
+    """This person's next step, in one line, for the welcome card."""
+    views = await services.pairs.views(actor)
+    for view in views:
+        contract = await services.ctx.repos.pairs.contract(view.pair.id)
+        if contract.in_force is None and contract.pending is None:
+            if view.role is Role.MENTEE:
+                return f"Draft your mentoring contract with {person_name(view.partner_name)}: say **contract**."
+            return f"{person_name(view.partner_name)}, your mentee, drafts your contract first. I'll tell you when it's ready."
+        if contract.in_force is None:
+            return f"Your contract with {person_name(view.partner_name)} is waiting for an answer: say **contract**."
+    if views:
+        return "Book your next session: say **schedule**."
+    if await services.pairs.managed_by(actor):
+        return "Pair people in your programme: say **pair @mentor @mentee**. Say **help manager** for more."
+    return "Your programme manager will pair you with someone. I'll tell you who."
 
 
 async def help_text(services: Services, actor: Actor) -> str:
@@ -32,10 +62,8 @@ async def help_text(services: Services, actor: Actor) -> str:
         lines.append("- **raise a concern** (and a few words): a safeguarding concern, sent to the programme's safeguarding lead only")
     if managed:
         names = ", ".join(plain(p.name) for p in managed)
-        lines.append(f"- As manager of {names}: **pair @mentor @mentee** to pair people, **status** to see how every pair is doing, "
-                     "**link team** then **alerts here** (in a channel of the team) to get alert cards there too, "
-                     "**programmes** to see your programmes, **add manager @person** / **remove manager @person**, "
-                     "**safeguarding lead @person**, **under 18 @person** and **guardian consent @person**")
+        lines.append(f"- You run {names}: **pair @mentor @mentee** to pair people, **status** to see how pairs are doing. "
+                     "Say **help manager** for all manager commands")
     admin = await services.ctx.is_admin(actor)
     if admin:
         lines.append("- As a Tandem administrator: **new programme NAME** (optionally **ends DD/MM/YYYY**) to start one, "

@@ -10,19 +10,20 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 from bot.domain.errors import DomainError
 from bot.domain.policy import PersonalChatOnly
 from bot.domain.programmes import Programme
-from bot.domain.uktime import format_uk
+from bot.domain.uktime import format_uk, uk_today
 from bot.domain.limits import MAX_DISPLAY_NAME
 from bot.domain.text import clean, person_name, plain
 from bot.services.context import Actor
 from bot.services.registry import Services
 from cards.contract import contract_card, contract_history_card, no_contract_card
 from cards.pairing import programme_card
-from cards.reflection import reflections_list_card
+from cards.reflection import reflection_prompt_card, reflections_list_card
 from cards.session import attendance_card, sessions_card
 from dialogs.choose_pair_dialog import ChoosePairDialog
 from dialogs.commands import Command, pause_days, split_programme_end
 from dialogs.contract_dialog import ContractDraftDialog, ContractReviewDialog
-from dialogs.help import help_text
+from dialogs.glossary import explain
+from dialogs.help import MANAGER_HELP, help_text
 from dialogs.my_data_dialog import EraseMyDataDialog
 from dialogs.reflection_dialog import ReflectionDialog
 from dialogs.report_command import send_cpd_record, send_report
@@ -63,7 +64,8 @@ class MainDialog(ComponentDialog):
         # Button titles show text as-is: cleaned (nothing hidden, no tags), not markdown-escaped.
         labels = {f"{clean(v.partner_name, MAX_DISPLAY_NAME)} (your {v.role.other.value}, {clean(v.programme.name)})": v.pair.id
                   for v in views}
-        return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "then": command.value})
+        names = {label: [clean(v.partner_name), *clean(v.partner_name).split()[:1]] for label, v in zip(labels, views)}
+        return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "names": names, "then": command.value})
 
     async def run_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         result = step.result
@@ -89,6 +91,10 @@ class MainDialog(ComponentDialog):
         pair_id = options.get("pairId")
         if command is Command.HELP:
             await context.send_activity(await help_text(self.services, actor))
+        elif command is Command.HELP_MANAGER:
+            await context.send_activity(MANAGER_HELP)
+        elif command is Command.EXPLAIN:
+            await context.send_activity(explain(options.get("argument", "")))
         elif command is Command.CONTRACT:
             return await self._show_contract(context, actor, pair_id)
         elif command is Command.DRAFT_CONTRACT:
@@ -108,6 +114,10 @@ class MainDialog(ComponentDialog):
         elif command is Command.MY_REFLECTIONS:
             own, shared = await self.services.reflections.mine(actor)
             await send_card(context, reflections_list_card(own, shared))
+            for view in await self.services.pairs.views(actor):  # a way to write the ones still to do
+                waiting = await self.services.reflections.awaiting(actor, view.pair.id)
+                if waiting:
+                    await send_card(context, reflection_prompt_card(view.pair.id, waiting[0]))
         elif command is Command.DELETE_MY_DATA:
             return EraseMyDataDialog.__name__, {k: options[k] for k in ("confirmed",) if k in options}
         elif command is Command.PROGRAMMES:
@@ -138,7 +148,8 @@ class MainDialog(ComponentDialog):
             _, acknowledgement = await self.services.safeguarding.raise_concern(actor, pair_id, options.get("argument", ""))
             await context.send_activity(acknowledgement)
         elif command is Command.PAUSE:
-            person = await self.services.pairs.pause_nudges(actor, pause_days(options.get("argument", "")))
+            person = await self.services.pairs.pause_nudges(actor, pause_days(
+                options.get("argument", ""), uk_today(self.services.ctx.clock.now())))
             await context.send_activity(f"Reminders paused until {format_uk(person.nudges_paused_until)}. "
                                         "Say **resume reminders** to have them back sooner.")
         elif command is Command.RESUME:
@@ -221,7 +232,7 @@ class MainDialog(ComponentDialog):
         chosen = named if named else programmes
         if len(chosen) != 1:
             names = "; ".join(plain(p.name) for p in programmes)
-            await context.send_activity(f"Which programme? Add 'in NAME' to the command. You can choose: {names}.")
+            await context.send_activity(f"Which programme? Add **in NAME** to the command. You can choose: {names}.")
             return None
         return chosen[0]
 
@@ -229,8 +240,8 @@ class MainDialog(ComponentDialog):
         people = await self.resolve_mentions(context)
         if len(people) != 2:
             await context.send_activity(
-                "To pair people, @mention the mentor first and then the mentee: pair @mentor @mentee "
-                "(add 'in PROGRAMME NAME' if you manage more than one programme).")
+                "To pair people, @mention the mentor first and then the mentee: **pair @mentor @mentee** "
+                "(add **in PROGRAMME NAME** if you manage more than one programme).")
             return
         programme = await self._managed_programme(context, actor, argument)
         if programme is None:

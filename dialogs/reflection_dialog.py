@@ -3,17 +3,20 @@
 from __future__ import annotations
 
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
-from botbuilder.dialogs.prompts import ChoicePrompt, ConfirmPrompt, PromptOptions, TextPrompt
-from botbuilder.core import MessageFactory
+from botbuilder.dialogs.prompts import TextPrompt
 
 from bot.domain.errors import DomainError
 from bot.domain.reflections import clean_text, parse_rating
 from bot.domain.uktime import format_uk
 from bot.services.registry import Services
-from dialogs.base import CancelAndHelpDialog, checked_by, choice_prompt, refuse, text_prompt
+from dialogs.base import CancelAndHelpDialog, checked_by, refuse, text_prompt
+from dialogs.choices import CardChoicePrompt, choice_prompt
 from dialogs.turn import actor_of
 
 RATINGS = ["1", "2", "3", "4", "5"]
+RATING_NAMES = {"1": ["1", "not useful"], "5": ["5", "very useful"]}
+PRIVATE, SHARE = "Keep it private", "Share with partner"
+SHARE_NAMES = {PRIVATE: ["keep it private", "no", "private", "keep", "don't share"], SHARE: ["share it", "yes", "share"]}
 
 
 def _answer(label: str):
@@ -27,12 +30,12 @@ class ReflectionDialog(CancelAndHelpDialog):
     def __init__(self, services: Services):
         super().__init__()
         self.services = services
-        self.add_dialog(ChoicePrompt("session"))
+        self.add_dialog(CardChoicePrompt("session"))
         self.add_dialog(TextPrompt("discussed", _answer("what we discussed")))
         self.add_dialog(TextPrompt("learned", _answer("what I learned")))
         self.add_dialog(TextPrompt("next", _answer("what I will do next")))
-        self.add_dialog(ChoicePrompt("rating"))
-        self.add_dialog(ConfirmPrompt("share"))
+        self.add_dialog(CardChoicePrompt("rating"))
+        self.add_dialog(CardChoicePrompt("share"))
         self.add_dialog(WaterfallDialog("reflect", [
             self.session_step, self.discussed_step, self.learned_step, self.next_step, self.rating_step,
             self.share_step, self.save_step,
@@ -53,7 +56,8 @@ class ReflectionDialog(CancelAndHelpDialog):
         if len(sessions) == 1:
             return await step.next(sessions[0].id)
         step.values["byLabel"] = {format_uk(s.starts_at): s.id for s in sessions}
-        return await step.prompt("session", choice_prompt("Which session?", list(step.values["byLabel"])))
+        return await step.prompt("session", choice_prompt(
+            "Which session?", list(step.values["byLabel"]), list_label="Sessions", pick_title="Reflect on this session"))
 
     async def discussed_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         result = step.result
@@ -71,20 +75,22 @@ class ReflectionDialog(CancelAndHelpDialog):
 
     async def rating_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         step.values["next"] = step.result
-        return await step.prompt("rating", choice_prompt("How useful was the session, from 1 (not useful) to 5 (very useful)?", RATINGS))
+        return await step.prompt("rating", choice_prompt(
+            "How useful was the session, from 1 (not useful) to 5 (very useful)?", RATINGS, also=RATING_NAMES,
+            retry="Say a number from 1 (not useful) to 5 (very useful)."))
 
     async def share_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         step.values["rating"] = parse_rating(step.result.value)
-        return await step.prompt("share", PromptOptions(
-            prompt=MessageFactory.text("Share this reflection with your partner? (It stays private unless you say yes.)"),
-            retry_prompt=MessageFactory.text("Please answer yes or no: share it with your partner?")))
+        return await step.prompt("share", choice_prompt(
+            "Share this reflection with your partner? It stays private unless you share it.", [PRIVATE, SHARE],
+            also=SHARE_NAMES, retry="Say 1 to keep it private or 2 to share it with your partner."))
 
     async def save_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         v = step.values
         try:
             reflection = await self.services.reflections.write(
                 actor_of(step.context), step.options["pairId"], v["sessionId"], v["discussed"], v["learned"], v["next"],
-                v["rating"], bool(step.result))
+                v["rating"], step.result.value == SHARE)
         except DomainError as refusal:
             return await refuse(step, refusal)
         who = "and shared with your partner" if reflection.shared_with_partner else "privately: only you can read it"

@@ -6,14 +6,15 @@ from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepC
 from botbuilder.dialogs.prompts import PromptValidatorContext, TextPrompt
 
 from bot.domain.errors import DomainError
-from datetime import date, time
+from datetime import date, datetime, time
 
-from bot.domain.uktime import AmbiguousTime, format_uk, parse_uk_datetime, which_reading
+from bot.domain.natural_time import PartlyUnderstood, Understood, read_meeting_time
+from bot.domain.uktime import AmbiguousTime, format_uk, which_reading
 from bot.services.registry import Services
 from dialogs.base import CancelAndHelpDialog, refuse, text_prompt
 from dialogs.turn import actor_of
 
-EXAMPLE = "for example 14/01/2027 14:30 (UK time)"
+EXAMPLE = "for example \"next Tuesday at 10\" or 14/01/2027 14:30 (UK time)"
 
 
 class SessionDialog(CancelAndHelpDialog):
@@ -39,30 +40,37 @@ class SessionDialog(CancelAndHelpDialog):
 
     async def validate_when(self, prompt: PromptValidatorContext) -> bool:
         """Past dates, dates after the contract ends, clashes and unreadable text each get a clear re-prompt.
-        A time in the hour the clocks go back is asked about: "BST", "GMT", "the second" then answers it."""
+        Half an answer ("Tuesday") is kept, and the next answer ("10am") completes it. A time in the hour the
+        clocks go back is asked about: "BST", "GMT", "the second" then answers it. The prompt's result
+        becomes the instant, as ISO text."""
         options = prompt.options.validations or {}
+        so_far = Understood.from_doc(prompt.state.get("understood"))
+        said = prompt.recognized.value
         asked = options.get("ambiguous")
         if asked:
-            answer = which_reading(date.fromisoformat(asked["day"]), time.fromisoformat(asked["at"]), prompt.recognized.value)
-            if answer:
-                prompt.recognized.value = answer  # what propose_step reads: the date, time and zone
+            said = which_reading(date.fromisoformat(asked["day"]), time.fromisoformat(asked["at"]), said) or said
         try:
-            starts_at = parse_uk_datetime(prompt.recognized.value)
+            starts_at = read_meeting_time(said, self.services.ctx.clock.now(), so_far)
             await self.services.sessions.check_time(
                 actor_of(prompt.context), options["pairId"], starts_at, options.get("answering"), options.get("moving"))
-            return True
         except AmbiguousTime as question:
             options["ambiguous"] = {"day": question.day.isoformat(), "at": question.at.isoformat("minutes")}
             await prompt.context.send_activity(question.message)
             return False
+        except PartlyUnderstood as partly:
+            prompt.state["understood"] = partly.understood.to_doc()
+            await prompt.context.send_activity(partly.message)
+            return False
         except DomainError as problem:
             await prompt.context.send_activity(problem.message)
             return False
+        prompt.recognized.value = starts_at.isoformat()
+        return True
 
     async def propose_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         try:
             session = await self.services.sessions.propose(
-                actor_of(step.context), step.options["pairId"], parse_uk_datetime(step.result),
+                actor_of(step.context), step.options["pairId"], datetime.fromisoformat(step.result),
                 answering=step.options.get("answering"), moving=step.options.get("moving"))
         except DomainError as refusal:  # e.g. the partner booked that slot in the meantime
             return await refuse(step, refusal)

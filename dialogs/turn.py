@@ -14,6 +14,7 @@ from bot.services.context import Actor
 ACTOR_KEY = "tandem.actor"
 KEEP_SERVICE_URL_KEY = "tandem.keep_service_url"  # False for unauthenticated (local mode) activities
 TEAMS_CHAT_LINK = "https://teams.microsoft.com/l/chat/0/0?users="
+MAX_PREVIEW = 120
 
 
 def actor_of(context: TurnContext) -> Actor:
@@ -49,12 +50,29 @@ def personal_chat_link(activity: Activity) -> str:
 def only_in_personal_chat(activity: Activity, why: str) -> str:
     """What to say when a private step is asked for in a group chat or channel: why, and where instead."""
     return f"{why} [Open our personal chat]({personal_chat_link(activity)}) and ask me there."
+def preview_of(card: dict[str, Any]) -> str:
+    """The card's first line of text: what the chat list and notifications show for a card."""
+    for element in card.get("body", []):
+        if element.get("type") == "TextBlock" and element.get("text"):
+            return str(element["text"]).replace("**", "")[:MAX_PREVIEW]
+    return "Tandem"
+
+
+def card_activity(card: dict[str, Any], text: str = "") -> Activity:
+    """One message: the line of text (if any) becomes the card's first block, and a summary gives the
+    chat list and notifications a preview (they otherwise say "Sent a card"). The text goes inside the
+    card rather than beside it because a client may show text and card as two bubbles (the Agents
+    Playground does, and then gives the pair no activity id to update)."""
+    if text:
+        card = {**card, "body": [{"type": "TextBlock", "text": text, "wrap": True}, *card.get("body", [])]}
+    activity = MessageFactory.attachment(CardFactory.adaptive_card(card))
+    activity.summary = text.replace("**", "")[:MAX_PREVIEW] if text else preview_of(card)
+    return activity
 
 
 def card_activities(card: dict[str, Any], text: str = "") -> list[Activity]:
-    """A line of text (if any) and then the card, as two messages: each can be answered on its own."""
-    activities = [MessageFactory.text(text)] if text else []
-    return activities + [MessageFactory.attachment(CardFactory.adaptive_card(card))]
+    """A card and its text as ONE activity (a text bubble followed by the same card reads as two messages)."""
+    return [card_activity(card, text)]
 
 
 async def send_card(context: TurnContext, card: dict[str, Any], text: str = "") -> None:

@@ -25,6 +25,7 @@ done
 
 # The Playground must not open a browser or send telemetry (this network reaches nothing outside).
 mkdir -p .tandem/playground
+cp infra/playground.yml .tandem/playground/.m365agentsplayground.yml  # the bot is shown as Tandem
 (cd .tandem/playground && TEAMSAPPTESTER_BROWSER=none APPLICATION_INSIGHTS_NO_STATSBEAT=1 \
   node ../../node_modules/@microsoft/m365agentsplayground/cli.js \
     --app-endpoint "http://127.0.0.1:${bot_port}/api/messages" --channel-id msteams \

@@ -25,3 +25,9 @@ requirements=requirements.txt
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
 fi
+
+# Tests render every card in headless Chromium (tests/cards/test_rendering.py).
+if [ "$kind" = dev ] && ! command -v chromium >/dev/null; then
+  echo "Installing chromium from Debian packages (card rendering tests)..."
+  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
+fi

@@ -20,9 +20,15 @@ from bot.domain.uktime import add_months, format_day
 MIN_MEETING_MINUTES, MAX_MEETING_MINUTES = 15, 240
 
 CONFIDENTIALITY_LIMIT = (
+    "What we talk about stays between us, with one limit. If misconduct or a risk to someone's safety "
+    "comes up in a session, it must be reported under force policy (this is safeguarding). "
+    "Whoever hears it will say so at the time."
+)
+# Earlier wordings of the same limit: contracts agreed with them still keep the limit.
+EARLIER_CONFIDENTIALITY_LIMITS = (
     "What we discuss stays between us, with one limit: if misconduct or a risk to someone's safety "
     "(a safeguarding concern) is disclosed in a session, it must be reported under force policy, "
-    "and whoever hears it will say so at the time."
+    "and whoever hears it will say so at the time.",
 )
 
 
@@ -80,7 +86,7 @@ class Clauses:
                 problems.append(f"say something about {label}")
             elif len(text.strip()) > MAX_CLAUSE:
                 problems.append(f"keep {label} to {MAX_CLAUSE} characters or fewer; it has {len(text.strip())}")
-        if CONFIDENTIALITY_LIMIT not in self.confidentiality:
+        if not any(limit in self.confidentiality for limit in (CONFIDENTIALITY_LIMIT, *EARLIER_CONFIDENTIALITY_LIMITS)):
             problems.append("keep the confidentiality limit (misconduct and safeguarding must be reported)")
         else:
             extra = len(self.confidentiality.replace(CONFIDENTIALITY_LIMIT, "", 1).strip())

@@ -165,7 +165,8 @@ def format_uk(instant: datetime) -> str:
 
 
 def format_day(day: date) -> str:
-    return f"{day.day} {day:%b %Y}"
+    """'Thu 14 Jan 2027': the same shape as format_uk, without the time."""
+    return f"{day:%a} {day.day} {day:%b %Y}"
 
 
 def uk_today(now: datetime) -> date:

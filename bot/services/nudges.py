@@ -17,8 +17,8 @@ from bot.domain.nudges import QuietHours
 from bot.domain.people import Role
 from bot.domain.programmes import Pair
 from bot.domain.sessions import Session, SessionStatus
-from bot.domain.uktime import format_uk, to_uk, uk_instant
 from bot.domain.text import person_name
+from bot.domain.uktime import format_day, format_uk, to_uk, uk_instant
 from bot.services.context import Message, ServiceContext
 from bot.storage.documents import StorageError
 from cards.contract import no_contract_card
@@ -142,7 +142,7 @@ class NudgeService:
                 return []
             cadence = contract.in_force.clauses.cadence
             due_by = schedule.next_due_by(cadence.next_due, contract.in_force.clauses.start_date)
-            return [(pair.member(r), Message(text=f"Time to book your next session: due by {due_by:%d/%m/%Y}.",
+            return [(pair.member(r), Message(text=f"Time to book your next session: due by {format_day(due_by)}.",
                                              card=next_session_card(pair.id, due_by, cadence.value, names[r.other])))
                     for r in both]
         log.warning("unknown nudge %s", item.kind)

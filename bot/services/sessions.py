@@ -8,7 +8,7 @@ from bot.domain.contracts import Cadence
 from bot.domain.people import Role
 from bot.domain.sessions import Schedule, Session, SessionStatus
 from bot.domain.policy import Action
-from bot.domain.uktime import format_uk
+from bot.domain.uktime import format_day, format_uk
 from bot.domain.text import person_name
 from bot.services.calendar_sync import CalendarSync
 from bot.services.context import Actor, Message, ServiceContext
@@ -133,7 +133,7 @@ class SessionService:
                 card=reflection_prompt_card(view.pair.id, session)))
             if not booked:
                 await self._ctx.notify(person_id, Message(
-                    text=f"Your next session is due by {due_by:%d/%m/%Y}.",
+                    text=f"Your next session is due by {format_day(due_by)}.",
                     card=next_session_card(view.pair.id, due_by, cadence.value, partner_name)))
 
 

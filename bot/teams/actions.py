@@ -20,10 +20,12 @@ from bot.services.sessions import NO_ATTENDEES
 from bot.services.registry import Services
 from cards import verbs
 from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
+from cards.choices import answered_card
 from cards.contract import contract_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
 from cards.session import attendance_card, session_confirmed_card, session_proposal_card
+from dialogs.choices import pressed
 from dialogs.commands import Command
 from dialogs.turn import only_in_personal_chat, place_of
 
@@ -31,6 +33,7 @@ log = logging.getLogger(__name__)
 
 Card = dict[str, Any]
 StartConversation = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
+ContinueConversation = Callable[[TurnContext], Awaitable[None]]
 Handler = Callable[[TurnContext, Actor, dict[str, Any]], Awaitable[Card]]
 
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
@@ -47,6 +50,7 @@ def message_response(message: str, status: int = 200) -> InvokeResponse:
 
 
 OUT_OF_DATE = "This card is out of date. Say **help** to carry on."
+ANSWERED = "That question has already been answered, or has moved on. Answer the latest one, or say **help**."
 
 CONTRACT_PRIVATE = "Your mentoring contract is between you and your partner, so I only deal with it in our personal chat."
 # Buttons that show or start something private: pressed on a card in a group chat or channel (forwarded,
@@ -72,9 +76,11 @@ def field(data: dict[str, Any], name: str, kind: type = str) -> Any:
 
 
 class CardActionRouter:
-    def __init__(self, services: Services, start_conversation: StartConversation):
+    def __init__(self, services: Services, start_conversation: StartConversation,
+                 continue_conversation: ContinueConversation):
         self.services = services
         self.start_conversation = start_conversation
+        self.continue_conversation = continue_conversation
         self.handlers: dict[str, Handler] = {
             verbs.CONTRACT_DRAFT: self.draft_contract,
             verbs.CONTRACT_ACCEPT: self.accept_contract,
@@ -89,6 +95,7 @@ class CardActionRouter:
             verbs.SESSION_HAPPENED: self.session_happened,
             verbs.SESSION_MISSED: self.session_missed,
             verbs.REFLECTION_START: self.start_reflection,
+            verbs.CHOICE: self.answer_choice,
             verbs.ALERT_ACKNOWLEDGE: self.alert_action(AlertAction.ACKNOWLEDGE),
             verbs.ALERT_SNOOZE: self.alert_action(AlertAction.SNOOZE),
             verbs.ALERT_RESOLVE: self.alert_action(AlertAction.RESOLVE),
@@ -214,6 +221,16 @@ class CardActionRouter:
         session = schedule.session(session_id)
         await self.start_conversation(context, {"command": Command.REFLECT.value, "pairId": pair_id, "sessionId": session_id})
         return reflection_prompt_card(pair_id, session, note="Write it in the chat below: it stays private to you.")
+
+    # Choice prompts -----------------------------------------------------------------------------
+    async def answer_choice(self, context, actor, data) -> Card:
+        """A button on a choice prompt's card: the waiting prompt takes it if the card is its own."""
+        field(data, "token")
+        await self.continue_conversation(context)
+        answered = pressed(context)
+        if answered is None:
+            raise InvalidInput(ANSWERED)
+        return answered_card(*answered)
 
     # Manager alerts -----------------------------------------------------------------------------
     def alert_action(self, action: AlertAction) -> Handler:

@@ -15,14 +15,15 @@ from bot.storage.documents import StoreBusy, StoreTimeout
 from bot.teams.actions import CardActionRouter, message_response
 from bot.teams.file_consent import DataExportDelivery
 from bot.teams.identity import UnidentifiedActor, actor_from_activity
+from cards.welcome import welcome_card
 from dialogs.commands import PRIVATE_COMMANDS, Command, parse_command
-from dialogs.help import help_text
-from dialogs.turn import ACTOR_KEY, KEEP_SERVICE_URL_KEY, only_in_personal_chat, stored_reference
+from dialogs.help import help_text, next_step
+from dialogs.turn import ACTOR_KEY, KEEP_SERVICE_URL_KEY, card_activity, only_in_personal_chat, stored_reference
 
 log = logging.getLogger(__name__)
 
-WELCOME = ("Hello, I'm Tandem. I help mentoring pairs agree a contract, meet regularly and reflect, "
-           "and I keep your programme manager posted on whether you're meeting (never on what you say).")
+WELCOME = ("Hello, I'm Tandem. I help mentoring pairs agree a contract, meet and reflect.\n\n"
+           "Your programme manager sees whether you meet, never what you say.")
 BUSY = ("Tandem is very busy right now and couldn't finish that. Nothing was changed, and nothing you'd "
         "already saved is lost: please try again in a minute.")
 UNIDENTIFIED = "Sorry, I couldn't tell who you are from this chat, so I can't act on it. Please message me from Microsoft Teams."
@@ -41,7 +42,7 @@ class TandemBot(ActivityHandler):
         self.main_dialog = main_dialog
         self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self.dialogs.add(main_dialog)
-        self.actions = CardActionRouter(services, self.start_conversation)
+        self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation)
         self.exports = exports or DataExportDelivery(services)
 
     async def on_turn(self, turn_context: TurnContext):
@@ -97,7 +98,7 @@ class TandemBot(ActivityHandler):
             return
         await self._remember(turn_context, force=True)
         actor = turn_context.turn_state[ACTOR_KEY]
-        await turn_context.send_activity(f"{WELCOME}\n\n{await help_text(self.services, actor)}")
+        await turn_context.send_activity(card_activity(welcome_card(await next_step(self.services, actor)), WELCOME))
 
     # Messages -----------------------------------------------------------------------------------
     async def on_message_activity(self, turn_context: TurnContext):
@@ -136,6 +137,11 @@ class TandemBot(ActivityHandler):
         dialog_context = await self.dialogs.create_context(turn_context)
         await dialog_context.cancel_all_dialogs()
         await dialog_context.begin_dialog(self.main_dialog.id, {"argument": "", **options})
+
+    async def continue_conversation(self, turn_context: TurnContext) -> None:
+        """Hand a card press to the dialog step that is waiting (a choice prompt takes its own cards' presses)."""
+        dialog_context = await self.dialogs.create_context(turn_context)
+        await dialog_context.continue_dialog()
 
     # Card actions -------------------------------------------------------------------------------
     async def on_invoke_activity(self, turn_context: TurnContext) -> InvokeResponse:

@@ -106,7 +106,7 @@ def test_card_matches_its_snapshot(name):
 
 
 def test_every_verb_has_exactly_one_handler_and_every_handler_a_verb():
-    router = CardActionRouter(services=None, start_conversation=None)
+    router = CardActionRouter(services=None, start_conversation=None, continue_conversation=None)
     assert set(router.handlers) == set(verbs.ALL) and len(verbs.ALL) == len(set(verbs.ALL))
 
 

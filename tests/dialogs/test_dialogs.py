@@ -117,7 +117,7 @@ async def test_reflection_is_saved_private_unless_shared(world):
     await chat.say("Stop and search in my borough")
     await chat.say("How complaints are handled")
     assert "How useful" in text_of(await chat.say("Draft three questions for next time"))
-    assert "Please pick one of: 1, 2, 3, 4, 5" in text_of(await chat.say("7"))  # out of range: asked again
+    assert "Say a number from 1 (not useful) to 5" in text_of(await chat.say("7"))  # out of range: asked again
     assert "Share this reflection" in text_of(await chat.say("5"))
     assert "privately" in text_of(await chat.say("no"))
     own, _ = await world.services.reflections.mine(MENTEE)

@@ -140,6 +140,23 @@ class Playground:
             assert r.status == 200, await r.text()
             return await r.json()
 
+    async def press(self, message: BotMessage, user_id: str, title: str, **inputs: str) -> dict[str, Any]:
+        """Press the Action.Execute button titled `title`, with the card's inputs set as given (the
+        client merges input values into the action's data); returns the bot's invoke response."""
+        action = next((a for card in message.cards for a in card.get("actions", []) if a.get("title") == title), None)
+        assert action is not None, f"no {title!r} button on message {message.message_id}: {message.all_text[:500]}"
+        body = {
+            "name": "adaptiveCard/action",
+            "value": {"action": {"type": "Action.Execute", "verb": action["verb"], "data": {**action.get("data", {}), **inputs}},
+                      "trigger": "manual"},
+            "from": {"id": user_id},
+            "conversation": {"id": message.conversation_id},
+            "replyToId": message.message_id,
+        }
+        async with self.http.post(f"{self.base_url}/_conversation/v1/invoke", json=body) as r:
+            assert r.status == 200, await r.text()
+            return await r.json()
+
     # Waiting for the bot ----------------------------------------------------------------------
     def in_conversation(self, conversation_id: str) -> list[BotMessage]:
         return [m for m in self.messages if m.conversation_id == conversation_id]

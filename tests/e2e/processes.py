@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import os
+import shutil
 import signal
 import socket
 import sys
@@ -122,6 +123,7 @@ class PlaygroundProcess:
     async def start(self) -> None:
         env = {**os.environ, "TEAMSAPPTESTER_BROWSER": "none", "APPLICATION_INSIGHTS_NO_STATSBEAT": "1"}
         log_path = self.workdir / "playground.out"
+        shutil.copyfile(ROOT / "infra" / "playground.yml", self.workdir / ".m365agentsplayground.yml")  # as scripts/run.sh
         with log_path.open("a") as log:
             self.process = await asyncio.create_subprocess_exec(
                 "node", str(PLAYGROUND_CLI), "--app-endpoint", self.bot_endpoint, "--channel-id", "msteams",

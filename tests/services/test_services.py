@@ -96,7 +96,7 @@ async def test_held_session_prompts_both_to_reflect_and_book_the_next_one_by_the
         sent = world.messenger.to(person.id)
         assert any(verbs.REFLECTION_START in card_verbs(m) for m in sent)
         booking = [m for m in sent if verbs.SESSION_PROPOSE in card_verbs(m)]
-        assert booking and "13/02/2027" in booking[-1].text  # held 13 Jan + monthly
+        assert booking and "Sat 13 Feb 2027" in booking[-1].text  # held 13 Jan + monthly
 
 
 async def test_sweep_asks_both_once_after_the_session_time_and_not_for_cancelled_ones(world):

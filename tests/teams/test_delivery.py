@@ -55,11 +55,11 @@ async def pair_in_teams(world: World) -> str:
 
 async def test_a_429_storm_delivers_everything_once_honouring_retry_after(teams_world, connector):
     connector.throttle, connector.retry_after_seconds = 12, 0.05
-    await pair_in_teams(teams_world)  # the pairing notices: text + card for each of two people
+    await pair_in_teams(teams_world)  # the pairing notice: one message (text, card and summary) for each of two people
     for person in (MENTOR, MENTEE):
-        received = connector.to(f"chat-{person.aad_object_id}")
-        assert len(received) == 2 and len({r.activity.get("text") or "card" for r in received}) == 2
-    assert teams_world.messenger.policy.retries == 12 and connector.attempts == 12 + 4
+        (received,) = connector.to(f"chat-{person.aad_object_id}")
+        assert received.activity.get("summary") and "paired" in received.activity["attachments"][0]["content"]["body"][0]["text"]
+    assert teams_world.messenger.policy.retries == 12 and connector.attempts == 12 + 2
 
 
 async def test_5xx_and_412_back_off_and_then_deliver_once(teams_world, connector):

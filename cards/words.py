@@ -1,0 +1,40 @@
+"""Human words for every state Tandem shows, so no stored value ("in force", "not held") reaches a reader raw."""
+
+from __future__ import annotations
+
+from bot.domain.alerts import AlertState
+from bot.domain.contracts import Cadence, ContractStatus, MeetingFormat
+from bot.domain.sessions import SessionStatus
+
+CONTRACT_STATUS = {
+    ContractStatus.PROPOSED: "waiting for an answer",
+    ContractStatus.IN_FORCE: "agreed by you both",
+    ContractStatus.SUPERSEDED: "replaced by a newer version",
+    ContractStatus.REPLACED: "changed before it was agreed",
+    ContractStatus.WITHDRAWN: "withdrawn",
+}
+SESSION_STATUS = {
+    SessionStatus.PROPOSED: "Waiting for an answer",
+    SessionStatus.CONFIRMED: "Booked",
+    SessionStatus.DECLINED: "Declined",
+    SessionStatus.COUNTERED: "Another time suggested",
+    SessionStatus.RESCHEDULED: "Moved to a new time",
+    SessionStatus.CANCELLED: "Cancelled",
+    SessionStatus.HELD: "Happened",
+    SessionStatus.NOT_HELD: "Didn't happen",
+}
+ALERT_STATE = {
+    AlertState.OPEN: "Needs someone to act",
+    AlertState.ACKNOWLEDGED: "A manager is looking at it",
+    AlertState.SNOOZED: "Snoozed",
+    AlertState.RESOLVED: "Resolved",
+}
+CADENCE = {Cadence.FORTNIGHTLY: "every two weeks", Cadence.MONTHLY: "once a month", Cadence.SIX_WEEKLY: "every six weeks"}
+MEETING_FORMAT = {MeetingFormat.TEAMS: "on a Teams call", MeetingFormat.IN_PERSON: "face to face",
+                  MeetingFormat.MIXED: "a mix of Teams calls and face to face"}
+
+
+def meetings(cadence: Cadence, minutes: int, meeting_format: MeetingFormat) -> str:
+    """'Once a month, 60 minutes, on a Teams call'."""
+    line = f"{CADENCE[cadence]}, {minutes} minutes, {MEETING_FORMAT[meeting_format]}"
+    return line[0].upper() + line[1:]
