@@ -70,5 +70,5 @@ def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], sh
     if len(rows) > shown_limit:
         body.append(text(f"...and {len(rows) - shown_limit} more pairs on track or at risk.", subtle=True))
     if not rows:
-        body.append(text("No pairs yet. Pair people with **pair @mentor @mentee**"))
+        body.append(text("No pairs yet. Pair people with **pair @mentor @mentee**", markdown=True))
     return card(body)

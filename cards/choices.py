@@ -10,6 +10,8 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
+from bot.domain.limits import MAX_CHOICE_TITLE
+from bot.domain.text import clean
 from cards import verbs
 from cards.adaptive import card, done, execute, text
 
@@ -29,7 +31,7 @@ def choice_card(question: str, labels: Sequence[str], token: str, *, hint: str, 
 
     def button(label: str, style: str | None = None) -> dict[str, Any]:
         number = labels.index(label) + 1
-        return execute(label, verbs.CHOICE, {"token": token, CHOICE_INPUT: str(number)}, style=style)
+        return execute(clean(label, MAX_CHOICE_TITLE), verbs.CHOICE, {"token": token, CHOICE_INPUT: str(number)}, style=style)
 
     body = [text(question), text(hint, subtle=True)]
     if fits_as_buttons(labels):
@@ -42,7 +44,8 @@ def choice_card(question: str, labels: Sequence[str], token: str, *, hint: str, 
             "errorMessage": "Pick one from the list first.", "wrap": True,
             "style": "expanded" if len(listed) <= 6 else "compact",
             "placeholder": list_label,
-            "choices": [{"title": f"{labels.index(label) + 1}. {label}", "value": str(labels.index(label) + 1)}
+            # The number is the answer, so a title can be cleaned and cut without changing what is chosen.
+            "choices": [{"title": f"{labels.index(label) + 1}. {clean(label, MAX_CHOICE_TITLE)}", "value": str(labels.index(label) + 1)}
                         for label in listed],
         })
         actions.append(execute(pick_title, verbs.CHOICE, {"token": token}))

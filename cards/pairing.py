@@ -34,5 +34,5 @@ def programme_card(programme: Programme, pair_count: int) -> dict[str, Any]:
     return card([
         heading(programme.name),
         facts([("Runs", f"{format_day(programme.starts_on)} to {format_day(programme.ends_on)}"), ("Pairs", str(pair_count))]),
-        text("Pair people with **pair @mentor @mentee**", subtle=True),
+        text("Pair people with **pair @mentor @mentee**", subtle=True, markdown=True),
     ])

@@ -10,6 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.report import RULE, Figure, ProgrammeReport, chart_sections, short_label as _short
+from bot.domain.text import plain
 from cards.adaptive import card, facts, heading, text
 
 CHART_COLOURS = {"on_track": "good", "at_risk": "warning", "drifting": "attention"}
@@ -98,6 +99,6 @@ def report_card(report: ProgrammeReport) -> dict[str, Any]:
         body += [heading("Survey results"), _facts(report.survey.figures())]
         for result in report.survey.questions:
             if result.shared_text:
-                body.append(text(f"**{result.question.text}** (shared by their authors)"))
+                body.append(text(f"**{plain(result.question.text)}** (shared by their authors)", markdown=True))
                 body += [text(f"\u201c{t}\u201d", subtle=True) for t in result.shared_text]
     return {**card(body), "msteams": {"width": "Full"}}

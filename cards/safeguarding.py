@@ -24,7 +24,7 @@ def concern_card(concern: Concern, programme_name: str, reporter_name: str) -> d
     if concern.state is ConcernState.CLOSED:
         return card(body + [text(f"Outcome: {concern.outcome}"), done(f"Outcome recorded {format_uk(concern.outcome_at)}")])
     body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": MAX_OUTCOME,
-                 "placeholder": "The outcome, to record it"})
+                 "label": "Outcome", "placeholder": "The outcome, to record it"})
     data = {"programmeId": concern.programme_id, "concernId": concern.id}
     actions = [execute("Record outcome", verbs.CONCERN_OUTCOME, data, style="positive")]
     if concern.state is ConcernState.SENT:

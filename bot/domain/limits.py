@@ -19,6 +19,7 @@ MAX_CONCERN = 4000  # a safeguarding concern: the lead can ask for more
 MAX_OUTCOME = 2000  # the lead's note of a concern's outcome
 MAX_PROGRAMME_NAME = 80
 MAX_DISPLAY_NAME = 60  # Teams display names are cut to this where Tandem shows them
+MAX_CHOICE_TITLE = 200  # a button title or a list choice is cut to this on a card (the number is the answer)
 MAX_ECHO = 40  # how much of what someone typed an error message quotes back
 
 # Lists that grow with use are capped where a card shows them (the rest is counted, "and 12 more").

@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 import cards
+from bot.domain.text import person_name
 from bot.domain import limits
 from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState, Step
 from bot.domain.contracts import CONFIDENTIALITY_LIMIT, Contract, ContractStatus, ContractVersion
@@ -20,7 +21,9 @@ from bot.domain.programmes import Programme
 from bot.domain.reflections import Reflection
 from bot.domain.sessions import Session, SessionStatus
 from cards.alerts import alert_card, channel_alert_card, status_card
+from cards.choices import answered_card, choice_card
 from cards.my_data import erase_answered_card, erase_confirm_card
+from cards.welcome import welcome_card
 from cards.safeguarding import concern_card
 from cards.contract import contract_card, contract_history_card, draft_card, no_contract_card
 from cards.pairing import paired_card, programme_card
@@ -111,6 +114,11 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
         "safeguarding.concern_card": [concern_card(c, programme.name, name) for c in _concerns(fill)],
         "my_data.erase_confirm_card": [erase_confirm_card()],
         "my_data.erase_answered_card": [erase_answered_card(True), erase_answered_card(False)],
+        "choices.choice_card": [choice_card("Which pairing?", [fill(LONG_NAME) for _ in range(8)], "t", hint="Say a number or a name.",
+                                            finish=[]), choice_card("How often?", ["Weekly", "Monthly"], "t", hint="Say 1 or 2.")],
+        "choices.answered_card": [answered_card("Which pairing?", fill(LONG_NAME))],
+        # The next step is markdown the help module writes, with the name already made safe (as dialogs/help.py does).
+        "welcome.welcome_card": [welcome_card(f"Draft your mentoring contract with {person_name(fill(LONG_NAME))}: say **contract**.")],
     }
 
 

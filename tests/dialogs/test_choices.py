@@ -51,7 +51,7 @@ def test_the_retry_is_short_and_names_each_option():
 async def alex_in_two_pairs(world: World):
     for person in (ALEX, MEGAN, ADELE):
         await world.services.pairs.register(person, {"conversation": {"id": f"conv-{person.aad_object_id}"}})
-    programme = await world.services.pairs.create_programme(MANAGER, "Pilot")
+    programme = await world.programme(MANAGER, "Pilot")
     as_mentee = await world.services.pairs.pair_people(MANAGER, programme.id, MEGAN, ALEX)
     as_mentor = await world.services.pairs.pair_people(MANAGER, programme.id, ALEX, ADELE)
     return as_mentee.id, as_mentor.id

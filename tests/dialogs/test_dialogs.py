@@ -187,7 +187,7 @@ async def test_in_a_group_chat_one_persons_dialog_is_not_answered_by_another(wor
     megan.adapter.template.conversation = adele.adapter.template.conversation  # the same group chat
     assert "When would you like to meet" in text_of(await adele.say("<at>Tandem</at> schedule", entities=mention))
     assert "didn't understand" in text_of(await megan.say("<at>Tandem</at> Win the league", entities=mention))
-    assert "Please give a date and a time" in text_of(await adele.say("<at>Tandem</at> next tuesday-ish", entities=mention))
+    assert "couldn't read \"next tuesday-ish\" as a day and time" in text_of(await adele.say("<at>Tandem</at> next tuesday-ish", entities=mention))
 
 
 async def test_bot_state_costs_at_most_one_read_and_one_write_per_turn(world):

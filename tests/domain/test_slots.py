@@ -137,7 +137,7 @@ def test_a_fully_booked_person_is_named():
     full = Diary("Sam", busy=[Interval(uk(MON, 0), uk(MON + timedelta(days=30), 0))])
     found = suggest(Diary("PC Jones"), full, uk(MON, 0), uk(MON + timedelta(days=14), 0))
     assert not found.found
-    assert "Sam has no free 60 minutes in the daytime between 11 Jan 2027 and 25 Jan 2027" in found.message
+    assert "Sam has no free 60 minutes in the daytime between Mon 11 Jan 2027 and Mon 25 Jan 2027" in found.message
 
 
 def test_a_window_shorter_than_a_session_says_so():

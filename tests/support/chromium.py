@@ -40,7 +40,8 @@ def free_port() -> int:
 class Chromium:
     def __init__(self) -> None:
         self.port = free_port()
-        self.profile = tempfile.TemporaryDirectory(prefix="tandem-chromium-")
+        # Chromium's helper processes may still be writing to the profile as the main one exits.
+        self.profile = tempfile.TemporaryDirectory(prefix="tandem-chromium-", ignore_cleanup_errors=True)
         self.process: asyncio.subprocess.Process | None = None
         self.http: aiohttp.ClientSession | None = None
         self.socket: aiohttp.ClientWebSocketResponse | None = None
