@@ -302,7 +302,8 @@ def main(argv: list[str] | None = None) -> int:
         return 2
     logging.basicConfig(level=settings.log_level, format="%(asctime)s %(levelname)s %(name)s: %(message)s")
     install_redaction()  # no token or Authorization header reaches the log, whoever logs it
-    logging.getLogger("apscheduler").setLevel(logging.WARNING)  # not a line a minute for every tick; warnings still show
+    logging.getLogger("apscheduler").setLevel(logging.WARNING)
+    logging.getLogger("azure").setLevel(logging.WARNING)  # the Cosmos SDK logs every request's headers at INFO  # not a line a minute for every tick; warnings still show
     if settings.auth_mode is AuthMode.LOCAL:
         log.warning("LOCAL MODE: inbound requests are NOT authenticated. Listening on %s only.", settings.host)
     elif not settings.credentials_configured:

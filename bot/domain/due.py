@@ -108,7 +108,8 @@ class DueItem:
                 "sessionId": self.session_id, "state": self.state.value, "detail": self.detail,
                 "leaseUntil": self.lease_until.isoformat() if self.lease_until else None, "owner": self.owner,
                 "attempts": self.attempts, "retryAt": self.retry_at.isoformat() if self.retry_at else None,
-                "sentTo": list(self.sent_to)}
+                "sentTo": list(self.sent_to),
+                "open": not self.state.finished}  # one query per partition finds what is still to do
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> "DueItem":

@@ -207,9 +207,8 @@ class DueWorkRepository:
         """Items in that hour still to do: pending, or claimed by a sweeper (whose lease may have run out)."""
         found = []
         for partition in partitions_of(hour):
-            for state in (DueState.PENDING, DueState.CLAIMED):
-                docs = await self._store.query(DUE, partition, {"type": "due", "state": state.value})
-                found += [(DueItem.from_doc(d.body), d.etag) for d in docs]
+            docs = await self._store.query(DUE, partition, {"type": "due", "open": True})
+            found += [(DueItem.from_doc(d.body), d.etag) for d in docs]
         return found
 
     async def _write(self, item: DueItem, etag: str, body: dict[str, Any]) -> str | None:
