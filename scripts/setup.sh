@@ -10,7 +10,7 @@ if ! command -v python3 >/dev/null || ! command -v npm >/dev/null; then
   apt-get update -qq && apt-get install -y -qq python3 python3-venv npm >/dev/null
 fi
 
-# Chromium renders Adaptive Cards to PNG in the card tests (tests/cards/render): dev only.
+# Chromium renders every Adaptive Card to PNG and checks its contrast in the card tests: dev only.
 if [ "$kind" = dev ] && ! command -v chromium >/dev/null; then
   echo "Installing chromium from Debian packages..."
   apt-get update -qq && apt-get install -y -qq chromium >/dev/null
@@ -24,10 +24,4 @@ requirements=requirements.txt
 # Node tools: the Agents Playground (local Teams client), Cosmos DB test server, manifest schemas, card renderer.
 if [ ! -d node_modules ] || [ package-lock.json -nt node_modules/.package-lock.json ]; then
   npm ci --no-audit --no-fund --loglevel=error
-fi
-
-# Tests render every card in headless Chromium (tests/cards/test_rendering.py).
-if [ "$kind" = dev ] && ! command -v chromium >/dev/null; then
-  echo "Installing chromium from Debian packages (card rendering tests)..."
-  apt-get update -qq && apt-get install -y -qq chromium >/dev/null
 fi
