@@ -23,7 +23,7 @@ from msrest.serialization import Model
 
 from bot.clock import Clock, ShiftedClock, SystemClock
 from bot.demo import DEMO_ADMINISTRATOR, seed_demo
-from bot.graph import graph_calendar
+from bot.graph import GraphAdminGroup, GraphClient, graph_calendar, graph_client
 from bot.log_hygiene import install_redaction
 from bot.scheduler import start_ticking
 from bot.services.authority import AdminDirectory, AnyAdminDirectory, ListedAdmins
@@ -106,14 +106,14 @@ def bot_authentication(settings: Settings, http: aiohttp.ClientSession) -> Confi
 
 
 async def build(settings: Settings, store: DocumentStore, clock: Clock, http: aiohttp.ClientSession,
-                calendar: Calendar | None = None) -> Tandem:
+                calendar: Calendar | None = None, admins: AdminDirectory | None = None) -> Tandem:
     authentication = bot_authentication(settings, http)
     adapter = ReplyingAdapter(authentication)
     adapter.use(RoundTripMiddleware())
     # Writes of a programme's records carry a Cosmos DB TTL as the retention backstop.
     messenger = TeamsMessenger(adapter, settings.app_id, service_url=local_service_url(settings))
     ctx = ServiceContext(Repositories.over(RetentionTtlStore(store, clock)), messenger, clock,
-                         retention_months=settings.retention_months, admins=admin_directory(settings))
+                         retention_months=settings.retention_months, admins=admins or admin_directory(settings))
     services = Services.build(ctx, nudge_policy(settings), calendar or NoCalendar())
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
     # Local mode (the Agents Playground) cannot take files: exports go to the local data folder.
@@ -166,13 +166,15 @@ def refusal(status: int, message: str, retry_after: int | None = None) -> web.Re
     return web.json_response({"error": message}, status=status, headers=headers)
 
 
-def admin_directory(settings: Settings) -> AdminDirectory:
-    """TANDEM_ADMINS (and the demo administrator in demo mode). The Entra group (TANDEM_ADMIN_GROUP) is
-    looked up through Microsoft Graph by bot/graph: add its directory to AnyAdminDirectory here."""
-    listed = settings.admins + ((DEMO_ADMINISTRATOR,) if settings.demo else ())
-    if settings.admin_group:
-        log.warning("TANDEM_ADMIN_GROUP is set but no Graph group lookup is configured: only TANDEM_ADMINS count.")
-    return AnyAdminDirectory(ListedAdmins(listed))
+def admin_directory(settings: Settings, graph: GraphClient | None = None) -> AdminDirectory:
+    """TANDEM_ADMINS (and the demo administrator in demo mode), and the members of TANDEM_ADMIN_GROUP
+    looked up through Microsoft Graph when it is configured."""
+    listed: list[AdminDirectory] = [ListedAdmins(settings.admins + ((DEMO_ADMINISTRATOR,) if settings.demo else ()))]
+    if settings.admin_group and graph is not None:
+        listed.append(GraphAdminGroup(graph, settings.admin_group))
+    elif settings.admin_group:
+        log.warning("TANDEM_ADMIN_GROUP is set but Microsoft Graph is not configured: only TANDEM_ADMINS count.")
+    return AnyAdminDirectory(*listed)
 
 
 def local_service_url(settings: Settings) -> str:
@@ -265,8 +267,10 @@ def create_app(settings: Settings, *, clock: Clock | None = None) -> web.Applica
         # Signing keys, outbound tokens and Graph calls go over this session: never blocking the event loop.
         http = aiohttp.ClientSession()
         try:
-            calendar = graph_calendar(settings.graph, http) if settings.graph.enabled else NoCalendar()
-            tandem = app[TANDEM] = await build(settings, store, clock or default_clock(settings), http, calendar)
+            graph = graph_client(settings.graph, http) if settings.graph.enabled else None
+            calendar = graph_calendar(settings.graph, http, client=graph) if graph else NoCalendar()
+            tandem = app[TANDEM] = await build(settings, store, clock or default_clock(settings), http, calendar,
+                                               admin_directory(settings, graph))
             scheduler = start_ticking(tandem.services.due_work, settings.sweep_seconds)
             try:
                 yield

@@ -45,6 +45,8 @@ class FakeGraph:
     settings: dict[str, dict[str, Any]] = field(default_factory=dict)  # mailbox -> mailboxSettings doc
     managers: dict[str, dict[str, Any]] = field(default_factory=dict)  # mailbox -> manager user doc
     users: dict[str, dict[str, Any]] = field(default_factory=dict)  # object id -> user doc
+    groups: dict[str, set[str]] = field(default_factory=dict)  # group id -> member object ids
+    forbidden_groups: bool = False  # GroupMember.Read.All not consented
     events: dict[str, dict[str, Any]] = field(default_factory=dict)
     requests: list[Recorded] = field(default_factory=list)
     token_requests: list[dict[str, str]] = field(default_factory=list)
@@ -177,6 +179,10 @@ class FakeGraph:
                                     "end": {"dateTime": end, "timeZone": "UTC"}}
                                    for start, end, status in self.busy.get(address.lower(), [])]}
                 for address in body["schedules"]]})
+        if parts == ["checkMemberGroups"] and method == "POST":
+            if self.forbidden_groups:
+                return _error(403, "Authorization_RequestDenied", "Insufficient privileges to complete the operation.")
+            return web.json_response({"value": [g for g in body["groupIds"] if mailbox in self.groups.get(g, set())]})
         if parts == ["mailboxSettings"] and method == "GET":
             return web.json_response(self.settings.get(mailbox, {"timeZone": "GMT Standard Time"}))
         if parts == ["manager"] and method == "GET":
