@@ -19,6 +19,8 @@ from urllib.parse import urlsplit, urlunsplit
 import requests
 from aiohttp import web
 
+from tests.support.loopback import serve_on_loopback
+
 AUTHORITY = "https://login.microsoftonline.com"
 
 
@@ -75,11 +77,7 @@ class FakeGraph:
         app.router.add_post("/{tenant}/oauth2/v2.0/token", self._token)
         app.router.add_get("/msi/token", self._managed_identity)
         app.router.add_route("*", "/v1.0/users/{mailbox}{rest:.*}", self._graph)
-        self.runner = web.AppRunner(app)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self.runner.addresses[0][1]
+        self.runner, self.port = await serve_on_loopback(app)
 
     async def stop(self) -> None:
         if self.runner:

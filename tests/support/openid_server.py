@@ -16,6 +16,8 @@ from aiohttp import web
 from cryptography.hazmat.primitives import serialization
 from cryptography.hazmat.primitives.asymmetric import rsa
 
+from tests.support.loopback import serve_on_loopback
+
 CHANNEL_ISSUER = "https://api.botframework.com"
 
 
@@ -92,11 +94,7 @@ class OpenIdServer:
         app.router.add_get("/{realm}/{version}/.well-known/{document}", self._metadata)
         app.router.add_get("/{realm}/keys", self._jwks)
         app.router.add_post("/botframework.com/oauth2/v2.0/token", self._token)
-        self.runner = web.AppRunner(app, access_log=None)
-        await self.runner.setup()
-        site = web.TCPSite(self.runner, "127.0.0.1", 0)
-        await site.start()
-        self.port = self.runner.addresses[0][1]
+        self.runner, self.port = await serve_on_loopback(app, access_log=False)
 
     async def stop(self) -> None:
         if self.runner:
