@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import logging
-from dataclasses import replace
+from dataclasses import dataclass, replace
 from typing import Any
 
 from bot.domain.alerts import Alert, AlertAction, AlertKind, request_note
@@ -24,6 +24,25 @@ from bot.services.report import SummaryWriter
 from cards.alerts import alert_card, channel_alert_card, status_card
 
 log = logging.getLogger(__name__)
+
+
+@dataclass(frozen=True)
+class _Request:
+    """What a pair member can ask their managers for: the policy step, the counter, the alert it raises."""
+
+    action: Action
+    counted: Raised
+    kind: AlertKind
+    asks: str
+    over_limit: str
+
+
+_HELP = _Request(Action.ASK_FOR_HELP, Raised.HELP, AlertKind.HELP, "would like a word",
+                 "You've asked for help several times today, so I haven't sent this one. Your programme manager "
+                 "has your earlier requests; if it's urgent, contact them directly.")
+_CLOSE = _Request(Action.NO_FAULT_CLOSE, Raised.CLOSE, AlertKind.CLOSE, "asks for a no-fault close",
+                  "You've asked for a no-fault close several times today, so I haven't sent this one. Your programme "
+                  "manager has your request; contact them directly if it's urgent.")
 
 
 class AlertService:
@@ -64,21 +83,18 @@ class AlertService:
         return saved, True
 
     async def request_help(self, actor: Actor, pair_id: str, note: str) -> Alert:
-        note = request_note(note)
-        view = await self._pairs.view(actor, pair_id, Action.ASK_FOR_HELP)
-        await self._count(actor, Raised.HELP, "You've asked for help several times today, so I haven't sent this one. "
-                                              "Your programme manager has your earlier requests; if it's urgent, contact them directly.")
-        what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) would like a word" + (f": \"{note}\"" if note else "")
-        alert, _ = await self.raise_alert(view.pair, AlertKind.HELP, what, self._ctx.make_id(), raised_by=actor.id)
-        return alert
+        return await self._request(actor, pair_id, note, _HELP)
 
     async def request_close(self, actor: Actor, pair_id: str, note: str) -> Alert:
+        return await self._request(actor, pair_id, note, _CLOSE)
+
+    async def _request(self, actor: Actor, pair_id: str, note: str, request: "_Request") -> Alert:
+        """A pair member asks their managers for something: checked, counted against the day's limit, raised."""
         note = request_note(note)
-        view = await self._pairs.view(actor, pair_id, Action.NO_FAULT_CLOSE)
-        await self._count(actor, Raised.CLOSE, "You've asked for a no-fault close several times today, so I haven't sent "
-                                               "this one. Your programme manager has your request; contact them directly if it's urgent.")
-        what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) asks for a no-fault close" + (f": \"{note}\"" if note else "")
-        alert, _ = await self.raise_alert(view.pair, AlertKind.CLOSE, what, self._ctx.make_id(), raised_by=actor.id)
+        view = await self._pairs.view(actor, pair_id, request.action)
+        await self._count(actor, request.counted, request.over_limit)
+        what = f"{clean(view.me.name, MAX_DISPLAY_NAME)} ({view.role.value}) {request.asks}" + (f": \"{note}\"" if note else "")
+        alert, _ = await self.raise_alert(view.pair, request.kind, what, self._ctx.make_id(), raised_by=actor.id)
         return alert
 
     async def _count(self, actor: Actor, kind: Raised, over_limit: str) -> None:

@@ -6,42 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from datetime import date
 
-import aiohttp
 import pytest
 
 from bot.domain.errors import InvalidInput
 from bot.domain.uktime import UK
-from bot.graph import graph_calendar
-from bot.settings import GraphAuth, GraphSettings
 from bot.storage.sqlite_store import SqliteDocumentStore
 from tests.dialogs.harness import World, user
-from tests.support.fake_graph import FakeGraph, LoopbackHttpClient
+from tests.graph.conftest import SERVICE
 
 MANAGER, MENTOR, MENTEE = user("Manager"), user("Megan"), user("Adele")
-SERVICE = "tandem@force.example"
 OFFICE_HOURS = {"timeZone": "GMT Standard Time", "workingHours": {
     "daysOfWeek": ["monday", "tuesday", "wednesday", "thursday", "friday"],
     "startTime": "09:00:00.0000000", "endTime": "17:00:00.0000000", "timeZone": {"name": "GMT Standard Time"}}}
-
-
-@pytest.fixture
-async def fake():
-    graph = FakeGraph(tenant="tenant-1")
-    await graph.start()
-    yield graph
-    await graph.stop()
-
-
-@pytest.fixture
-async def world(tmp_path, fake):
-    store = await SqliteDocumentStore.open(tmp_path / "tandem.sqlite3")
-    msal_http = LoopbackHttpClient(fake)
-    async with aiohttp.ClientSession() as session:
-        settings = GraphSettings(auth=GraphAuth.CLIENT_SECRET, base_url=fake.graph_url, tenant_id="tenant-1",
-                                 client_id="app-1", client_secret="s3cret", organiser_mailbox=SERVICE, timeout_seconds=5)
-        yield World(store, calendar=graph_calendar(settings, session, http_client=msal_http))
-    msal_http.close()
-    await store.close()
 
 
 async def agreed_pair(world: World) -> str:
