@@ -19,10 +19,10 @@ from botbuilder.dialogs.prompts import Prompt, PromptOptions, PromptRecognizerRe
 from botbuilder.schema import ActivityTypes
 
 from cards import verbs
-from cards.choices import CHOICE_INPUT, choice_card
+from cards.choices import CHOICE_INPUT, answered_card, choice_card
 from dialogs.turn import card_activity
 
-PRESSED_KEY = "tandem.choicePressed"  # turn state: (question, label) when a card press answered a prompt
+PRESSED_KEY = "tandem.choicePressed"  # turn state: the card to show in place of the one a waiting prompt took a press from
 FILLER = {"the", "a", "an", "please", "option", "number", "choice", "pick", "choose", "i", "want", "one"}
 
 
@@ -83,9 +83,25 @@ def choice_prompt(question: str, labels: Sequence[str], *, also: Mapping[str, Se
     )
 
 
-def pressed(context: TurnContext) -> tuple[str, str] | None:
-    """(question, answer) if this turn's card press answered the waiting prompt."""
+def pressed(context: TurnContext) -> dict | None:
+    """The card to show in place of the pressed one, if the waiting prompt took this turn's press: the
+    question and its answer, or the same card again when the answer needs fixing (the chat says why)."""
     return context.turn_state.get(PRESSED_KEY)
+
+
+def press_data(context: TurnContext, token: str | None) -> dict | None:
+    """The data of a press on the card whose token is `token`. Action.Execute sends {action: {verb,
+    data}}; a client that falls back to Action.Submit sends the data as the message's value."""
+    value = context.activity.value
+    if not isinstance(value, dict) or not token:
+        return None
+    action = value.get("action") if isinstance(value.get("action"), dict) else None
+    if action is not None and action.get("verb") != verbs.CHOICE:
+        return None
+    data = (action.get("data") if action is not None else value) or {}
+    if not isinstance(data, dict) or data.get("token") != token:
+        return None
+    return data
 
 
 class CardChoicePrompt(Prompt):
@@ -100,7 +116,7 @@ class CardChoicePrompt(Prompt):
         recognized = await self.on_recognize(dialog_context.context, state[self.persisted_state], options)
         if not recognized.succeeded:
             return Dialog.end_of_turn  # an old card, or another question: the edge says it is out of date
-        dialog_context.context.turn_state[PRESSED_KEY] = (options.validations["question"], recognized.value.value)
+        dialog_context.context.turn_state[PRESSED_KEY] = answered_card(options.validations["question"], recognized.value.value)
         return await dialog_context.end_dialog(recognized.value)
 
     async def on_prompt(self, turn_context: TurnContext, state: dict, options: PromptOptions, is_retry: bool):
@@ -117,18 +133,9 @@ class CardChoicePrompt(Prompt):
 
     @staticmethod
     def _pressed_index(turn_context: TurnContext, options: PromptOptions, count: int) -> int | None:
-        """The option a button press chose: Action.Execute sends {action: {verb, data}}; a client that
-        falls back to Action.Submit sends the data as the message's value."""
-        value = turn_context.activity.value
-        if not isinstance(value, dict):
-            return None
-        action = value.get("action") if isinstance(value.get("action"), dict) else None
-        if action is not None and action.get("verb") != verbs.CHOICE:
-            return None
-        data = (action.get("data") if action is not None else value) or {}
-        if not isinstance(data, dict) or data.get("token") != (options.validations or {}).get("token"):
-            return None
-        chosen = str(data.get(CHOICE_INPUT, ""))
+        """The option a button press chose, by its number."""
+        data = press_data(turn_context, (options.validations or {}).get("token"))
+        chosen = str((data or {}).get(CHOICE_INPUT, ""))
         if not chosen.isdigit() or not 1 <= int(chosen) <= count:
             return None
         return int(chosen) - 1

@@ -8,7 +8,6 @@ from typing import Any
 
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import FoundChoice
-from botbuilder.dialogs.prompts import TextPrompt
 
 from bot.domain.contracts import (
     CONFIDENTIALITY_LIMIT, MAX_GOALS, MAX_MEETING_MINUTES, MIN_MEETING_MINUTES,
@@ -16,11 +15,13 @@ from bot.domain.contracts import (
 )
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.limits import MAX_CLAUSE, MAX_CONFIDENTIALITY_EXTRA, MAX_GOAL, check_length
-from bot.domain.uktime import format_day, parse_uk_date
-from bot.domain.text import person_name, plain
+from bot.domain.uktime import format_day, parse_uk_date, uk_today
+from bot.domain.text import person_name
 from bot.services.registry import Services
 from cards.contract import draft_card
-from dialogs.base import CancelAndHelpDialog, checked_by, normalise, refuse, text_prompt
+from cards.answers import Button, Field
+from dialogs.answers import AnswerPrompt, answer_prompt
+from dialogs.base import CancelAndHelpDialog, checked_by, normalise, refuse
 from dialogs.choices import CardChoicePrompt, choice_prompt
 from dialogs.turn import actor_of, send_card
 
@@ -31,7 +32,33 @@ GOALS, CADENCE, LENGTH, FORMAT, CONTACT, BOUNDARIES, CONFIDENTIALITY, END, REVIE
 SEND, DISCARD = "Send it", "Discard"
 CLAUSE_MENU = [GOALS, CADENCE, LENGTH, FORMAT, CONTACT, BOUNDARIES, CONFIDENTIALITY, END, REVIEW, SEND, DISCARD]
 MENU_RETRY = "Say **send it**, **discard**, or a clause's number (1 to 9) or name, such as **goals**."
-GOALS_HOW = f"Give 1 to {MAX_GOALS}, with a semicolon (;) between them, e.g. \"Learn about stop and search; Speak up in meetings\"."
+GOALS_HINT = (f"Write 1 to {MAX_GOALS} goals in the box, one per line, and press Save my goals. Or type them here "
+              "with a semicolon (;) between them.")
+KEEP_HINT = "Keep the wording shown, or change it in the box. You can also type your own here."
+LENGTHS = (30, 45, 60, 90)
+
+
+def goals_prompt(question: str, current: tuple[str, ...] = ()):
+    return answer_prompt(question, hint=GOALS_HINT, field=Field(
+        "lines", "Your goals, one per line", "Save my goals", value="\n".join(current),
+        placeholder="Learn about stop and search", max_length=MAX_GOALS * (MAX_GOAL + 1)))
+
+
+def minutes_prompt(question: str):
+    return answer_prompt(question, hint="Press one, or type another length in minutes.",
+                         buttons=[Button(f"{n} minutes", str(n)) for n in LENGTHS])
+
+
+def wording_prompt(question: str, current: str, label: str):
+    return answer_prompt(question, hint=KEEP_HINT, buttons=[Button("Keep this wording", "default")],
+                         field=Field("words", label, "Use my wording", value=current, max_length=MAX_CLAUSE))
+
+
+def date_prompt(question: str, current: date, earliest: date, latest: date | None = None):
+    return answer_prompt(question, hint="Keep the date, or pick another. You can also type one, such as \"30 June 2027\".",
+                         buttons=[Button(f"Keep {format_day(current)}", "keep")],
+                         field=Field("date", "Pick a date", "Use this date", value=current.isoformat(),
+                                     earliest=earliest, latest=latest))
 
 
 def cadence_prompt():
@@ -82,10 +109,10 @@ class ContractDraftDialog(CancelAndHelpDialog):
     def __init__(self, services: Services):
         super().__init__()
         self.services = services
-        self.add_dialog(TextPrompt("goals", checked_by(parse_goals)))
+        self.add_dialog(AnswerPrompt("goals", checked_by(parse_goals)))
         self.add_dialog(CardChoicePrompt("choice"))
-        self.add_dialog(TextPrompt("minutes", checked_by(parse_minutes)))
-        self.add_dialog(TextPrompt("text", checked_by(parse_clause)))
+        self.add_dialog(AnswerPrompt("minutes", checked_by(parse_minutes)))
+        self.add_dialog(AnswerPrompt("text", checked_by(parse_clause)))
         self.add_dialog(WaterfallDialog("draft", [
             self.goals_step, self.cadence_step, self.length_step, self.format_step, self.contact_step,
             self.boundaries_step, self.review_step,
@@ -98,9 +125,9 @@ class ContractDraftDialog(CancelAndHelpDialog):
         except DomainError as refusal:
             return await refuse(step, refusal)
         step.values["clauses"] = clauses.to_doc()
-        return await step.prompt("goals", text_prompt(
+        return await step.prompt("goals", goals_prompt(
             f"Let's draft your mentoring contract with {person_name(view.partner_name)}. First, your goals: what do you want from "
-            f"this mentoring? {GOALS_HOW}"))
+            "this mentoring?"))
 
     def _clauses(self, step: WaterfallStepContext) -> Clauses:
         return Clauses.from_doc(step.values["clauses"])
@@ -114,7 +141,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
 
     async def length_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         self._save(step, replace(self._clauses(step), cadence=list(Cadence)[step.result.index]))
-        return await step.prompt("minutes", text_prompt("How long will each session last, in minutes? (60 is typical)"))
+        return await step.prompt("minutes", minutes_prompt("How long will each session last? (60 minutes is typical)"))
 
     async def format_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         self._save(step, replace(self._clauses(step), meeting_minutes=parse_minutes(step.result)))
@@ -123,16 +150,15 @@ class ContractDraftDialog(CancelAndHelpDialog):
     async def contact_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clauses = replace(self._clauses(step), meeting_format=list(MeetingFormat)[step.result.index])
         self._save(step, clauses)
-        return await step.prompt("text", text_prompt(
-            f"How will you keep in touch between sessions? Say **default** for: \"{plain(clauses.contact_between)}\""))
+        return await step.prompt("text", wording_prompt(
+            "How will you keep in touch between sessions?", clauses.contact_between, "Keeping in touch"))
 
     async def boundaries_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clauses = self._clauses(step)
         if normalise(step.result) not in KEEP_WORDS:
             clauses = replace(clauses, contact_between=step.result.strip())
         self._save(step, clauses)
-        return await step.prompt("text", text_prompt(
-            f"Any boundaries to agree? Say **default** for: \"{plain(clauses.boundaries)}\""))
+        return await step.prompt("text", wording_prompt("Any boundaries to agree?", clauses.boundaries, "Boundaries"))
 
     async def review_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clauses = self._clauses(step)
@@ -151,11 +177,11 @@ class ContractReviewDialog(CancelAndHelpDialog):
         self.services = services
         self.add_dialog(CardChoicePrompt("menu"))
         self.add_dialog(CardChoicePrompt("choice"))
-        self.add_dialog(TextPrompt("goals", checked_by(parse_goals)))
-        self.add_dialog(TextPrompt("minutes", checked_by(parse_minutes)))
-        self.add_dialog(TextPrompt("date", checked_by(lambda text: normalise(text) in KEEP_WORDS or parse_uk_date(text))))
-        self.add_dialog(TextPrompt("text", checked_by(parse_clause)))
-        self.add_dialog(TextPrompt("extra", checked_by(parse_confidentiality_extra)))
+        self.add_dialog(AnswerPrompt("goals", checked_by(parse_goals)))
+        self.add_dialog(AnswerPrompt("minutes", checked_by(parse_minutes)))
+        self.add_dialog(AnswerPrompt("date", checked_by(lambda text: normalise(text) in KEEP_WORDS or parse_uk_date(text))))
+        self.add_dialog(AnswerPrompt("text", checked_by(parse_clause)))
+        self.add_dialog(AnswerPrompt("extra", checked_by(parse_confidentiality_extra)))
         self.add_dialog(WaterfallDialog("review", [self.menu_step, self.ask_step, self.apply_step]))
         self.initial_dialog_id = "review"
 
@@ -190,20 +216,27 @@ class ContractReviewDialog(CancelAndHelpDialog):
         if clause == DISCARD:
             await step.context.send_activity("Discarded. Nothing was sent. Say **contract** to start again.")
             return await step.end_dialog()
+        today = uk_today(self.services.ctx.clock.now())
+        programme_ends = date.fromisoformat(step.values["programmeEnds"])
         prompts = {
-            GOALS: ("goals", text_prompt(f"Your goals: {GOALS_HOW}")),
-            CADENCE: ("choice", cadence_prompt()),
-            LENGTH: ("minutes", text_prompt("How long will each session last, in minutes?")),
-            FORMAT: ("choice", format_prompt()),
-            CONTACT: ("text", text_prompt("How will you keep in touch between sessions?")),
-            BOUNDARIES: ("text", text_prompt("What boundaries do you agree?")),
-            CONFIDENTIALITY: ("extra", text_prompt(
-                "Anything to add to confidentiality? The limit always stays: misconduct or a safeguarding risk "
-                "disclosed in a session must be reported. Say **none** to keep just that.")),
-            END: ("date", text_prompt(f"When should the contract end? (by {format_day(date.fromisoformat(step.values['programmeEnds']))}, e.g. 30/06/2027)")),
-            REVIEW: ("date", text_prompt("When will you review how it's going? (e.g. 31/03/2027)")),
+            GOALS: lambda: ("goals", goals_prompt("Your goals: what do you want from this mentoring?", clauses.goals)),
+            CADENCE: lambda: ("choice", cadence_prompt()),
+            LENGTH: lambda: ("minutes", minutes_prompt("How long will each session last?")),
+            FORMAT: lambda: ("choice", format_prompt()),
+            CONTACT: lambda: ("text", wording_prompt("How will you keep in touch between sessions?",
+                                                     clauses.contact_between, "Keeping in touch")),
+            BOUNDARIES: lambda: ("text", wording_prompt("What boundaries do you agree?", clauses.boundaries, "Boundaries")),
+            CONFIDENTIALITY: lambda: ("extra", answer_prompt(
+                "Anything to add to confidentiality? The limit always stays: misconduct or a risk to someone's safety "
+                "told in a session must be reported.", hint="Press Nothing to add, or write it in the box.",
+                buttons=[Button("Nothing to add", "none")],
+                field=Field("words", "What to add", "Add this", max_length=MAX_CONFIDENTIALITY_EXTRA))),
+            END: lambda: ("date", date_prompt(f"When should the contract end? (by {format_day(programme_ends)})",
+                                              clauses.end_date, today, programme_ends)),
+            REVIEW: lambda: ("date", date_prompt("When will you review how it's going?", clauses.review_date, today,
+                                                 clauses.end_date)),
         }
-        dialog_id, options = prompts[clause]
+        dialog_id, options = prompts[clause]()
         return await step.prompt(dialog_id, options)
 
     async def apply_step(self, step: WaterfallStepContext) -> DialogTurnResult:

@@ -2,41 +2,61 @@
 
 from __future__ import annotations
 
-from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
-from botbuilder.dialogs.prompts import PromptValidatorContext, TextPrompt
-
-from bot.domain.errors import DomainError
 from datetime import date, datetime, time
 
+from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
+from botbuilder.dialogs.prompts import PromptValidatorContext
+
+from bot.domain.errors import DomainError
 from bot.domain.natural_time import PartlyUnderstood, Understood, read_meeting_time
-from bot.domain.uktime import AmbiguousTime, format_uk, which_reading
+from bot.domain.slots import Suggestions
+from bot.domain.uktime import AmbiguousTime, format_uk, to_uk, uk_today, which_reading
 from bot.services.registry import Services
-from dialogs.base import CancelAndHelpDialog, refuse, text_prompt
+from cards.answers import Button, Field
+from dialogs.answers import AnswerPrompt, answer_prompt
+from dialogs.base import CancelAndHelpDialog, refuse
 from dialogs.turn import actor_of
 
-EXAMPLE = "for example \"next Tuesday at 10\" or 14/01/2027 14:30 (UK time)"
+EXAMPLE = "such as \"next Tuesday at 10\" or \"14 January at 2:30pm\" (UK time)"
+HINT = "Press a time that suits you both, or pick a day and time below. You can also type one, " + EXAMPLE + "."
+PICK_HINT = "Pick a day and time below, or type one, " + EXAMPLE + "."
+
+
+def when_prompt(question: str, found: Suggestions, today: date, **validations):
+    """The question with the suggested times as buttons, a day and time picker, and typing."""
+    buttons = [Button(format_uk(slot.starts_at), f"{to_uk(slot.starts_at):%d/%m/%Y %H:%M}") for slot in found.slots]
+    hint = HINT if buttons else PICK_HINT
+    unsure = sorted({name for slot in found.slots for name in slot.to_confirm})
+    if unsure:
+        hint += f" I can't see {' or '.join(unsure)}'s shifts, so check with them first."
+    return answer_prompt(question, hint=hint, buttons=buttons,
+                         field=Field("date and time", "Day", "Propose this time", earliest=today), **validations)
 
 
 class SessionDialog(CancelAndHelpDialog):
-    step_help = f"Tell me a date and time for the session, {EXAMPLE}, or say **cancel**."
+    step_help = f"Press a time, pick a day and time, or type one, {EXAMPLE}. Or say **cancel**."
 
     def __init__(self, services: Services):
         super().__init__()
         self.services = services
-        self.add_dialog(TextPrompt("when", self.validate_when))
+        self.add_dialog(AnswerPrompt("when", self.validate_when))
         self.add_dialog(WaterfallDialog("session", [self.when_step, self.propose_step]))
         self.initial_dialog_id = "session"
 
     async def when_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         if step.options.get("answering"):
-            question = f"What time would suit you instead? Give a date and time, {EXAMPLE}."
+            question = "What time would suit you instead?"
         elif step.options.get("moving"):
-            question = f"When would you like to move the session to? Give a date and time, {EXAMPLE}."
+            question = "When would you like to move the session to?"
         else:
-            question = f"When would you like to meet? Give a date and time, {EXAMPLE}."
-        options = text_prompt(question)
-        options.validations = {key: step.options.get(key) for key in ("pairId", "answering", "moving")}
-        return await step.prompt("when", options)
+            question = "When would you like to meet?"
+        actor, now = actor_of(step.context), self.services.ctx.clock.now()
+        try:
+            found = await self.services.suggestions.suggest(actor, step.options["pairId"])
+        except DomainError:  # no suggestions (e.g. no contract yet): the picker and typing still work
+            found = Suggestions(())
+        return await step.prompt("when", when_prompt(
+            question, found, uk_today(now), **{key: step.options.get(key) for key in ("pairId", "answering", "moving")}))
 
     async def validate_when(self, prompt: PromptValidatorContext) -> bool:
         """Past dates, dates after the contract ends, clashes and unreadable text each get a clear re-prompt.

@@ -17,7 +17,7 @@ from dateparser.date import DateDataParser
 from bot.domain.errors import InvalidInput
 from bot.domain.uktime import UK, AmbiguousTime, parse_uk_datetime, split_zone, typed_uk_instant
 
-EXAMPLES = "for example \"next Tuesday at 10\", \"tomorrow at 3pm\" or 14/01/2027 14:30"
+EXAMPLES = "for example \"next Tuesday at 10\", \"tomorrow at 3pm\" or \"14 January at 2:30pm\""
 LATEST_HOUR_READ_AS_PM = 7  # "at 3" means 15:00: nobody books a mentoring session for 3 in the morning
 
 _DAY_WORDS = re.compile(

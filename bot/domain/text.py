@@ -37,11 +37,15 @@ def _is_hidden(ch: str) -> bool:
     return unicodedata.category(ch) in ("Cc", "Cf", "Cs")
 
 
+def without_hidden(text: str | None) -> str:
+    """Only the hidden characters removed: for text put back into an input box to edit, as typed."""
+    return "".join(ch for ch in (text or "") if not _is_hidden(ch))
+
+
 def clean(text: str | None, limit: int | None = None, *, multiline: bool = False) -> str:
     """Hidden characters removed, tags and entities made inert, whitespace collapsed, cut to `limit`
     characters with an ellipsis. Safe where text is shown as-is (button titles); not markdown-safe."""
-    value = "".join(ch for ch in (text or "") if not _is_hidden(ch))
-    value = _ENTITY.sub("\uff06", value.translate(_ANGLES))
+    value = _ENTITY.sub("\uff06", without_hidden(text).translate(_ANGLES))
     if multiline:
         lines = [" ".join(line.split()) for line in value.replace("\r\n", "\n").replace("\r", "\n").split("\n")]
         value = _BLANK_LINES.sub("\n\n", "\n".join(lines)).strip()

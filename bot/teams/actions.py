@@ -20,7 +20,6 @@ from bot.services.sessions import NO_ATTENDEES
 from bot.services.registry import Services
 from cards import verbs
 from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
-from cards.choices import answered_card
 from cards.contract import contract_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
@@ -227,10 +226,10 @@ class CardActionRouter:
         """A button on a choice prompt's card: the waiting prompt takes it if the card is its own."""
         field(data, "token")
         await self.continue_conversation(context)
-        answered = pressed(context)
-        if answered is None:
+        shown = pressed(context)
+        if shown is None:
             raise InvalidInput(ANSWERED)
-        return answered_card(*answered)
+        return shown
 
     # Manager alerts -----------------------------------------------------------------------------
     def alert_action(self, action: AlertAction) -> Handler:

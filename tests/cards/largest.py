@@ -11,6 +11,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 import cards
+from cards import answers
 from bot.domain.text import person_name
 from bot.domain import limits
 from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState, Step
@@ -117,6 +118,11 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
         "choices.choice_card": [choice_card("Which pairing?", [fill(LONG_NAME) for _ in range(8)], "t", hint="Say a number or a name.",
                                             finish=[]), choice_card("How often?", ["Weekly", "Monthly"], "t", hint="Say 1 or 2.")],
         "choices.answered_card": [answered_card("Which pairing?", fill(LONG_NAME))],
+        "answers.answer_card": [answers.answer_card(
+            "Any boundaries to agree?", "t", hint="Keep it, or write your own.",
+            buttons=[answers.Button(fill(limits.MAX_CHOICE_TITLE), "default") for _ in range(3)],
+            field=answers.Field("words", "Boundaries", "Use my wording", value=fill(limits.MAX_CLAUSE), max_length=limits.MAX_CLAUSE))],
+        "answers.answered_card": [answers.answered_card("Any boundaries to agree?", fill(limits.MAX_CLAUSE))],
         # The next step is markdown the help module writes, with the name already made safe (as dialogs/help.py does).
         "welcome.welcome_card": [welcome_card(f"Draft your mentoring contract with {person_name(fill(LONG_NAME))}: say **contract**.")],
     }

@@ -35,6 +35,10 @@ NAMES = {Role.MENTOR: "Megan Bowen", Role.MENTEE: "Adele Vance"}
 
 
 def examples() -> dict[str, dict]:
+    from cards.answers import Button, Field, answer_card, answered_card
+    from dialogs.contract_dialog import KEEP_HINT
+    from dialogs.session_dialog import HINT as SESSION_HINT
+
     contract, proposal = Contract("p1").propose(Role.MENTEE, clauses(), PROGRAMME_END, NOW)
     contract, in_force = contract.accept(Role.MENTOR, 1, NOW)
     schedule, offered = Schedule("p1").propose("s1", Role.MENTEE, at(20), 60, PROGRAMME_END, NOW)
@@ -68,6 +72,14 @@ def examples() -> dict[str, dict]:
         "alert_open": alert_card(alert, "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
         "alert_acknowledged": alert_card(alert.act(AlertAction.ACKNOWLEDGE, "m", "Sam Okafor", NOW), "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
         "alert_resolved": alert_card(alert.act(AlertAction.RESOLVE, "m", "Sam Okafor", NOW, "Spoke to both"), "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
+        "answer_words": answer_card("Any boundaries to agree?", "t", hint=KEEP_HINT, buttons=[Button("Keep this wording", "default")],
+                                    field=Field("words", "Boundaries", "Use my wording", value="No calls after 8pm")),
+        "answer_length": answer_card("How long will each session last?", "t", hint="Press one, or type another length.",
+                                     buttons=[Button(f"{n} minutes", str(n)) for n in (30, 45, 60, 90)]),
+        "answer_when": answer_card("When would you like to meet?", "t", hint=SESSION_HINT,
+                                   buttons=[Button(f"{day} Jan 2027, 10:00 GMT", f"{day[-2:]}/01/2027 10:00") for day in ("Wed 13", "Fri 15", "Tue 19")],
+                                   field=Field("date and time", "Day", "Propose this time", earliest=TODAY)),
+        "answer_given": answered_card("When would you like to meet?", "Wed 13 Jan 2027, 10:00 GMT"),
         "programme_status": status_card("Reverse mentoring pilot", [
             ("Megan Bowen", "Adele Vance", Assessment(Health.DRIFTING, (Finding(Rule.OVERDUE_SESSION, Health.DRIFTING, "no session held since 11 Jan 2027; the contract says monthly", TODAY),), None)),
             ("Isaiah Langer", "Patti Fernandez", Assessment(Health.ON_TRACK, (), None)),
@@ -89,7 +101,8 @@ def test_card_is_adaptive_card_1_5_and_its_buttons_carry_known_verbs(name):
         assert action["type"] in ("Action.Execute", "Action.OpenUrl")
         if action["type"] == "Action.Execute":
             assert action["verb"] in verbs.ALL
-            assert action["data"].get("pairId") == "p1" or action["data"].get("concernId") == "c1"
+            # what it acts on, or (a prompt's answer) the token of the question it answers
+            assert action["data"].get("pairId") == "p1" or action["data"].get("concernId") == "c1" or action["data"].get("token") == "t"
             assert all(isinstance(v, (str, int)) for v in action["data"].values())
             assert "actor" not in json.dumps(action["data"]).lower()  # who acts never rides in card data
 

@@ -77,7 +77,7 @@ def every_text() -> dict[str, str]:
     texts = {"welcome": handler.WELCOME, "busy": handler.BUSY, "unidentified": handler.UNIDENTIFIED,
              "unknown": main_dialog.UNKNOWN_REPLY, "manager help": help_module.MANAGER_HELP, "always": help_module.ALWAYS,
              "confidentiality": CONFIDENTIALITY_LIMIT, "menu retry": contract_dialog.MENU_RETRY,
-             "goals": contract_dialog.GOALS_HOW, "session example": session_dialog.EXAMPLE}
+             "goals": contract_dialog.GOALS_HINT, "session example": session_dialog.EXAMPLE}
     for module in (contract_dialog, reflection_dialog, session_dialog, choose_pair_dialog):
         for name in dir(module):
             value = getattr(module, name)
