@@ -60,8 +60,9 @@ def contract_card(
     elif status is ContractStatus.PROPOSED:
         body.append(text("Waiting for your partner to accept or propose changes."))
         actions = [execute("Withdraw", verbs.CONTRACT_WITHDRAW, data)]
-    elif status is ContractStatus.IN_FORCE:
-        actions = [execute("Propose an amendment", verbs.CONTRACT_CHANGE, data)]
+    elif status is ContractStatus.IN_FORCE:  # the next step first: booking a session
+        actions = [execute("Propose a time", verbs.SESSION_PROPOSE, {"pairId": pair_id}, style="positive"),
+                   execute("Propose an amendment", verbs.CONTRACT_CHANGE, data)]
     return card(body, actions)
 
 

@@ -15,7 +15,7 @@ def paired_card(pair_id: str, programme: Programme, role: Role, partner_name: st
     partner_name = who(partner_name, f"your {role.other.value}")
     if role is Role.MENTEE:
         next_step = (f"Next: draft your mentoring contract. You set 1 to 3 goals and {partner_name} accepts or proposes changes. "
-                     "Say 'contract' any time.")
+                     "Say **contract** any time.")
         actions = [execute("Draft the contract", verbs.CONTRACT_DRAFT, {"pairId": pair_id}, style="positive")]
     else:
         next_step = (f"Next: {partner_name} drafts your mentoring contract and I'll bring it to you to accept or change. "

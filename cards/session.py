@@ -86,6 +86,15 @@ def attendance_card(pair_id: str, session: Session, partner_name: str, note: str
     ])
 
 
+def attendance_note(session: Session, partner_name: str) -> str:
+    """What an answer to "Did your session happen?" led to, pressed or typed."""
+    if session.status is SessionStatus.HELD:
+        return "You both confirmed it happened. I'll ask you for a reflection."
+    if session.status is SessionStatus.NOT_HELD:
+        return "Recorded that it didn't happen. Say **schedule** to find a new time."
+    return f"Thanks: recorded that it happened. Waiting for {who(partner_name, 'your partner')} to confirm."
+
+
 def next_session_card(pair_id: str, due_by: date, cadence: str, partner_name: str) -> dict[str, Any]:
     partner_name = who(partner_name, "your partner")
     return card(

@@ -30,7 +30,7 @@ class CancelAndHelpDialog(ComponentDialog):
 
     async def on_continue_dialog(self, inner_dc: DialogContext) -> DialogTurnResult:
         activity = inner_dc.context.activity
-        if activity.type == ActivityTypes.message:
+        if activity.type == ActivityTypes.message and not await self._inner_step_answers(inner_dc):
             word = normalise(activity.text)
             if word in CANCEL_WORDS:
                 await inner_dc.context.send_activity("Cancelled. Nothing was changed. Say **help** to see what you can do.")
@@ -40,6 +40,13 @@ class CancelAndHelpDialog(ComponentDialog):
                 await inner_dc.reprompt_dialog()
                 return DialogTurnResult(DialogTurnStatus.Waiting)
         return await super().on_continue_dialog(inner_dc)
+
+    @staticmethod
+    async def _inner_step_answers(inner_dc: DialogContext) -> bool:
+        """True when the step waiting is inside another such dialog (the draft hands over to the review):
+        the innermost one answers 'help' with its own words, and 'cancel'."""
+        active = inner_dc.active_dialog
+        return active is not None and isinstance(await inner_dc.find_dialog(active.id), CancelAndHelpDialog)
 
 
 def text_prompt(text: str, retry: str | None = None) -> PromptOptions:

@@ -120,7 +120,21 @@ class CardChoicePrompt(Prompt):
         return await dialog_context.end_dialog(recognized.value)
 
     async def on_prompt(self, turn_context: TurnContext, state: dict, options: PromptOptions, is_retry: bool):
-        await turn_context.send_activity(options.retry_prompt if is_retry and options.retry_prompt else options.prompt)
+        if is_retry and options.retry_prompt:
+            await turn_context.send_activity(self._while_waiting(turn_context) + options.retry_prompt.text)
+        else:
+            await turn_context.send_activity(options.prompt)
+
+    @staticmethod
+    def _while_waiting(turn_context: TurnContext) -> str:
+        """A command typed while a question waits ("sessions" at the contract menu) is not lost on the
+        person: they are told how to get to it."""
+        from dialogs.commands import Command, parse_command  # dialogs.commands imports this package's base
+
+        command = parse_command(turn_context.activity.text).command
+        if command in (Command.UNKNOWN, Command.CANCEL, Command.HELP):
+            return ""
+        return f"First, answer this question, or say **cancel** to stop it and then **{command.value}**. "
 
     async def on_recognize(self, turn_context: TurnContext, state: dict, options: PromptOptions) -> PromptRecognizerResult:
         choices: list[Choice] = options.choices or []

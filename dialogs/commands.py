@@ -44,6 +44,9 @@ class Command(str, Enum):
     GUARDIAN_CONSENT = "guardian consent"
     EXPLAIN = "explain"
     HELP_MANAGER = "help manager"
+    ACCEPT = "accept"
+    HAPPENED = "we met"
+    MISSED = "we didn't meet"
     CANCEL = "cancel"
     UNKNOWN = "unknown"
 
@@ -56,7 +59,7 @@ class Command(str, Enum):
     def needs_pair(self) -> bool:
         return self in (Command.CONTRACT, Command.DRAFT_CONTRACT, Command.CHANGE_CONTRACT, Command.SCHEDULE,
                         Command.SESSIONS, Command.REFLECT, Command.ASK_FOR_HELP, Command.NO_FAULT_CLOSE,
-                        Command.RAISE_CONCERN)
+                        Command.RAISE_CONCERN, Command.ACCEPT, Command.HAPPENED, Command.MISSED)
 
     @property
     def names_a_person(self) -> bool:
@@ -101,10 +104,16 @@ PHRASES = {
     "export my reflections": Command.EXPORT_REFLECTIONS, "export reflections": Command.EXPORT_REFLECTIONS,
     "cpd record": Command.EXPORT_REFLECTIONS,
     "export my data": Command.EXPORT_MY_DATA, "download my data": Command.EXPORT_MY_DATA, "my data": Command.EXPORT_MY_DATA,
+    "we met": Command.HAPPENED, "yes we met": Command.HAPPENED, "it happened": Command.HAPPENED,
+    "yes it happened": Command.HAPPENED, "session happened": Command.HAPPENED, "the session happened": Command.HAPPENED,
+    "we didn't meet": Command.MISSED, "we did not meet": Command.MISSED, "we didnt meet": Command.MISSED,
+    "it didn't happen": Command.MISSED, "it did not happen": Command.MISSED, "it didnt happen": Command.MISSED,
+    "no it didn't happen": Command.MISSED, "session didn't happen": Command.MISSED, "the session didn't happen": Command.MISSED,
     "delete my data": Command.DELETE_MY_DATA, "erase my data": Command.DELETE_MY_DATA, "forget me": Command.DELETE_MY_DATA,
 }
 PREFIXES = (
     (("ask for help", "request help", "i need help"), Command.ASK_FOR_HELP),
+    (("accept", "i accept", "agree", "i agree"), Command.ACCEPT),
     (("pause reminders", "pause nudges", "pause"), Command.PAUSE),
     (("resume reminders", "resume nudges", "resume"), Command.RESUME),
     (("no-fault close", "no fault close", "close pairing", "end pairing"), Command.NO_FAULT_CLOSE),

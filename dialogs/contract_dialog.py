@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 from dataclasses import replace
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
 from botbuilder.dialogs.choices import FoundChoice
+from botbuilder.dialogs.prompts import PromptValidatorContext
 
 from bot.domain.contracts import (
     CONFIDENTIALITY_LIMIT, MAX_GOALS, MAX_MEETING_MINUTES, MIN_MEETING_MINUTES,
@@ -54,11 +55,12 @@ def wording_prompt(question: str, current: str, label: str):
                          field=Field("words", label, "Use my wording", value=current, max_length=MAX_CLAUSE))
 
 
-def date_prompt(question: str, current: date, earliest: date, latest: date | None = None):
+def date_prompt(question: str, current: date, earliest: date, latest: date, clause: str):
     return answer_prompt(question, hint="Keep the date, or pick another. You can also type one, such as \"30 June 2027\".",
                          buttons=[Button(f"Keep {format_day(current)}", "keep")],
                          field=Field("date", "Pick a date", "Use this date", value=current.isoformat(),
-                                     earliest=earliest, latest=latest))
+                                     earliest=earliest, latest=latest),
+                         window=[earliest.isoformat(), latest.isoformat()], clause=clause)
 
 
 def cadence_prompt():
@@ -100,6 +102,17 @@ def parse_date_or_keep(text: str, current: date) -> date:
     return current if normalise(text) in KEEP_WORDS else parse_uk_date(text)
 
 
+def date_between(earliest: date, latest: date, what: str):
+    """A prompt check: 'keep', or a date from `earliest` to `latest`, said at once rather than at sending."""
+    def parse(text: str) -> None:
+        if normalise(text) in KEEP_WORDS:
+            return
+        day = parse_uk_date(text)
+        if not earliest <= day <= latest:
+            raise InvalidInput(f"Please pick {what} from {format_day(earliest)} to {format_day(latest)}.")
+    return parse
+
+
 class ContractDraftDialog(CancelAndHelpDialog):
     """The mentee's first draft: goals, then each clause with a sensible default, then review."""
 
@@ -113,6 +126,9 @@ class ContractDraftDialog(CancelAndHelpDialog):
         self.add_dialog(CardChoicePrompt("choice"))
         self.add_dialog(AnswerPrompt("minutes", checked_by(parse_minutes)))
         self.add_dialog(AnswerPrompt("text", checked_by(parse_clause)))
+        # The draft ends in the review, which runs inside this dialog: it must be found here when it
+        # re-prompts (the SDK looks a re-prompting dialog up in its own set only).
+        self.add_dialog(ContractReviewDialog(services))
         self.add_dialog(WaterfallDialog("draft", [
             self.goals_step, self.cadence_step, self.length_step, self.format_step, self.contact_step,
             self.boundaries_step, self.review_step,
@@ -179,7 +195,7 @@ class ContractReviewDialog(CancelAndHelpDialog):
         self.add_dialog(CardChoicePrompt("choice"))
         self.add_dialog(AnswerPrompt("goals", checked_by(parse_goals)))
         self.add_dialog(AnswerPrompt("minutes", checked_by(parse_minutes)))
-        self.add_dialog(AnswerPrompt("date", checked_by(lambda text: normalise(text) in KEEP_WORDS or parse_uk_date(text))))
+        self.add_dialog(AnswerPrompt("date", self.validate_date))
         self.add_dialog(AnswerPrompt("text", checked_by(parse_clause)))
         self.add_dialog(AnswerPrompt("extra", checked_by(parse_confidentiality_extra)))
         self.add_dialog(WaterfallDialog("review", [self.menu_step, self.ask_step, self.apply_step]))
@@ -197,6 +213,12 @@ class ContractReviewDialog(CancelAndHelpDialog):
         return await step.prompt("menu", choice_prompt(
             "Change a clause, or send it?", CLAUSE_MENU, finish=[SEND, DISCARD], list_label="Change a clause",
             pick_title="Change this clause", retry=MENU_RETRY))
+
+    async def validate_date(self, prompt: PromptValidatorContext) -> bool:
+        window = (prompt.options.validations or {}).get("window")
+        earliest, latest = (date.fromisoformat(d) for d in window)
+        what = "an end date" if prompt.options.validations.get("clause") == END else "a review date"
+        return await checked_by(date_between(earliest, latest, what))(prompt)
 
     async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clause = step.result.value
@@ -232,9 +254,10 @@ class ContractReviewDialog(CancelAndHelpDialog):
                 buttons=[Button("Nothing to add", "none")],
                 field=Field("words", "What to add", "Add this", max_length=MAX_CONFIDENTIALITY_EXTRA))),
             END: lambda: ("date", date_prompt(f"When should the contract end? (by {format_day(programme_ends)})",
-                                              clauses.end_date, today, programme_ends)),
-            REVIEW: lambda: ("date", date_prompt("When will you review how it's going?", clauses.review_date, today,
-                                                 clauses.end_date)),
+                                              clauses.end_date, max(today, clauses.start_date) + timedelta(days=1),
+                                              programme_ends, END)),
+            REVIEW: lambda: ("date", date_prompt("When will you review how it's going?", clauses.review_date,
+                                                 max(today, clauses.start_date), clauses.end_date, REVIEW)),
         }
         dialog_id, options = prompts[clause]()
         return await step.prompt(dialog_id, options)

@@ -18,7 +18,10 @@ from bot.services.registry import Services
 from cards.contract import contract_card, contract_history_card, no_contract_card
 from cards.pairing import programme_card
 from cards.reflection import reflection_prompt_card, reflections_list_card
-from cards.session import attendance_card, sessions_card
+from bot.domain.contracts import ContractStatus
+from bot.domain.sessions import SessionStatus
+from bot.services.sessions import NO_ATTENDEES
+from cards.session import attendance_card, attendance_note, session_confirmed_card, sessions_card
 from dialogs.choose_pair_dialog import ChoosePairDialog
 from dialogs.commands import Command, pause_days, split_programme_end
 from dialogs.contract_dialog import ContractDraftDialog, ContractReviewDialog
@@ -169,6 +172,10 @@ class MainDialog(ComponentDialog):
                 await send_report(context, self.services, actor, programme)
         elif command is Command.EXPORT_REFLECTIONS:
             await send_cpd_record(context, self.services, actor)
+        elif command is Command.ACCEPT:
+            await self._accept(context, actor, pair_id, options.get("argument", ""))
+        elif command in (Command.HAPPENED, Command.MISSED):
+            await self._attended(context, actor, pair_id, command is Command.HAPPENED)
         else:
             await context.send_activity(UNKNOWN_REPLY)
         return None
@@ -188,6 +195,43 @@ class MainDialog(ComponentDialog):
         if len(contract.versions) > 1:
             await send_card(context, contract_history_card(contract))
         return None
+
+    async def _accept(self, context: TurnContext, actor: Actor, pair_id: str, what: str) -> None:
+        """'accept' typed: the contract version or session time the partner proposed and this person has
+        not answered. 'accept contract' / 'accept session' say which when both are waiting."""
+        view, contract = await self.services.contracts.current(actor, pair_id)
+        _, schedule = await self.services.sessions.overview(actor, pair_id)
+        version = contract.pending if contract.pending and view.role not in contract.pending.confirmed_by else None
+        offers = [s for s in schedule.sessions if s.status is SessionStatus.PROPOSED and s.proposed_by is not view.role]
+        wanted = what.lower()
+        if "contract" in wanted:
+            offers = []
+        elif "session" in wanted or "time" in wanted:
+            version = None
+        if version and offers:
+            await context.send_activity("Your partner has proposed a contract and a session time. "
+                                        "Say **accept contract** or **accept session**.")
+        elif version:
+            accepted = await self.services.contracts.accept(actor, pair_id, version.number)
+            note = "You accepted: the contract is in force." if accepted.status is ContractStatus.IN_FORCE else "You accepted this version."
+            await send_card(context, contract_card(pair_id, accepted, view.names, view.role, note=note))
+        elif offers:
+            session = min(offers, key=lambda s: s.starts_at)
+            confirmed = await self.services.sessions.accept(actor, pair_id, session.id)
+            await send_card(context, session_confirmed_card(pair_id, confirmed, view.names, NO_ATTENDEES))
+        else:
+            await context.send_activity("There's nothing waiting for you to accept. Say **sessions** or **contract** to see where things are.")
+
+    async def _attended(self, context: TurnContext, actor: Actor, pair_id: str, happened: bool) -> None:
+        """'we met' / 'we didn't meet' typed: the earliest session still waiting for this person's answer."""
+        view, schedule = await self.services.sessions.overview(actor, pair_id)
+        waiting = schedule.awaiting_outcome(self.services.ctx.clock.now(), view.role)
+        if not waiting:
+            await context.send_activity("No session is waiting for you to say whether it happened. Say **sessions** to see them.")
+            return
+        session = await self.services.sessions.record_attendance(actor, pair_id, waiting[0].id, happened)
+        await send_card(context, attendance_card(pair_id, session, view.partner_name,
+                                                 note=attendance_note(session, view.partner_name)))
 
     async def _show_sessions(self, context: TurnContext, actor: Actor, pair_id: str) -> None:
         view, schedule = await self.services.sessions.overview(actor, pair_id)

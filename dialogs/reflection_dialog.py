@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from botbuilder.dialogs import DialogTurnResult, WaterfallDialog, WaterfallStepContext
-from botbuilder.dialogs.prompts import TextPrompt
 
 from bot.domain.errors import DomainError
 from bot.domain.reflections import clean_text, parse_rating
 from bot.domain.uktime import format_uk
 from bot.services.registry import Services
-from dialogs.base import CancelAndHelpDialog, checked_by, refuse, text_prompt
+from bot.domain.limits import MAX_REFLECTION_ANSWER
+from cards.answers import Field
+from dialogs.answers import AnswerPrompt, answer_prompt
+from dialogs.base import CancelAndHelpDialog, checked_by, refuse
 from dialogs.choices import CardChoicePrompt, choice_prompt
 from dialogs.turn import actor_of
 
@@ -23,6 +25,11 @@ def _answer(label: str):
     return checked_by(lambda text: clean_text(label, text))
 
 
+def _question(question: str):
+    return answer_prompt(question, hint="Write it in the box and press Save my answer, or type it here.",
+                         field=Field("lines", "Your answer", "Save my answer", max_length=MAX_REFLECTION_ANSWER))
+
+
 class ReflectionDialog(CancelAndHelpDialog):
     step_help = ("You're writing a private reflection: only you can read it unless you choose to share it. "
                  "Answer the question above, or say **cancel** to stop without saving.")
@@ -31,9 +38,9 @@ class ReflectionDialog(CancelAndHelpDialog):
         super().__init__()
         self.services = services
         self.add_dialog(CardChoicePrompt("session"))
-        self.add_dialog(TextPrompt("discussed", _answer("what we discussed")))
-        self.add_dialog(TextPrompt("learned", _answer("what I learned")))
-        self.add_dialog(TextPrompt("next", _answer("what I will do next")))
+        self.add_dialog(AnswerPrompt("discussed", _answer("what we discussed")))
+        self.add_dialog(AnswerPrompt("learned", _answer("what I learned")))
+        self.add_dialog(AnswerPrompt("next", _answer("what I will do next")))
         self.add_dialog(CardChoicePrompt("rating"))
         self.add_dialog(CardChoicePrompt("share"))
         self.add_dialog(WaterfallDialog("reflect", [
@@ -62,16 +69,16 @@ class ReflectionDialog(CancelAndHelpDialog):
     async def discussed_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         result = step.result
         step.values["sessionId"] = step.values["byLabel"][result.value] if hasattr(result, "value") else result
-        return await step.prompt("discussed", text_prompt(
+        return await step.prompt("discussed", _question(
             "Private reflection (only you will see it unless you share it). What did you discuss?"))
 
     async def learned_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         step.values["discussed"] = step.result
-        return await step.prompt("learned", text_prompt("What did you learn?"))
+        return await step.prompt("learned", _question("What did you learn?"))
 
     async def next_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         step.values["learned"] = step.result
-        return await step.prompt("next", text_prompt("What will you do next?"))
+        return await step.prompt("next", _question("What will you do next?"))
 
     async def rating_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         step.values["next"] = step.result

@@ -100,7 +100,7 @@ class Clauses:
         if not self.start_date <= self.review_date <= self.end_date:
             problems.append("the review date must fall between the start and end dates")
         if problems:
-            raise InvalidInput("Please " + "; ".join(problems) + ".")
+            raise InvalidInput("This needs a change before it can be sent: " + "; ".join(problems) + ".")
         return replace(self, goals=goals)
 
     def to_doc(self) -> dict[str, Any]:

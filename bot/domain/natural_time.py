@@ -21,7 +21,7 @@ EXAMPLES = "for example \"next Tuesday at 10\", \"tomorrow at 3pm\" or \"14 Janu
 LATEST_HOUR_READ_AS_PM = 7  # "at 3" means 15:00: nobody books a mentoring session for 3 in the morning
 
 _DAY_WORDS = re.compile(
-    r"\b(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|tomorrow|tonight"
+    r"\b(mon|tue|wed|thu|fri|sat|sun|jan|feb|mar|apr|may|jun|jul|aug|sep|oct|nov|dec|today|tomorrow|tonight|yesterday"
     r"|next|week|weeks|month|months|fortnight|day|days|in)\w*\b|\d{1,4}[/-]\d{1,2}|\d{1,2}(st|nd|rd|th)\b",
     re.IGNORECASE)
 _BARE_HOUR = re.compile(r"(?:(?<=\bat )(\d{1,2})(?![\d:.]|\s*(?:am|pm|a\.m|p\.m|st|nd|rd|th)\b)(?=\s|$))|^(\d{1,2})$", re.IGNORECASE)
@@ -57,7 +57,7 @@ class PartlyUnderstood(InvalidInput):
         if understood.day is not None:
             message = f"I got {format_long_day(understood.day)}; what time? (e.g. 10:00 or 2pm)"
         else:
-            message = f"I got {understood.at:%H:%M}; which day? (e.g. Tuesday, tomorrow or 14/01/2027)"
+            message = f"I got {understood.at:%H:%M}; which day? (such as Tuesday, tomorrow or 14 January)"
         super().__init__(message)
 
 

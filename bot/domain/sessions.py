@@ -95,7 +95,7 @@ class Schedule:
         for s in self.sessions:
             if s.id == session_id:
                 return s
-        raise NotFound("I can't find that session. It may have been replaced; say 'sessions' to see them.")
+        raise NotFound("I can't find that session. It may have been replaced; say **sessions** to see them.")
 
     def _with(self, *changed: Session) -> "Schedule":
         by_id = {s.id: s for s in changed}

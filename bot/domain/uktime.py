@@ -112,7 +112,7 @@ def parse_uk_date(text: str) -> date:
             return date.fromisoformat(cleaned)
         return date_parser.parse(cleaned, dayfirst=True, default=datetime(2000, 1, 1)).date()
     except (ValueError, OverflowError) as error:
-        raise InvalidInput(f"I couldn't read '{excerpt(cleaned)}' as a date. Try 14/01/2027.") from error
+        raise InvalidInput(f"I couldn't read '{excerpt(cleaned)}' as a date. Try \"14 January 2027\".") from error
 
 
 _ISO_DATE = re.compile(r"\d{4}-\d{2}-\d{2}")

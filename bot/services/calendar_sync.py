@@ -131,7 +131,7 @@ class CalendarSync:
         for person_id in (pair.mentor_id, pair.mentee_id):
             await self._ctx.notify(person_id, Message(text=(
                 f"Your session on {format_uk(session.starts_at)}: {signature}. It still stands in Tandem. "
-                "If it no longer suits, say 'schedule' to move it (or cancel it); otherwise there's nothing to do.")))
+                "If it no longer suits, say **schedule** to move it (or cancel it); otherwise there's nothing to do.")))
         return True
 
     @staticmethod

@@ -39,7 +39,7 @@ class ContractService:
         )
         partner_role = view.role.other
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{person_name(view.me.name, 'Your partner')} proposed version {proposal.number} of your mentoring contract. Say 'contract' to review it.",
+            text=f"{person_name(view.me.name, 'Your partner')} proposed version {proposal.number} of your mentoring contract. Press **Accept**, or say **accept** or **contract** to review it.",
             card=contract_card(pair_id, proposal, view.names, partner_role),
         ))
         return proposal
@@ -51,7 +51,7 @@ class ContractService:
         accepted = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.accept(view.role, number, now))
         await self._ctx.recheck(pair_id)
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{person_name(view.me.name, 'Your partner')} accepted version {number}: your mentoring contract is in force. Next, propose a time for your first session ('schedule').",
+            text=f"{person_name(view.me.name, 'Your partner')} accepted version {number}: your mentoring contract is in force. Next, press **Propose a time** for your first session, or say **schedule**.",
             card=contract_card(pair_id, accepted, view.names, view.role.other),
         ))
         return accepted

@@ -155,8 +155,8 @@ class NudgeService:
             return []
         pending = contract.pending
         who = Role.MENTEE if pending is None else pending.proposed_by.other
-        text = ("Your mentoring contract isn't agreed yet: a few minutes now sets up the whole programme. Say 'contract'."
-                if pending is None else f"{person_name(names[pending.proposed_by])} is waiting for you to accept or change the contract. Say 'contract'.")
+        text = ("Your mentoring contract isn't agreed yet: a few minutes now sets up the whole programme. Say **contract**."
+                if pending is None else f"{person_name(names[pending.proposed_by])} is waiting for you to accept or change the contract. Say **contract**.")
         card = no_contract_card(pair.id, who, names[who.other]) if pending is None else None
         return [(pair.member(who), Message(text=text, card=card))]
 

@@ -60,7 +60,7 @@ class SessionService:
         )
         verb = "suggested another time" if answering else "would like to move your session" if moving else "proposed a session"
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{person_name(view.me.name, 'Your partner')} {verb}: {format_uk(starts_at)}.",
+            text=f"{person_name(view.me.name, 'Your partner')} {verb}: {format_uk(starts_at)}. Press **Accept**, or say **accept**.",
             card=session_proposal_card(pair_id, proposal, view.me.name, view.role.other),
         ))
         return proposal
@@ -89,7 +89,7 @@ class SessionService:
         now = self._ctx.clock.now()
         declined = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.decline(view.role, session_id, now))
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{person_name(view.me.name, 'Your partner')} can't make {format_uk(declined.starts_at)}. Say 'schedule' to propose another time."))
+            text=f"{person_name(view.me.name, 'Your partner')} can't make {format_uk(declined.starts_at)}. Say **schedule** to propose another time."))
         return declined
 
     async def cancel(self, actor: Actor, pair_id: str, session_id: str) -> Session:
@@ -99,7 +99,7 @@ class SessionService:
         await self._ctx.recheck(pair_id)
         await self._calendar.after_change(pair_id, cancelled.id)
         await self._ctx.notify(view.partner.id, Message(
-            text=f"{person_name(view.me.name, 'Your partner')} cancelled the session on {format_uk(cancelled.starts_at)}. Say 'schedule' to propose a new time."))
+            text=f"{person_name(view.me.name, 'Your partner')} cancelled the session on {format_uk(cancelled.starts_at)}. Say **schedule** to propose a new time."))
         return cancelled
 
     async def record_attendance(self, actor: Actor, pair_id: str, session_id: str, happened: bool) -> Session:
@@ -116,7 +116,7 @@ class SessionService:
             await self._after_held(view, updated)
         elif updated.status is SessionStatus.NOT_HELD and before is not SessionStatus.NOT_HELD:
             await self._ctx.notify(view.partner.id, Message(
-                text=f"{person_name(view.me.name, 'Your partner')} says the session on {format_uk(updated.starts_at)} didn't happen. Say 'schedule' to find a new time."))
+                text=f"{person_name(view.me.name, 'Your partner')} says the session on {format_uk(updated.starts_at)} didn't happen. Say **schedule** to find a new time."))
         return updated
 
     async def _after_held(self, view: PairView, session: Session) -> None:
@@ -129,7 +129,7 @@ class SessionService:
         booked = any(s.status is SessionStatus.CONFIRMED and s.starts_at > session.starts_at for s in schedule.sessions)
         for person_id, partner_name in ((view.me.id, view.partner_name), (view.partner.id, view.me.name)):
             await self._ctx.notify(person_id, Message(
-                text="Your session is confirmed as held. Write a private reflection while it's fresh ('reflect').",
+                text="Your session is confirmed as held. Write a private reflection while it's fresh: say **reflect**.",
                 card=reflection_prompt_card(view.pair.id, session)))
             if not booked:
                 await self._ctx.notify(person_id, Message(

@@ -23,7 +23,7 @@ from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
 from cards.contract import contract_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
-from cards.session import attendance_card, session_confirmed_card, session_proposal_card
+from cards.session import attendance_card, attendance_note, session_confirmed_card, session_proposal_card
 from dialogs.choices import pressed
 from dialogs.commands import Command
 from dialogs.turn import only_in_personal_chat, place_of
@@ -151,7 +151,7 @@ class CardActionRouter:
         pair_id = field(data, "pairId")
         await self.services.pairs.view(actor, pair_id)
         await self.start_conversation(context, {"command": Command.SCHEDULE.value, "pairId": pair_id})
-        return card([heading("Book your next session"), done("Tell me the date and time in the chat below.")])
+        return card([heading("Book your next session"), done("Choose a time in the chat below.")])
 
     async def accept_session(self, context, actor, data) -> Card:
         pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
@@ -191,13 +191,7 @@ class CardActionRouter:
         pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
         session = await self.services.sessions.record_attendance(actor, pair_id, session_id, happened)
         view = await self.services.pairs.view(actor, pair_id)
-        if session.status is SessionStatus.HELD:
-            note = "You both confirmed it happened. I'll ask you for a reflection."
-        elif session.status is SessionStatus.NOT_HELD:
-            note = "Recorded that it didn't happen. Say **schedule** to find a new time."
-        else:
-            note = f"Thanks: recorded that it happened. Waiting for {who(view.partner_name, 'your partner')} to confirm."
-        return attendance_card(pair_id, session, view.partner_name, note=note)
+        return attendance_card(pair_id, session, view.partner_name, note=attendance_note(session, view.partner_name))
 
     async def session_happened(self, context, actor, data) -> Card:
         return await self._attendance(actor, data, True)

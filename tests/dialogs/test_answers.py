@@ -157,3 +157,78 @@ def test_a_press_reads_as_the_typed_answer_it_stands_for():
     assert said_by_press({"day": "2027-01-14"}) == ("14/01/2027", "Thu 14 Jan 2027")
     assert said_by_press({"day": "soon"}) == ("soon", "soon")
     assert said_by_press({"token": "t"}) is None and said_by_press({"text": "   "}) is None
+
+
+# Typing only: what a card's button does can be said in the chat too ------------------------------
+async def test_the_partner_accepts_a_contract_and_then_a_session_by_typing(world: World):
+    pair_id = await world.pair(MANAGER, MEGAN, ADELE)
+    adele, megan = world.chat(ADELE), world.chat(MEGAN)
+    assert "nothing waiting for you to accept" in text_of(await megan.say("accept"))
+    for answer in ("contract", "Learn about stop and search", "monthly", "60", "teams", "default", "default", "send it"):
+        await adele.say(answer)
+    assert "nothing waiting for you to accept" in text_of(await adele.say("accept"))  # her own proposal is not hers to accept
+    assert "the contract is in force" in text_of(await megan.say("accept"))
+    assert (await world.services.ctx.repos.pairs.contract(pair_id)).in_force.number == 1
+    await adele.say("schedule")
+    await adele.say("next wednesday at 11")
+    assert "Session booked" in text_of(await megan.say("I accept"))
+    (session,) = (await world.services.ctx.repos.pairs.schedule(pair_id)).sessions
+    assert session.status.value == "confirmed"
+
+
+async def test_accept_asks_which_when_a_contract_and_a_session_both_wait(world: World):
+    pair_id = await world.pair(MANAGER, MEGAN, ADELE)
+    await world.agree_contract(pair_id, MEGAN, ADELE)
+    from tests.domain.builders import clauses
+    from datetime import timedelta
+
+    await world.services.contracts.propose(ADELE, pair_id, clauses())
+    await world.services.sessions.propose(ADELE, pair_id, world.clock.now() + timedelta(days=2))
+    megan = world.chat(MEGAN)
+    assert "**accept contract** or **accept session**" in text_of(await megan.say("accept"))
+    await megan.say("accept session")
+    (session,) = (await world.services.ctx.repos.pairs.schedule(pair_id)).sessions
+    assert session.status.value == "confirmed" and (await world.services.ctx.repos.pairs.contract(pair_id)).pending.number == 2
+
+
+async def test_we_met_and_we_didnt_meet_answer_the_session_waiting(world: World):
+    pair_id = await world.pair(MANAGER, MEGAN, ADELE)
+    await world.agree_contract(pair_id, MEGAN, ADELE)
+    from datetime import timedelta
+
+    s = world.services.sessions
+    first = await s.propose(ADELE, pair_id, world.clock.now() + timedelta(days=2))
+    await s.accept(MEGAN, pair_id, first.id)
+    assert "No session is waiting" in text_of(await world.chat(ADELE).say("we met"))
+    world.clock.advance(timedelta(days=3))
+    assert "Waiting for Megan Bowen to confirm" in text_of(await world.chat(ADELE).say("we met"))
+    assert "You both confirmed it happened" in text_of(await world.chat(MEGAN).say("yes it happened"))
+    second = await s.propose(ADELE, pair_id, world.clock.now() + timedelta(days=2))
+    await s.accept(MEGAN, pair_id, second.id)
+    world.clock.advance(timedelta(days=3))
+    assert "Recorded that it didn't happen" in text_of(await world.chat(MEGAN).say("we didn't meet"))
+    statuses = [x.status.value for x in (await world.services.ctx.repos.pairs.schedule(pair_id)).sessions]
+    assert sorted(statuses) == ["held", "not held"]
+
+
+async def test_help_at_the_review_menu_after_drafting_explains_the_menu_and_asks_again(world: World):
+    """It used to fail: the review runs inside the draft, and the SDK could not find it to re-prompt."""
+    await world.pair(MANAGER, MEGAN, ADELE)
+    chat = world.chat(ADELE)
+    for answer in ("contract", "Learn about stop and search", "monthly", "60", "teams", "default", "default"):
+        await chat.say(answer)
+    replies = text_of(await chat.say("help"))
+    assert "Pick a clause to change" in replies and "Change a clause, or send it?" in replies
+    assert "Cancelled" in text_of(await chat.say("cancel"))
+    assert "Sessions with Megan Bowen" in text_of(await chat.say("sessions"))  # nothing left waiting
+
+
+async def test_an_end_date_after_the_programme_is_refused_when_given_not_when_sending(world: World):
+    pair_id = await world.pair(MANAGER, MEGAN, ADELE)
+    chat = world.chat(ADELE)
+    for answer in ("contract", "Learn about stop and search", "monthly", "60", "teams", "default", "default", "end"):
+        await chat.say(answer)
+    assert "Please pick an end date from Tue 12 Jan 2027 to Sun 11 Jul 2027." in text_of(await chat.say("31/12/2031"))
+    await chat.say("30 June 2027")
+    assert "Sent version 1" in text_of(await chat.say("send it"))
+    assert (await world.services.ctx.repos.pairs.contract(pair_id)).pending.clauses.end_date == date(2027, 6, 30)

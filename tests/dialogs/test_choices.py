@@ -229,3 +229,14 @@ async def test_my_reflections_offers_to_write_the_one_still_to_do(world):
     assert "You haven't written any yet" in text_of(replies)
     (button,) = cards[-1]["actions"]
     assert button["title"] == "Write my reflection" and button["data"] == {"pairId": pair_id, "sessionId": session.id}
+
+
+async def test_a_command_typed_while_a_choice_waits_is_told_how_to_get_there(world):
+    await world.pair(MANAGER, MEGAN, ADELE)
+    chat = world.chat(ADELE)
+    await draft_to_review(world, chat)
+    await chat.say("default")
+    replies = text_of(await chat.say("sessions"))
+    assert "say **cancel** to stop it and then **sessions**" in replies and "**send it**" in replies
+    assert "Cancelled" in text_of(await chat.say("cancel"))
+    assert "Sessions with Megan Bowen" in text_of(await chat.say("sessions"))

@@ -99,3 +99,75 @@ async def test_help_for_each_role_reads_at_most_grade_9(world):
     for who in (MANAGER, MENTOR, MENTEE, STRANGER):
         reply = (await world.chat(who).say("help"))[-1]  # after any notice kept for them (being appointed)
         assert grade(reply.text) <= MAX_GRADE, reply.text
+
+
+def test_commands_are_written_one_way_in_bold_never_in_quotes():
+    """Every command a message names reads **schedule**, not 'schedule' or "schedule"."""
+    import ast
+    import pathlib
+    import re
+
+    quoted = re.compile(r"""\b[Ss]ay (['"])[a-z][a-z' -]*\1|\((['"])(schedule|contract|sessions|reflect|help)\2\)""")
+    found = []
+    for path in [*pathlib.Path("bot").rglob("*.py"), *pathlib.Path("dialogs").rglob("*.py"), *pathlib.Path("cards").rglob("*.py")]:
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.Constant) and isinstance(node.value, str) and quoted.search(node.value):
+                found.append(f"{path}:{node.lineno}: {node.value[:80]}")
+    assert quoted.search("Say 'schedule' to propose") and not quoted.search("Say **schedule** to propose")
+    assert found == []
+
+
+def read_out(activities: list[Activity]) -> list[str]:
+    """Each text a person reads in these replies: message texts and every card's text blocks, hints and
+    button titles. A heading is not a sentence (the grade of "Mentoring contract, version 1" means
+    nothing), so only blocks of six words or more are graded."""
+    blocks = []
+    for a in activities:
+        blocks.append(a.text or "")
+        for attachment in a.attachments or []:
+            content = attachment.content if isinstance(attachment.content, dict) else {}
+            stack = [content]
+            while stack:
+                node = stack.pop()
+                if isinstance(node, dict):
+                    if node.get("type") == "TextBlock":
+                        blocks.append(node.get("text", ""))
+                    stack.extend(node.values())
+                elif isinstance(node, list):
+                    stack.extend(node)
+    return [b for b in blocks if len(b.split()) >= 6]
+
+
+async def test_every_prompt_in_a_whole_pair_journey_reads_at_most_grade_9(world):
+    """Every message and card text the bot sends while a pair drafts, changes and agrees a contract,
+    books, moves and confirms a session and reflects, typed answers and mistakes included."""
+    from datetime import timedelta
+
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    mentee, mentor = world.chat(MENTEE), world.chat(MENTOR)
+    said: list[tuple[str, str]] = []
+
+    async def say(chat, text):
+        replies = await chat.say(text)
+        said.extend((text, block) for block in read_out(replies))
+        return replies
+
+    for text in ("help", "contract", "a\nb\nc\nd", "Learn about stop and search", "often", "monthly", "500", "60",
+                 "teams", "default", "default", "goals", "Learn about stop and search", "how often", "monthly",
+                 "length", "45", "format", "in person", "contact", "keep", "boundaries", "No calls after 8pm",
+                 "confidentiality", "none", "end", "31/12/2031", "30 June 2027", "review", "keep", "help", "send it"):
+        await say(mentee, text)
+    for text in ("contract", "accept", "schedule", "help", "someday", "yesterday at 10", "next wednesday", "at 11"):
+        await say(mentor, text)
+    await say(mentee, "sessions")
+    await say(mentee, "accept")
+    world.clock.advance(timedelta(days=3))
+    for text in ("we met", "what is a no-fault close?", "pause reminders for a month", "resume reminders"):
+        await say(mentee, text)
+    await say(mentor, "it happened")
+    for text in ("reflect", "help", "Stop and search figures", "How trust is built", "Read the report", "7", "4", "keep it private",
+                 "my reflections"):
+        await say(mentee, text)
+    assert len(said) > 50 and (await world.services.ctx.repos.pairs.contract(pair_id)).in_force
+    hard = [f"{grade(block):.1f} after {text!r}: {block}" for text, block in said if grade(block) > MAX_GRADE]
+    assert hard == [], "\n".join(hard)

@@ -29,6 +29,7 @@ def uk(text: str, now: datetime = MONDAY_9AM, so_far: Understood = Understood())
     ("14/01/2027 14:30", "Thu 14/01/2027 14:30"),  # the explicit formats still work
     ("2027-01-14 14:30", "Thu 14/01/2027 14:30"),
     ("14 Jan 2027 14:30", "Thu 14/01/2027 14:30"),
+    ("yesterday at 10", "Sun 10/01/2027 10:00"),  # read as said, so the booking can say it has passed
 ])
 def test_natural_and_explicit_times_are_read_as_uk_wall_time(said, meant):
     assert uk(said) == meant

@@ -34,11 +34,19 @@ class BotMessage:
         """Everything a reader sees: the text and every string inside the attachments."""
         return self.text + " " + json.dumps(self.attachments, ensure_ascii=False)
 
-    def action(self, verb: str) -> dict[str, Any]:
+    @property
+    def buttons(self) -> list[dict[str, Any]]:
+        """Every button on the message's cards: those in the body's action sets, then the card's own."""
+        found = []
         for card in self.cards:
-            for action in card.get("actions", []):
-                if action.get("verb") == verb:
-                    return action
+            found += [a for block in card.get("body", []) if block.get("type") == "ActionSet" for a in block.get("actions", [])]
+            found += card.get("actions", [])
+        return found
+
+    def action(self, verb: str) -> dict[str, Any]:
+        for action in self.buttons:
+            if action.get("verb") == verb:
+                return action
         raise AssertionError(f"no {verb} button on message {self.message_id}: {self.all_text[:500]}")
 
 
@@ -143,7 +151,7 @@ class Playground:
     async def press(self, message: BotMessage, user_id: str, title: str, **inputs: str) -> dict[str, Any]:
         """Press the Action.Execute button titled `title`, with the card's inputs set as given (the
         client merges input values into the action's data); returns the bot's invoke response."""
-        action = next((a for card in message.cards for a in card.get("actions", []) if a.get("title") == title), None)
+        action = next((a for a in message.buttons if a.get("title") == title), None)
         assert action is not None, f"no {title!r} button on message {message.message_id}: {message.all_text[:500]}"
         body = {
             "name": "adaptiveCard/action",

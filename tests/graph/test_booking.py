@@ -180,7 +180,7 @@ async def test_a_decline_in_outlook_is_noticed_by_the_daily_check_and_the_pair_a
     for person in (MENTOR, MENTEE):
         [text] = asked(person)
         assert text.startswith("Your session on Wed 3 Feb 2027, 14:00 GMT: Adele declined the Outlook invitation.")
-        assert "say 'schedule' to move it" in text
+        assert "say **schedule** to move it" in text
     assert len(fake.graph_calls("GET", f"/events/{event_id}")) == 2  # read once a day
 
 

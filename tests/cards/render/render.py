@@ -1,47 +1,99 @@
-"""Renders an Adaptive Card with the npm `adaptivecards` renderer in headless Chromium: a PNG for review and the DOM.
+"""Cards rendered as a Teams client would: the npm `adaptivecards` renderer in headless Chromium (driven over
+the DevTools protocol by tests/support/chromium.py, the one browser harness), in Teams' light, dark and
+high-contrast colours, with axe-core to check the rendered page; and parsed by the same library in node.
 
-    .venv/bin/python -m tests.cards.render.render   (writes tests/cards/renders/programme_report.png)
+    .venv/bin/python -m tests.cards.render.render   (writes the reviewed PNGs in tests/cards/renders/)
 
-The page is self-contained (the renderer's script inlined, no fonts or requests). Chromium is started with
-background networking off and every request sent to a dead loopback proxy, so it contacts nothing.
-The `adaptivecards` renderer draws no Teams charts, so the PNG shows each chart's fallback.
+The page is self-contained (scripts from node_modules on disk, no fonts or requests), and Chromium can
+reach nothing but loopback. The `adaptivecards` renderer draws no Teams charts, so a PNG shows each
+chart's fallback.
 """
 
 from __future__ import annotations
 
 import json
-import shutil
 import subprocess
 import tempfile
 from pathlib import Path
+from typing import Any
+
+from tests.support.chromium import Chromium
 
 ROOT = Path(__file__).resolve().parents[3]
-RENDERER = ROOT / "node_modules" / "adaptivecards" / "dist" / "adaptivecards.min.js"
+NODE = ROOT / "node_modules"
+PAGE = Path(__file__).with_name("page.html")
 PARSER = Path(__file__).with_name("parse_card.js")
 RENDERS = ROOT / "tests" / "cards" / "renders"
-OFFLINE_FLAGS = [
-    "--headless", "--no-sandbox", "--disable-gpu", "--hide-scrollbars", "--no-first-run", "--disable-sync",
-    "--disable-background-networking", "--disable-component-update", "--disable-default-apps", "--disable-extensions",
-    "--disable-domain-reliability", "--disable-breakpad", "--metrics-recording-only",
-    "--proxy-server=127.0.0.1:9", "--proxy-bypass-list=<-loopback>",
-]
 
-PAGE = """<!DOCTYPE html><html><head><meta charset="utf-8"><style>body{{margin:0;padding:16px;background:#f5f5f5;
-font-family:sans-serif}}#card{{width:640px;background:#fff}}</style></head><body><div id="card"></div>
-<script>{renderer}</script><script>
-const card = new AdaptiveCards.AdaptiveCard();
-card.hostConfig = new AdaptiveCards.HostConfig({{fontFamily: "sans-serif"}});
-card.parse({card});
-document.getElementById("card").appendChild(card.render());
-</script></body></html>"""
+# The colours Teams uses in each theme (text, subtle text, accents, buttons), as its host config sets them.
+THEMES = {
+    "light": {"background": "#ffffff", "text": "#242424", "subtle": "#616161", "accent": "#4f52b2",
+              "attention": "#c4314b", "good": "#54a254", "warning": "#c19c00", "button": "#5b5fc7", "buttonText": "#ffffff"},
+    "dark": {"background": "#292929", "text": "#ffffff", "subtle": "#d6d6d6", "accent": "#a6a7dc",
+             "attention": "#f9526b", "good": "#92c353", "warning": "#f8d22a", "button": "#4f52b2", "buttonText": "#ffffff"},
+    "high-contrast": {"background": "#000000", "text": "#ffffff", "subtle": "#ffffff", "accent": "#1aebff",
+                      "attention": "#ffff01", "good": "#3ff23f", "warning": "#ffff01", "button": "#000000", "buttonText": "#ffff01"},
+}
+AXE_OPTIONS = {"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}}
 
 
-def chromium() -> str:
-    for name in ("chromium", "chromium-browser", "google-chrome"):
-        found = shutil.which(name)
-        if found:
-            return found
-    raise FileNotFoundError("Chromium is not installed: scripts/setup.sh installs it (apt-get install chromium)")
+def card_page(folder: Path) -> Path:
+    """The rendering page, with the renderer's and axe's scripts pointed at node_modules."""
+    html = (PAGE.read_text()
+            .replace("__ADAPTIVECARDS_JS__", (NODE / "adaptivecards" / "dist" / "adaptivecards.min.js").as_uri())
+            .replace("__ADAPTIVECARDS_CSS__", (NODE / "adaptivecards" / "dist" / "adaptivecards.css").as_uri())
+            .replace("__AXE_JS__", (NODE / "axe-core" / "axe.min.js").as_uri()))
+    page = folder / "cards.html"
+    page.write_text(html)
+    return page
+
+
+async def render_cards(browser: Chromium, cards: dict[str, dict], theme: str) -> list[str]:
+    """Render each card in its own section of the open card page; returns the cards that did not render."""
+    return await browser.evaluate(f"renderAll({json.dumps(list(cards.items()))}, {json.dumps({'colours': THEMES[theme]})})")
+
+
+async def axe_violations(browser: Chromium) -> list[dict]:
+    return await browser.evaluate(
+        f"axe.run(document.getElementById('cards'), {json.dumps(AXE_OPTIONS)})"
+        ".then(r => r.violations.map(v => ({id: v.id, help: v.help, nodes: v.nodes.map(n => n.target.join(' ') + ': ' + n.failureSummary)})))")
+
+
+async def card_pngs(browser: Chromium, names: list[str]) -> dict[str, bytes]:
+    """A PNG of each rendered card's section."""
+    boxes = await browser.evaluate(
+        "Object.fromEntries([...document.querySelectorAll('section.card')].map(s => {"
+        "const r = s.getBoundingClientRect(); return [s.id.slice(5), {x: r.x + scrollX, y: r.y + scrollY, width: r.width, height: r.height}]; }))")
+    return {name: await browser.screenshot(boxes[name]) for name in names}
+
+
+async def visible_text(browser: Chromium) -> str:
+    return await browser.evaluate("document.body.innerText")
+
+
+async def render(card: dict[str, Any], png: Path, theme: str = "light") -> str:
+    """One card: its PNG written to `png`; returns the text a reader sees on the rendered card."""
+    with tempfile.TemporaryDirectory() as work:
+        async with Chromium() as browser:
+            await browser.open(card_page(Path(work)))
+            problems = await render_cards(browser, {"card": card}, theme)
+            assert problems == [], problems
+            png.parent.mkdir(parents=True, exist_ok=True)
+            png.write_bytes((await card_pngs(browser, ["card"]))["card"])
+            return await visible_text(browser)
+
+
+async def screenshot(html: str, png: Path) -> str:
+    """Any self-contained page (the HTML export): a PNG of the whole page; returns its visible text."""
+    with tempfile.TemporaryDirectory() as work:
+        page = Path(work) / "page.html"
+        page.write_text(html, encoding="utf-8")
+        async with Chromium() as browser:
+            await browser.open(page)
+            size = await browser.evaluate("({width: document.documentElement.scrollWidth, height: document.documentElement.scrollHeight})")
+            png.parent.mkdir(parents=True, exist_ok=True)
+            png.write_bytes(await browser.screenshot({"x": 0, "y": 0, **size}))
+            return await visible_text(browser)
 
 
 def parse(card: dict) -> dict:
@@ -51,30 +103,16 @@ def parse(card: dict) -> dict:
     return json.loads(result.stdout)
 
 
-def render(card: dict, png: Path, height: int = 2600) -> str:
-    """Write a screenshot of the rendered card to `png`; return the rendered DOM."""
-    return screenshot(PAGE.format(renderer=RENDERER.read_text(encoding="utf-8"), card=json.dumps(card)), png, height)
-
-
-def screenshot(html: str, png: Path, height: int = 2600) -> str:
-    """Any self-contained page (the card page, or the HTML export): a PNG and the DOM after its scripts ran."""
-    with tempfile.TemporaryDirectory() as work:
-        page = Path(work) / "page.html"
-        page.write_text(html, encoding="utf-8")
-        profile = ["--user-data-dir=" + str(Path(work) / "profile")]
-        run = lambda *extra: subprocess.run([chromium(), *OFFLINE_FLAGS, *profile, *extra, page.as_uri()],  # noqa: E731
-                                            capture_output=True, text=True, timeout=120, check=True)
-        png.parent.mkdir(parents=True, exist_ok=True)
-        run(f"--screenshot={png}", f"--window-size=700,{height}")
-        return run("--dump-dom").stdout
-
-
 if __name__ == "__main__":
+    import asyncio
+
     from bot.services.report_formats import report_html
     from cards.report import report_card
     from tests.cards.test_report_card import pilot_report
 
-    for name, write in (("programme_report.png", lambda t: render(report_card(pilot_report()), t)),
-                        ("programme_report_html.png", lambda t: screenshot(report_html(pilot_report()), t, 2200))):
-        write(RENDERS / name)
-        print(f"wrote {RENDERS / name}")
+    async def main() -> None:
+        await render(report_card(pilot_report()), RENDERS / "programme_report.png")
+        await screenshot(report_html(pilot_report()), RENDERS / "programme_report_html.png")
+        print(f"wrote {RENDERS}/programme_report.png and programme_report_html.png")
+
+    asyncio.run(main())
