@@ -61,13 +61,17 @@ async def run_report(args: argparse.Namespace, services: Services) -> Export:
     return reports.as_file(await reports.operator_report(args.programme), args.format)
 
 
-async def _run(args: argparse.Namespace, settings: Settings) -> Export:
+async def with_services(settings: Settings, act):
+    """Open the store the bot uses, run `act(services)` with nobody to message, and close it."""
     store = await open_store(settings)
     try:
-        services = Services.build(ServiceContext(Repositories.over(store), NoMessages(), SystemClock()))
-        return await args.act(args, services)
+        return await act(Services.build(ServiceContext(Repositories.over(store), NoMessages(), SystemClock())))
     finally:
         await store.close()
+
+
+async def _run(args: argparse.Namespace, settings: Settings) -> Export:
+    return await with_services(settings, lambda services: args.act(args, services))
 
 
 def run(args: argparse.Namespace) -> int:

@@ -11,6 +11,8 @@ the file could not be used at all (bad arguments, file missing or unreadable).
 from __future__ import annotations
 
 import argparse
+import asyncio
+import os
 import json
 import sys
 from pathlib import Path
@@ -28,6 +30,10 @@ def add_commands(commands: "argparse._SubParsersAction[argparse.ArgumentParser]"
     roster_commands = roster.add_subparsers(dest="roster_command", required=True)
     check = roster_commands.add_parser("check", help="print every bad row; exit 1 if any")
     check.add_argument("file", type=Path)
+    into = roster_commands.add_parser("import", help="import into the store the bot uses (all or nothing)")
+    into.add_argument("file", type=Path)
+    into.add_argument("--programme", required=True, help="the programme's name or id")
+    into.add_argument("--data", help="path of the embedded database file (default: TANDEM_DATA_PATH or data/tandem.sqlite3)")
 
     matching = commands.add_parser("match", help="compute matches from a roster CSV file")
     matching.add_argument("file", type=Path)
@@ -106,9 +112,41 @@ def _reserve(roster: Roster, args: argparse.Namespace, out: TextIO, err: TextIO)
     return EXIT_OK
 
 
+def _import(args: argparse.Namespace, data: bytes, out: TextIO, err: TextIO) -> int:
+    """Check the whole file, then import it into the programme; a file with any bad row changes nothing."""
+    problems = check_roster(data)
+    if problems:
+        _print_problems(problems, err)
+        return EXIT_PROBLEMS
+    from bot import report_cli  # the store the bot uses, opened as the report command opens it
+
+    async def act(args: argparse.Namespace, services) -> str:
+        programme = await services.report.find_programme(args.programme)
+        imported = await services.enrolment.import_checked(programme, data, "operator")
+        return (f"Imported into {programme.name}: {imported.added} added, {imported.updated} updated "
+                f"({imported.summary}). They are invited; each joins when they open Tandem and agree.\n")
+
+    try:
+        settings = report_cli.Settings.from_env(os.environ, data_path=args.data)
+    except report_cli.SettingsError as problem:
+        err.write(f"Tandem can't start: {problem}\n")
+        return EXIT_UNUSABLE
+    if not settings.cosmos_endpoint and not Path(settings.data_path).exists():
+        err.write(f"There is no Tandem store at {settings.data_path}.\n")
+        return EXIT_UNUSABLE
+    try:
+        out.write(asyncio.run(report_cli.with_services(settings, lambda services: act(args, services))))
+    except DomainError as refusal:
+        err.write(refusal.message + "\n")
+        return EXIT_PROBLEMS
+    return EXIT_OK
+
+
 def run(args: argparse.Namespace, out: TextIO | None = None, err: TextIO | None = None) -> int:
     out, err = out or sys.stdout, err or sys.stderr
     data = _read(args.file, err)
+    if args.command == "roster" and args.roster_command == "import":
+        return _import(args, data, out, err)
     if args.command == "roster":
         problems = check_roster(data)
         if problems:

@@ -45,6 +45,10 @@ class Command(str, Enum):
     EXPLAIN = "explain"
     HELP_MANAGER = "help manager"
     ACCEPT = "accept"
+    INVITE = "invite"
+    ROSTER = "roster"
+    MATCH = "match"
+    LEAVE_PROGRAMME = "leave programme"
     HAPPENED = "we met"
     MISSED = "we didn't meet"
     CANCEL = "cancel"
@@ -114,6 +118,10 @@ PHRASES = {
 PREFIXES = (
     (("ask for help", "request help", "i need help"), Command.ASK_FOR_HELP),
     (("accept", "i accept", "agree", "i agree"), Command.ACCEPT),
+    (("invite",), Command.INVITE),
+    (("roster", "who's taking part", "participants"), Command.ROSTER),
+    (("match", "propose pairs", "matching"), Command.MATCH),
+    (("leave programme", "leave the programme", "leave program"), Command.LEAVE_PROGRAMME),
     (("pause reminders", "pause nudges", "pause"), Command.PAUSE),
     (("resume reminders", "resume nudges", "resume"), Command.RESUME),
     (("no-fault close", "no fault close", "close pairing", "end pairing"), Command.NO_FAULT_CLOSE),

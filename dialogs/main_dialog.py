@@ -16,6 +16,9 @@ from bot.domain.text import clean, person_name, plain
 from bot.services.context import Actor
 from bot.services.registry import Services
 from cards.contract import contract_card, contract_history_card, no_contract_card
+from bot.domain.matching import Method
+from bot.domain.roster import RosterRole
+from cards.enrolment import proposal_card, roster_card
 from cards.pairing import programme_card
 from cards.reflection import reflection_prompt_card, reflections_list_card
 from bot.domain.contracts import ContractStatus
@@ -172,6 +175,21 @@ class MainDialog(ComponentDialog):
                 await send_report(context, self.services, actor, programme)
         elif command is Command.EXPORT_REFLECTIONS:
             await send_cpd_record(context, self.services, actor)
+        elif command is Command.INVITE:
+            await self._invite(context, actor, options.get("argument", ""))
+        elif command is Command.ROSTER:
+            programme = await self._managed_programme(context, actor, options.get("argument", ""))
+            if programme:
+                _, participants = await self.services.enrolment.participants(actor, programme.id)
+                await send_card(context, roster_card(programme, participants))
+        elif command is Command.MATCH:
+            programme = await self._managed_programme(context, actor, options.get("argument", ""))
+            if programme:
+                method = Method.STABLE if "stable" in options.get("argument", "").lower().split() else Method.SUGGESTED
+                p = await self.services.enrolment.proposal(actor, programme.id, method)
+                await send_card(context, proposal_card(p.programme, p.method, p.result, p.names, p.digest))
+        elif command is Command.LEAVE_PROGRAMME:
+            await self._leave(context, actor, options.get("argument", ""))
         elif command is Command.ACCEPT:
             await self._accept(context, actor, pair_id, options.get("argument", ""))
         elif command in (Command.HAPPENED, Command.MISSED):
@@ -195,6 +213,33 @@ class MainDialog(ComponentDialog):
         if len(contract.versions) > 1:
             await send_card(context, contract_history_card(contract))
         return None
+
+    async def _invite(self, context: TurnContext, actor: Actor, argument: str) -> None:
+        """invite @person [@person ...] as mentor|mentee|reserve [in PROGRAMME]"""
+        people = await self.resolve_mentions(context)
+        words = set(argument.lower().replace(",", " ").split())
+        roles = [role for role in RosterRole if role.value in words or role.value + "s" in words]
+        if not people or len(roles) != 1:
+            await context.send_activity("To invite people, @mention them and say their role: **invite @person as mentor** "
+                                        "(or mentee, reserve). Add **in PROGRAMME NAME** if you manage more than one.")
+            return
+        programme = await self._managed_programme(context, actor, argument)
+        if programme is None:
+            return
+        invited = await self.services.enrolment.invite(actor, programme.id, people, roles[0])
+        names = ", ".join(person_name(p.name, p.email) for p in invited)
+        await context.send_activity(f"Invited {names} to {plain(programme.name)} as {roles[0].value}s. Each has a card "
+                                    "to join; I'll tell you when they do. Say **roster** to see who has joined.")
+
+    async def _leave(self, context: TurnContext, actor: Actor, argument: str) -> None:
+        programmes = [p for p, _ in await self.services.enrolment.taking_part(actor)]
+        for view in await self.services.pairs.views(actor):
+            programmes.append(view.programme)
+        choice = await self._choose(context, list({p.id: p for p in programmes}.values()), argument,
+                                    "You're not taking part in any programme.")
+        if choice:
+            await self.services.enrolment.leave(actor, choice.id)
+            await context.send_activity(f"You've left {plain(choice.name)}. Nobody will pair you in it again.")
 
     async def _accept(self, context: TurnContext, actor: Actor, pair_id: str, what: str) -> None:
         """'accept' typed: the contract version or session time the partner proposed and this person has

@@ -31,6 +31,9 @@ class AuditAction(str, Enum):
     DATA_ERASED = "data erased"
     RETENTION_DELETED = "deleted at end of retention"
     REPORT_EXPORTED = "report exported"
+    ROSTER_IMPORTED = "roster imported"
+    JOINED_PROGRAMME = "joined a programme"
+    PAIRS_PUBLISHED = "matched pairs published"
 
 
 @dataclass(frozen=True)

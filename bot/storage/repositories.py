@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Callable, TypeVar
@@ -11,6 +12,7 @@ from bot.domain.audit import AuditEntry
 from bot.domain.concerns import Concern, ConcernState
 from bot.domain.contracts import Contract
 from bot.domain.due import DueItem, DueState, partitions_of
+from bot.domain.enrolment import Participant, email_key
 from bot.domain.errors import NotFound
 from bot.domain.people import Person
 from bot.domain.programmes import Pair, Programme
@@ -391,3 +393,57 @@ class ConcernRepository:
     async def waiting_for_lead(self, programme_id: str) -> list[Concern]:
         docs = await self._store.query(CONCERNS, programme_id, {"type": "concern", "state": ConcernState.WAITING_FOR_LEAD.name})
         return sorted((Concern.from_doc(d.body) for d in docs), key=lambda c: c.raised_at)
+
+
+class ParticipantRepository:
+    """Who takes part in each programme, in the programme's partition (one query lists them for matching),
+    and an index by email (partition `invite.<email key>`, one entry per programme) so someone opening
+    Tandem for the first time finds every programme that invited them in one partition read."""
+
+    IMPORT_CONCURRENCY = 16
+
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    @staticmethod
+    def _index(email: str) -> str:
+        return f"invite.{email_key(email)}"
+
+    async def put(self, participant: Participant) -> None:
+        await self._store.upsert(PROGRAMMES, participant.programme_id, participant.id, _typed("participant", participant.to_doc()))
+        await self._store.upsert(PROGRAMMES, self._index(participant.email), participant.programme_id,
+                                 _typed("invitation", {"programmeId": participant.programme_id}))
+
+    async def put_all(self, participants: list[Participant]) -> None:
+        """Many at once (a roster import), a bounded number of writes in flight."""
+        gate = asyncio.Semaphore(self.IMPORT_CONCURRENCY)
+
+        async def one(participant: Participant) -> None:
+            async with gate:
+                await self.put(participant)
+
+        await asyncio.gather(*(one(p) for p in participants))
+
+    async def find(self, programme_id: str, email: str) -> Participant | None:
+        try:
+            doc = await self._store.read(PROGRAMMES, programme_id, f"participant.{email_key(email)}")
+        except DocumentNotFound:
+            return None
+        return Participant.from_doc(doc.body)
+
+    async def in_programme(self, programme_id: str) -> list[Participant]:
+        docs = await self._store.query(PROGRAMMES, programme_id, {"type": "participant"})
+        return sorted((Participant.from_doc(d.body) for d in docs), key=lambda p: p.email)
+
+    async def programmes_inviting(self, email: str) -> list[str]:
+        docs = await self._store.query(PROGRAMMES, self._index(email), {"type": "invitation"})
+        return sorted(d.body["programmeId"] for d in docs)
+
+    async def change(self, programme_id: str, email: str, change: Callable[[Participant], Participant]) -> Participant:
+        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Participant]:
+            if body is None:
+                raise NotFound("You haven't been invited to that programme.")
+            updated = change(Participant.from_doc(body))
+            return _typed("participant", updated.to_doc()), updated
+
+        return await read_modify_write(self._store, PROGRAMMES, programme_id, f"participant.{email_key(email)}", apply)

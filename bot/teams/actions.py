@@ -21,6 +21,8 @@ from bot.services.registry import Services
 from cards import verbs
 from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
 from cards.contract import contract_card
+from bot.domain.matching import Method
+from cards.enrolment import join_card, proposal_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
 from cards.session import attendance_card, attendance_note, session_confirmed_card, session_proposal_card
@@ -103,6 +105,9 @@ class CardActionRouter:
             verbs.ALERT_MESSAGE: self.alert_action(AlertAction.MESSAGE),
             verbs.CONCERN_ACKNOWLEDGE: self.acknowledge_concern,
             verbs.CONCERN_OUTCOME: self.record_concern_outcome,
+            verbs.ENROL_JOIN: self.join_programme,
+            verbs.ENROL_DECLINE: self.decline_programme,
+            verbs.MATCH_PUBLISH: self.publish_matches,
         }
 
     async def handle(self, context: TurnContext, actor: Actor, value: dict[str, Any]) -> InvokeResponse:
@@ -234,6 +239,32 @@ class CardActionRouter:
             return card
 
         return handle
+
+    # Enrolment and matching ---------------------------------------------------------------------
+    async def join_programme(self, context, actor, data) -> Card:
+        programme_id = field(data, "programmeId")
+        joined = await self.services.enrolment.join(actor, programme_id)
+        programme = await self.services.ctx.repos.programmes.get(programme_id)
+        return join_card(programme, joined, note=f"You joined as a {joined.role.value}. I'll tell you when you're matched.")
+
+    async def decline_programme(self, context, actor, data) -> Card:
+        programme_id = field(data, "programmeId")
+        left = await self.services.enrolment.leave(actor, programme_id)
+        programme = await self.services.ctx.repos.programmes.get(programme_id)
+        return join_card(programme, left, note="No problem: you haven't joined, and nobody will pair you.")
+
+    async def publish_matches(self, context, actor, data) -> Card:
+        programme_id, digest = field(data, "programmeId"), field(data, "digest")
+        try:
+            method = Method(field(data, "method"))
+        except ValueError as error:
+            raise InvalidInput(OUT_OF_DATE) from error
+        proposal = await self.services.enrolment.proposal(actor, programme_id, method)
+        published = await self.services.enrolment.publish(actor, programme_id, method, digest)
+        note = f"Published {len(published.paired)} pairs; each person has been told who their partner is."
+        if published.not_paired:
+            note += " Not paired: " + "; ".join(f"{who_} ({why})" for who_, why in published.not_paired)
+        return proposal_card(proposal.programme, method, proposal.result, proposal.names, proposal.digest, note=note)
 
     # Safeguarding -------------------------------------------------------------------------------
     async def acknowledge_concern(self, context, actor, data) -> Card:

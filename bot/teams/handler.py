@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 import logging
-from typing import Any
+from dataclasses import replace
+from typing import Any, Awaitable, Callable
 
 from botbuilder.core import ActivityHandler, BotState, InvokeResponse, TurnContext
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
@@ -14,11 +15,13 @@ from bot.services.registry import Services
 from bot.storage.documents import StoreBusy, StoreTimeout
 from bot.teams.actions import CardActionRouter, message_response
 from bot.teams.file_consent import DataExportDelivery
-from bot.teams.identity import UnidentifiedActor, actor_from_activity
+from bot.domain.text import plain
+from bot.teams.identity import UnidentifiedActor, actor_from_activity, own_email
+from cards.enrolment import join_card
 from cards.welcome import welcome_card
 from dialogs.commands import PRIVATE_COMMANDS, Command, parse_command
 from dialogs.help import help_text, next_step
-from dialogs.turn import ACTOR_KEY, KEEP_SERVICE_URL_KEY, card_activity, only_in_personal_chat, stored_reference
+from dialogs.turn import ACTOR_KEY, KEEP_SERVICE_URL_KEY, card_activity, only_in_personal_chat, send_card, stored_reference
 
 log = logging.getLogger(__name__)
 
@@ -32,7 +35,8 @@ PERSONAL = "personal"
 
 class TandemBot(ActivityHandler):
     def __init__(self, services: Services, conversation_state: BotState, main_dialog: Dialog,
-                 exports: DataExportDelivery | None = None, keep_service_url: bool = True):
+                 exports: DataExportDelivery | None = None, keep_service_url: bool = True,
+                 email_of: Callable[[TurnContext], Awaitable[str]] = own_email):
         """`conversation_state` should be per person per conversation (PrivateConversationState), so
         in a group chat one member's half-finished dialog is never answered by another. `keep_service_url`
         is False in local mode: an unauthenticated activity's serviceUrl is used to reply, never stored."""
@@ -44,6 +48,7 @@ class TandemBot(ActivityHandler):
         self.dialogs.add(main_dialog)
         self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation)
         self.exports = exports or DataExportDelivery(services)
+        self.email_of = email_of  # asked once per person, so invitations sent to their email find them
 
     async def on_turn(self, turn_context: TurnContext):
         turn_context.turn_state[KEEP_SERVICE_URL_KEY] = self.keep_service_url
@@ -75,11 +80,19 @@ class TandemBot(ActivityHandler):
         known = None if force else await self.services.ctx.repos.people.find(actor.id)
         if personal and (known is None or not known.conversation or known.pending_notices):
             reference = stored_reference(turn_context)
+            first_time = known is None or not known.conversation  # their first chat with Tandem
+            if (known is None or not known.email) and not actor.email:  # once: how invitations by email (a roster) find them
+                actor = replace(actor, email=await self.email_of(turn_context))
+                turn_context.turn_state[ACTOR_KEY] = actor
             person, notices = await self.services.pairs.register(actor, reference)
             for notice in notices:
                 await turn_context.send_activity(notice)
             if person.kept_concerns:
                 await self.services.safeguarding.deliver_kept(actor)
+            if first_time:
+                for programme, participant in await self.services.enrolment.invitations(actor):
+                    await send_card(turn_context, join_card(programme, participant),
+                                    f"You're invited to join {plain(programme.name)} as a {participant.role.value}.")
         elif known is not None and known.unanswered_nudges:
             await self.services.pairs.heard_from(actor)
 

@@ -83,3 +83,16 @@ async def mentioned_people(context: TurnContext) -> list[Actor]:
             contact=contact_for(activity, user_id, tenant, bool(context.turn_state.get(KEEP_SERVICE_URL_KEY, True))),
         ))
     return people
+
+
+async def own_email(context: TurnContext) -> str:
+    """The sender's work email (UPN), asked of Teams: activities carry no email. "" if Teams won't say."""
+    user_id = context.activity.from_property.id if context.activity.from_property else ""
+    if not user_id:
+        return ""
+    try:
+        member = await TeamsInfo.get_member(context, user_id)
+    except (ErrorResponseException, KeyError, TypeError, AttributeError, ValueError) as error:
+        log.info("could not look up the sender's email: %r", error)
+        return ""
+    return (member.email or member.user_principal_name or "").strip().lower()

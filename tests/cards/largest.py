@@ -122,9 +122,30 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
             "Any boundaries to agree?", "t", hint="Keep it, or write your own.",
             buttons=[answers.Button(fill(limits.MAX_CHOICE_TITLE), "default") for _ in range(3)],
             field=answers.Field("words", "Boundaries", "Use my wording", value=fill(limits.MAX_CLAUSE), max_length=limits.MAX_CLAUSE))],
+        **_enrolment_cards(fill, programme),
         "answers.answered_card": [answers.answered_card("Any boundaries to agree?", fill(limits.MAX_CLAUSE))],
         # The next step is markdown the help module writes, with the name already made safe (as dialogs/help.py does).
         "welcome.welcome_card": [welcome_card(f"Draft your mentoring contract with {person_name(fill(LONG_NAME))}: say **contract**.")],
+    }
+
+
+def _enrolment_cards(fill: Callable[[int], str], programme) -> dict[str, list[dict[str, Any]]]:
+    from bot.domain.enrolment import Participant, Status
+    from bot.domain.matching import MatchResult, Method, Suggestion, Unmatched
+    from bot.domain.roster import RosterRole
+    from cards.enrolment import join_card, proposal_card, roster_card
+
+    people = [Participant(programme.id, f"person{i}@force.example", RosterRole.MENTEE, Status.INVITED, NOW, name=fill(LONG_NAME))
+              for i in range(PAIRS)]
+    names = {p.email: p.name for p in people}
+    result = MatchResult(Method.SUGGESTED, tuple(Suggestion(f"person{i}@force.example", f"person{i + 1}@force.example", 9,
+                                                             tuple(fill(200) for _ in range(4))) for i in range(0, PAIRS, 2)),
+                         tuple(Unmatched(f"person{i}@force.example", fill(300)) for i in range(MANY)))
+    return {
+        "enrolment.join_card": [join_card(programme, people[0]), join_card(programme, people[0], note=fill(200))],
+        "enrolment.roster_card": [roster_card(programme, people)],
+        "enrolment.proposal_card": [proposal_card(programme, Method.STABLE, result, names, "d"),
+                                    proposal_card(programme, Method.SUGGESTED, result, names, "d", note=fill(1000))],
     }
 
 

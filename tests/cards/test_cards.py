@@ -35,6 +35,10 @@ NAMES = {Role.MENTOR: "Megan Bowen", Role.MENTEE: "Adele Vance"}
 
 
 def examples() -> dict[str, dict]:
+    from bot.domain.enrolment import Participant, Status
+    from bot.domain.matching import MatchResult, Method, Suggestion, Unmatched
+    from bot.domain.roster import RosterRole
+    from cards.enrolment import join_card, proposal_card, roster_card
     from cards.answers import Button, Field, answer_card, answered_card
     from dialogs.contract_dialog import KEEP_HINT
     from dialogs.session_dialog import HINT as SESSION_HINT
@@ -47,6 +51,7 @@ def examples() -> dict[str, dict]:
     reflection = new_reflection("a", "p1", Role.MENTEE, held, "Stop and search", "Trust", "Read the report", 4, False, NOW)
     programme = Programme("prog", "t", "Reverse mentoring pilot", ("m",), TODAY, PROGRAMME_END, NOW)
     alert = Alert("help.p1.x", "prog", "p1", AlertKind.HELP, 'Adele Vance (mentee) would like a word: "we keep missing each other"', NOW)
+    participant = Participant("prog", "adele@force.example", RosterRole.MENTEE, Status.INVITED, NOW, name="Adele Vance")
     concern = new_concern("c1", "prog", "t:adele", "He asked me to meet him alone", NOW).sent_to("t:lead")
     return {
         "concern_sent": concern_card(concern, "Reverse mentoring pilot", "Adele Vance"),
@@ -80,6 +85,14 @@ def examples() -> dict[str, dict]:
                                    buttons=[Button(f"{day} Jan 2027, 10:00 GMT", f"{day[-2:]}/01/2027 10:00") for day in ("Wed 13", "Fri 15", "Tue 19")],
                                    field=Field("date and time", "Day", "Propose this time", earliest=TODAY)),
         "answer_given": answered_card("When would you like to meet?", "Wed 13 Jan 2027, 10:00 GMT"),
+        "join_invitation": join_card(programme, participant),
+        "join_answered": join_card(programme, participant, note="You joined as a mentee. I'll tell you when you're matched."),
+        "roster": roster_card(programme, [participant, replace(participant, email="megan@force.example", name="Megan Bowen",
+                                                               role=RosterRole.MENTOR, status=Status.JOINED)]),
+        "match_proposal": proposal_card(programme, Method.SUGGESTED, MatchResult(Method.SUGGESTED, (
+            Suggestion("megan@force.example", "adele@force.example", 5, ("shared focus: knife crime",)),), (
+            Unmatched("nestor@force.example", "excluded: megan@force.example"),)),
+            {"megan@force.example": "Megan Bowen", "adele@force.example": "Adele Vance", "nestor@force.example": "Nestor"}, "d1"),
         "programme_status": status_card("Reverse mentoring pilot", [
             ("Megan Bowen", "Adele Vance", Assessment(Health.DRIFTING, (Finding(Rule.OVERDUE_SESSION, Health.DRIFTING, "no session held since 11 Jan 2027; the contract says monthly", TODAY),), None)),
             ("Isaiah Langer", "Patti Fernandez", Assessment(Health.ON_TRACK, (), None)),
@@ -102,7 +115,8 @@ def test_card_is_adaptive_card_1_5_and_its_buttons_carry_known_verbs(name):
         if action["type"] == "Action.Execute":
             assert action["verb"] in verbs.ALL
             # what it acts on, or (a prompt's answer) the token of the question it answers
-            assert action["data"].get("pairId") == "p1" or action["data"].get("concernId") == "c1" or action["data"].get("token") == "t"
+            assert action["data"].get("pairId") == "p1" or action["data"].get("concernId") == "c1" or action["data"].get("token") == "t" \
+                or action["data"].get("programmeId") == "prog"
             assert all(isinstance(v, (str, int)) for v in action["data"].values())
             assert "actor" not in json.dumps(action["data"]).lower()  # who acts never rides in card data
 

@@ -106,9 +106,16 @@ class World:
         async def resolve(context: TurnContext) -> list[Actor]:
             return list(self.mentions)
 
-        self.bot = TandemBot(self.services, PrivateConversationState(DocumentBotStorage(store)), MainDialog(self.services, resolve))
+        self.emails: dict[str, str] = {}  # Teams user id -> work email, as Teams' member lookup answers
+
+        async def email_of(context: TurnContext) -> str:
+            return self.emails.get(context.activity.from_property.id, "")
+
+        self.bot = TandemBot(self.services, PrivateConversationState(DocumentBotStorage(store)), MainDialog(self.services, resolve),
+                             email_of=email_of)
 
     def chat(self, who: Actor, conversation_type: str = "personal") -> Chat:
+        self.emails[who.teams_user_id] = who.email
         return Chat(self.bot, who, conversation_type)
 
     async def agree_contract(self, pair_id: str, mentor: Actor, mentee: Actor) -> None:

@@ -15,6 +15,7 @@ import pytest
 from bot.domain.alerts import AlertAction
 from bot.domain.errors import AlreadyDone, InvalidState, NotAllowed, NotFound
 from bot.domain.policy import POLICY, AccessRole, Action, refusal
+from bot.domain.roster import RosterRole
 from bot.services.authority import ListedAdmins, Place, PlaceKind
 from bot.services.context import Actor
 from bot.services.registry import Services
@@ -63,6 +64,7 @@ async def build_scene(world: World) -> Scene:
     reflection = await s.reflections.write(MENTEE, pair_id, held.id, "Nerves", "Trust", "Ask more", 4, False)
     alert = await s.alerts.request_help(MENTEE, pair_id, "We keep missing each other")
     concern, _ = await s.safeguarding.raise_concern(MENTEE, pair_id, "Something worries me")
+    await s.enrolment.invite(MANAGER, programme_id, [NEWCOMER], RosterRole.MENTEE)
     return Scene(world, programme_id, other.id, pair_id, held.id, proposed.id, reflection.id, alert.id, concern.id)
 
 
@@ -75,6 +77,14 @@ class Case:
     allowed: Actor  # someone who may take it (the positive case)
     partner_refused: bool  # the partner (Megan, the mentor) is refused too: not theirs to take
     own_record: bool = False  # acts on the caller's own record only: an intruder simply sees nothing of others'
+
+
+ROSTER_CSV = "email,role\nnew.mentor@force.example,mentor\nnew.mentee@force.example,mentee\n"
+
+
+async def publish(scene: Scene, actor: Actor):
+    proposal = await scene.s.enrolment.proposal(MANAGER, scene.programme_id)
+    return await scene.s.enrolment.publish(actor, scene.programme_id, proposal.method, proposal.digest)
 
 
 def sched(scene: Scene):
@@ -141,6 +151,16 @@ CASES: dict[str, Case] = {
     "MyDataService.export": Case(lambda c, a: c.s.my_data.export(a), MENTEE, False, True),
     "MyDataService.erase": Case(lambda c, a: c.s.my_data.erase(a, True), MENTEE, False, True),
     "SuggestionService.suggest": Case(lambda c, a: c.s.suggestions.suggest(a, c.pair_id), MENTEE, False),
+    # EnrolmentService
+    "EnrolmentService.import_roster": Case(lambda c, a: c.s.enrolment.import_roster(a, c.programme_id, ROSTER_CSV), MANAGER, True),
+    "EnrolmentService.invite": Case(lambda c, a: c.s.enrolment.invite(a, c.programme_id, [YOUNG], RosterRole.MENTOR), MANAGER, True),
+    "EnrolmentService.invitations": Case(lambda c, a: c.s.enrolment.invitations(a), NEWCOMER, False, True),
+    "EnrolmentService.taking_part": Case(lambda c, a: c.s.enrolment.taking_part(a), NEWCOMER, False, True),
+    "EnrolmentService.join": Case(lambda c, a: c.s.enrolment.join(a, c.programme_id), NEWCOMER, True),
+    "EnrolmentService.leave": Case(lambda c, a: c.s.enrolment.leave(a, c.programme_id), NEWCOMER, True),
+    "EnrolmentService.participants": Case(lambda c, a: c.s.enrolment.participants(a, c.programme_id), MANAGER, True),
+    "EnrolmentService.proposal": Case(lambda c, a: c.s.enrolment.proposal(a, c.programme_id), MANAGER, True),
+    "EnrolmentService.publish": Case(publish, MANAGER, True),
     "SuggestionService.set_shift_pattern": Case(lambda c, a: c.s.suggestions.set_shift_pattern(a, "EELLNN----"), MENTEE, False, True),
 }
 
@@ -156,6 +176,7 @@ SYSTEM = {
     "ReportService.operator_all": "the command line, run by an operator who holds the store's credentials",
     "ReportService.find_programme": "the command line (and the operator methods above)",
     "ReportService.rebuild": "the command line, run by an operator who holds the store's credentials",
+    "EnrolmentService.import_checked": "the command line (roster import), run by an operator who holds the store's credentials",
     "ReportService.as_file": "formats a report already checked out to its reader; reads nothing",
     "ReportService.side_by_side": "formats reports already checked out to their reader; reads nothing",
 }

@@ -1,0 +1,39 @@
+"""Participants on every engine: one per email per programme, listed in one partition, found by email
+across programmes through the invitation index."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from datetime import datetime, timezone
+
+from bot.domain.enrolment import Participant, Status
+from bot.domain.roster import RosterRole
+from bot.storage.repositories import ParticipantRepository
+
+NOW = datetime(2027, 1, 11, 9, 0, tzinfo=timezone.utc)
+
+
+def someone(programme: str, email: str, role: RosterRole = RosterRole.MENTEE) -> Participant:
+    return Participant(programme, email, role, Status.INVITED, NOW, name=email.split("@")[0], focus_areas=("knife crime",))
+
+
+async def test_participants_are_kept_per_programme_and_found_by_email(store):
+    repo = ParticipantRepository(store)
+    await repo.put_all([someone("p1", f"person{i}@force.example") for i in range(40)] + [someone("p2", "person3@force.example")])
+    listed = await repo.in_programme("p1")
+    assert [p.email for p in listed] == sorted(f"person{i}@force.example" for i in range(40))
+    assert listed[0] == someone("p1", "person0@force.example")  # every field survives the round trip
+    assert [p.email for p in await repo.in_programme("p2")] == ["person3@force.example"]
+    assert await repo.programmes_inviting("person3@force.example") == ["p1", "p2"]
+    assert await repo.programmes_inviting("nobody@force.example") == []
+    assert await repo.find("p1", "PERSON7@force.example") is not None and await repo.find("p3", "person7@force.example") is None
+
+
+async def test_a_participant_changes_in_place_and_a_second_put_replaces_not_duplicates(store):
+    repo = ParticipantRepository(store)
+    await repo.put(someone("p1", "adele@force.example"))
+    joined = await repo.change("p1", "adele@force.example", lambda p: p.join("t:adele", "Adele Vance", None, NOW))
+    assert joined.status is Status.JOINED and (await repo.find("p1", "adele@force.example")).person_id == "t:adele"
+    await repo.put(replace(joined, organisation="Newham Youth"))
+    (only,) = await repo.in_programme("p1")
+    assert only.organisation == "Newham Youth" and only.status is Status.JOINED
