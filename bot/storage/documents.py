@@ -11,7 +11,7 @@ import abc
 import asyncio
 import random
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping, TypeVar
+from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
 
 PEOPLE = "people"  # partition: person id (tenant:objectId)
 PROGRAMMES = "programmes"  # partition: programme id; the programme and its roster entries
@@ -87,6 +87,18 @@ class DocumentStore(abc.ABC):
     async def query(self, container: str, partition: str, equals: Mapping[str, Any] | None = None) -> list[Document]:
         """Documents in ONE partition whose top-level fields equal the given values, ordered by id."""
 
+    async def upsert_many(self, container: str, items: Sequence[tuple[str, str, dict[str, Any]]]) -> None:
+        """Many unconditional writes, (partition, id, body) each, for bulk loads with a single writer (a
+        roster import). Not a transaction: each item lands or the call raises, and running it again is
+        safe. Engines may do it faster; this default writes a bounded number at a time."""
+        gate = asyncio.Semaphore(BULK_CONCURRENCY)
+
+        async def one(partition: str, id: str, body: dict[str, Any]) -> None:
+            async with gate:
+                await self.upsert(container, partition, id, body)
+
+        await asyncio.gather(*(one(*item) for item in items))
+
     async def close(self) -> None:
         """Release connections and files."""
 
@@ -95,6 +107,7 @@ T = TypeVar("T")
 R = TypeVar("R")
 
 MAX_WRITE_ATTEMPTS = 100
+BULK_CONCURRENCY = 16
 MAX_BACKOFF_SECONDS = 0.05
 
 

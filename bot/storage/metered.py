@@ -74,6 +74,11 @@ class MeteredStore(DocumentStore):
         self._note(container, "writes")
         return await self.inner.upsert(container, partition, id, body)
 
+    async def upsert_many(self, container: str, items) -> None:
+        for _ in items:
+            self._note(container, "writes")
+        await self.inner.upsert_many(container, items)
+
     async def delete(self, container: str, partition: str, id: str, if_match: str | None = None) -> None:
         self._note(container, "writes")
         await self.inner.delete(container, partition, id, if_match)

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from dataclasses import replace
 from datetime import datetime
 from typing import Any, Callable, TypeVar
@@ -400,8 +399,6 @@ class ParticipantRepository:
     and an index by email (partition `invite.<email key>`, one entry per programme) so someone opening
     Tandem for the first time finds every programme that invited them in one partition read."""
 
-    IMPORT_CONCURRENCY = 16
-
     def __init__(self, store: DocumentStore):
         self._store = store
 
@@ -415,14 +412,10 @@ class ParticipantRepository:
                                  _typed("invitation", {"programmeId": participant.programme_id}))
 
     async def put_all(self, participants: list[Participant]) -> None:
-        """Many at once (a roster import), a bounded number of writes in flight."""
-        gate = asyncio.Semaphore(self.IMPORT_CONCURRENCY)
-
-        async def one(participant: Participant) -> None:
-            async with gate:
-                await self.put(participant)
-
-        await asyncio.gather(*(one(p) for p in participants))
+        """Many at once (a roster import): the store's bulk write, participants first, then the index."""
+        await self._store.upsert_many(PROGRAMMES, [(p.programme_id, p.id, _typed("participant", p.to_doc())) for p in participants])
+        await self._store.upsert_many(PROGRAMMES, [(self._index(p.email), p.programme_id,
+                                                    _typed("invitation", {"programmeId": p.programme_id})) for p in participants])
 
     async def find(self, programme_id: str, email: str) -> Participant | None:
         try:

@@ -8,13 +8,14 @@ import sqlite3
 import logging
 import uuid
 from pathlib import Path
-from typing import Any, Awaitable, Callable, Mapping, TypeVar
+from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
 
 import aiosqlite
 
 from bot.storage.documents import Document, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch, StoreBusy
 
 T = TypeVar("T")
+BULK_CHUNK = 2000  # rows per statement in a bulk write
 
 
 def _busy_is_store_busy(operation: Callable[..., Awaitable[T]]) -> Callable[..., Awaitable[T]]:
@@ -131,6 +132,20 @@ class SqliteDocumentStore(DocumentStore):
         )
         await self._db.commit()
         return self._doc(container, partition, id, etag, text)
+
+    @_busy_is_store_busy
+    async def upsert_many(self, container: str, items: Sequence[tuple[str, str, dict[str, Any]]]) -> None:
+        """One statement per chunk (rows passed as one JSON array), so each chunk is one commit even on this
+        autocommit connection, and no other coroutine's write can fall inside it."""
+        for start in range(0, len(items), BULK_CHUNK):
+            rows = [[partition, id, uuid.uuid4().hex, json.dumps(body)] for partition, id, body in items[start:start + BULK_CHUNK]]
+            await self._db.execute(
+                "INSERT INTO documents (container, partition, id, etag, body) "
+                "SELECT ?, json_extract(value, '$[0]'), json_extract(value, '$[1]'), json_extract(value, '$[2]'), "
+                "json_extract(value, '$[3]') FROM json_each(?) WHERE true "
+                "ON CONFLICT (container, partition, id) DO UPDATE SET etag=excluded.etag, body=excluded.body",
+                (container, json.dumps(rows)),
+            )
 
     @_busy_is_store_busy
     async def delete(self, container: str, partition: str, id: str, if_match: str | None = None) -> None:

@@ -94,7 +94,7 @@ async def test_pair_journey_from_install_to_private_reflections_survives_restart
     for chat, user, private in ((megan_chat, megan, MEGAN_PRIVATE), (adele_chat, adele, ADELE_PRIVATE)):
         mark = len(pg.messages)
         await pg.execute(prompts[chat], user["id"], "reflection.start")
-        await pg.wait_for(lambda m, c=chat: m.conversation_id == c and "What did you discuss?" in m.text, after=mark)
+        await pg.wait_for(lambda m, c=chat: m.conversation_id == c and "What did you discuss?" in m.all_text, after=mark)
         await pg.reply_to(chat, user["id"], private, "What did you learn?")
         await pg.reply_to(chat, user["id"], "How trust is built", "What will you do next?")
         await pg.reply_to(chat, user["id"], "Read the youth panel report", "How useful")

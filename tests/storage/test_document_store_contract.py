@@ -119,3 +119,15 @@ async def test_fifty_concurrent_writers_on_one_document_lose_nothing(store):
 
     await asyncio.gather(*(read_modify_write(store, C, "p1", "list", append(n)) for n in range(50)))
     assert sorted((await store.read(C, "p1", "list")).body["items"]) == list(range(50))
+
+
+async def test_upsert_many_writes_every_item_and_replaces_what_was_there(store):
+    await store.upsert("programmes", "p1", "a", {"v": 0})
+    items = [("p1", f"id{k:03d}", {"v": k}) for k in range(120)] + [("p1", "a", {"v": "new"}), ("p2", "b", {"v": "other"})]
+    await store.upsert_many("programmes", items)
+    listed = await store.query("programmes", "p1")
+    assert len(listed) == 121 and (await store.read("programmes", "p1", "a")).body["v"] == "new"
+    assert (await store.read("programmes", "p1", "id007")).body == {"v": 7}
+    assert [d.id for d in await store.query("programmes", "p2")] == ["b"]
+    await store.upsert_many("programmes", items)  # again: the same documents, nothing added
+    assert len(await store.query("programmes", "p1")) == 121
