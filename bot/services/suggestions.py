@@ -14,7 +14,7 @@ from datetime import date, datetime, time, timedelta
 from bot.domain.contracts import Cadence
 from bot.domain.intervals import Interval
 from bot.domain.people import Person
-from bot.domain.shifts import AskEachTime, Rota, ShiftPattern, describe, pattern_from_doc
+from bot.domain.shifts import describe, pattern_from_doc, read_pattern
 from bot.domain.slots import Diary, SlotPolicy, Suggestions, WorkingHours, suggest
 from bot.domain.uktime import UK, uk_today
 from bot.services.calendar import Calendar, CalendarError, Invitee, NoCalendar
@@ -25,7 +25,6 @@ log = logging.getLogger(__name__)
 
 NOTICE = timedelta(hours=12)  # nobody wants a suggestion for within the hour
 FALLBACK_WINDOW = timedelta(days=14)  # when the session is already overdue
-ASK_WORDS = ("ask", "ask me", "tell", "each time", "i'll tell you", "ill tell you")
 
 
 class SuggestionService:
@@ -38,17 +37,16 @@ class SuggestionService:
 
     async def set_shift_pattern(self, actor: Actor, text: str, first_day: date | None = None) -> str:
         """'EELLNN----' starting `first_day` (default today), 'ask' for 'tell me each time', 'none' to clear."""
-        cleaned = (text or "").strip().lower()
-        pattern: ShiftPattern | None
-        if cleaned in ("none", "clear", "off", "no"):
-            pattern = None
-        elif cleaned in ASK_WORDS:
-            pattern = AskEachTime()
-        else:
-            pattern = Rota.parse(text, first_day or uk_today(self._ctx.clock.now()))
+        today = uk_today(self._ctx.clock.now())
+        pattern = read_pattern(text, first_day or today)
         doc = pattern.to_doc() if pattern else None
         await self._ctx.repos.people.change(actor.id, lambda p: _with_pattern(p, actor, doc))
-        return describe(pattern, uk_today(self._ctx.clock.now()))
+        return describe(pattern, today)
+
+    async def shift_pattern(self, actor: Actor) -> str:
+        """What Tandem holds about this person's shifts, in words: their own, nobody else's."""
+        person = await self._ctx.repos.people.find(actor.id)
+        return describe(pattern_from_doc(person.shift_pattern if person else None), uk_today(self._ctx.clock.now()))
 
     async def suggest(self, actor: Actor, pair_id: str) -> Suggestions:
         view = await self._pairs.view(actor, pair_id)
