@@ -23,7 +23,7 @@ from bot.services.context import Message, ServiceContext
 from bot.storage.documents import StorageError
 from cards.contract import no_contract_card
 from cards.reflection import reflection_prompt_card
-from cards.session import attendance_card, next_session_card
+from cards.session import attendance_card, next_session_card, session_reminder_card
 
 log = logging.getLogger(__name__)
 
@@ -122,7 +122,9 @@ class NudgeService:
                     log.info("stale reminder %s dropped: its session has already started", item.id)
                     return []
                 when = "tomorrow" if to_uk(session.starts_at).date() != to_uk(now).date() else "today"
-                return [(pair.member(r), Message(text=f"Reminder: your mentoring session with {person_name(names[r.other])} is {when}, {format_uk(session.starts_at)}."))
+                return [(pair.member(r), Message(
+                            text=f"Reminder: your mentoring session with {person_name(names[r.other])} is {when}, {format_uk(session.starts_at)}.",
+                            card=session_reminder_card(pair.id, session, names[r.other], when)))
                         for r in both]
             return [(pair.member(r), Message(text="Your session's time has passed. Did it happen?",
                                              card=attendance_card(pair.id, session, names[r.other])))
