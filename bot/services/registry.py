@@ -41,7 +41,7 @@ class Services:
 
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None) -> "Services":
-        nudges = NudgeService(ctx, policy or NudgePolicy())
+        nudges = NudgeService(ctx, policy or NudgePolicy(), calendar)
         pairs = PairService(ctx, nudges)
         summaries = SummaryWriter(ctx)
         alerts = AlertService(ctx, pairs, summaries)
