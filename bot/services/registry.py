@@ -11,6 +11,7 @@ from bot.services.context import ServiceContext
 from bot.services.contracts import ContractService
 from bot.services.cpd import CpdService
 from bot.services.due_work import DueWorkService
+from bot.services.line_managers import LineManagerService
 from bot.services.my_data import MyDataService
 from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
@@ -38,6 +39,7 @@ class Services:
     my_data: MyDataService
     programmes: ProgrammeService
     safeguarding: SafeguardingService
+    line_managers: LineManagerService
 
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None) -> "Services":
@@ -52,4 +54,4 @@ class Services:
                    due_work=DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync),
                    suggestions=SuggestionService(ctx, pairs, calendar), report=ReportService(ctx, summaries),
                    cpd=CpdService(ctx), my_data=MyDataService(ctx), programmes=ProgrammeService(ctx),
-                   safeguarding=SafeguardingService(ctx, pairs))
+                   safeguarding=SafeguardingService(ctx, pairs), line_managers=LineManagerService(ctx, calendar))

@@ -142,6 +142,7 @@ CASES: dict[str, Case] = {
     "MyDataService.erase": Case(lambda c, a: c.s.my_data.erase(a, True), MENTEE, False, True),
     "SuggestionService.suggest": Case(lambda c, a: c.s.suggestions.suggest(a, c.pair_id), MENTEE, False),
     "SuggestionService.set_shift_pattern": Case(lambda c, a: c.s.suggestions.set_shift_pattern(a, "EELLNN----"), MENTEE, False, True),
+    "LineManagerService.look_up": Case(lambda c, a: c.s.line_managers.look_up(a, c.programme_id, []), MANAGER, True),
     "SuggestionService.shift_pattern": Case(lambda c, a: c.s.suggestions.shift_pattern(a), MENTEE, False, True),
 }
 
