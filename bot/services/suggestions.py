@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from bot.domain.contracts import Cadence
 from bot.domain.intervals import Interval
 from bot.domain.people import Person
+from bot.domain.sessions import Schedule, SessionStatus
 from bot.domain.shifts import describe, pattern_from_doc, read_pattern
 from bot.domain.slots import Diary, SlotPolicy, Suggestions, WorkingHours, suggest
 from bot.domain.uktime import UK, uk_today
@@ -52,14 +53,19 @@ class SuggestionService:
         view = await self._pairs.view(actor, pair_id)
         view.pair.require_active()
         now = self._ctx.clock.now()
-        starts, ends = await self._window(view, now)
+        schedule = await self._ctx.repos.pairs.schedule(view.pair.id)
+        starts, ends = await self._window(view, schedule, now)
         window = Interval(starts, ends)
         me, partner = await self._diaries(view, window)
+        # The pair's own sessions, booked or waiting for an answer, are busy for both (Outlook may not have
+        # them: no Graph, or the event not made yet).
+        taken = tuple(Interval(s.starts_at, s.ends_at) for s in schedule.sessions
+                      if s.status in (SessionStatus.CONFIRMED, SessionStatus.PROPOSED) and Interval(s.starts_at, s.ends_at).overlaps(window))
+        me, partner = (replace(d, busy=(*d.busy, *taken)) for d in (me, partner))
         return suggest(me, partner, starts, ends, self._policy)
 
-    async def _window(self, view: PairView, now: datetime) -> tuple[datetime, datetime]:
+    async def _window(self, view: PairView, schedule: Schedule, now: datetime) -> tuple[datetime, datetime]:
         contract = await self._ctx.repos.pairs.contract(view.pair.id)
-        schedule = await self._ctx.repos.pairs.schedule(view.pair.id)
         if contract.in_force:
             clauses = contract.in_force.clauses
             cadence, first, last_day = clauses.cadence, clauses.start_date, clauses.end_date
