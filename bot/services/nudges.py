@@ -16,9 +16,8 @@ from bot.domain.due import (
 )
 from bot.domain.contracts import Contract
 from bot.domain.nudges import Availability, QuietHours, next_nudge_moment
-from bot.domain.people import Person
+from bot.domain.people import Person, Role
 from bot.domain.shifts import Rota, pattern_from_doc
-from bot.domain.people import Role
 from bot.domain.programmes import Pair
 from bot.domain.sessions import Session, SessionStatus
 from bot.domain.text import person_name
