@@ -53,7 +53,7 @@ def roster_card(programme: Programme, participants: Sequence[Participant]) -> di
 
 
 def proposal_card(programme: Programme, method: Method, result: MatchResult, names: dict[str, str], digest: str,
-                  note: str = "") -> dict[str, Any]:
+                  note: str = "", warning: str = "") -> dict[str, Any]:
     """The pairs Tandem proposes, with the reasons for each, and who is left unmatched and why."""
     def name(email: str) -> str:
         return who(names.get(email) or email)
@@ -62,6 +62,8 @@ def proposal_card(programme: Programme, method: Method, result: MatchResult, nam
     body = [heading(f"Proposed pairs for {programme.name}"),
             text(f"{len(result.pairs)} pairs, by {how}. Nobody is paired with their line manager, someone they "
                  "excluded or a former partner.")]
+    if warning:
+        body.append(text(warning, subtle=True))
     for pair in result.pairs[:SHOWN_PAIRS]:
         body.append(facts([(f"{name(pair.mentor)} and {name(pair.mentee)}", clean("; ".join(pair.reasons), REASONS_CHARS) or "an allowed pairing")]))
     if len(result.pairs) > SHOWN_PAIRS:

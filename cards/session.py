@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from datetime import date
 from typing import Any, Iterable
-from urllib.parse import quote
+from urllib.parse import quote, urlsplit
 
 from bot.domain.limits import SHOWN_PAST_SESSIONS, SHOWN_SESSIONS
 from bot.domain.people import Role
@@ -16,6 +16,30 @@ from cards.adaptive import card, done, execute, facts, heading, open_url, text, 
 from cards.words import SESSION_STATUS
 
 TEAMS_MEETING_BASE = "https://teams.microsoft.com/l/meeting/new"
+TEAMS_HOST = "teams.microsoft.com"
+JOIN = "Join Teams meeting"
+
+
+def join_url(session: Session) -> str | None:
+    """The Teams join link of the session's Outlook event, if it is one: https, on teams.microsoft.com, no
+    user name, password or port, nothing hidden. The link comes from Graph, but an event can be edited in
+    Outlook, so anything else (another host, javascript:, a look-alike) is not offered as a button."""
+    url = (session.calendar or {}).get("joinUrl") or ""
+    if not isinstance(url, str) or not url or len(url) > 2048 or any(c.isspace() or ord(c) < 32 or c == "\\" for c in url):
+        return None
+    try:
+        parts = urlsplit(url)
+        port = parts.port
+    except ValueError:
+        return None
+    if parts.scheme != "https" or parts.hostname != TEAMS_HOST or parts.netloc.lower() != TEAMS_HOST or port is not None:
+        return None
+    return url
+
+
+def _join(session: Session) -> list[dict[str, Any]]:
+    url = join_url(session)
+    return [open_url(JOIN, url)] if url else []
 
 
 def teams_meeting_link(subject: str, session: Session, attendees: Iterable[str], content: str = "") -> str:
@@ -64,8 +88,9 @@ def session_confirmed_card(pair_id: str, session: Session, names: dict[Role, str
                ("With", f"{names[Role.MENTOR]} and {names[Role.MENTEE]}")]),
     ]
     data = {"pairId": pair_id, "sessionId": session.id}
+    # With an Outlook event the meeting is already in both calendars: its join link, not a second meeting.
     link = teams_meeting_link(f"Mentoring: {names[Role.MENTOR]} and {names[Role.MENTEE]}", session, emails)
-    actions = [open_url("Add to Teams calendar", link)]
+    actions = _join(session) or [open_url("Add to Teams calendar", link)]
     if note:
         body.append(done(note))
     else:
@@ -83,7 +108,17 @@ def attendance_card(pair_id: str, session: Session, partner_name: str, note: str
     return card(body, [
         execute("Yes, we met", verbs.SESSION_HAPPENED, data, style="positive"),
         execute("No, it didn't happen", verbs.SESSION_MISSED, data),
+        *_join(session),  # running late: the meeting may still be on
     ])
+
+
+def session_reminder_card(pair_id: str, session: Session, partner_name: str, when: str) -> dict[str, Any]:
+    """A reminder before a booked session: when, with whom, the join link once the event has one."""
+    partner_name = who(partner_name, "your partner")
+    body = [heading(f"Your session is {when}"),
+            facts([("When", format_uk(session.starts_at)), ("Length", f"{session.minutes} minutes"), ("With", partner_name)])]
+    data = {"pairId": pair_id, "sessionId": session.id}
+    return card(body, [*_join(session), execute("Reschedule session", verbs.SESSION_RESCHEDULE, data)])
 
 
 def attendance_note(session: Session, partner_name: str) -> str:

@@ -29,6 +29,7 @@ class Command(str, Enum):
     ALERTS_HERE = "alerts here"
     PAUSE = "pause reminders"
     RESUME = "resume reminders"
+    MY_SHIFTS = "my shifts"
     ASK_FOR_HELP = "ask for help"
     NO_FAULT_CLOSE = "no-fault close"
     REPORT = "report"
@@ -124,6 +125,7 @@ PREFIXES = (
     (("leave programme", "leave the programme", "leave program"), Command.LEAVE_PROGRAMME),
     (("pause reminders", "pause nudges", "pause"), Command.PAUSE),
     (("resume reminders", "resume nudges", "resume"), Command.RESUME),
+    (("my shifts", "my shift pattern", "my rota", "shift pattern", "shifts"), Command.MY_SHIFTS),
     (("no-fault close", "no fault close", "close pairing", "end pairing"), Command.NO_FAULT_CLOSE),
     (("raise a concern", "raise concern", "report a concern", "safeguarding concern"), Command.RAISE_CONCERN),
     (("add manager", "add a manager", "appoint manager"), Command.ADD_MANAGER),

@@ -58,6 +58,7 @@ async def help_text(services: Services, actor: Actor) -> str:
     if views:
         lines.append("- **my reflections**: your private reflections (and any your partner shared)")
         lines.append("- **pause reminders for 2 weeks** (or any number of days), **resume reminders**")
+        lines.append("- **my shifts**: tell me your shift rota, so suggested times and reminders keep clear of it")
         lines.append("- **ask for help** (and a few words): your programme manager gets in touch; **no-fault close**: ask to end the pairing")
         lines.append("- **raise a concern** (and a few words): a safeguarding concern, sent to the programme's safeguarding lead only")
     if managed:

@@ -34,6 +34,7 @@ from dialogs.my_data_dialog import EraseMyDataDialog
 from dialogs.reflection_dialog import ReflectionDialog
 from dialogs.report_command import send_cpd_record, send_report
 from dialogs.session_dialog import SessionDialog
+from dialogs.shifts_dialog import ShiftPatternDialog, saved
 from dialogs.turn import actor_of, only_in_personal_chat, place_of, send_card, stored_reference
 
 MentionResolver = Callable[[TurnContext], Awaitable[list[Actor]]]
@@ -51,7 +52,8 @@ class MainDialog(ComponentDialog):
         self.services = services
         self.resolve_mentions = resolve_mentions
         for dialog in (ChoosePairDialog(), ContractDraftDialog(services), ContractReviewDialog(services),
-                       SessionDialog(services), ReflectionDialog(services), EraseMyDataDialog(services)):
+                       SessionDialog(services), ReflectionDialog(services), EraseMyDataDialog(services),
+                       ShiftPatternDialog(services)):
             self.add_dialog(dialog)
         self.add_dialog(WaterfallDialog("main", [self.pair_step, self.run_step]))
         self.initial_dialog_id = "main"
@@ -161,6 +163,11 @@ class MainDialog(ComponentDialog):
         elif command is Command.RESUME:
             await self.services.pairs.resume_nudges(actor)
             await context.send_activity("Reminders are back on.")
+        elif command is Command.MY_SHIFTS:
+            said = options.get("argument", "")
+            if not said:
+                return ShiftPatternDialog.__name__, {}
+            await context.send_activity(saved(await self.services.suggestions.set_shift_pattern(actor, said)))
         elif command is Command.ASK_FOR_HELP:
             await self.services.alerts.request_help(actor, pair_id, options.get("argument", ""))
             await context.send_activity("I've asked your programme manager to get in touch. Your partner hasn't been told.")
@@ -187,7 +194,7 @@ class MainDialog(ComponentDialog):
             if programme:
                 method = Method.STABLE if "stable" in options.get("argument", "").lower().split() else Method.SUGGESTED
                 p = await self.services.enrolment.proposal(actor, programme.id, method)
-                await send_card(context, proposal_card(p.programme, p.method, p.result, p.names, p.digest))
+                await send_card(context, proposal_card(p.programme, p.method, p.result, p.names, p.digest, warning=p.warning))
         elif command is Command.LEAVE_PROGRAMME:
             await self._leave(context, actor, options.get("argument", ""))
         elif command is Command.ACCEPT:

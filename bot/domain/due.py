@@ -74,6 +74,7 @@ class DueItem:
     attempts: int = 0  # claims so far: counted when claimed, so a crash mid-item counts too
     retry_at: datetime | None = None  # after a failure, not before this
     sent_to: tuple[str, ...] = ()  # recipients already reached: a retry never messages them again
+    only_to: tuple[str, ...] = ()  # a nudge postponed for some recipients (their shifts): for them alone
 
     def claimable(self, now: datetime, skew: timedelta = CLOCK_SKEW) -> bool:
         if self.due_at > now or (self.retry_at is not None and self.retry_at > now):
@@ -85,13 +86,14 @@ class DueItem:
 
     def fresh(self) -> "DueItem":
         """As first scheduled: pending, unclaimed, never tried."""
-        return DueItem(self.kind, self.due_at, self.pair_id, self.session_id, detail=self.detail)
+        return DueItem(self.kind, self.due_at, self.pair_id, self.session_id, detail=self.detail, only_to=self.only_to)
 
     @property
     def id(self) -> str:
         """Deterministic, so scheduling the same work twice writes one item, and a moved session a new one."""
         detail = f".{self.detail}" if self.detail else ""
-        return f"{self.kind}{detail}.{self.pair_id}.{self.session_id}.{self.due_at.astimezone(timezone.utc):%Y%m%dT%H%M}"
+        only = "." + hashlib.sha256("|".join(sorted(self.only_to)).encode()).hexdigest()[:12] if self.only_to else ""
+        return f"{self.kind}{detail}.{self.pair_id}.{self.session_id}.{self.due_at.astimezone(timezone.utc):%Y%m%dT%H%M}{only}"
 
     @property
     def hour(self) -> str:
@@ -108,7 +110,7 @@ class DueItem:
                 "sessionId": self.session_id, "state": self.state.value, "detail": self.detail,
                 "leaseUntil": self.lease_until.isoformat() if self.lease_until else None, "owner": self.owner,
                 "attempts": self.attempts, "retryAt": self.retry_at.isoformat() if self.retry_at else None,
-                "sentTo": list(self.sent_to),
+                "sentTo": list(self.sent_to), **({"onlyTo": list(self.only_to)} if self.only_to else {}),
                 "open": not self.state.finished}  # one query per partition finds what is still to do
 
     @classmethod
@@ -117,4 +119,4 @@ class DueItem:
                    doc.get("detail", ""), datetime.fromisoformat(doc["leaseUntil"]) if doc.get("leaseUntil") else None,
                    doc.get("owner", ""), int(doc.get("attempts", 0)),
                    datetime.fromisoformat(doc["retryAt"]) if doc.get("retryAt") else None,
-                   tuple(doc.get("sentTo", ())))
+                   tuple(doc.get("sentTo", ())), tuple(doc.get("onlyTo", ())))

@@ -28,8 +28,9 @@ from __future__ import annotations
 import csv
 import difflib
 import io
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import Enum
+from typing import Mapping
 
 from email_validator import EmailNotValidError, validate_email
 
@@ -395,3 +396,15 @@ def _person(draft: _Draft) -> RosterPerson:
         wants=" ".join(values.get("wants", "").split()),
         availability=_dedupe_folded(_split(values.get("availability", ""))),
     )
+
+
+def with_line_managers(roster: Roster, managers: Mapping[str, str]) -> Roster:
+    """The roster with `line_manager` filled from a directory (person email -> manager email) where the
+    row left it empty: what the manager wrote in the file wins. Nobody is their own line manager."""
+    people = []
+    for person in roster.people:
+        found = (managers.get(person.email) or "").strip().lower()
+        if not person.line_manager and found and found != person.email:
+            person = replace(person, line_manager=found)
+        people.append(person)
+    return Roster(tuple(people))

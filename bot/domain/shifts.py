@@ -157,6 +157,22 @@ def pattern_from_doc(doc: dict[str, Any] | None) -> ShiftPattern | None:
     return Rota(rota.anchor, rota.cycle, zone=doc.get("zone", UK_ZONE), meets_on_shift=rota.meets_on_shift)
 
 
+ASK_WORDS = frozenset(("ask", "ask me", "tell", "each time", "tell me each time", "i'll tell you", "ill tell you",
+                       "i'll tell you each time"))
+NONE_WORDS = frozenset(("none", "clear", "off", "no", "no shift pattern", "no shifts", "no pattern"))
+
+
+def read_pattern(text: str, first_day: date) -> ShiftPattern | None:
+    """What a person says about their shifts: a rota ('EELLNN----', its first day `first_day`), 'ask' for
+    "I'll tell you each time", or 'none' to have none (None). Anything else is refused with an example."""
+    cleaned = " ".join((text or "").strip().lower().rstrip(".!").split())
+    if cleaned in NONE_WORDS:
+        return None
+    if cleaned in ASK_WORDS:
+        return AskEachTime()
+    return Rota.parse(text, first_day)
+
+
 def describe(pattern: ShiftPattern | None, today: date) -> str:
     """'EELLNN---- from 4 Jan 2027 (today: late)' for showing a person what Tandem holds."""
     if pattern is None:

@@ -20,9 +20,11 @@ from bot.domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from bot.domain.matching import MatchResult, Method, ProgrammeKind, stable_matching, suggested_matching
 from bot.domain.policy import Action, require
 from bot.domain.programmes import PairStatus, Programme
-from bot.domain.roster import RosterRole, read_roster
+from bot.domain.roster import RosterRole, read_roster, with_line_managers
 from bot.domain.text import person_name, plain
+from bot.services.calendar import Invitee
 from bot.services.context import Actor, Message, ServiceContext
+from bot.services.line_managers import LineManagerService
 from bot.services.pairs import PairService
 from cards.enrolment import join_card
 
@@ -41,6 +43,7 @@ class Proposal:
     result: MatchResult
     names: dict[str, str]  # email -> display name
     digest: str  # of the inputs: publishing a stale proposal card is refused
+    warning: str = ""  # e.g. line managers could not be checked in the directory
 
 
 @dataclass(frozen=True)
@@ -50,10 +53,11 @@ class Published:
 
 
 class EnrolmentService:
-    def __init__(self, ctx: ServiceContext, pairs: PairService):
+    def __init__(self, ctx: ServiceContext, pairs: PairService, line_managers: LineManagerService | None = None):
         self._ctx = ctx
         self._repos = ctx.repos
         self._pairs = pairs
+        self._line_managers = line_managers
 
     async def _managed(self, actor: Actor, programme_id: str, action: Action) -> Programme:
         programme = await self._repos.programmes.get(programme_id)
@@ -171,17 +175,24 @@ class EnrolmentService:
                        kind: ProgrammeKind = ProgrammeKind.TRADITIONAL) -> Proposal:
         """The matching of everyone who joined and is not already in a pair here; deterministic."""
         programme = await self._managed(actor, programme_id, Action.ENROL)
-        return await self._proposal(programme, method, kind)
+        return await self._proposal(actor, programme, method, kind)
 
-    async def _proposal(self, programme: Programme, method: Method, kind: ProgrammeKind) -> Proposal:
+    async def _proposal(self, actor: Actor, programme: Programme, method: Method, kind: ProgrammeKind) -> Proposal:
         participants = await self._repos.participants.in_programme(programme.id)
         paired = await self._paired_people(programme)
         free = [p for p in participants if p.person_id not in paired]
         roster = joined_roster(free)
+        warning = ""
+        if self._line_managers is not None and roster.people:  # never paired with their own line manager
+            people = {p.email: p for p in free}
+            found = await self._line_managers.look_up(actor, programme.id, [
+                Invitee(people[r.email].person_id.partition(":")[2] or r.email, r.email, r.name) for r in roster.people])
+            roster, warning = with_line_managers(roster, found.managers), found.warning
         match = stable_matching if method is Method.STABLE else suggested_matching
         result = match(roster, kind)
-        digest = hashlib.sha256(json.dumps([p.to_doc() for p in free], sort_keys=True, default=str).encode()).hexdigest()[:16]
-        return Proposal(programme, method, result, {p.email: p.name or p.email for p in participants}, digest)
+        digest = hashlib.sha256(json.dumps([[p.email, p.role.value, p.line_manager, p.ranking, p.exclude] for p in roster.people],
+                                           default=list).encode()).hexdigest()[:16]
+        return Proposal(programme, method, result, {p.email: p.name or p.email for p in participants}, digest, warning)
 
     async def _paired_people(self, programme: Programme) -> set[str]:
         people = set()
@@ -195,7 +206,7 @@ class EnrolmentService:
                       kind: ProgrammeKind = ProgrammeKind.TRADITIONAL) -> Published:
         """Pair everyone in the proposal the manager reviewed; refused if the roster changed since."""
         programme = await self._managed(actor, programme_id, Action.ENROL)
-        proposal = await self._proposal(programme, method, kind)
+        proposal = await self._proposal(actor, programme, method, kind)
         if proposal.digest != digest:
             raise InvalidInput("Someone joined, left or was paired since that proposal: say **match** for the new one.")
         participants = {p.email: p for p in await self._repos.participants.in_programme(programme_id)}

@@ -1,5 +1,7 @@
 """Nudges: what falls due (reminders, did-it-happen, reflect, book next, finish the contract), and
-whether it may go now (quiet hours, weekends, a person's pause)."""
+whether it may go now (quiet hours, weekends, a person's pause), and to each person at a moment that suits
+them (their shift rota, or their Outlook working hours when Graph is configured: bot.domain.nudges' rule).
+Someone whose moment has not come gets the nudge later, from a copy of the item for them alone."""
 
 from __future__ import annotations
 
@@ -13,17 +15,19 @@ from bot.domain.due import (
     ATTENDANCE_CHECK, BOOK_NEXT, FINISH_CONTRACT, REFLECT_REMINDER, REMINDER, DueItem,
 )
 from bot.domain.contracts import Contract
-from bot.domain.nudges import QuietHours
-from bot.domain.people import Role
+from bot.domain.nudges import Availability, QuietHours, next_nudge_moment
+from bot.domain.people import Person, Role
+from bot.domain.shifts import Rota, pattern_from_doc
 from bot.domain.programmes import Pair
 from bot.domain.sessions import Session, SessionStatus
 from bot.domain.text import person_name
 from bot.domain.uktime import format_day, format_uk, to_uk, uk_instant
+from bot.services.calendar import Calendar, CalendarError, Invitee, NoCalendar
 from bot.services.context import Message, ServiceContext
 from bot.storage.documents import StorageError
 from cards.contract import no_contract_card
 from cards.reflection import reflection_prompt_card
-from cards.session import attendance_card, next_session_card
+from cards.session import attendance_card, next_session_card, session_reminder_card
 
 log = logging.getLogger(__name__)
 
@@ -47,9 +51,10 @@ class Outcome(str, Enum):
 
 
 class NudgeService:
-    def __init__(self, ctx: ServiceContext, policy: NudgePolicy):
+    def __init__(self, ctx: ServiceContext, policy: NudgePolicy, calendar: Calendar | None = None):
         self._ctx = ctx
         self.policy = policy
+        self._calendar = calendar or NoCalendar()  # for working hours; without Graph, none are known
 
     # Scheduling: called when something happens -------------------------------------------------
     async def after_booking(self, pair_id: str, session: Session) -> None:
@@ -88,9 +93,20 @@ class NudgeService:
         messages = await self._messages(item, pair, names, now)
         if not messages:
             return Outcome.SKIPPED
+        waiting: dict[datetime, list[str]] = {}
+        sent = 0
         for person_id, message in messages:
+            if item.only_to and person_id not in item.only_to:
+                continue  # a copy postponed for someone else
             if not people[person_id].nudgeable(now) or person_id in item.sent_to:
                 continue
+            moment = await self._moment_for(people[person_id], now)
+            if moment > now:
+                if item.kind == REMINDER and moment >= await self._starts_at(item):
+                    continue  # their next moment is after the session has started: too late to remind
+                waiting.setdefault(moment, []).append(person_id)
+                continue
+            sent += 1
             await self._ctx.notify(person_id, message)
             if reached is not None:
                 await reached(person_id)
@@ -100,11 +116,30 @@ class NudgeService:
             except StorageError:
                 # It was sent: failing the item now would send it again. The count is only for drift.
                 log.warning("nudge %s sent, but its reminder count could not be recorded", item.id)
+        for moment, person_ids in waiting.items():
+            await self._ctx.repos.due.schedule(replace(item, due_at=moment, only_to=tuple(person_ids), sent_to=()))
+        if waiting and not sent:
+            return Outcome.POSTPONED
         try:
             await self._ctx.recheck(pair.id)  # silence after two reminders is drift
         except StorageError:
             log.warning("nudge %s sent, but its drift re-check could not be queued", item.id)
         return Outcome.SENT
+
+    async def _moment_for(self, person: Person, now: datetime) -> datetime:
+        """This person's next moment for a nudge: their rota, else their Outlook working hours if known."""
+        pattern = pattern_from_doc(person.shift_pattern)
+        rota = pattern if isinstance(pattern, Rota) else None
+        hours = None
+        if rota is None and self._calendar.enabled:
+            try:
+                hours = (await self._calendar.mailbox_settings(Invitee(person.aad_object_id, person.email, person.name))).working_hours
+            except CalendarError as error:  # not known: the quiet hours alone decide
+                log.info("working hours unavailable for a nudge: %s", error.reason)
+        return next_nudge_moment(self.policy.quiet, Availability(rota, hours), now)
+
+    async def _starts_at(self, item: DueItem) -> datetime:
+        return (await self._ctx.repos.pairs.schedule(item.pair_id)).session(item.session_id).starts_at
 
     async def _messages(self, item: DueItem, pair: Pair, names: dict[Role, str], now: datetime) -> list[tuple[str, Message]]:
         """Who gets what, if this nudge still fits where the pair stands (reading only what it needs)."""
@@ -122,7 +157,9 @@ class NudgeService:
                     log.info("stale reminder %s dropped: its session has already started", item.id)
                     return []
                 when = "tomorrow" if to_uk(session.starts_at).date() != to_uk(now).date() else "today"
-                return [(pair.member(r), Message(text=f"Reminder: your mentoring session with {person_name(names[r.other])} is {when}, {format_uk(session.starts_at)}."))
+                return [(pair.member(r), Message(
+                            text=f"Reminder: your mentoring session with {person_name(names[r.other])} is {when}, {format_uk(session.starts_at)}.",
+                            card=session_reminder_card(pair.id, session, names[r.other], when)))
                         for r in both]
             return [(pair.member(r), Message(text="Your session's time has passed. Did it happen?",
                                              card=attendance_card(pair.id, session, names[r.other])))

@@ -12,6 +12,7 @@ from bot.services.contracts import ContractService
 from bot.services.cpd import CpdService
 from bot.services.due_work import DueWorkService
 from bot.services.enrolment import EnrolmentService
+from bot.services.line_managers import LineManagerService
 from bot.services.my_data import MyDataService
 from bot.services.nudges import NudgePolicy, NudgeService
 from bot.services.pairs import PairService
@@ -40,18 +41,21 @@ class Services:
     programmes: ProgrammeService
     safeguarding: SafeguardingService
     enrolment: EnrolmentService
+    line_managers: LineManagerService
 
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None) -> "Services":
-        nudges = NudgeService(ctx, policy or NudgePolicy())
+        nudges = NudgeService(ctx, policy or NudgePolicy(), calendar)
         pairs = PairService(ctx, nudges)
         summaries = SummaryWriter(ctx)
         alerts = AlertService(ctx, pairs, summaries)
         sync = CalendarSync(ctx, calendar)
+        line_managers = LineManagerService(ctx, calendar)
         return cls(ctx=ctx, pairs=pairs, contracts=ContractService(ctx, pairs),
                    sessions=SessionService(ctx, pairs, nudges, sync), reflections=ReflectionService(ctx, pairs),
                    alerts=alerts, nudges=nudges,
                    due_work=DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync),
                    suggestions=SuggestionService(ctx, pairs, calendar), report=ReportService(ctx, summaries),
                    cpd=CpdService(ctx), my_data=MyDataService(ctx), programmes=ProgrammeService(ctx),
-                   safeguarding=SafeguardingService(ctx, pairs), enrolment=EnrolmentService(ctx, pairs))
+                   safeguarding=SafeguardingService(ctx, pairs), line_managers=line_managers,
+                   enrolment=EnrolmentService(ctx, pairs, line_managers))

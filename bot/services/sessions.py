@@ -78,6 +78,8 @@ class SessionService:
             pair_id, lambda s: _drop_first(s.accept(view.role, session_id, last_day, now))
         )
         await self._calendar.after_change(pair_id, confirmed.id)  # never fails the booking
+        # The event (and its join link) may be in the schedule now: both cards carry what is known.
+        confirmed = (await self._ctx.repos.pairs.schedule(pair_id)).session(confirmed.id)
         await self._ctx.notify(view.partner.id, Message(
             text=f"{person_name(view.me.name, 'Your partner')} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
             card=session_confirmed_card(pair_id, confirmed, view.names, NO_ATTENDEES),

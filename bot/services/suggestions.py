@@ -14,7 +14,8 @@ from datetime import date, datetime, time, timedelta
 from bot.domain.contracts import Cadence
 from bot.domain.intervals import Interval
 from bot.domain.people import Person
-from bot.domain.shifts import AskEachTime, Rota, ShiftPattern, describe, pattern_from_doc
+from bot.domain.sessions import Schedule, SessionStatus
+from bot.domain.shifts import describe, pattern_from_doc, read_pattern
 from bot.domain.slots import Diary, SlotPolicy, Suggestions, WorkingHours, suggest
 from bot.domain.uktime import UK, uk_today
 from bot.services.calendar import Calendar, CalendarError, Invitee, NoCalendar
@@ -25,7 +26,6 @@ log = logging.getLogger(__name__)
 
 NOTICE = timedelta(hours=12)  # nobody wants a suggestion for within the hour
 FALLBACK_WINDOW = timedelta(days=14)  # when the session is already overdue
-ASK_WORDS = ("ask", "ask me", "tell", "each time", "i'll tell you", "ill tell you")
 
 
 class SuggestionService:
@@ -38,30 +38,34 @@ class SuggestionService:
 
     async def set_shift_pattern(self, actor: Actor, text: str, first_day: date | None = None) -> str:
         """'EELLNN----' starting `first_day` (default today), 'ask' for 'tell me each time', 'none' to clear."""
-        cleaned = (text or "").strip().lower()
-        pattern: ShiftPattern | None
-        if cleaned in ("none", "clear", "off", "no"):
-            pattern = None
-        elif cleaned in ASK_WORDS:
-            pattern = AskEachTime()
-        else:
-            pattern = Rota.parse(text, first_day or uk_today(self._ctx.clock.now()))
+        today = uk_today(self._ctx.clock.now())
+        pattern = read_pattern(text, first_day or today)
         doc = pattern.to_doc() if pattern else None
         await self._ctx.repos.people.change(actor.id, lambda p: _with_pattern(p, actor, doc))
-        return describe(pattern, uk_today(self._ctx.clock.now()))
+        return describe(pattern, today)
+
+    async def shift_pattern(self, actor: Actor) -> str:
+        """What Tandem holds about this person's shifts, in words: their own, nobody else's."""
+        person = await self._ctx.repos.people.find(actor.id)
+        return describe(pattern_from_doc(person.shift_pattern if person else None), uk_today(self._ctx.clock.now()))
 
     async def suggest(self, actor: Actor, pair_id: str) -> Suggestions:
         view = await self._pairs.view(actor, pair_id)
         view.pair.require_active()
         now = self._ctx.clock.now()
-        starts, ends = await self._window(view, now)
+        schedule = await self._ctx.repos.pairs.schedule(view.pair.id)
+        starts, ends = await self._window(view, schedule, now)
         window = Interval(starts, ends)
         me, partner = await self._diaries(view, window)
+        # The pair's own sessions, booked or waiting for an answer, are busy for both (Outlook may not have
+        # them: no Graph, or the event not made yet).
+        taken = tuple(Interval(s.starts_at, s.ends_at) for s in schedule.sessions
+                      if s.status in (SessionStatus.CONFIRMED, SessionStatus.PROPOSED) and Interval(s.starts_at, s.ends_at).overlaps(window))
+        me, partner = (replace(d, busy=(*d.busy, *taken)) for d in (me, partner))
         return suggest(me, partner, starts, ends, self._policy)
 
-    async def _window(self, view: PairView, now: datetime) -> tuple[datetime, datetime]:
+    async def _window(self, view: PairView, schedule: Schedule, now: datetime) -> tuple[datetime, datetime]:
         contract = await self._ctx.repos.pairs.contract(view.pair.id)
-        schedule = await self._ctx.repos.pairs.schedule(view.pair.id)
         if contract.in_force:
             clauses = contract.in_force.clauses
             cadence, first, last_day = clauses.cadence, clauses.start_date, clauses.end_date

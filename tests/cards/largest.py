@@ -30,7 +30,9 @@ from cards.contract import contract_card, contract_history_card, draft_card, no_
 from cards.pairing import paired_card, programme_card
 from cards.report import report_card
 from cards.reflection import reflection_card, reflection_prompt_card, reflections_list_card
-from cards.session import attendance_card, next_session_card, session_confirmed_card, session_proposal_card, sessions_card
+from cards.session import (
+    attendance_card, next_session_card, session_confirmed_card, session_proposal_card, session_reminder_card, sessions_card,
+)
 from tests.domain.builders import NOW, PROGRAMME_END, TODAY, at, clauses
 
 LONG_NAME = 400  # Teams display names have no limit Tandem controls: longer than MAX_DISPLAY_NAME on purpose
@@ -69,6 +71,7 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
     sessions = [Session(f"s{i}", at(12) + timedelta(days=i), limits_minutes(), Role.MENTEE, NOW, SessionStatus.CONFIRMED)
                 for i in range(MANY)]
     held = replace(sessions[0], status=SessionStatus.HELD)
+    joinable = replace(sessions[0], calendar={"eventId": "e1", "joinUrl": "https://teams.microsoft.com/l/meetup-join/" + "x" * 1500})
     session_offer = replace(sessions[0], status=SessionStatus.PROPOSED, replaces="s9")
 
     def reflection(i: int) -> Reflection:
@@ -106,8 +109,10 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
             [reflection(i) for i in range(MANY)], [(fill(LONG_NAME), reflection(i)) for i in range(MANY)])],
         "session.session_proposal_card": [session_proposal_card("p1", session_offer, name, viewer, n)
                                           for viewer in Role for n in ("", note)],
-        "session.session_confirmed_card": [session_confirmed_card("p1", sessions[0], names, emails, n) for n in ("", note)],
-        "session.attendance_card": [attendance_card("p1", sessions[0], name, n) for n in ("", note)],
+        "session.session_confirmed_card": [session_confirmed_card("p1", s, names, emails, n) for s in (sessions[0], joinable)
+                                           for n in ("", note)],
+        "session.attendance_card": [attendance_card("p1", s, name, n) for s in (sessions[0], joinable) for n in ("", note)],
+        "session.session_reminder_card": [session_reminder_card("p1", joinable, name, "tomorrow")],
         "session.next_session_card": [next_session_card("p1", TODAY, "monthly", name)],
         "session.sessions_card": [sessions_card("p1", name, sessions, sessions, sessions)],
         "report.report_card": [report_card(_national_report(programme.name))],

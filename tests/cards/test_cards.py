@@ -26,7 +26,8 @@ from cards.contract import contract_card, contract_history_card, draft_card, no_
 from cards.pairing import paired_card, programme_card
 from cards.reflection import reflection_card, reflection_prompt_card, reflections_list_card
 from cards.session import (
-    attendance_card, next_session_card, session_confirmed_card, session_proposal_card, sessions_card, teams_meeting_link,
+    attendance_card, next_session_card, session_confirmed_card, session_proposal_card, session_reminder_card, sessions_card,
+    teams_meeting_link,
 )
 from tests.domain.builders import NOW, PROGRAMME_END, TODAY, at, clauses
 
@@ -48,6 +49,7 @@ def examples() -> dict[str, dict]:
     schedule, offered = Schedule("p1").propose("s1", Role.MENTEE, at(20), 60, PROGRAMME_END, NOW)
     schedule, booked, _ = schedule.accept(Role.MENTOR, "s1", PROGRAMME_END, NOW)
     held = replace(booked, status=SessionStatus.HELD)
+    with_event = replace(booked, calendar={"eventId": "e1", "joinUrl": "https://teams.microsoft.com/l/meetup-join/19%3ameeting_x%40thread.v2/0"})
     reflection = new_reflection("a", "p1", Role.MENTEE, held, "Stop and search", "Trust", "Read the report", 4, False, NOW)
     programme = Programme("prog", "t", "Reverse mentoring pilot", ("m",), TODAY, PROGRAMME_END, NOW)
     alert = Alert("help.p1.x", "prog", "p1", AlertKind.HELP, 'Adele Vance (mentee) would like a word: "we keep missing each other"', NOW)
@@ -67,6 +69,8 @@ def examples() -> dict[str, dict]:
         "session_offer": session_proposal_card("p1", offered, "Adele Vance", Role.MENTOR),
         "session_booked": session_confirmed_card("p1", booked, NAMES, ["meganb@example.com", "adelev@example.com"]),
         "attendance": attendance_card("p1", booked, "Adele Vance"),
+        "session_booked_with_event": session_confirmed_card("p1", with_event, NAMES, []),
+        "session_reminder": session_reminder_card("p1", with_event, "Adele Vance", "tomorrow"),
         "next_session": next_session_card("p1", TODAY + timedelta(days=30), "monthly", "Adele Vance"),
         "sessions": sessions_card("p1", "Adele Vance", [booked], [], [held]),
         "reflection_prompt": reflection_prompt_card("p1", held),

@@ -10,7 +10,7 @@ from botbuilder.schema import Activity, ActivityTypes
 
 from bot.domain.contracts import CONFIDENTIALITY_LIMIT, default_clauses
 from bot.teams import handler
-from dialogs import choose_pair_dialog, contract_dialog, help as help_module, main_dialog, reflection_dialog, session_dialog
+from dialogs import choose_pair_dialog, contract_dialog, help as help_module, main_dialog, reflection_dialog, session_dialog, shifts_dialog
 from dialogs.glossary import TERMS, explain
 from tests.dialogs.harness import World, text_of, user
 from tests.support.readability import MAX_GRADE, grade
@@ -77,8 +77,9 @@ def every_text() -> dict[str, str]:
     texts = {"welcome": handler.WELCOME, "busy": handler.BUSY, "unidentified": handler.UNIDENTIFIED,
              "unknown": main_dialog.UNKNOWN_REPLY, "manager help": help_module.MANAGER_HELP, "always": help_module.ALWAYS,
              "confidentiality": CONFIDENTIALITY_LIMIT, "menu retry": contract_dialog.MENU_RETRY,
-             "goals": contract_dialog.GOALS_HINT, "session example": session_dialog.EXAMPLE}
-    for module in (contract_dialog, reflection_dialog, session_dialog, choose_pair_dialog):
+             "goals": contract_dialog.GOALS_HINT, "session example": session_dialog.EXAMPLE,
+             "shifts": shifts_dialog.EXPLAIN, "shifts hint": shifts_dialog.HINT}
+    for module in (contract_dialog, reflection_dialog, session_dialog, choose_pair_dialog, shifts_dialog):
         for name in dir(module):
             value = getattr(module, name)
             if isinstance(value, type) and isinstance(getattr(value, "step_help", None), str):

@@ -162,6 +162,8 @@ CASES: dict[str, Case] = {
     "EnrolmentService.proposal": Case(lambda c, a: c.s.enrolment.proposal(a, c.programme_id), MANAGER, True),
     "EnrolmentService.publish": Case(publish, MANAGER, True),
     "SuggestionService.set_shift_pattern": Case(lambda c, a: c.s.suggestions.set_shift_pattern(a, "EELLNN----"), MENTEE, False, True),
+    "LineManagerService.look_up": Case(lambda c, a: c.s.line_managers.look_up(a, c.programme_id, []), MANAGER, True),
+    "SuggestionService.shift_pattern": Case(lambda c, a: c.s.suggestions.shift_pattern(a), MENTEE, False, True),
 }
 
 # No person acts through these: the scheduler calls them, or another service after its own policy check.
