@@ -6,9 +6,10 @@ from typing import Any
 
 from bot.domain.people import Role
 from bot.domain.programmes import Programme
+from bot.domain.text import without_hidden
 from bot.domain.uktime import format_day
 from cards import verbs
-from cards.adaptive import card, execute, facts, heading, text, who
+from cards.adaptive import card, done, execute, facts, heading, text, who
 
 
 def paired_card(pair_id: str, programme: Programme, role: Role, partner_name: str) -> dict[str, Any]:
@@ -36,3 +37,40 @@ def programme_card(programme: Programme, pair_count: int) -> dict[str, Any]:
         facts([("Runs", f"{format_day(programme.starts_on)} to {format_day(programme.ends_on)}"), ("Pairs", str(pair_count))]),
         text("Pair people with **pair @mentor @mentee**", subtle=True, markdown=True),
     ])
+
+
+KIND_WORDS = {"traditional": "Traditional: an experienced mentor and a mentee",
+              "reverse": "Reverse: the junior person mentors a senior one",
+              "cross-sector": "Cross-sector: pairs span two or more organisations",
+              "peer": "Peer: colleagues at a similar level", "group": "Group: one mentor, several mentees"}
+MATCHING_WORDS = {"suggested": "Suggested by Tandem, for me to review", "stable": "Launch day: from everyone's choices",
+                  "by hand": "By hand: I pair people myself"}
+
+
+def programme_settings_card(programme: Programme, note: str = "") -> dict[str, Any]:
+    """The settings a manager edits from Teams: kind, how pairs are matched, focus areas, organisations, cadence."""
+    body = [heading(f"Settings for {programme.name}"),
+            facts([("Runs", f"{format_day(programme.starts_on)} to {format_day(programme.ends_on)}")])]
+    if note:
+        body.append(text(f"Kind: {KIND_WORDS.get(programme.kind, programme.kind)}. Matching: "
+                         f"{MATCHING_WORDS.get(programme.matching, programme.matching)}. Meetings: {programme.cadence}."))
+        return card([*body, done(note)])
+
+    def choices(id_: str, label: str, words: dict[str, str], value: str) -> dict[str, Any]:
+        return {"type": "Input.ChoiceSet", "id": id_, "label": label, "style": "compact", "value": value, "isRequired": True,
+                "errorMessage": "Choose one.", "wrap": True,
+                "choices": [{"title": title, "value": key} for key, title in words.items()]}
+
+    def box(id_: str, label: str, values: tuple[str, ...], placeholder: str) -> dict[str, Any]:
+        return {"type": "Input.Text", "id": id_, "label": label, "value": without_hidden("; ".join(values)), "placeholder": placeholder,
+                "maxLength": 2000}
+
+    body += [
+        choices("kind", "Kind of programme", KIND_WORDS, programme.kind),
+        choices("matching", "How pairs are matched", MATCHING_WORDS, programme.matching),
+        box("focusAreas", "Focus areas, with a semicolon (;) between them", programme.focus_areas, "knife crime; domestic abuse"),
+        box("organisations", "Organisations taking part (;)", programme.organisations, "City of London Police; Fabrikam"),
+        choices("cadence", "How often pairs meet, to start with", {c: c.capitalize() for c in ("fortnightly", "monthly", "every six weeks")},
+                programme.cadence),
+    ]
+    return card(body, [execute("Save settings", verbs.PROGRAMME_SAVE, {"programmeId": programme.id}, style="positive")])

@@ -50,6 +50,7 @@ class Command(str, Enum):
     ROSTER = "roster"
     MATCH = "match"
     LEAVE_PROGRAMME = "leave programme"
+    PROGRAMME_SETTINGS = "programme settings"
     HAPPENED = "we met"
     MISSED = "we didn't meet"
     CANCEL = "cancel"
@@ -120,6 +121,7 @@ PREFIXES = (
     (("ask for help", "request help", "i need help"), Command.ASK_FOR_HELP),
     (("accept", "i accept", "agree", "i agree"), Command.ACCEPT),
     (("invite",), Command.INVITE),
+    (("programme settings", "program settings", "edit programme", "settings"), Command.PROGRAMME_SETTINGS),
     (("roster", "who's taking part", "participants"), Command.ROSTER),
     (("match", "propose pairs", "matching"), Command.MATCH),
     (("leave programme", "leave the programme", "leave program"), Command.LEAVE_PROGRAMME),

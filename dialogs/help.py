@@ -12,7 +12,10 @@ ALWAYS = (f"{MY_DATA}\n- **cancel**: leave whatever we're in the middle of\n- **
           "- **what is a contract?** (or any word I use): a short explanation")
 MANAGER_HELP = (
     "As a programme manager you can say:\n\n"
-    "- **pair @mentor @mentee**: pair two people; I tell them both\n"
+    "- **invite @person as mentor** (or mentee, reserve): they get a card to join, and join only if they agree\n"
+    "- **roster**: who has joined and who is still to open Tandem\n"
+    "- **match** (or **match stable** for launch-day choices): proposed pairs with the reasons, to publish with one press\n"
+    "- **pair @mentor @mentee**: pair two people yourself; I tell them both\n"
     "- **status**: how every pair is doing (on track, at risk or drifting), never what anyone said\n"
     "- **report**: the programme's figures and charts, with small numbers hidden\n"
     "- **link team** (in a channel of a team), then **alerts here**: alert cards come to that channel too, without names\n"

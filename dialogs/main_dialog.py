@@ -16,10 +16,10 @@ from bot.domain.text import clean, person_name, plain
 from bot.services.context import Actor
 from bot.services.registry import Services
 from cards.contract import contract_card, contract_history_card, no_contract_card
-from bot.domain.matching import Method
+from bot.domain.matching import Method, ProgrammeKind
 from bot.domain.roster import RosterRole
 from cards.enrolment import proposal_card, roster_card
-from cards.pairing import programme_card
+from cards.pairing import programme_card, programme_settings_card
 from cards.reflection import reflection_prompt_card, reflections_list_card
 from bot.domain.contracts import ContractStatus
 from bot.domain.sessions import SessionStatus
@@ -192,9 +192,19 @@ class MainDialog(ComponentDialog):
         elif command is Command.MATCH:
             programme = await self._managed_programme(context, actor, options.get("argument", ""))
             if programme:
-                method = Method.STABLE if "stable" in options.get("argument", "").lower().split() else Method.SUGGESTED
-                p = await self.services.enrolment.proposal(actor, programme.id, method)
+                said = options.get("argument", "").lower().split()
+                if programme.matching == "by hand" and not {"stable", "suggested"} & set(said):
+                    await context.send_activity("This programme's pairs are made by hand: say **pair @mentor @mentee**. "
+                                                "Say **match suggested** to see what Tandem would suggest anyway.")
+                    return None
+                method = Method.STABLE if "stable" in said or (programme.matching == "stable" and "suggested" not in said) \
+                    else Method.SUGGESTED
+                p = await self.services.enrolment.proposal(actor, programme.id, method, ProgrammeKind(programme.kind))
                 await send_card(context, proposal_card(p.programme, p.method, p.result, p.names, p.digest, warning=p.warning))
+        elif command is Command.PROGRAMME_SETTINGS:
+            programme = await self._managed_programme(context, actor, options.get("argument", ""))
+            if programme:
+                await send_card(context, programme_settings_card(await self.services.programmes.settings(actor, programme.id)))
         elif command is Command.LEAVE_PROGRAMME:
             await self._leave(context, actor, options.get("argument", ""))
         elif command is Command.ACCEPT:

@@ -35,6 +35,7 @@ class Action(str, Enum):
     RECORD_GUARDIAN_CONSENT = "record guardian consent"
     VIEW_ROSTER = "see the roster"
     ENROL = "invite people, import a roster, and match and publish pairs"
+    EDIT_PROGRAMME = "change the programme's settings (kind, matching, focus areas, organisations, cadence)"
     VIEW_STATUS = "see the programme's status"
     VIEW_REPORT = "see and export the programme's report"
     VIEW_ALL_PROGRAMMES = "see every programme's report side by side"
@@ -66,6 +67,7 @@ POLICY: dict[Action, frozenset[AccessRole]] = {
     Action.RECORD_GUARDIAN_CONSENT: frozenset({M}),
     Action.VIEW_ROSTER: frozenset({M}),
     Action.ENROL: frozenset({M}),
+    Action.EDIT_PROGRAMME: frozenset({M}),
     Action.VIEW_STATUS: frozenset({M}),
     Action.VIEW_REPORT: frozenset({M}),
     Action.VIEW_ALL_PROGRAMMES: frozenset({A}),  # figures only, small cells suppressed: no pair's data

@@ -29,6 +29,11 @@ class Programme:
     retention_months: int = 12  # records are deleted this long after the programme ends (bot/domain/retention.py)
     safeguarding_lead: str = ""  # the person id of the one person who receives concerns
     teams: tuple[str, ...] = ()  # Teams team ids linked to the programme: its alert channel is in one of them
+    kind: str = "traditional"  # bot.domain.matching.ProgrammeKind's value: traditional, reverse, cross-sector, peer, group
+    matching: str = "suggested"  # bot.domain.matching.Method's value, or "by hand"
+    focus_areas: tuple[str, ...] = ()
+    organisations: tuple[str, ...] = ()
+    cadence: str = "monthly"  # the default for contracts: bot.domain.contracts.Cadence's value
 
     def is_manager(self, person_id: str) -> bool:
         return person_id in self.managers
@@ -67,6 +72,11 @@ class Programme:
             "retentionMonths": self.retention_months,
             "safeguardingLead": self.safeguarding_lead,
             "teams": list(self.teams),
+            "kind": self.kind,
+            "matching": self.matching,
+            "focusAreas": list(self.focus_areas),
+            "organisations": list(self.organisations),
+            "cadence": self.cadence,
         }
 
     @classmethod
@@ -83,6 +93,11 @@ class Programme:
             retention_months=int(doc.get("retentionMonths", 12)),
             safeguarding_lead=doc.get("safeguardingLead", ""),
             teams=tuple(doc.get("teams", [])),
+            kind=doc.get("kind", "traditional"),
+            matching=doc.get("matching", "suggested"),
+            focus_areas=tuple(doc.get("focusAreas", ())),
+            organisations=tuple(doc.get("organisations", ())),
+            cadence=doc.get("cadence", "monthly"),
         )
 
 
@@ -171,3 +186,28 @@ def new_pair(
     if mentor_id == mentee_id:
         raise InvalidInput("A mentor and a mentee must be two different people.")
     return Pair(pair_id, programme.id, programme.tenant_id, mentor_id, mentee_id, PairStatus.ACTIVE, now, actor_id)
+
+
+KINDS = ("traditional", "reverse", "cross-sector", "peer", "group")
+MATCHING = ("suggested", "stable", "by hand")
+CADENCES = ("fortnightly", "monthly", "every six weeks")
+MAX_LIST_ITEMS, MAX_ITEM = 10, 50
+
+
+def with_settings(programme: Programme, kind: str, matching: str, focus_areas: str, organisations: str,
+                  cadence: str) -> Programme:
+    """What a manager set on the programme's settings card, checked: lists are `;`-separated."""
+    def items(label: str, text: str) -> tuple[str, ...]:
+        found = tuple(dict.fromkeys(" ".join(part.split()) for part in (text or "").split(";") if part.strip()))
+        if len(found) > MAX_LIST_ITEMS or any(len(item) > MAX_ITEM for item in found):
+            raise InvalidInput(f"Please give at most {MAX_LIST_ITEMS} {label}, each {MAX_ITEM} characters or fewer.")
+        return found
+
+    for value, allowed, label in ((kind, KINDS, "kind"), (matching, MATCHING, "way of matching"), (cadence, CADENCES, "cadence")):
+        if value not in allowed:
+            raise InvalidInput(f"Please choose the programme's {label} from the list.")
+    organisations_found = items("organisations", organisations)
+    if kind == "cross-sector" and len(organisations_found) < 2:
+        raise InvalidInput("A cross-sector programme needs two or more organisations, with a semicolon (;) between them.")
+    return replace(programme, kind=kind, matching=matching, focus_areas=items("focus areas", focus_areas),
+                   organisations=organisations_found, cadence=cadence)

@@ -8,7 +8,7 @@ from bot.domain.audit import AuditAction
 from bot.domain.errors import AlreadyDone, InvalidInput, NotAllowed
 from bot.domain.people import Person
 from bot.domain.policy import Action, require
-from bot.domain.programmes import Programme
+from bot.domain.programmes import Programme, with_settings
 from bot.services.authority import Place, PlaceKind
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import known_person
@@ -49,6 +49,21 @@ class ProgrammeService:
         await self._repos.people.change(person.id, lambda p: replace(
             known_person(p, person), manages=tuple(m for m in known_person(p, person).manages if m != programme_id)))
         await self._ctx.audit(actor.id, AuditAction.MANAGER_REMOVED, person.id, programme_id)
+        return updated
+
+    async def settings(self, actor: Actor, programme_id: str) -> Programme:
+        """The programme as its settings card shows it, for its managers."""
+        programme = await self._repos.programmes.get(programme_id)
+        await self._ctx.require_in(actor, programme, Action.EDIT_PROGRAMME)
+        return programme
+
+    async def change_settings(self, actor: Actor, programme_id: str, kind: str, matching: str, focus_areas: str,
+                              organisations: str, cadence: str) -> Programme:
+        programme = await self._repos.programmes.get(programme_id)
+        await self._ctx.require_in(actor, programme, Action.EDIT_PROGRAMME)
+        updated = await self._repos.programmes.change(
+            programme_id, lambda p: with_settings(p, kind, matching, focus_areas, organisations, cadence))
+        await self._ctx.audit(actor.id, AuditAction.PROGRAMME_CHANGED, programme_id, programme_id)
         return updated
 
     async def link_team(self, actor: Actor, programme_id: str, place: Place) -> Programme:

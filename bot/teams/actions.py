@@ -21,8 +21,9 @@ from bot.services.registry import Services
 from cards import verbs
 from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
 from cards.contract import contract_card
-from bot.domain.matching import Method
+from bot.domain.matching import Method, ProgrammeKind
 from cards.enrolment import join_card, proposal_card
+from cards.pairing import programme_settings_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
 from cards.session import attendance_card, attendance_note, session_confirmed_card, session_proposal_card
@@ -108,6 +109,7 @@ class CardActionRouter:
             verbs.ENROL_JOIN: self.join_programme,
             verbs.ENROL_DECLINE: self.decline_programme,
             verbs.MATCH_PUBLISH: self.publish_matches,
+            verbs.PROGRAMME_SAVE: self.save_programme_settings,
         }
 
     async def handle(self, context: TurnContext, actor: Actor, value: dict[str, Any]) -> InvokeResponse:
@@ -259,12 +261,24 @@ class CardActionRouter:
             method = Method(field(data, "method"))
         except ValueError as error:
             raise InvalidInput(OUT_OF_DATE) from error
-        proposal = await self.services.enrolment.proposal(actor, programme_id, method)
-        published = await self.services.enrolment.publish(actor, programme_id, method, digest)
+        programme = await self.services.ctx.repos.programmes.get(programme_id)
+        kind = ProgrammeKind(programme.kind)
+        proposal = await self.services.enrolment.proposal(actor, programme_id, method, kind)
+        published = await self.services.enrolment.publish(actor, programme_id, method, digest, kind)
         note = f"Published {len(published.paired)} pairs; each person has been told who their partner is."
         if published.not_paired:
             note += " Not paired: " + "; ".join(f"{who_} ({why})" for who_, why in published.not_paired)
         return proposal_card(proposal.programme, method, proposal.result, proposal.names, proposal.digest, note=note)
+
+    async def save_programme_settings(self, context, actor, data) -> Card:
+        def entered(name: str) -> str:
+            value = data.get(name)
+            return value if isinstance(value, str) else ""
+
+        updated = await self.services.programmes.change_settings(
+            actor, field(data, "programmeId"), entered("kind"), entered("matching"), entered("focusAreas"),
+            entered("organisations"), entered("cadence"))
+        return programme_settings_card(updated, note="Saved.")
 
     # Safeguarding -------------------------------------------------------------------------------
     async def acknowledge_concern(self, context, actor, data) -> Card:

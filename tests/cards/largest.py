@@ -11,7 +11,7 @@ from datetime import timedelta
 from typing import Any, Callable
 
 import cards
-from cards import answers
+from cards import answers, pairing
 from bot.domain.text import person_name
 from bot.domain import limits
 from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState, Step
@@ -147,6 +147,10 @@ def _enrolment_cards(fill: Callable[[int], str], programme) -> dict[str, list[di
                                                              tuple(fill(200) for _ in range(4))) for i in range(0, PAIRS, 2)),
                          tuple(Unmatched(f"person{i}@force.example", fill(300)) for i in range(MANY)))
     return {
+        "pairing.programme_settings_card": [
+            pairing.programme_settings_card(replace(programme, focus_areas=tuple(fill(50) for _ in range(10)),
+                                                    organisations=tuple(fill(50) for _ in range(10)))),
+            pairing.programme_settings_card(programme, note=fill(200))],
         "enrolment.join_card": [join_card(programme, people[0]), join_card(programme, people[0], note=fill(200))],
         "enrolment.roster_card": [roster_card(programme, people)],
         "enrolment.proposal_card": [proposal_card(programme, Method.STABLE, result, names, "d"),

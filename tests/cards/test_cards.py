@@ -40,6 +40,7 @@ def examples() -> dict[str, dict]:
     from bot.domain.matching import MatchResult, Method, Suggestion, Unmatched
     from bot.domain.roster import RosterRole
     from cards.enrolment import join_card, proposal_card, roster_card
+    from cards.pairing import programme_settings_card
     from cards.answers import Button, Field, answer_card, answered_card
     from dialogs.contract_dialog import KEEP_HINT
     from dialogs.session_dialog import HINT as SESSION_HINT
@@ -89,6 +90,7 @@ def examples() -> dict[str, dict]:
                                    buttons=[Button(f"{day} Jan 2027, 10:00 GMT", f"{day[-2:]}/01/2027 10:00") for day in ("Wed 13", "Fri 15", "Tue 19")],
                                    field=Field("date and time", "Day", "Propose this time", earliest=TODAY)),
         "answer_given": answered_card("When would you like to meet?", "Wed 13 Jan 2027, 10:00 GMT"),
+        "programme_settings": programme_settings_card(programme),
         "join_invitation": join_card(programme, participant),
         "join_answered": join_card(programme, participant, note="You joined as a mentee. I'll tell you when you're matched."),
         "roster": roster_card(programme, [participant, replace(participant, email="megan@force.example", name="Megan Bowen",

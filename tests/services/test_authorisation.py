@@ -151,6 +151,9 @@ CASES: dict[str, Case] = {
     "MyDataService.export": Case(lambda c, a: c.s.my_data.export(a), MENTEE, False, True),
     "MyDataService.erase": Case(lambda c, a: c.s.my_data.erase(a, True), MENTEE, False, True),
     "SuggestionService.suggest": Case(lambda c, a: c.s.suggestions.suggest(a, c.pair_id), MENTEE, False),
+    "ProgrammeService.settings": Case(lambda c, a: c.s.programmes.settings(a, c.programme_id), MANAGER, True),
+    "ProgrammeService.change_settings": Case(lambda c, a: c.s.programmes.change_settings(
+        a, c.programme_id, "reverse", "suggested", "knife crime", "", "monthly"), MANAGER, True),
     # EnrolmentService
     "EnrolmentService.import_roster": Case(lambda c, a: c.s.enrolment.import_roster(a, c.programme_id, ROSTER_CSV), MANAGER, True),
     "EnrolmentService.invite": Case(lambda c, a: c.s.enrolment.invite(a, c.programme_id, [YOUNG], RosterRole.MENTOR), MANAGER, True),

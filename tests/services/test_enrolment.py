@@ -152,3 +152,37 @@ async def test_the_roster_card_shows_who_joined_and_who_is_waiting(world):
     await world.services.enrolment.join(MENTEES[0], programme_id)
     shown = text_of(await world.chat(MANAGER).say("roster"))
     assert "1 joined, 2 invited" in shown and "Waiting to open Tandem or join" in shown and "Nestor" in shown
+
+
+async def test_a_manager_edits_the_programme_from_its_settings_card_and_matching_follows_it(world):
+    programme_id = await programme_with_roster(world)
+    chat = world.chat(MANAGER)
+    card = (await chat.say("programme settings"))[-1].attachments[0].content
+    ids = {b["id"] for b in card["body"] if b["type"].startswith("Input.")}
+    assert ids == {"kind", "matching", "focusAreas", "organisations", "cadence"}
+    save = card["actions"][0]["data"]
+    _, body, _ = await press(chat, verbs.PROGRAMME_SAVE, {**save, "kind": "cross-sector", "matching": "stable",
+                                                          "focusAreas": "knife crime", "organisations": "Police",
+                                                          "cadence": "monthly"})
+    assert "two or more organisations" in str(body["value"])  # refused kindly, nothing saved
+    assert (await world.services.ctx.repos.programmes.get(programme_id)).kind == "traditional"
+    _, body, _ = await press(chat, verbs.PROGRAMME_SAVE, {**save, "kind": "reverse", "matching": "by hand",
+                                                          "focusAreas": "knife crime; domestic abuse; knife crime",
+                                                          "organisations": "", "cadence": "monthly"})
+    assert "Saved." in str(body["value"])
+    saved = await world.services.ctx.repos.programmes.get(programme_id)
+    assert (saved.kind, saved.matching, saved.focus_areas) == ("reverse", "by hand", ("knife crime", "domestic abuse"))
+    assert "made by hand" in text_of(await chat.say("match"))
+    _, body, _ = await press(chat, verbs.PROGRAMME_SAVE, {**save, "kind": "traditional", "matching": "nonsense",
+                                                          "focusAreas": "", "organisations": "", "cadence": "monthly"})
+    assert "choose the programme's way of matching" in str(body["value"])
+
+
+async def test_only_the_programmes_managers_see_or_save_its_settings(world):
+    programme_id = await programme_with_roster(world)
+    stranger = world.chat(STRANGER)
+    _, body, _ = await press(stranger, verbs.PROGRAMME_SAVE, {"programmeId": programme_id, "kind": "reverse",
+                                                              "matching": "stable", "focusAreas": "", "organisations": "",
+                                                              "cadence": "monthly"})
+    assert "Only the managers" in str(body["value"]) or "can't find" in str(body["value"])
+    assert (await world.services.ctx.repos.programmes.get(programme_id)).kind == "traditional"
