@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.alerts import Alert, AlertState
+from bot.domain.alerts import Alert, AlertKind, AlertState
 from bot.domain.drift import Assessment, Health
 from bot.domain.limits import MAX_ALERT_NOTE, SHOWN_ALERT_STEPS, SHOWN_STATUS_ROWS
 from bot.domain.text import person_name, plain
@@ -37,8 +37,10 @@ def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> d
     body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": MAX_ALERT_NOTE,
                  "label": "Note (optional)", "placeholder": "A note to resolve with, or a message to send the pair"})
     data = {"programmeId": alert.programme_id, "alertId": alert.id, "pairId": alert.pair_id}
-    return card(body, [
-        execute("Acknowledge", verbs.ALERT_ACKNOWLEDGE, data),
+    actions = [] if alert.state is AlertState.ACKNOWLEDGED else [execute("Acknowledge", verbs.ALERT_ACKNOWLEDGE, data)]
+    if alert.kind is AlertKind.CLOSE:
+        actions.append(execute("Approve close", verbs.ALERT_APPROVE_CLOSE, data))
+    return card(body, actions + [
         execute("Snooze 7 days", verbs.ALERT_SNOOZE, data),
         execute("Resolve with note", verbs.ALERT_RESOLVE, data, style="positive"),
         execute("Message the pair", verbs.ALERT_MESSAGE, data),

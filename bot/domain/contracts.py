@@ -190,6 +190,21 @@ class Contract:
 
     pair_id: str
     versions: tuple[ContractVersion, ...] = ()
+    closed_at: datetime | None = None  # the pairing ended: every version stays readable, none can change
+
+    def close(self, now: datetime) -> tuple["Contract", int]:
+        """The pairing ended: any proposal still waiting is withdrawn; the versions are kept as they were.
+        Returns how many proposals were withdrawn. Closing twice changes nothing."""
+        if self.closed_at is not None:
+            return self, 0
+        waiting = sum(1 for v in self.versions if v.status is ContractStatus.PROPOSED)
+        versions = tuple(replace(v, status=ContractStatus.WITHDRAWN) if v.status is ContractStatus.PROPOSED else v
+                         for v in self.versions)
+        return replace(self, versions=versions, closed_at=now), waiting
+
+    def _require_open(self) -> None:
+        if self.closed_at is not None:
+            raise InvalidState("This pairing has ended, so its contract can't change. It stays here for you to read.")
 
     @property
     def in_force(self) -> ContractVersion | None:
@@ -207,6 +222,7 @@ class Contract:
 
     def propose(self, role: Role, clauses: Clauses, latest_end: date, now: datetime) -> tuple["Contract", ContractVersion]:
         """A new proposal: the first draft (mentee only), a counter-proposal, a revision or an amendment."""
+        self._require_open()
         if not self.versions and role is not Role.MENTEE:
             raise NotAllowed("The mentee drafts the first version of the contract; you'll be asked to review it.")
         checked = clauses.validate(latest_end)
@@ -226,6 +242,7 @@ class Contract:
 
     def accept(self, role: Role, number: int, now: datetime) -> tuple["Contract", ContractVersion]:
         """The other side confirms a proposal; with both confirmations it comes into force."""
+        self._require_open()
         target = self.version(number)
         if target.status is ContractStatus.IN_FORCE:
             raise AlreadyDone(f"Version {number} is already in force.")
@@ -260,8 +277,10 @@ class Contract:
         return replace(self, versions=tuple(withdrawn if v.number == number else v for v in self.versions)), withdrawn
 
     def to_doc(self) -> dict[str, Any]:
-        return {"pairId": self.pair_id, "versions": [v.to_doc() for v in self.versions]}
+        return {"pairId": self.pair_id, "versions": [v.to_doc() for v in self.versions],
+                "closedAt": self.closed_at.isoformat() if self.closed_at else None}
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> "Contract":
-        return cls(doc["pairId"], tuple(ContractVersion.from_doc(v) for v in doc.get("versions", [])))
+        return cls(doc["pairId"], tuple(ContractVersion.from_doc(v) for v in doc.get("versions", [])),
+                   datetime.fromisoformat(doc["closedAt"]) if doc.get("closedAt") else None)

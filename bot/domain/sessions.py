@@ -178,11 +178,12 @@ class Schedule:
         cancelled = replace(target, status=SessionStatus.CANCELLED, changed_by=role, changed_at=now)
         return self._with(cancelled), cancelled
 
-    def cancel_upcoming(self, role: Role, now: datetime) -> tuple["Schedule", int]:
-        """Cancel every proposed or booked session still to come (a pairing ending): how many."""
-        cancelled = [replace(s, status=SessionStatus.CANCELLED, changed_by=role, changed_at=now)
-                     for s in self.sessions if s.status in OPEN and s.starts_at > now]
-        return self._with(*cancelled), len(cancelled)
+    def cancel_upcoming(self, role: Role | None, now: datetime) -> tuple["Schedule", tuple[Session, ...]]:
+        """Cancel every proposed or booked session still to come (a pairing ending): the ones cancelled.
+        `role` is who ended it, or None when nobody in the pair did (a manager, the programme's end)."""
+        cancelled = tuple(replace(s, status=SessionStatus.CANCELLED, changed_by=role, changed_at=now)
+                          for s in self.sessions if s.status in OPEN and s.starts_at > now)
+        return self._with(*cancelled), cancelled
 
     def record_attendance(self, role: Role, session_id: str, happened: bool, now: datetime) -> tuple["Schedule", Session]:
         """Each side says whether the session happened: held when both say yes, not held if either says no."""

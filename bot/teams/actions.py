@@ -101,6 +101,7 @@ class CardActionRouter:
             verbs.MY_DATA_ERASE: self.answer_erasure(True),
             verbs.MY_DATA_KEEP: self.answer_erasure(False),
             verbs.ALERT_MESSAGE: self.alert_action(AlertAction.MESSAGE),
+            verbs.ALERT_APPROVE_CLOSE: self.alert_action(AlertAction.APPROVE_CLOSE),
             verbs.CONCERN_ACKNOWLEDGE: self.acknowledge_concern,
             verbs.CONCERN_OUTCOME: self.record_concern_outcome,
         }

@@ -71,6 +71,9 @@ def examples() -> dict[str, dict]:
         "programme": programme_card(programme, 3),
         "alert_open": alert_card(alert, "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
         "alert_acknowledged": alert_card(alert.act(AlertAction.ACKNOWLEDGE, "m", "Sam Okafor", NOW), "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
+        "alert_close_request": alert_card(
+            Alert("close.p1.y", "prog", "p1", AlertKind.CLOSE, "Adele Vance (mentee) asks for a no-fault close", NOW),
+            "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
         "alert_resolved": alert_card(alert.act(AlertAction.RESOLVE, "m", "Sam Okafor", NOW, "Spoke to both"), "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
         "answer_words": answer_card("Any boundaries to agree?", "t", hint=KEEP_HINT, buttons=[Button("Keep this wording", "default")],
                                     field=Field("words", "Boundaries", "Use my wording", value="No calls after 8pm")),
