@@ -58,6 +58,35 @@ class ContractStatus(str, Enum):
     WITHDRAWN = "withdrawn"
 
 
+class Clause(str, Enum):
+    """The parts of a contract a change can touch, in the order the card shows them."""
+
+    GOALS = "goals"
+    MEETINGS = "meetings"  # how often, how long, in what format
+    CONTACT_BETWEEN = "contact between"
+    CONFIDENTIALITY = "confidentiality"
+    BOUNDARIES = "boundaries"
+    START = "start"
+    REVIEW = "review"
+    END = "end"
+
+
+def changed_clauses(before: "Clauses", after: "Clauses") -> tuple[Clause, ...]:
+    """Which clauses differ between two versions, in the card's order."""
+    pairs = {
+        Clause.GOALS: (before.goals, after.goals),
+        Clause.MEETINGS: ((before.cadence, before.meeting_minutes, before.meeting_format),
+                          (after.cadence, after.meeting_minutes, after.meeting_format)),
+        Clause.CONTACT_BETWEEN: (before.contact_between, after.contact_between),
+        Clause.CONFIDENTIALITY: (before.confidentiality, after.confidentiality),
+        Clause.BOUNDARIES: (before.boundaries, after.boundaries),
+        Clause.START: (before.start_date, after.start_date),
+        Clause.REVIEW: (before.review_date, after.review_date),
+        Clause.END: (before.end_date, after.end_date),
+    }
+    return tuple(clause for clause, (old, new) in pairs.items() if old != new)
+
+
 @dataclass(frozen=True)
 class Clauses:
     goals: tuple[str, ...]
@@ -213,6 +242,16 @@ class Contract:
     @property
     def pending(self) -> ContractVersion | None:
         return next((v for v in reversed(self.versions) if v.status is ContractStatus.PROPOSED), None)
+
+    def compared_with(self, version: ContractVersion) -> ContractVersion | None:
+        """What a proposal changes: the version in force when it was made, else the proposal it answered
+        (the latest earlier one); None for a first draft."""
+        earlier = [v for v in self.versions if v.number < version.number]
+        agreed = [v for v in earlier if v.status in (ContractStatus.IN_FORCE, ContractStatus.SUPERSEDED)
+                  and v.in_force_at is not None and v.in_force_at <= version.proposed_at]
+        if agreed:
+            return max(agreed, key=lambda v: v.in_force_at)
+        return earlier[-1] if earlier else None
 
     def version(self, number: int) -> ContractVersion:
         for v in self.versions:

@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.domain.alerts import Alert, AlertAction, AlertKind, request_note
+from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState, request_note
 from bot.domain.drift import Assessment, Health, assess
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.audit import AuditAction
@@ -160,11 +160,14 @@ class AlertService:
                              "or in the programme's alert channel.")
         now = self._ctx.clock.now()
         rows: list[tuple[str, str, Assessment]] = []
+        closing = {a.pair_id for a in await self._ctx.repos.alerts.in_programme(programme_id)
+                   if a.kind is AlertKind.CLOSE and a.state is not AlertState.RESOLVED}
         for pair_id in await self._ctx.repos.programmes.roster(programme_id):
             pair = await self._ctx.repos.pairs.get(pair_id)
             if pair.status.value != "active":
                 continue
-            assessment = assess(pair, await self._ctx.repos.pairs.contract(pair_id), await self._ctx.repos.pairs.schedule(pair_id), now)
+            assessment = assess(pair, await self._ctx.repos.pairs.contract(pair_id), await self._ctx.repos.pairs.schedule(pair_id), now,
+                                closing=pair_id in closing)
             mentor = await self._ctx.repos.people.get(pair.mentor_id)
             mentee = await self._ctx.repos.people.get(pair.mentee_id)
             rows.append((mentor.name, mentee.name, assessment))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
 from typing import Any
@@ -12,17 +13,21 @@ from bot.domain.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.domain.policy import AccessRole, Action, require
 from bot.domain.nudges import pause_until
 from bot.domain.people import Membership, Person, Role
+from bot.domain.sessions import Session
 from bot.domain.programmes import CloseReason, Pair, Programme, allows_several, new_pair, new_programme
 from bot.domain.due import PROGRAMME_END, DueItem
 from bot.domain.uktime import uk_instant, uk_today
 from bot.domain.text import person_name, plain
 from bot.services.authority import pair_roles
 from bot.services.calendar_sync import CalendarSync
-from bot.services.context import Actor, Message, ServiceContext
+from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
 from bot.services.nudges import NudgeService
 from bot.services.retention import schedule_retention
 from bot.storage.documents import DocumentExists
 from cards.pairing import paired_card
+from cards.session import session_cancelled_card
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -215,6 +220,7 @@ class PairService:
         cancelled = await self._repos.pairs.change_schedule(pair.id, lambda s: s.cancel_upcoming(leaving, now))
         for session in cancelled:
             await self._calendar.after_change(pair.id, session.id)  # never fails the close
+            await retire_session_cards(self._ctx, session, "Cancelled: this pairing has ended.")
         await self._repos.pairs.change_contract(pair.id, lambda c: c.close(now))
         was_active = (await self._repos.pairs.get(pair.id)).active
         closed = await self._repos.pairs.close(pair.id, reason, now)
@@ -280,6 +286,15 @@ async def schedule_programme_end(ctx: ServiceContext, programme: Programme) -> D
     item = DueItem(PROGRAMME_END, uk_instant(programme.ends_on + timedelta(days=1), time(9, 0)), "", "", detail=programme.id)
     await ctx.repos.due.schedule(item)
     return item
+
+
+async def retire_session_cards(ctx: ServiceContext, session: Session, note: str) -> None:
+    """Cards sent about a session that is now cancelled lose their buttons (Reschedule, Cancel)."""
+    for doc in session.cards:
+        try:
+            await ctx.messenger.update(Delivery.from_doc(doc), session_cancelled_card(session, note))
+        except Unreachable:
+            log.info("a session card could not be updated")
 
 
 def closing_words(reason: CloseReason, programme_name: str, role: Role, partner_name: str, cancelled: int) -> str:
