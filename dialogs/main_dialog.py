@@ -206,7 +206,8 @@ class MainDialog(ComponentDialog):
             await send_card(context, contract_card(pair_id, contract.in_force, view.names, view.role))
         if contract.pending:
             lead = "There's also a proposed amendment:" if contract.in_force else ""
-            await send_card(context, contract_card(pair_id, contract.pending, view.names, view.role), lead)
+            await send_card(context, contract_card(pair_id, contract.pending, view.names, view.role,
+                                                   compared_with=contract.compared_with(contract.pending)), lead)
         if len(contract.versions) > 1:
             await send_card(context, contract_history_card(contract))
         return None

@@ -125,3 +125,11 @@ async def test_someone_with_no_pair_can_pause_reminders_and_is_told_why_there_ar
     assert "Reminders paused until" in reply and "not in a pair yet" in reply
     person = await world.services.ctx.repos.people.get(STRANGER.id)
     assert person.nudges_paused_until is not None and person.nudges_paused_until > world.clock.now()
+
+
+async def test_saying_contract_shows_what_a_pending_amendment_changes(world):
+    pair_id = await agreed_pair(world)
+    await world.services.contracts.propose(MENTEE, pair_id, clauses(meeting_minutes=90))
+    replies = await world.chat(MENTOR).say("contract")
+    cards = str([a.attachments[0].content for a in replies if a.attachments])
+    assert "Changed from version 1" in cards and "- Meetings" in cards
