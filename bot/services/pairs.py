@@ -189,7 +189,8 @@ class PairService:
                 raise NotAllowed(
                     f"{person_name(known.name or who.name, 'They')} is already paired in {plain(programme.name)}, as "
                     f"{membership.role.value} with {person_name(partner.name if partner else '', 'someone else')}. "
-                    "Someone can be in one active pairing per programme: close that pairing first if it has ended.")
+                    "Someone can be in one active pairing per programme; that one ends when a no-fault close is "
+                    "approved on its alert card, or when the programme ends.")
 
     async def _both_know(self, pair: Pair) -> bool:
         for person_id in (pair.mentor_id, pair.mentee_id):
