@@ -215,7 +215,7 @@ def _person(person: Person) -> dict[str, Any]:
 
 
 def _session(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in doc.items() if k not in ("id", "replaces")}
+    return {k: v for k, v in doc.items() if k not in ("id", "replaces", "cards")}  # cards: where Teams delivered them
 
 
 def _step(step: Step) -> dict[str, Any]:
