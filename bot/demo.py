@@ -1,8 +1,9 @@
 """A demo programme for a first look: Agents Playground's default users already paired.
 
-Alex Wilber (the Playground's current user) manages the programme, is mentee to Megan Bowen (no
-contract yet, so Alex can draft one straight away) and mentors Adele Vance (contract in force, one
-session held). Isaiah Langer and Patti Fernandez are a third pair. Seeding is idempotent.
+Alex Wilber (the Playground's current user) manages two programmes: in the reverse mentoring pilot Alex
+mentors Adele Vance (contract in force, one session held) and Isaiah Langer and Patti Fernandez are a
+second pair; in the leadership programme Alex is mentee to Megan Bowen (no contract yet, so Alex can draft
+one straight away): one active pairing per person per programme. Seeding is idempotent.
 """
 
 from __future__ import annotations
@@ -20,6 +21,7 @@ from bot.services.registry import Services
 
 PLAYGROUND_TENANT = "00000000-0000-0000-0000-0000000000001"
 DEMO_PROGRAMME_ID = "demo-reverse-mentoring"
+DEMO_SECOND_PROGRAMME_ID = "demo-leadership-mentoring"
 
 
 def playground_user(number: int, name: str, email: str) -> Actor:
@@ -63,12 +65,15 @@ async def seed_demo(services: Services) -> bool:
     today = uk_today(clock.now())
     programme = Programme(DEMO_PROGRAMME_ID, PLAYGROUND_TENANT, "Reverse mentoring pilot (demo)", (ALEX.id,),
                           today, add_months(today, 6), clock.now(), safeguarding_lead=ISAIAH.id)
+    leadership = Programme(DEMO_SECOND_PROGRAMME_ID, PLAYGROUND_TENANT, "Leadership mentoring (demo)", (ALEX.id,),
+                           today, add_months(today, 6), clock.now(), safeguarding_lead=ISAIAH.id)
+    await repos.programmes.add(leadership)
     await repos.programmes.add(programme)
     for person in (ALEX, MEGAN, ADELE, ISAIAH, PATTI):
         await repos.people.change(person.id, lambda p, a=person: p or Person(a.id, a.tenant_id, a.aad_object_id, a.name, a.teams_user_id, a.email))
-    await repos.people.change(ALEX.id, lambda p: p.managing(programme.id))
+    await repos.people.change(ALEX.id, lambda p: p.managing(leadership.id).managing(programme.id))
 
-    await past.pairs.pair_people(ALEX, programme.id, MEGAN, ALEX)
+    await past.pairs.pair_people(ALEX, leadership.id, MEGAN, ALEX)
     for mentor, mentee, goals in (
         (ALEX, ADELE, ("Understand how young women in Newham experience stop and search",
                        "Build a youth advisory route into neighbourhood policing")),

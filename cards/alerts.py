@@ -4,20 +4,23 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.alerts import Alert, AlertState
-from bot.domain.drift import Assessment, Health
+from bot.domain.alerts import Alert, AlertKind, AlertState
+from bot.domain.drift import Assessment, PairState
 from bot.domain.limits import MAX_ALERT_NOTE, SHOWN_ALERT_STEPS, SHOWN_STATUS_ROWS
 from bot.domain.text import person_name, plain
 from bot.domain.uktime import format_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text, who
-from cards.words import ALERT_STATE
+from cards.words import ALERT_STATE, PAIR_STATE
 
 # Colours with at least 4.5:1 contrast in Teams' light, dark and high-contrast themes ("Good" and
 # "Warning" are not; "Attention" is 4.46:1 in the dark theme), each with a symbol and the words, so
 # colour is never the only sign (tests/cards/test_rendering.py checks the rendered cards).
-HEALTH_COLOUR = {Health.ON_TRACK: "Default", Health.AT_RISK: "Accent", Health.DRIFTING: "Default"}
-HEALTH_MARK = {Health.ON_TRACK: "\u2714", Health.AT_RISK: "\u26a0", Health.DRIFTING: "\u2716"}
+STATE_COLOUR = {PairState.STARTING: "Default", PairState.ON_TRACK: "Default", PairState.AT_RISK: "Accent",
+                PairState.DRIFTING: "Default", PairState.CLOSING: "Accent"}
+STATE_MARK = {PairState.STARTING: "\u25b6", PairState.ON_TRACK: "\u2714", PairState.AT_RISK: "\u26a0",
+              PairState.DRIFTING: "\u2716", PairState.CLOSING: "\u23f9"}
+STATE_ORDER = (PairState.DRIFTING, PairState.AT_RISK, PairState.CLOSING, PairState.STARTING, PairState.ON_TRACK)
 
 
 def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> dict[str, Any]:
@@ -37,8 +40,10 @@ def alert_card(alert: Alert, programme_name: str, mentor: str, mentee: str) -> d
     body.append({"type": "Input.Text", "id": "note", "isMultiline": True, "maxLength": MAX_ALERT_NOTE,
                  "label": "Note (optional)", "placeholder": "A note to resolve with, or a message to send the pair"})
     data = {"programmeId": alert.programme_id, "alertId": alert.id, "pairId": alert.pair_id}
-    return card(body, [
-        execute("Acknowledge", verbs.ALERT_ACKNOWLEDGE, data),
+    actions = [] if alert.state is AlertState.ACKNOWLEDGED else [execute("Acknowledge", verbs.ALERT_ACKNOWLEDGE, data)]
+    if alert.kind is AlertKind.CLOSE:
+        actions.append(execute("Approve close", verbs.ALERT_APPROVE_CLOSE, data))
+    return card(body, actions + [
         execute("Snooze 7 days", verbs.ALERT_SNOOZE, data),
         execute("Resolve with note", verbs.ALERT_RESOLVE, data, style="positive"),
         execute("Message the pair", verbs.ALERT_MESSAGE, data),
@@ -57,18 +62,22 @@ def channel_alert_card(alert: Alert, programme_name: str) -> dict[str, Any]:
 
 
 def status_card(programme_name: str, rows: list[tuple[str, str, Assessment]], shown_limit: int = SHOWN_STATUS_ROWS) -> dict[str, Any]:
-    """Every pair as on track, at risk or drifting, with the reason. Never what anyone said."""
-    counts = {h: sum(1 for *_, a in rows if a.health is h) for h in Health}
+    """Every pair as starting, on track, at risk, drifting or closing, with the reason. Never what anyone said."""
+    counts = {s: sum(1 for *_, a in rows if a.state is s) for s in STATE_ORDER}
     body: list[dict[str, Any]] = [
         heading(f"{programme_name}: how the pairs are doing"),
-        text(", ".join(f"{counts[h]} {h.value}" for h in Health)),
+        text(", ".join(f"{counts[s]} {PAIR_STATE[s]}" for s in reversed(STATE_ORDER) if counts[s] or s in _ALWAYS_COUNTED)),
     ]
-    order = {Health.DRIFTING: 0, Health.AT_RISK: 1, Health.ON_TRACK: 2}
-    for mentor, mentee, assessment in sorted(rows, key=lambda r: (order[r[2].health], r[0]))[:shown_limit]:
-        body.append({"type": "TextBlock", "wrap": True, "color": HEALTH_COLOUR[assessment.health],
-                     "text": f"{HEALTH_MARK[assessment.health]} **{person_name(mentor)} and {person_name(mentee)}**: {assessment.health.value} ({plain(assessment.reason)})"})
+    order = {s: i for i, s in enumerate(STATE_ORDER)}
+    for mentor, mentee, assessment in sorted(rows, key=lambda r: (order[r[2].state], r[0]))[:shown_limit]:
+        state = assessment.state
+        body.append({"type": "TextBlock", "wrap": True, "color": STATE_COLOUR[state],
+                     "text": f"{STATE_MARK[state]} **{person_name(mentor)} and {person_name(mentee)}**: {PAIR_STATE[state]} ({plain(assessment.reason)})"})
     if len(rows) > shown_limit:
         body.append(text(f"...and {len(rows) - shown_limit} more pairs on track or at risk.", subtle=True))
     if not rows:
         body.append(text("No pairs yet. Pair people with **pair @mentor @mentee**", markdown=True))
     return card(body)
+
+
+_ALWAYS_COUNTED = (PairState.ON_TRACK, PairState.AT_RISK, PairState.DRIFTING)  # starting/closing only when there are some

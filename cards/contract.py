@@ -4,14 +4,14 @@ from __future__ import annotations
 
 from typing import Any
 
-from bot.domain.contracts import Clauses, Contract, ContractStatus, ContractVersion
+from bot.domain.contracts import Clauses, Contract, ContractStatus, ContractVersion, changed_clauses
 from bot.domain.limits import SHOWN_VERSIONS
 from bot.domain.people import Role
 from bot.domain.text import plain
 from bot.domain.uktime import format_day, format_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text, who
-from cards.words import CONTRACT_STATUS, meetings
+from cards.words import CLAUSE, CONTRACT_STATUS, meetings
 
 
 def _clause_blocks(c: Clauses) -> list[dict[str, Any]]:
@@ -32,9 +32,11 @@ def _clause_blocks(c: Clauses) -> list[dict[str, Any]]:
 
 
 def contract_card(
-    pair_id: str, version: ContractVersion, names: dict[Role, str], viewer: Role, note: str = ""
+    pair_id: str, version: ContractVersion, names: dict[Role, str], viewer: Role, note: str = "",
+    compared_with: ContractVersion | None = None,
 ) -> dict[str, Any]:
-    """One version of the contract, with the buttons that fit the viewer and where the version stands."""
+    """One version of the contract, with the buttons that fit the viewer and where the version stands;
+    with `compared_with`, a short list of the clauses that differ from that version first."""
     names = _names(names)
     status = version.status
     title = f"Mentoring contract, version {version.number}"
@@ -45,6 +47,7 @@ def contract_card(
     body = [
         heading(title),
         text(f"Between {names[Role.MENTOR]} (mentor) and {names[Role.MENTEE]} (mentee)", subtle=True),
+        *_changes(version, compared_with),
         *_clause_blocks(version.clauses),
         text(state, subtle=True),
     ]
@@ -64,6 +67,16 @@ def contract_card(
         actions = [execute("Propose a time", verbs.SESSION_PROPOSE, {"pairId": pair_id}, style="positive"),
                    execute("Propose an amendment", verbs.CONTRACT_CHANGE, data)]
     return card(body, actions)
+
+
+def _changes(version: ContractVersion, compared_with: ContractVersion | None) -> list[dict[str, Any]]:
+    if compared_with is None:
+        return []
+    changed = changed_clauses(compared_with.clauses, version.clauses)
+    if not changed:
+        return [text(f"Nothing changed from version {compared_with.number}.")]
+    return [text(f"**Changed from version {compared_with.number}**", markdown=True),
+            text("\n".join(f"- {CLAUSE[c]}" for c in changed), markdown=True)]
 
 
 def draft_card(clauses: Clauses, names: dict[Role, str]) -> dict[str, Any]:

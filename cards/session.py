@@ -99,6 +99,11 @@ def session_confirmed_card(pair_id: str, session: Session, names: dict[Role, str
     return card(body, actions)
 
 
+def session_cancelled_card(session: Session, note: str) -> dict[str, Any]:
+    """What a booked-session card becomes once the session is cancelled: no buttons left to press."""
+    return card([heading("Session cancelled"), text(session.describe()), done(note)])
+
+
 def attendance_card(pair_id: str, session: Session, partner_name: str, note: str = "") -> dict[str, Any]:
     partner_name = who(partner_name, "your partner")
     body = [heading("Did your session happen?"), text(f"With {partner_name}, {format_uk(session.starts_at)}.")]

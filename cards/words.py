@@ -3,7 +3,8 @@
 from __future__ import annotations
 
 from bot.domain.alerts import AlertState
-from bot.domain.contracts import Cadence, ContractStatus, MeetingFormat
+from bot.domain.contracts import Cadence, Clause, ContractStatus, MeetingFormat
+from bot.domain.drift import PairState
 from bot.domain.sessions import SessionStatus
 
 CONTRACT_STATUS = {
@@ -28,6 +29,18 @@ ALERT_STATE = {
     AlertState.ACKNOWLEDGED: "A manager is looking at it",
     AlertState.SNOOZED: "Snoozed",
     AlertState.RESOLVED: "Resolved",
+}
+PAIR_STATE = {
+    PairState.STARTING: "starting",
+    PairState.ON_TRACK: "on track",
+    PairState.AT_RISK: "at risk",
+    PairState.DRIFTING: "drifting",
+    PairState.CLOSING: "closing",
+}
+CLAUSE = {  # the labels the contract card gives each clause
+    Clause.GOALS: "Goals", Clause.MEETINGS: "Meetings", Clause.CONTACT_BETWEEN: "Between meetings",
+    Clause.CONFIDENTIALITY: "Confidentiality", Clause.BOUNDARIES: "Boundaries", Clause.START: "Starts",
+    Clause.REVIEW: "Review", Clause.END: "Ends",
 }
 CADENCE = {Cadence.FORTNIGHTLY: "every two weeks", Cadence.MONTHLY: "once a month", Cadence.SIX_WEEKLY: "every six weeks"}
 MEETING_FORMAT = {MeetingFormat.TEAMS: "on a Teams call", MeetingFormat.IN_PERSON: "face to face",

@@ -64,8 +64,7 @@ class MainDialog(ComponentDialog):
             return await step.next(step.options.get("pairId"))
         views = await self.services.pairs.views(actor_of(step.context), include_closed=command is Command.RAISE_CONCERN)
         if not views:
-            await step.context.send_activity(
-                "You're not in a mentoring pair yet. Your programme manager pairs people, and I'll tell you who with.")
+            await step.context.send_activity(await self._no_pair_reply(actor_of(step.context)))
             return await step.end_dialog()
         if len(views) == 1:
             return await step.next(views[0].pair.id)
@@ -74,6 +73,18 @@ class MainDialog(ComponentDialog):
                   for v in views}
         names = {label: [clean(v.partner_name), *clean(v.partner_name).split()[:1]] for label, v in zip(labels, views)}
         return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "names": names, "then": command.value})
+
+    async def _no_pair_reply(self, actor: Actor) -> str:
+        """Someone with no active pairing asked for a pair's step: a reply that fits who they are."""
+        managed = await self.services.pairs.managed_by(actor)
+        if managed:
+            names = " and ".join(plain(p.name) for p in managed[:3]) + (" and others" if len(managed) > 3 else "")
+            return (f"You manage {names}; pairs' sessions, contracts and reflections are theirs to see: "
+                    "say **status** for how pairs are doing.")
+        if await self.services.pairs.views(actor, include_closed=True):
+            return ("Your pairing has ended, so there's nothing to book or agree now. Your reflections stay yours: "
+                    "say **my reflections**. Your programme manager can pair you again.")
+        return "You're not in a mentoring pair yet. Your programme manager pairs people, and I'll tell you who with."
 
     async def run_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         result = step.result
@@ -158,8 +169,12 @@ class MainDialog(ComponentDialog):
         elif command is Command.PAUSE:
             person = await self.services.pairs.pause_nudges(actor, pause_days(
                 options.get("argument", ""), uk_today(self.services.ctx.clock.now())))
-            await context.send_activity(f"Reminders paused until {format_uk(person.nudges_paused_until)}. "
-                                        "Say **resume reminders** to have them back sooner.")
+            unpaired = not await self.services.pairs.views(actor)
+            await context.send_activity(
+                f"Reminders paused until {format_uk(person.nudges_paused_until)}. "
+                + ("You're not in a pair yet, so there are none now; if you're paired before then, they wait till then. "
+                   if unpaired else "")
+                + "Say **resume reminders** to have them back sooner.")
         elif command is Command.RESUME:
             await self.services.pairs.resume_nudges(actor)
             await context.send_activity("Reminders are back on.")
@@ -226,7 +241,8 @@ class MainDialog(ComponentDialog):
             await send_card(context, contract_card(pair_id, contract.in_force, view.names, view.role))
         if contract.pending:
             lead = "There's also a proposed amendment:" if contract.in_force else ""
-            await send_card(context, contract_card(pair_id, contract.pending, view.names, view.role), lead)
+            await send_card(context, contract_card(pair_id, contract.pending, view.names, view.role,
+                                                   compared_with=contract.compared_with(contract.pending)), lead)
         if len(contract.versions) > 1:
             await send_card(context, contract_history_card(contract))
         return None

@@ -7,7 +7,7 @@ from datetime import datetime, timedelta
 from enum import Enum
 from typing import Any
 
-from bot.domain.errors import AlreadyDone, InvalidInput
+from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState
 from bot.domain.limits import MAX_ALERT_NOTE, MAX_REQUEST_NOTE, check_length, too_long
 from bot.domain.text import person_name
 
@@ -32,6 +32,7 @@ class AlertAction(str, Enum):
     SNOOZE = "snoozed for 7 days"
     RESOLVE = "resolved"
     MESSAGE = "messaged the pair"
+    APPROVE_CLOSE = "approved the no-fault close"
 
 
 @dataclass(frozen=True)
@@ -83,13 +84,15 @@ class Alert:
         if action in (AlertAction.RESOLVE, AlertAction.MESSAGE) and not note:
             raise InvalidInput("Please write a note first." if action is AlertAction.RESOLVE else "Please write the message first.")
         state, until = self.state, self.snoozed_until
+        if action is AlertAction.APPROVE_CLOSE and self.kind is not AlertKind.CLOSE:
+            raise InvalidState("Only a request for a no-fault close can be approved.")
         if action is AlertAction.ACKNOWLEDGE:
             if self.state is AlertState.ACKNOWLEDGED:
                 raise AlreadyDone("Already acknowledged.")
             state, until = AlertState.ACKNOWLEDGED, None
         elif action is AlertAction.SNOOZE:
             state, until = AlertState.SNOOZED, now + SNOOZE
-        elif action is AlertAction.RESOLVE:
+        elif action in (AlertAction.RESOLVE, AlertAction.APPROVE_CLOSE):
             state, until = AlertState.RESOLVED, None
         return replace(self, state=state, snoozed_until=until, steps=self.steps + (Step(action, by_id, by_name, now, note),))
 

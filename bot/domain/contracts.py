@@ -58,6 +58,35 @@ class ContractStatus(str, Enum):
     WITHDRAWN = "withdrawn"
 
 
+class Clause(str, Enum):
+    """The parts of a contract a change can touch, in the order the card shows them."""
+
+    GOALS = "goals"
+    MEETINGS = "meetings"  # how often, how long, in what format
+    CONTACT_BETWEEN = "contact between"
+    CONFIDENTIALITY = "confidentiality"
+    BOUNDARIES = "boundaries"
+    START = "start"
+    REVIEW = "review"
+    END = "end"
+
+
+def changed_clauses(before: "Clauses", after: "Clauses") -> tuple[Clause, ...]:
+    """Which clauses differ between two versions, in the card's order."""
+    pairs = {
+        Clause.GOALS: (before.goals, after.goals),
+        Clause.MEETINGS: ((before.cadence, before.meeting_minutes, before.meeting_format),
+                          (after.cadence, after.meeting_minutes, after.meeting_format)),
+        Clause.CONTACT_BETWEEN: (before.contact_between, after.contact_between),
+        Clause.CONFIDENTIALITY: (before.confidentiality, after.confidentiality),
+        Clause.BOUNDARIES: (before.boundaries, after.boundaries),
+        Clause.START: (before.start_date, after.start_date),
+        Clause.REVIEW: (before.review_date, after.review_date),
+        Clause.END: (before.end_date, after.end_date),
+    }
+    return tuple(clause for clause, (old, new) in pairs.items() if old != new)
+
+
 @dataclass(frozen=True)
 class Clauses:
     goals: tuple[str, ...]
@@ -190,6 +219,21 @@ class Contract:
 
     pair_id: str
     versions: tuple[ContractVersion, ...] = ()
+    closed_at: datetime | None = None  # the pairing ended: every version stays readable, none can change
+
+    def close(self, now: datetime) -> tuple["Contract", int]:
+        """The pairing ended: any proposal still waiting is withdrawn; the versions are kept as they were.
+        Returns how many proposals were withdrawn. Closing twice changes nothing."""
+        if self.closed_at is not None:
+            return self, 0
+        waiting = sum(1 for v in self.versions if v.status is ContractStatus.PROPOSED)
+        versions = tuple(replace(v, status=ContractStatus.WITHDRAWN) if v.status is ContractStatus.PROPOSED else v
+                         for v in self.versions)
+        return replace(self, versions=versions, closed_at=now), waiting
+
+    def _require_open(self) -> None:
+        if self.closed_at is not None:
+            raise InvalidState("This pairing has ended, so its contract can't change. It stays here for you to read.")
 
     @property
     def in_force(self) -> ContractVersion | None:
@@ -199,6 +243,16 @@ class Contract:
     def pending(self) -> ContractVersion | None:
         return next((v for v in reversed(self.versions) if v.status is ContractStatus.PROPOSED), None)
 
+    def compared_with(self, version: ContractVersion) -> ContractVersion | None:
+        """What a proposal changes: the version in force when it was made, else the proposal it answered
+        (the latest earlier one); None for a first draft."""
+        earlier = [v for v in self.versions if v.number < version.number]
+        agreed = [v for v in earlier if v.status in (ContractStatus.IN_FORCE, ContractStatus.SUPERSEDED)
+                  and v.in_force_at is not None and v.in_force_at <= version.proposed_at]
+        if agreed:
+            return max(agreed, key=lambda v: v.in_force_at)
+        return earlier[-1] if earlier else None
+
     def version(self, number: int) -> ContractVersion:
         for v in self.versions:
             if v.number == number:
@@ -207,6 +261,7 @@ class Contract:
 
     def propose(self, role: Role, clauses: Clauses, latest_end: date, now: datetime) -> tuple["Contract", ContractVersion]:
         """A new proposal: the first draft (mentee only), a counter-proposal, a revision or an amendment."""
+        self._require_open()
         if not self.versions and role is not Role.MENTEE:
             raise NotAllowed("The mentee drafts the first version of the contract; you'll be asked to review it.")
         checked = clauses.validate(latest_end)
@@ -226,6 +281,7 @@ class Contract:
 
     def accept(self, role: Role, number: int, now: datetime) -> tuple["Contract", ContractVersion]:
         """The other side confirms a proposal; with both confirmations it comes into force."""
+        self._require_open()
         target = self.version(number)
         if target.status is ContractStatus.IN_FORCE:
             raise AlreadyDone(f"Version {number} is already in force.")
@@ -260,8 +316,10 @@ class Contract:
         return replace(self, versions=tuple(withdrawn if v.number == number else v for v in self.versions)), withdrawn
 
     def to_doc(self) -> dict[str, Any]:
-        return {"pairId": self.pair_id, "versions": [v.to_doc() for v in self.versions]}
+        return {"pairId": self.pair_id, "versions": [v.to_doc() for v in self.versions],
+                "closedAt": self.closed_at.isoformat() if self.closed_at else None}
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> "Contract":
-        return cls(doc["pairId"], tuple(ContractVersion.from_doc(v) for v in doc.get("versions", [])))
+        return cls(doc["pairId"], tuple(ContractVersion.from_doc(v) for v in doc.get("versions", [])),
+                   datetime.fromisoformat(doc["closedAt"]) if doc.get("closedAt") else None)

@@ -24,6 +24,16 @@ class Health(str, Enum):
     DRIFTING = "drifting"
 
 
+class PairState(str, Enum):
+    """What `status` says of a pair: its health, or where it is in its life when that says more."""
+
+    STARTING = "starting"  # paired recently, contract not agreed yet, nothing wrong
+    ON_TRACK = "on track"
+    AT_RISK = "at risk"
+    DRIFTING = "drifting"
+    CLOSING = "closing"  # a member asked for a no-fault close and no manager has settled it yet
+
+
 class Rule(str, Enum):
     NO_CONTRACT = "no-contract"
     OVERDUE_SESSION = "overdue-session"
@@ -48,17 +58,34 @@ class Assessment:
     health: Health
     findings: tuple[Finding, ...]
     next_check: datetime | None  # the next moment this assessment could change with nothing else happening
+    starting: bool = False  # no contract agreed yet, still inside the time to agree one
+    closing: bool = False  # a no-fault close has been asked for and not yet settled
+
+    @property
+    def state(self) -> PairState:
+        """Closing first (what a manager must settle), then health; a healthy pair with no contract is starting."""
+        if self.closing:
+            return PairState.CLOSING
+        if self.starting and self.health is Health.ON_TRACK:
+            return PairState.STARTING
+        return PairState(self.health.value)
 
     @property
     def reason(self) -> str:
+        if self.state is PairState.CLOSING:
+            return "asked for a no-fault close"
+        if self.state is PairState.STARTING:
+            return "agreeing their contract"
         worst = [f for f in self.findings if f.health is self.health]
         return "; ".join(f.reason for f in worst) if worst else "meeting as agreed"
 
 
 def assess(pair: Pair, contract: Contract, schedule: Schedule, now: datetime,
-           unanswered: tuple[tuple[str, int, date], ...] = (), unreachable: tuple[tuple[str, date], ...] = ()) -> Assessment:
+           unanswered: tuple[tuple[str, int, date], ...] = (), unreachable: tuple[tuple[str, date], ...] = (),
+           closing: bool = False) -> Assessment:
     """`unanswered`: (name, reminders not answered, date of the last one) per member;
-    `unreachable`: (name, since) for members Teams says removed or blocked the app."""
+    `unreachable`: (name, since) for members Teams says removed or blocked the app;
+    `closing`: a member's request for a no-fault close is still open."""
     today = uk_today(now)
     findings: list[Finding] = []
     checks: list[date] = []
@@ -108,7 +135,8 @@ def assess(pair: Pair, contract: Contract, schedule: Schedule, now: datetime,
         findings.append(Finding(Rule.UNREACHABLE, Health.DRIFTING, f"{name} can't be reached in Teams (removed or blocked Tandem)", since))
     health = max((f.health for f in findings), key=_severity, default=Health.ON_TRACK)
     next_check = min(checks, default=None)
-    return Assessment(health, tuple(findings), _start_of(next_check) if next_check else None)
+    return Assessment(health, tuple(findings), _start_of(next_check) if next_check else None,
+                      starting=in_force is None, closing=closing)
 
 
 def _severity(health: Health) -> int:

@@ -17,6 +17,7 @@ FINISH_CONTRACT = "finish-contract"
 CALENDAR_SYNC = "calendar-sync"  # detail: the attempt number; make the Outlook event match the session
 CALENDAR_CHECK = "calendar-check"  # has someone declined, moved or cancelled the event in Outlook?
 RETENTION_PURGE = "retention-purge"  # detail: the programme id; due at the end of its retention period
+PROGRAMME_END = "programme-end"  # detail: the programme id; due the morning after it ends: its pairs close
 NUDGES = (ATTENDANCE_CHECK, REMINDER, REFLECT_REMINDER, BOOK_NEXT, FINISH_CONTRACT)
 
 

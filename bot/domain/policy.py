@@ -40,6 +40,7 @@ class Action(str, Enum):
     VIEW_REPORT = "see and export the programme's report"
     VIEW_ALL_PROGRAMMES = "see every programme's report side by side"
     ACT_ON_ALERT = "act on an alert"
+    CLOSE_PAIR = "close a pairing (approving a no-fault close, or someone leaving)"
     VIEW_PAIR = "see the pairing"
     CHANGE_CONTRACT = "propose, accept or withdraw a contract version"
     BOOK_SESSION = "book, move or cancel a session, or say whether it happened"
@@ -72,6 +73,7 @@ POLICY: dict[Action, frozenset[AccessRole]] = {
     Action.VIEW_REPORT: frozenset({M}),
     Action.VIEW_ALL_PROGRAMMES: frozenset({A}),  # figures only, small cells suppressed: no pair's data
     Action.ACT_ON_ALERT: frozenset({M}),
+    Action.CLOSE_PAIR: frozenset({M}),
     Action.VIEW_PAIR: frozenset({P}),
     Action.CHANGE_CONTRACT: frozenset({P}),
     Action.BOOK_SESSION: frozenset({P}),

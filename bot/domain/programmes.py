@@ -121,6 +121,21 @@ class PairStatus(str, Enum):
     CLOSED = "closed"
 
 
+class CloseReason(str, Enum):
+    """Why a pairing ended: it decides what the two are told, never who is to blame."""
+
+    NO_FAULT = "no-fault"  # asked for by a member, approved by a manager
+    LEFT_PROGRAMME = "left-programme"  # a member left the programme
+    DATA_ERASED = "data-erased"  # a member asked Tandem to erase their data
+    PROGRAMME_ENDED = "programme-ended"
+
+
+def allows_several(programme: "Programme") -> bool:
+    """Whether one person may be in more than one active pairing in this programme. No programme kind
+    allows it yet; a kind that does (group mentoring, say) answers True here."""
+    return False
+
+
 @dataclass(frozen=True)
 class Pair:
     id: str
@@ -131,6 +146,12 @@ class Pair:
     status: PairStatus
     created_at: datetime
     created_by: str
+    closed_at: datetime | None = None
+    closed_reason: CloseReason | None = None
+
+    @property
+    def active(self) -> bool:
+        return self.status is PairStatus.ACTIVE
 
     def role_of(self, person_id: str) -> Role:
         """The actor's role in this pair; anyone else is refused."""
@@ -150,8 +171,10 @@ class Pair:
         if self.status is not PairStatus.ACTIVE:
             raise NotAllowed("This pairing has been closed.")
 
-    def closed(self) -> "Pair":
-        return replace(self, status=PairStatus.CLOSED)
+    def closed(self, reason: CloseReason | None = None, now: datetime | None = None) -> "Pair":
+        if self.status is PairStatus.CLOSED:
+            return self
+        return replace(self, status=PairStatus.CLOSED, closed_reason=reason, closed_at=now)
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -163,6 +186,8 @@ class Pair:
             "status": self.status.value,
             "createdAt": self.created_at.isoformat(),
             "createdBy": self.created_by,
+            "closedAt": self.closed_at.isoformat() if self.closed_at else None,
+            "closedReason": self.closed_reason.value if self.closed_reason else None,
         }
 
     @classmethod
@@ -176,6 +201,8 @@ class Pair:
             status=PairStatus(doc["status"]),
             created_at=datetime.fromisoformat(doc["createdAt"]),
             created_by=doc["createdBy"],
+            closed_at=datetime.fromisoformat(doc["closedAt"]) if doc.get("closedAt") else None,
+            closed_reason=CloseReason(doc["closedReason"]) if doc.get("closedReason") else None,
         )
 
 

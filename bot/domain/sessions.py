@@ -41,6 +41,7 @@ class Session:
     changed_by: Role | None = None
     changed_at: datetime | None = None
     calendar: dict[str, str] | None = None  # the Outlook event behind it, when a calendar is configured
+    cards: tuple[dict[str, Any], ...] = ()  # where its "booked" card was sent, to retire it when cancelled
 
     @property
     def ends_at(self) -> datetime:
@@ -65,6 +66,7 @@ class Session:
             "changedBy": self.changed_by.value if self.changed_by else None,
             "changedAt": self.changed_at.isoformat() if self.changed_at else None,
             **({"calendar": dict(self.calendar)} if self.calendar else {}),
+            **({"cards": list(self.cards)} if self.cards else {}),
         }
 
     @classmethod
@@ -81,6 +83,7 @@ class Session:
             changed_by=Role(doc["changedBy"]) if doc.get("changedBy") else None,
             changed_at=datetime.fromisoformat(doc["changedAt"]) if doc.get("changedAt") else None,
             calendar=dict(doc["calendar"]) if doc.get("calendar") else None,
+            cards=tuple(doc.get("cards", ())),
         )
 
 
@@ -178,11 +181,12 @@ class Schedule:
         cancelled = replace(target, status=SessionStatus.CANCELLED, changed_by=role, changed_at=now)
         return self._with(cancelled), cancelled
 
-    def cancel_upcoming(self, role: Role, now: datetime) -> tuple["Schedule", int]:
-        """Cancel every proposed or booked session still to come (a pairing ending): how many."""
-        cancelled = [replace(s, status=SessionStatus.CANCELLED, changed_by=role, changed_at=now)
-                     for s in self.sessions if s.status in OPEN and s.starts_at > now]
-        return self._with(*cancelled), len(cancelled)
+    def cancel_upcoming(self, role: Role | None, now: datetime) -> tuple["Schedule", tuple[Session, ...]]:
+        """Cancel every proposed or booked session still to come (a pairing ending): the ones cancelled.
+        `role` is who ended it, or None when nobody in the pair did (a manager, the programme's end)."""
+        cancelled = tuple(replace(s, status=SessionStatus.CANCELLED, changed_by=role, changed_at=now)
+                          for s in self.sessions if s.status in OPEN and s.starts_at > now)
+        return self._with(*cancelled), cancelled
 
     def record_attendance(self, role: Role, session_id: str, happened: bool, now: datetime) -> tuple["Schedule", Session]:
         """Each side says whether the session happened: held when both say yes, not held if either says no."""
@@ -209,6 +213,14 @@ class Schedule:
         noted = replace(self.session(session_id), calendar=dict(calendar))
         return self._with(noted), noted
 
+    def note_card(self, session_id: str, delivery: dict[str, Any]) -> tuple["Schedule", Session]:
+        """Remember where a card about this session was sent, so it can be updated when the session changes."""
+        target = self.session(session_id)
+        if delivery in target.cards:
+            return self, target
+        noted = replace(target, cards=target.cards + (dict(delivery),))
+        return self._with(noted), noted
+
     def upcoming(self, now: datetime) -> list[Session]:
         return sorted((s for s in self.sessions if s.status in OPEN and s.ends_at > now), key=lambda s: s.starts_at)
 
@@ -220,6 +232,12 @@ class Schedule:
              and (role is None or role.value not in s.attendance)),
             key=lambda s: s.starts_at,
         )
+
+    def booked_within(self, after: datetime, due_by: date) -> bool:
+        """Whether a session after `after` is booked (or proposed) inside the cadence window: on or before
+        the day the next one is due. One booked months away does not count: the pair still need one sooner."""
+        return any(s.status in OPEN and s.starts_at > after and to_uk(s.starts_at).date() <= due_by
+                   for s in self.sessions)
 
     def held(self) -> list[Session]:
         return sorted((s for s in self.sessions if s.status is SessionStatus.HELD), key=lambda s: s.starts_at)

@@ -6,15 +6,15 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any
 
-from bot.domain.alerts import Alert, AlertAction, AlertKind, request_note
+from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState, request_note
 from bot.domain.drift import Assessment, Health, assess
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.audit import AuditAction
-from bot.domain.errors import NotAllowed
+from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.limits import MAX_DISPLAY_NAME
 from bot.domain.rate_limits import Counter, Raised
 from bot.domain.policy import Action, PersonalChatOnly
-from bot.domain.programmes import Pair, Programme
+from bot.domain.programmes import CloseReason, Pair, Programme
 from bot.domain.text import clean, person_name, plain
 from bot.domain.uktime import uk_today
 from bot.services.authority import PERSONAL_CHAT, Place, PlaceKind
@@ -111,9 +111,11 @@ class AlertService:
         programme = await self._ctx.repos.programmes.get(programme_id)
         await self._ctx.require_in(actor, programme, Action.ACT_ON_ALERT)
         now = self._ctx.clock.now()
+        if action is AlertAction.APPROVE_CLOSE:
+            await self._approve_close(actor, programme, alert_id, now)
         alert = await self._ctx.repos.alerts.change(programme_id, alert_id, lambda a: a.act(action, actor.id, actor.name, now, note))
         await self._ctx.audit(actor.id, AuditAction.ALERT_ACTED, alert.pair_id, programme_id, action.name.lower())
-        if action is AlertAction.RESOLVE:
+        if action in (AlertAction.RESOLVE, AlertAction.APPROVE_CLOSE):
             await self._summaries.refresh_alerts(programme_id, alert.pair_id)
         if action is AlertAction.MESSAGE:
             pair = await self._ctx.repos.pairs.get(alert.pair_id)
@@ -128,6 +130,18 @@ class AlertService:
             except Unreachable:
                 log.info("an alert card copy could not be updated")
         return alert, card if place.personal else public
+
+    async def _approve_close(self, actor: Actor, programme: Programme, alert_id: str, now) -> None:
+        """A manager approves a no-fault close from its alert card: the pair ends (PairService.close)
+        before the alert is marked, so a failure part-way leaves the button there to press again."""
+        await self._ctx.require_in(actor, programme, Action.CLOSE_PAIR)
+        alert = await self._ctx.repos.alerts.find(programme.id, alert_id)
+        if alert is None:
+            raise NotFound("I can't find that alert.")
+        alert.act(AlertAction.APPROVE_CLOSE, actor.id, actor.name, now)  # refuses a resolved or other alert
+        pair = await self._ctx.repos.pairs.get(alert.pair_id)
+        if pair.active:
+            await self._pairs.close(actor, pair.id, CloseReason.NO_FAULT)
 
     async def _card(self, alert: Alert, programme: Programme) -> dict[str, Any]:
         pair = await self._ctx.repos.pairs.get(alert.pair_id)
@@ -146,11 +160,14 @@ class AlertService:
                              "or in the programme's alert channel.")
         now = self._ctx.clock.now()
         rows: list[tuple[str, str, Assessment]] = []
+        closing = {a.pair_id for a in await self._ctx.repos.alerts.in_programme(programme_id)
+                   if a.kind is AlertKind.CLOSE and a.state is not AlertState.RESOLVED}
         for pair_id in await self._ctx.repos.programmes.roster(programme_id):
             pair = await self._ctx.repos.pairs.get(pair_id)
             if pair.status.value != "active":
                 continue
-            assessment = assess(pair, await self._ctx.repos.pairs.contract(pair_id), await self._ctx.repos.pairs.schedule(pair_id), now)
+            assessment = assess(pair, await self._ctx.repos.pairs.contract(pair_id), await self._ctx.repos.pairs.schedule(pair_id), now,
+                                closing=pair_id in closing)
             mentor = await self._ctx.repos.people.get(pair.mentor_id)
             mentee = await self._ctx.repos.people.get(pair.mentee_id)
             rows.append((mentor.name, mentee.name, assessment))

@@ -38,9 +38,10 @@ class ContractService:
             pair_id, lambda c: c.propose(view.role, clauses, view.programme.ends_on, now)
         )
         partner_role = view.role.other
+        compared_with = (await self._ctx.repos.pairs.contract(pair_id)).compared_with(proposal)
         await self._ctx.notify(view.partner.id, Message(
             text=f"{person_name(view.me.name, 'Your partner')} proposed version {proposal.number} of your mentoring contract. Press **Accept**, or say **accept** or **contract** to review it.",
-            card=contract_card(pair_id, proposal, view.names, partner_role),
+            card=contract_card(pair_id, proposal, view.names, partner_role, compared_with=compared_with),
         ))
         return proposal
 

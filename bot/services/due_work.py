@@ -11,7 +11,7 @@ from datetime import datetime, timedelta
 from typing import Awaitable, Callable, TypeVar
 
 from bot.domain.due import (
-    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, RETENTION_PURGE, DueItem, buckets_between, hour_bucket,
+    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, PROGRAMME_END, RETENTION_PURGE, DueItem, buckets_between, hour_bucket,
     retry_delay,
 )
 from bot.domain.errors import NotFound
@@ -19,6 +19,7 @@ from bot.services.alerts import DriftWatch
 from bot.services.calendar_sync import CalendarSync
 from bot.services.context import ServiceContext
 from bot.services.nudges import NudgeService, Outcome
+from bot.services.pairs import PairService
 from bot.storage.documents import StorageError, StoreBusy
 from bot.services.retention import RetentionService
 
@@ -57,8 +58,9 @@ class _Held:
 class DueWorkService:
     def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE,
                  workers: int = DEFAULT_WORKERS, skew: timedelta = CLOCK_SKEW, calendar: CalendarSync | None = None,
-                 retention: RetentionService | None = None):
+                 retention: RetentionService | None = None, pairs: PairService | None = None):
         self._ctx = ctx
+        self._pairs = pairs
         self._calendar = calendar or CalendarSync(ctx)
         self._drift = drift
         self._nudges = nudges
@@ -192,6 +194,8 @@ class DueWorkService:
         if item.kind == DRIFT_CHECK:
             await self._drift.check(item.pair_id)
             return True
+        if item.kind == PROGRAMME_END and self._pairs is not None:
+            return await self._pairs.end_programme(item.detail) > 0
         if item.kind == CALENDAR_SYNC:
             return await self._calendar.retry(item, now)
         if item.kind == CALENDAR_CHECK:

@@ -20,8 +20,9 @@ from bot.domain.alerts import Alert, AlertKind, Step
 from bot.domain.audit import SYSTEM_ACTOR, AuditAction
 from bot.domain.errors import InvalidState, NotFound
 from bot.domain.people import Person, Role
-from bot.domain.programmes import PairStatus
+from bot.domain.programmes import CloseReason, PairStatus
 from bot.services.context import Actor, Message, ServiceContext
+from bot.services.pairs import PairService
 
 log = logging.getLogger(__name__)
 
@@ -44,8 +45,9 @@ class ErasureReport:
 
 
 class MyDataService:
-    def __init__(self, ctx: ServiceContext):
+    def __init__(self, ctx: ServiceContext, pairs: PairService):
         self._ctx = ctx
+        self._pairs = pairs
 
     # Export ---------------------------------------------------------------------------------------
     async def export(self, actor: Actor, audited: bool = True, detail: str = "") -> dict[str, Any]:
@@ -137,14 +139,10 @@ class MyDataService:
                 continue
             programmes.add(pair.programme_id)
             if pair.status is PairStatus.ACTIVE:
-                cancelled += await self._cancel_future_sessions(pair.id, membership.role, now)
-                await repos.pairs.close(pair.id)
+                _, count = await self._pairs.end_pairing(pair, CloseReason.DATA_ERASED, leaving=membership.role)
+                cancelled += count
                 ended += 1
-                partner_id = pair.member(membership.role.other)
                 programme = await repos.programmes.get(pair.programme_id)
-                await self._ctx.notify(partner_id, Message(
-                    text=f"Your pairing in {programme.name} has ended: your {membership.role.value} has left Tandem. "
-                         "Your programme manager knows and can pair you again."))
                 for manager_id in programme.managers:
                     if manager_id != actor.id:
                         await self._ctx.notify(manager_id, Message(
@@ -159,9 +157,6 @@ class MyDataService:
         await self._ctx.audit(actor.id, AuditAction.DATA_ERASED, actor.id, detail=report.detail)
         log.info("erasure for %s: %s", actor.id, report.detail)
         return report
-
-    async def _cancel_future_sessions(self, pair_id: str, role: Role, now: datetime) -> int:
-        return await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.cancel_upcoming(role, now))
 
     async def _anonymise_alerts(self, programme_id: str, person_id: str, name: str) -> int:
         count = 0
@@ -220,7 +215,7 @@ def _person(person: Person) -> dict[str, Any]:
 
 
 def _session(doc: dict[str, Any]) -> dict[str, Any]:
-    return {k: v for k, v in doc.items() if k not in ("id", "replaces")}
+    return {k: v for k, v in doc.items() if k not in ("id", "replaces", "cards")}  # cards: where Teams delivered them
 
 
 def _step(step: Step) -> dict[str, Any]:

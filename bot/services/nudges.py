@@ -172,13 +172,13 @@ class NudgeService:
                                              card=reflection_prompt_card(pair.id, session)))
                     for r in both if pair.member(r) not in written]
         if item.kind == BOOK_NEXT:
-            if any(s.status in (SessionStatus.CONFIRMED, SessionStatus.PROPOSED) and s.starts_at > now for s in schedule.sessions):
-                return []
             contract = await repos.pairs.contract(pair.id)
             if contract.in_force is None:
                 return []
             cadence = contract.in_force.clauses.cadence
             due_by = schedule.next_due_by(cadence.next_due, contract.in_force.clauses.start_date)
+            if schedule.booked_within(now, due_by):
+                return []  # booked inside the cadence window; one far beyond it still leaves a gap
             return [(pair.member(r), Message(text=f"Time to book your next session: due by {format_day(due_by)}.",
                                              card=next_session_card(pair.id, due_by, cadence.value, names[r.other])))
                     for r in both]

@@ -3,24 +3,31 @@
 from __future__ import annotations
 
 import hashlib
+import logging
 from dataclasses import dataclass, replace
-from datetime import date
+from datetime import date, time, timedelta
 from typing import Any
 
 from bot.domain.audit import AuditAction
-from bot.domain.errors import AlreadyDone, NotAllowed
+from bot.domain.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
 from bot.domain.policy import AccessRole, Action, require
 from bot.domain.nudges import pause_until
 from bot.domain.people import Membership, Person, Role
-from bot.domain.programmes import Pair, Programme, new_pair, new_programme
-from bot.domain.uktime import uk_today
+from bot.domain.sessions import Session
+from bot.domain.programmes import CloseReason, Pair, Programme, allows_several, new_pair, new_programme
+from bot.domain.due import PROGRAMME_END, DueItem
+from bot.domain.uktime import uk_instant, uk_today
 from bot.domain.text import person_name, plain
 from bot.services.authority import pair_roles
-from bot.services.context import Actor, Message, ServiceContext
+from bot.services.calendar_sync import CalendarSync
+from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
 from bot.services.nudges import NudgeService
 from bot.services.retention import schedule_retention
 from bot.storage.documents import DocumentExists
 from cards.pairing import paired_card
+from cards.session import session_cancelled_card
+
+log = logging.getLogger(__name__)
 
 
 @dataclass(frozen=True)
@@ -43,10 +50,11 @@ class PairView:
 
 
 class PairService:
-    def __init__(self, ctx: ServiceContext, nudges: NudgeService):
+    def __init__(self, ctx: ServiceContext, nudges: NudgeService, calendar: CalendarSync | None = None):
         self._ctx = ctx
         self._repos = ctx.repos
         self._nudges = nudges
+        self._calendar = calendar or CalendarSync(ctx)  # without Graph: does nothing (deep links)
 
     # People -----------------------------------------------------------------------------------
     async def register(self, actor: Actor, conversation: dict[str, Any] | None) -> tuple[Person, tuple[str, ...]]:
@@ -93,6 +101,7 @@ class PairService:
                                   self._ctx.retention_months)
         await self._repos.programmes.add(programme)
         await schedule_retention(self._ctx, programme)
+        await schedule_programme_end(self._ctx, programme)
         await self._repos.people.change(
             actor.id, lambda p: (p or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)).managing(programme.id)
         )
@@ -119,13 +128,17 @@ class PairService:
         await self._ctx.require_in(actor, programme, Action.PAIR_PEOPLE)
         if mentor.tenant_id != programme.tenant_id or mentee.tenant_id != programme.tenant_id:
             raise NotAllowed("Both people must be in the same organisation as the programme.")
+        if mentor.id == mentee.id:
+            raise InvalidInput(f"{person_name(mentor.name, 'They')} can't be their own mentor: a pairing needs two different people.")
+        pair_id = await self._free_pair_id(programme.id, mentor.id, mentee.id)
         for who in (mentor, mentee):
             known = await self._repos.people.find(who.id)
             if known is not None and not known.may_be_paired:
                 raise NotAllowed(f"{known.name or who.name} is recorded as under 18, so they can't be paired until "
                                  f"guardian consent is recorded: say guardian consent @{known.name or who.name}.")
-        pair = new_pair(pair_id_for(programme.id, mentor.id, mentee.id), programme, mentor.id, mentee.id, actor.id,
-                        self._ctx.clock.now())
+            if known is not None and not allows_several(programme):
+                await self._require_unpaired(known, who, programme, pair_id)
+        pair = new_pair(pair_id, programme, mentor.id, mentee.id, actor.id, self._ctx.clock.now())
         # Each step is idempotent, so a pairing interrupted part-way (the store busy) completes when retried.
         if pair.id in await self._repos.programmes.roster(programme.id) and await self._both_know(pair):
             raise AlreadyDone(f"{person_name(mentor.name, 'They')} and {person_name(mentee.name, 'their partner')} are already paired "
@@ -148,12 +161,98 @@ class PairService:
             ))
         return pair
 
+    async def _free_pair_id(self, programme_id: str, mentor_id: str, mentee_id: str) -> str:
+        """The id for this pairing: the same id while it is active (so a retried pairing completes), a
+        fresh one once an earlier pairing of the same two people has closed (they may be paired again)."""
+        attempt = 1
+        while True:
+            pair_id = pair_id_for(programme_id, mentor_id, mentee_id, attempt)
+            try:
+                existing = await self._repos.pairs.get(pair_id)
+            except NotFound:
+                return pair_id
+            if existing.active:
+                return pair_id
+            attempt += 1
+
+    async def _require_unpaired(self, known: Person, who: Actor, programme: Programme, pair_id: str) -> None:
+        """One active pairing per person per programme: refuse kindly, saying what a manager can do."""
+        for membership in known.memberships:
+            if membership.programme_id != programme.id or membership.pair_id == pair_id:
+                continue
+            try:
+                other = await self._repos.pairs.get(membership.pair_id)
+            except NotFound:
+                continue
+            if other.active:
+                partner = await self._repos.people.find(other.partner_of(known.id))
+                raise NotAllowed(
+                    f"{person_name(known.name or who.name, 'They')} is already paired in {plain(programme.name)}, as "
+                    f"{membership.role.value} with {person_name(partner.name if partner else '', 'someone else')}. "
+                    "Someone can be in one active pairing per programme; that one ends when a no-fault close is "
+                    "approved on its alert card, or when the programme ends.")
+
     async def _both_know(self, pair: Pair) -> bool:
         for person_id in (pair.mentor_id, pair.mentee_id):
             person = await self._repos.people.find(person_id)
             if person is None or all(m.pair_id != pair.id for m in person.memberships):
                 return False
         return True
+
+    # Ending a pairing -------------------------------------------------------------------------
+    async def close(self, actor: Actor, pair_id: str, reason: CloseReason) -> Pair:
+        """A manager of the pair's programme ends it: a no-fault close approved, or someone leaving."""
+        pair = await self._repos.pairs.get(pair_id)
+        programme = await self._repos.programmes.get(pair.programme_id)
+        await self._ctx.require_in(actor, programme, Action.CLOSE_PAIR)
+        if not pair.active:
+            raise AlreadyDone("This pairing has already ended.")
+        ended, _ = await self.end_pairing(pair, reason)
+        await self._ctx.audit(actor.id, AuditAction.PAIR_CLOSED, pair.id, programme.id, reason.value)
+        return ended
+
+    async def end_pairing(self, pair: Pair, reason: CloseReason, leaving: Role | None = None) -> tuple[Pair, int]:
+        """The one way a pairing ends, whoever ends it (a manager, an erasure, the programme's end): sessions
+        still to come cancelled with their calendar events, the contract closed, the pair marked closed (so
+        due reminders skip it), both told kindly; sessions, contract versions and reflections are kept.
+        `leaving` is the member who left, if one did: they are not messaged. Returns the closed pair and
+        how many sessions were cancelled. Each step can run again, so a retry after a failure completes."""
+        now = self._ctx.clock.now()
+        cancelled = await self._repos.pairs.change_schedule(pair.id, lambda s: s.cancel_upcoming(leaving, now))
+        for session in cancelled:
+            await self._calendar.after_change(pair.id, session.id)  # never fails the close
+            await retire_session_cards(self._ctx, session, "Cancelled: this pairing has ended.")
+        await self._repos.pairs.change_contract(pair.id, lambda c: c.close(now))
+        was_active = (await self._repos.pairs.get(pair.id)).active
+        closed = await self._repos.pairs.close(pair.id, reason, now)
+        await self._ctx.recheck(pair.id)  # the report summary and status then show it closed
+        if was_active:
+            programme = await self._repos.programmes.get(pair.programme_id)
+            for role in Role:
+                if role is leaving:
+                    continue
+                partner = await self._repos.people.find(pair.member(role.other))
+                await self._ctx.notify(pair.member(role), Message(text=closing_words(
+                    reason, programme.name, role, partner.name if partner else "", len(cancelled))))
+        return closed, len(cancelled)
+
+    async def end_programme(self, programme_id: str) -> int:
+        """The sweep's turn once a programme has ended: its active pairings close. If its end moved later,
+        wait for the new end instead. Returns how many pairings closed."""
+        programme = await self._repos.programmes.get(programme_id)
+        if uk_today(self._ctx.clock.now()) <= programme.ends_on:
+            await schedule_programme_end(self._ctx, programme)
+            return 0
+        closed = 0
+        for pair_id in await self._repos.programmes.roster(programme_id):
+            try:
+                pair = await self._repos.pairs.get(pair_id)
+            except NotFound:
+                continue
+            if pair.active:
+                await self.end_pairing(pair, CloseReason.PROGRAMME_ENDED)
+                closed += 1
+        return closed
 
     # Pairs as their members see them ----------------------------------------------------------
     async def view(self, actor: Actor, pair_id: str, action: Action = Action.VIEW_PAIR) -> PairView:
@@ -176,9 +275,44 @@ class PairService:
         return [v for v in views if include_closed or v.pair.status.value == "active"]
 
 
-def pair_id_for(programme_id: str, mentor_id: str, mentee_id: str) -> str:
-    """One pairing of the same two people in the same roles per programme: the id says so."""
-    return hashlib.sha256(f"{programme_id}|{mentor_id}|{mentee_id}".encode()).hexdigest()[:32]
+def pair_id_for(programme_id: str, mentor_id: str, mentee_id: str, attempt: int = 1) -> str:
+    """One active pairing of the same two people in the same roles per programme: the id says so. Once it
+    closes they can be paired again, under the next id (`attempt` 2, 3...)."""
+    key = f"{programme_id}|{mentor_id}|{mentee_id}" + (f"|{attempt}" if attempt > 1 else "")
+    return hashlib.sha256(key.encode()).hexdigest()[:32]
+
+
+async def schedule_programme_end(ctx: ServiceContext, programme: Programme) -> DueItem:
+    """Put the programme's end in the due index: its pairings close on the morning after its last day."""
+    item = DueItem(PROGRAMME_END, uk_instant(programme.ends_on + timedelta(days=1), time(9, 0)), "", "", detail=programme.id)
+    await ctx.repos.due.schedule(item)
+    return item
+
+
+async def retire_session_cards(ctx: ServiceContext, session: Session, note: str) -> None:
+    """Cards sent about a session that is now cancelled lose their buttons (Reschedule, Cancel)."""
+    for doc in session.cards:
+        try:
+            await ctx.messenger.update(Delivery.from_doc(doc), session_cancelled_card(session, note))
+        except Unreachable:
+            log.info("a session card could not be updated")
+
+
+def closing_words(reason: CloseReason, programme_name: str, role: Role, partner_name: str, cancelled: int) -> str:
+    """What each member is told when their pairing ends: kind, and never saying whose doing it was."""
+    partner = person_name(partner_name, f"your {role.other.value}")
+    programme = plain(programme_name)
+    opening = {
+        CloseReason.NO_FAULT: f"Your pairing with {partner} in {programme} has come to a close, as agreed with your "
+                              "programme manager. A no-fault close is a normal part of mentoring: nobody is to blame.",
+        CloseReason.LEFT_PROGRAMME: f"Your pairing with {partner} in {programme} has ended because one of you has left "
+                                    "the programme.",
+        CloseReason.DATA_ERASED: f"Your pairing in {programme} has ended: your {role.other.value} has left Tandem.",
+        CloseReason.PROGRAMME_ENDED: f"{programme} has come to an end, and so has your pairing with {partner}.",
+    }[reason]
+    sessions = f" I've cancelled the {cancelled} session{'s' if cancelled != 1 else ''} you had coming up." if cancelled else ""
+    return (f"{opening}{sessions} Thank you for the time you gave. Your sessions, contract and reflections stay "
+            "here for you to read, and your programme manager can pair you again.")
 
 
 def known_person(existing: Person | None, who: Actor) -> Person:

@@ -46,16 +46,16 @@ class Services:
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None) -> "Services":
         nudges = NudgeService(ctx, policy or NudgePolicy(), calendar)
-        pairs = PairService(ctx, nudges)
+        sync = CalendarSync(ctx, calendar)
+        pairs = PairService(ctx, nudges, sync)
         summaries = SummaryWriter(ctx)
         alerts = AlertService(ctx, pairs, summaries)
-        sync = CalendarSync(ctx, calendar)
         line_managers = LineManagerService(ctx, calendar)
         return cls(ctx=ctx, pairs=pairs, contracts=ContractService(ctx, pairs),
                    sessions=SessionService(ctx, pairs, nudges, sync), reflections=ReflectionService(ctx, pairs),
                    alerts=alerts, nudges=nudges,
-                   due_work=DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync),
+                   due_work=DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync, pairs=pairs),
                    suggestions=SuggestionService(ctx, pairs, calendar), report=ReportService(ctx, summaries),
-                   cpd=CpdService(ctx), my_data=MyDataService(ctx), programmes=ProgrammeService(ctx),
+                   cpd=CpdService(ctx), my_data=MyDataService(ctx, pairs), programmes=ProgrammeService(ctx),
                    safeguarding=SafeguardingService(ctx, pairs), line_managers=line_managers,
                    enrolment=EnrolmentService(ctx, pairs, line_managers))

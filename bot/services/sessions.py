@@ -13,7 +13,7 @@ from bot.domain.text import person_name
 from bot.services.calendar_sync import CalendarSync
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.nudges import NudgeService
-from bot.services.pairs import PairService, PairView
+from bot.services.pairs import PairService, PairView, retire_session_cards
 from cards.reflection import reflection_prompt_card
 from cards.session import next_session_card, session_confirmed_card, session_proposal_card
 
@@ -80,10 +80,12 @@ class SessionService:
         await self._calendar.after_change(pair_id, confirmed.id)  # never fails the booking
         # The event (and its join link) may be in the schedule now: both cards carry what is known.
         confirmed = (await self._ctx.repos.pairs.schedule(pair_id)).session(confirmed.id)
-        await self._ctx.notify(view.partner.id, Message(
+        delivery = await self._ctx.notify(view.partner.id, Message(
             text=f"{person_name(view.me.name, 'Your partner')} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
             card=session_confirmed_card(pair_id, confirmed, view.names, NO_ATTENDEES),
         ))
+        if delivery is not None:  # so a cancellation can take the buttons off the partner's copy
+            await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.note_card(confirmed.id, delivery.to_doc()))
         return confirmed
 
     async def decline(self, actor: Actor, pair_id: str, session_id: str) -> Session:
@@ -100,6 +102,7 @@ class SessionService:
         cancelled = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.cancel(view.role, session_id, now))
         await self._ctx.recheck(pair_id)
         await self._calendar.after_change(pair_id, cancelled.id)
+        await retire_session_cards(self._ctx, cancelled, f"{person_name(view.me.name, 'Your partner')} cancelled this session.")
         await self._ctx.notify(view.partner.id, Message(
             text=f"{person_name(view.me.name, 'Your partner')} cancelled the session on {format_uk(cancelled.starts_at)}. Say **schedule** to propose a new time."))
         return cancelled
@@ -128,7 +131,7 @@ class SessionService:
         start = contract.in_force.clauses.start_date if contract.in_force else view.programme.starts_on
         due_by = schedule.next_due_by(cadence.next_due, start)
         await self._nudges.after_held(view.pair.id, session, due_by)
-        booked = any(s.status is SessionStatus.CONFIRMED and s.starts_at > session.starts_at for s in schedule.sessions)
+        booked = schedule.booked_within(session.starts_at, due_by)
         for person_id, partner_name in ((view.me.id, view.partner_name), (view.partner.id, view.me.name)):
             await self._ctx.notify(person_id, Message(
                 text="Your session is confirmed as held. Write a private reflection while it's fresh: say **reflect**.",

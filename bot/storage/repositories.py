@@ -14,7 +14,7 @@ from bot.domain.due import DueItem, DueState, partitions_of
 from bot.domain.enrolment import Participant, email_key
 from bot.domain.errors import NotFound
 from bot.domain.people import Person
-from bot.domain.programmes import Pair, Programme
+from bot.domain.programmes import CloseReason, Pair, Programme
 from bot.domain.reflections import Reflection
 from bot.domain.report import PairSummary
 from bot.domain.sessions import Schedule
@@ -121,12 +121,13 @@ class PairRepository:
     async def add(self, pair: Pair) -> None:
         await self._store.create(PAIRS, pair.id, PAIR_DOC, _typed(PAIR_DOC, pair.to_doc()))
 
-    async def close(self, pair_id: str) -> Pair:
-        """Mark the pairing closed (its history stays): nudges and drift checks then skip it."""
+    async def close(self, pair_id: str, reason: CloseReason | None = None, now: datetime | None = None) -> Pair:
+        """Mark the pairing closed (its history stays): nudges and drift checks then skip it. Closing a
+        closed pairing changes nothing (its first reason and time stay)."""
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Pair]:
             if body is None:
                 raise NotFound("I can't find that pairing.")
-            closed = Pair.from_doc(body).closed()
+            closed = Pair.from_doc(body).closed(reason, now)
             return _typed(PAIR_DOC, closed.to_doc()), closed
 
         return await read_modify_write(self._store, PAIRS, pair_id, PAIR_DOC, apply)

@@ -26,7 +26,9 @@ from cards.enrolment import join_card, proposal_card
 from cards.pairing import programme_settings_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
-from cards.session import attendance_card, attendance_note, session_confirmed_card, session_proposal_card
+from cards.session import (
+    attendance_card, attendance_note, session_cancelled_card, session_confirmed_card, session_proposal_card,
+)
 from dialogs.choices import pressed
 from dialogs.commands import Command
 from dialogs.turn import only_in_personal_chat, place_of
@@ -104,6 +106,7 @@ class CardActionRouter:
             verbs.MY_DATA_ERASE: self.answer_erasure(True),
             verbs.MY_DATA_KEEP: self.answer_erasure(False),
             verbs.ALERT_MESSAGE: self.alert_action(AlertAction.MESSAGE),
+            verbs.ALERT_APPROVE_CLOSE: self.alert_action(AlertAction.APPROVE_CLOSE),
             verbs.CONCERN_ACKNOWLEDGE: self.acknowledge_concern,
             verbs.CONCERN_OUTCOME: self.record_concern_outcome,
             verbs.ENROL_JOIN: self.join_programme,
@@ -185,14 +188,20 @@ class CardActionRouter:
         pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
         view, schedule = await self.services.sessions.overview(actor, pair_id)
         session = schedule.session(session_id)
+        if session.status is SessionStatus.CANCELLED:  # a card from before the cancellation: say so, drop its buttons
+            return session_cancelled_card(session, "This session was cancelled. Say **schedule** to propose a new time.")
         await self.start_conversation(context, {"command": Command.SCHEDULE.value, "pairId": pair_id, "moving": session_id})
         return session_confirmed_card(pair_id, session, view.names, NO_ATTENDEES,
                                       note="Propose the new time below; this booking stands until your partner accepts.")
 
     async def cancel_session(self, context, actor, data) -> Card:
         pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
+        _, schedule = await self.services.sessions.overview(actor, pair_id)
+        if schedule.session(session_id).status is SessionStatus.CANCELLED:
+            return session_cancelled_card(schedule.session(session_id), "This session was already cancelled. "
+                                          "Say **schedule** to propose a new time.")
         cancelled = await self.services.sessions.cancel(actor, pair_id, session_id)
-        return card([heading("Session cancelled"), text(cancelled.describe()), done("You cancelled this session; I've told your partner.")])
+        return session_cancelled_card(cancelled, "You cancelled this session; I've told your partner.")
 
     async def _attendance(self, actor: Actor, data: dict[str, Any], happened: bool) -> Card:
         pair_id, session_id = field(data, "pairId"), field(data, "sessionId")

@@ -31,7 +31,8 @@ from cards.pairing import paired_card, programme_card
 from cards.report import report_card
 from cards.reflection import reflection_card, reflection_prompt_card, reflections_list_card
 from cards.session import (
-    attendance_card, next_session_card, session_confirmed_card, session_proposal_card, session_reminder_card, sessions_card,
+    attendance_card, next_session_card, session_cancelled_card, session_confirmed_card, session_proposal_card, session_reminder_card,
+    sessions_card,
 )
 from tests.domain.builders import NOW, PROGRAMME_END, TODAY, at, clauses
 
@@ -96,8 +97,8 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
     return {
         "alerts.alert_card": [alert_card(a, programme.name, name, name) for a in (alert, busy, resolved, snoozed)],
         "alerts.status_card": [status_card(programme.name, [(fill(LONG_NAME), fill(LONG_NAME), drifting)] * PAIRS)],
-        "contract.contract_card": [contract_card("p1", v, names, viewer, n) for v in (proposal, in_force)
-                                   for viewer in Role for n in ("", note)],
+        "contract.contract_card": [contract_card("p1", v, names, viewer, n, compared_with=in_force if v is proposal else None)
+                                   for v in (proposal, in_force) for viewer in Role for n in ("", note)],
         "contract.draft_card": [draft_card(terms, names)],
         "contract.no_contract_card": [no_contract_card("p1", viewer, name) for viewer in Role],
         "contract.contract_history_card": [contract_history_card(contract)],
@@ -113,6 +114,7 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
                                            for n in ("", note)],
         "session.attendance_card": [attendance_card("p1", s, name, n) for s in (sessions[0], joinable) for n in ("", note)],
         "session.session_reminder_card": [session_reminder_card("p1", joinable, name, "tomorrow")],
+        "session.session_cancelled_card": [session_cancelled_card(sessions[0], note)],
         "session.next_session_card": [next_session_card("p1", TODAY, "monthly", name)],
         "session.sessions_card": [sessions_card("p1", name, sessions, sessions, sessions)],
         "report.report_card": [report_card(_national_report(programme.name))],

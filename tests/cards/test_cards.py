@@ -26,8 +26,8 @@ from cards.contract import contract_card, contract_history_card, draft_card, no_
 from cards.pairing import paired_card, programme_card
 from cards.reflection import reflection_card, reflection_prompt_card, reflections_list_card
 from cards.session import (
-    attendance_card, next_session_card, session_confirmed_card, session_proposal_card, session_reminder_card, sessions_card,
-    teams_meeting_link,
+    attendance_card, next_session_card, session_cancelled_card, session_confirmed_card, session_proposal_card, session_reminder_card,
+    sessions_card, teams_meeting_link,
 )
 from tests.domain.builders import NOW, PROGRAMME_END, TODAY, at, clauses
 
@@ -61,6 +61,9 @@ def examples() -> dict[str, dict]:
         "concern_closed": concern_card(concern.closed("t:lead", "Spoke to both", NOW), "Reverse mentoring pilot", "Adele Vance"),
         "alert_channel_copy": channel_alert_card(alert, "Reverse mentoring pilot"),
         "contract_to_review": contract_card("p1", proposal, NAMES, Role.MENTOR),
+        "contract_counter_proposal": contract_card(
+            "p1", replace(proposal, number=2, clauses=replace(proposal.clauses, meeting_minutes=90, boundaries="Weekdays only")),
+            NAMES, Role.MENTOR, compared_with=proposal),
         "contract_proposer_waiting": contract_card("p1", proposal, NAMES, Role.MENTEE),
         "contract_in_force": contract_card("p1", in_force, NAMES, Role.MENTEE),
         "contract_accepted_note": contract_card("p1", in_force, NAMES, Role.MENTOR, note="You accepted: the contract is in force."),
@@ -68,6 +71,7 @@ def examples() -> dict[str, dict]:
         "no_contract_mentee": no_contract_card("p1", Role.MENTEE, "Megan Bowen"),
         "contract_history": contract_history_card(contract),
         "session_offer": session_proposal_card("p1", offered, "Adele Vance", Role.MENTOR),
+        "session_cancelled_by_partner": session_cancelled_card(booked, "Megan Bowen cancelled this session."),
         "session_booked": session_confirmed_card("p1", booked, NAMES, ["meganb@example.com", "adelev@example.com"]),
         "attendance": attendance_card("p1", booked, "Adele Vance"),
         "session_booked_with_event": session_confirmed_card("p1", with_event, NAMES, []),
@@ -81,6 +85,13 @@ def examples() -> dict[str, dict]:
         "programme": programme_card(programme, 3),
         "alert_open": alert_card(alert, "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
         "alert_acknowledged": alert_card(alert.act(AlertAction.ACKNOWLEDGE, "m", "Sam Okafor", NOW), "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
+        "alert_close_request": alert_card(
+            Alert("close.p1.y", "prog", "p1", AlertKind.CLOSE, "Adele Vance (mentee) asks for a no-fault close", NOW),
+            "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
+        "programme_status_lifecycle": status_card("Reverse mentoring pilot", [
+            ("Megan Bowen", "Adele Vance", Assessment(Health.ON_TRACK, (), None, starting=True)),
+            ("Isaiah Langer", "Patti Fernandez", Assessment(Health.ON_TRACK, (), None, closing=True)),
+        ]),
         "alert_resolved": alert_card(alert.act(AlertAction.RESOLVE, "m", "Sam Okafor", NOW, "Spoke to both"), "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
         "answer_words": answer_card("Any boundaries to agree?", "t", hint=KEEP_HINT, buttons=[Button("Keep this wording", "default")],
                                     field=Field("words", "Boundaries", "Use my wording", value="No calls after 8pm")),

@@ -52,8 +52,9 @@ async def alex_in_two_pairs(world: World):
     for person in (ALEX, MEGAN, ADELE):
         await world.services.pairs.register(person, {"conversation": {"id": f"conv-{person.aad_object_id}"}})
     programme = await world.programme(MANAGER, "Pilot")
+    second = await world.programme(MANAGER, "Second pilot")  # one active pairing per person per programme
     as_mentee = await world.services.pairs.pair_people(MANAGER, programme.id, MEGAN, ALEX)
-    as_mentor = await world.services.pairs.pair_people(MANAGER, programme.id, ALEX, ADELE)
+    as_mentor = await world.services.pairs.pair_people(MANAGER, second.id, ALEX, ADELE)
     return as_mentee.id, as_mentor.id
 
 
@@ -93,7 +94,7 @@ async def test_the_pairing_card_shows_whole_labels_in_a_labelled_list_and_says_t
     assert "type its number or name" in text_of(replies) or "type a number or name" in text_of(replies)
     (choices,) = [b for b in card["body"] if b["type"] == "Input.ChoiceSet"]
     assert choices["label"] and choices["wrap"] is True
-    assert [c["title"] for c in choices["choices"]] == ["1. Megan Bowen (your mentor, Pilot)", "2. Adele Vance (your mentee, Pilot)"]
+    assert [c["title"] for c in choices["choices"]] == ["1. Megan Bowen (your mentor, Pilot)", "2. Adele Vance (your mentee, Second pilot)"]
     assert [a["type"] for a in card["actions"]] == ["Action.Execute"]
 
 
@@ -104,7 +105,7 @@ async def test_pressing_a_choice_button_reaches_the_waiting_prompt_and_replaces_
     button = card["actions"][0]
     status, body, sent = await press(chat, verbs.CHOICE, {**button["data"], "choice": "2"})  # the list's value
     assert status == 200 and body["type"] == CARD
-    assert "You chose: Adele Vance (your mentee, Pilot)" in str(body["value"]) and "actions" not in body["value"]
+    assert "You chose: Adele Vance (your mentee, Second pilot)" in str(body["value"]) and "actions" not in body["value"]
     assert "Sessions with Adele Vance" in text_of(sent)
 
 

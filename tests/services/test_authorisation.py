@@ -14,6 +14,7 @@ import pytest
 
 from bot.domain.alerts import AlertAction
 from bot.domain.errors import AlreadyDone, InvalidState, NotAllowed, NotFound
+from bot.domain.programmes import CloseReason
 from bot.domain.policy import POLICY, AccessRole, Action, refusal
 from bot.domain.roster import RosterRole
 from bot.services.authority import ListedAdmins, Place, PlaceKind
@@ -24,6 +25,7 @@ from tests.domain.builders import clauses
 
 MANAGER, MENTOR, MENTEE, LEAD = user("Manager"), user("Megan"), user("Adele"), user("Lead")
 OUTSIDER, OTHER_MANAGER, NEWCOMER, YOUNG = user("Sam"), user("Olive"), user("Nia"), user("Young")
+SECOND_NEWCOMER = user("Theo")
 CHANNEL = Place(PlaceKind.CHANNEL, "19:channel@thread.tacv2", "team-1")
 REFUSED = (NotAllowed, NotFound)
 
@@ -101,7 +103,8 @@ CASES: dict[str, Case] = {
     "PairService.views": Case(lambda c, a: c.s.pairs.views(a), MENTEE, False, True),
     "PairService.create_programme": Case(lambda c, a: c.s.pairs.create_programme(a, "New one"), ADMIN, True),
     "PairService.roster_size": Case(lambda c, a: c.s.pairs.roster_size(a, c.programme_id), MANAGER, True),
-    "PairService.pair_people": Case(lambda c, a: c.s.pairs.pair_people(a, c.programme_id, MENTEE, NEWCOMER), MANAGER, True),
+    "PairService.pair_people": Case(lambda c, a: c.s.pairs.pair_people(a, c.programme_id, SECOND_NEWCOMER, NEWCOMER), MANAGER, True),
+    "PairService.close": Case(lambda c, a: c.s.pairs.close(a, c.pair_id, CloseReason.LEFT_PROGRAMME), MANAGER, True),
     "PairService.view": Case(lambda c, a: c.s.pairs.view(a, c.pair_id), MENTEE, False),
     # ContractService
     "ContractService.current": Case(lambda c, a: c.s.contracts.current(a, c.pair_id), MENTEE, False),
@@ -175,6 +178,8 @@ SYSTEM = {
     "NudgeService.after_booking": "SessionService.accept, after its check",
     "NudgeService.after_held": "SessionService.record_attendance, after its check",
     "NudgeService.after_pairing": "PairService.pair_people, after its check",
+    "PairService.end_pairing": "PairService.close after its check, an erasure of the member's own data, the programme's end",
+    "PairService.end_programme": "the due-work sweep, once the programme has ended",
     "NudgeService.deliver": "the due-work sweep",
     "DueWorkService.sweep": "the scheduler's tick",
     "ReportService.operator_report": "the command line, run by an operator who holds the store's credentials",
