@@ -26,6 +26,7 @@ from cards.reflection import reflection_prompt_card
 from cards.session import attendance_card, next_session_card
 
 log = logging.getLogger(__name__)
+SWEEP_WAIT = timedelta(minutes=12)  # a nudge may wait out Teams' Retry-After (the sweep renews its own lease)
 
 
 @dataclass(frozen=True)
@@ -91,7 +92,7 @@ class NudgeService:
         for person_id, message in messages:
             if not people[person_id].nudgeable(now) or person_id in item.sent_to:
                 continue
-            await self._ctx.notify(person_id, message)
+            await self._ctx.notify(person_id, message, key=f"nudge.{item.id}", within=SWEEP_WAIT)
             if reached is not None:
                 await reached(person_id)
             try:
