@@ -7,12 +7,12 @@ import logging
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any, Callable, Protocol
+from typing import Any, Awaitable, Callable, Protocol
 
 from bot.clock import Clock
 from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEntry
 from bot.domain.due import DRIFT_CHECK, MAX_ATTEMPTS, DueItem, DueState, outbox_item, retry_delay
-from bot.domain.errors import NotFound
+from bot.domain.errors import NotFound, Unfinished
 from bot.domain.text import plain
 from bot.domain.people import Person, person_id
 from bot.domain.retention import DEFAULT_RETENTION_MONTHS
@@ -158,6 +158,17 @@ class ServiceContext:
         now = self.clock.now()
         due = now.replace(second=0, microsecond=0) + timedelta(minutes=2)
         await self.repos.due.schedule(DueItem(DRIFT_CHECK, due, pair_id, ""))
+
+    async def follow_up(self, unfinished: str, *steps: Callable[[], Awaitable[Any]]) -> None:
+        """What follows a change that has landed (a re-check, telling the partner): run each step. If the
+        store fails part-way, the person must not hear "nothing was changed": raise Unfinished with
+        `unfinished`, which says what is recorded and to repeat the step (repeating finishes it)."""
+        for step in steps:
+            try:
+                await step()
+            except StorageError as error:
+                log.warning("a step landed but its follow-up failed (%s)", type(error).__name__)
+                raise Unfinished(unfinished) from error
 
     async def notify(self, person_id_: str, message: Message, key: str | None = None,
                      within: timedelta = INLINE_BUDGET) -> Delivery | None:

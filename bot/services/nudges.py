@@ -61,7 +61,8 @@ class NudgeService:
         await self._ctx.repos.due.schedule(DueItem(ATTENDANCE_CHECK, session.ends_at, pair_id, session.id))
 
     async def after_held(self, pair_id: str, session: Session, next_due: date) -> None:
-        now = self._ctx.clock.now()
+        # From when it was recorded as held, not from now: done again after a fault, it schedules the same items.
+        now = session.changed_at or self._ctx.clock.now()
         await self._ctx.repos.due.schedule(DueItem(REFLECT_REMINDER, now + self.policy.reflect_after, pair_id, session.id))
         opens = max(now, _morning(next_due) - self.policy.book_window)
         await self._ctx.repos.due.schedule(DueItem(BOOK_NEXT, opens, pair_id, session.id))
