@@ -19,7 +19,7 @@ from bot.domain.retention import DEFAULT_RETENTION_MONTHS
 from bot.domain.policy import AccessRole, Action, require
 from bot.domain.programmes import Programme
 from bot.services.authority import NO_ADMINS, AdminDirectory, programme_roles
-from bot.storage.documents import DocumentStore, StorageError
+from bot.storage.documents import DocumentStore, StorageError, StoreTimeout
 from bot.storage.records import RecordsRepository
 from bot.storage.repositories import (
     AlertRepository, AuditRepository, ConcernRepository, DueWorkRepository, PairRepository, PairSummaryRepository,
@@ -187,7 +187,10 @@ class ServiceContext:
             return None  # they had their data erased: no message, and no notice kept for them
         now = self.clock.now()
         item = outbox_item(person_id_, key or f"once.{self.make_id()}", message.text, message.card, now)
-        await self.repos.due.schedule(item)
+        try:
+            await self.repos.due.schedule(item)
+        except StoreTimeout:
+            pass  # it may have landed: the read below tells
         found = await self.repos.due.get(item)
         if found is None or found[0].state is not DueState.PENDING:
             return None  # already delivered (or set aside), or a sender holds it now
