@@ -26,7 +26,6 @@ from cards.reflection import reflection_prompt_card
 from cards.session import attendance_card, next_session_card
 
 log = logging.getLogger(__name__)
-SWEEP_WAIT = timedelta(minutes=12)  # a nudge may wait out Teams' Retry-After (the sweep renews its own lease)
 
 
 @dataclass(frozen=True)
@@ -93,7 +92,9 @@ class NudgeService:
         for person_id, message in messages:
             if not people[person_id].nudgeable(now) or person_id in item.sent_to:
                 continue
-            await self._ctx.notify(person_id, message, key=f"nudge.{item.id}", within=SWEEP_WAIT)
+            # Sent directly: this item, claimed and renewed by the sweep, with a sent mark per recipient, is
+            # the outbox record for its nudges (a second outbox item would hold a lease of its own).
+            await self._ctx.deliver(person_id, message)
             if reached is not None:
                 await reached(person_id)
             try:
