@@ -173,15 +173,15 @@ class ServiceContext:
     async def notify(self, person_id_: str, message: Message, key: str | None = None,
                      within: timedelta = INLINE_BUDGET) -> Delivery | None:
         """Message someone through the outbox: record the message (one item per recipient and `key`, kept
-        if it is already there), then try it once now within INLINE_BUDGET. Delivered: the item is marked
+        if it is already there), then try it once now, waiting at most `within`. Delivered: the item is marked
         sent and the delivery returned. Not delivered now: None, and the sweep delivers it later with
         backoff, or tells the programme managers it could not. Someone Tandem can't reach gets a short
         notice for when they first open Tandem instead.
 
-        `within`: how long to wait for it now (a user step waits little; the sweep, renewing its own lease,
-        may wait out Teams' Retry-After). `key` names the state change the message tells of (say `contract.<pair>.<version>.accepted.mentor`):
-        the same step repeated after a fault notifies again with the same key, and the person is told once.
-        Without a key each call is a new message."""
+        `within`: how long the step waits for it now (the sweep takes over past that). `key` names the state
+        change the message tells of (say `contract.<pair>.<version>.accepted.mentor`): the same step repeated
+        after a fault notifies again with the same key, and the person is told once. Without a key each call
+        is a new message."""
         person = await self.repos.people.find(person_id_)
         if person is not None and person.erased_at is not None:
             return None  # they had their data erased: no message, and no notice kept for them
