@@ -39,7 +39,7 @@ DEMO_ADMINISTRATOR = ALEX.aad_object_id  # in demo mode Alex is also a Tandem ad
 class _QuietContext(ServiceContext):
     """Seeding tells nobody anything: the demo's history is not news."""
 
-    async def notify(self, person_id_: str, message: Message) -> None:
+    async def notify(self, person_id_: str, message: Message, key: str | None = None, within: timedelta | None = None) -> None:
         return None
 
 

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import hashlib
+import json
 from dataclasses import dataclass
 from datetime import datetime, timedelta, timezone
 from enum import Enum
@@ -18,9 +19,15 @@ CALENDAR_SYNC = "calendar-sync"  # detail: the attempt number; make the Outlook 
 CALENDAR_CHECK = "calendar-check"  # has someone declined, moved or cancelled the event in Outlook?
 RETENTION_PURGE = "retention-purge"  # detail: the programme id; due at the end of its retention period
 PROGRAMME_END = "programme-end"  # detail: the programme id; due the morning after it ends: its pairs close
+OUTBOX = "outbox"  # one message to one person (pair_id: the recipient; session_id: the idempotency key)
 NUDGES = (ATTENDANCE_CHECK, REMINDER, REFLECT_REMINDER, BOOK_NEXT, FINISH_CONTRACT)
 
 
+OUTBOX_SHARDS = 16  # outbox items live outside the hour buckets (their id must not depend on a time), spread
+# over this many partitions, read on every sweep
+OUTBOX_PARTITION = "outbox"
+MAX_MESSAGE_TEXT = 4_000  # characters of a stored message's text
+MAX_MESSAGE_CARD_BYTES = 28_000  # cards are built to stay under 25,000 B; past this only the text is kept
 SHARDS = 4  # each hour's work is spread over this many partitions, so no logical partition runs hot
 MAX_ATTEMPTS = 5  # an item that fails this many times is set aside (dead-lettered), not retried for ever
 CLOCK_SKEW = timedelta(seconds=60)  # another instance's clock may be this far ahead: a lease is only
@@ -76,6 +83,7 @@ class DueItem:
     retry_at: datetime | None = None  # after a failure, not before this
     sent_to: tuple[str, ...] = ()  # recipients already reached: a retry never messages them again
     only_to: tuple[str, ...] = ()  # a nudge postponed for some recipients (their shifts): for them alone
+    message: dict[str, Any] | None = None  # an outbox item's message: {"text": ..., "card": ...}
 
     def claimable(self, now: datetime, skew: timedelta = CLOCK_SKEW) -> bool:
         if self.due_at > now or (self.retry_at is not None and self.retry_at > now):
@@ -87,11 +95,15 @@ class DueItem:
 
     def fresh(self) -> "DueItem":
         """As first scheduled: pending, unclaimed, never tried."""
-        return DueItem(self.kind, self.due_at, self.pair_id, self.session_id, detail=self.detail, only_to=self.only_to)
+        return DueItem(self.kind, self.due_at, self.pair_id, self.session_id, detail=self.detail, only_to=self.only_to,
+                       message=self.message)
 
     @property
     def id(self) -> str:
-        """Deterministic, so scheduling the same work twice writes one item, and a moved session a new one."""
+        """Deterministic, so scheduling the same work twice writes one item, and a moved session a new one.
+        An outbox item's id comes from its key and recipient only, so the same step repeated later finds it."""
+        if self.kind == OUTBOX:
+            return f"{OUTBOX}.{_digest(f'{self.session_id}|{self.pair_id}')[:40]}"
         detail = f".{self.detail}" if self.detail else ""
         only = "." + hashlib.sha256("|".join(sorted(self.only_to)).encode()).hexdigest()[:12] if self.only_to else ""
         return f"{self.kind}{detail}.{self.pair_id}.{self.session_id}.{self.due_at.astimezone(timezone.utc):%Y%m%dT%H%M}{only}"
@@ -102,9 +114,16 @@ class DueItem:
 
     @property
     def bucket(self) -> str:
-        """Its partition: the hour it falls due in, and a shard from its id."""
-        shard = int(hashlib.sha256(self.id.encode()).hexdigest(), 16) % SHARDS
+        """Its partition: the hour it falls due in, and a shard from its id (an outbox item: a shard only)."""
+        if self.kind == OUTBOX:
+            return f"{OUTBOX_PARTITION}.{int(_digest(self.id), 16) % OUTBOX_SHARDS}"
+        shard = int(_digest(self.id), 16) % SHARDS
         return f"{self.hour}.{shard}"
+
+    @property
+    def in_hour_buckets(self) -> bool:
+        """Swept through the hour buckets behind the cursor (everything but the outbox)."""
+        return self.kind != OUTBOX
 
     def to_doc(self) -> dict[str, Any]:
         return {"kind": self.kind, "dueAt": self.due_at.isoformat(), "pairId": self.pair_id,
@@ -112,6 +131,7 @@ class DueItem:
                 "leaseUntil": self.lease_until.isoformat() if self.lease_until else None, "owner": self.owner,
                 "attempts": self.attempts, "retryAt": self.retry_at.isoformat() if self.retry_at else None,
                 "sentTo": list(self.sent_to), **({"onlyTo": list(self.only_to)} if self.only_to else {}),
+                **({"message": self.message} if self.message is not None else {}),
                 "open": not self.state.finished}  # one query per partition finds what is still to do
 
     @classmethod
@@ -120,4 +140,20 @@ class DueItem:
                    doc.get("detail", ""), datetime.fromisoformat(doc["leaseUntil"]) if doc.get("leaseUntil") else None,
                    doc.get("owner", ""), int(doc.get("attempts", 0)),
                    datetime.fromisoformat(doc["retryAt"]) if doc.get("retryAt") else None,
-                   tuple(doc.get("sentTo", ())), tuple(doc.get("onlyTo", ())))
+                   tuple(doc.get("sentTo", ())), tuple(doc.get("onlyTo", ())), doc.get("message"))
+
+
+def outbox_partitions() -> list[str]:
+    return [f"{OUTBOX_PARTITION}.{shard}" for shard in range(OUTBOX_SHARDS)]
+
+
+def outbox_item(recipient: str, key: str, text: str, card: dict[str, Any] | None, now: datetime) -> DueItem:
+    """One message to one person, due now, bounded in size: the text is cut at MAX_MESSAGE_TEXT and a card
+    past MAX_MESSAGE_CARD_BYTES is left out (the text still goes)."""
+    if card is not None and len(json.dumps(card, separators=(",", ":")).encode()) > MAX_MESSAGE_CARD_BYTES:
+        card = None
+    return DueItem(OUTBOX, now, recipient, key[:300], message={"text": text[:MAX_MESSAGE_TEXT], "card": card})
+
+
+def _digest(text: str) -> str:
+    return hashlib.sha256(text.encode()).hexdigest()

@@ -27,3 +27,8 @@ class InvalidState(DomainError):
 
 class AlreadyDone(InvalidState):
     """The action was already taken; repeating it changes nothing."""
+
+
+class Unfinished(DomainError):
+    """The change is recorded, but what follows it (telling the partner, a re-check) could not be done
+    now; repeating the same step finishes it, and no one is told twice."""

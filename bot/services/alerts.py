@@ -10,7 +10,7 @@ from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState, request
 from bot.domain.drift import Assessment, Health, assess
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.audit import AuditAction
-from bot.domain.errors import NotAllowed, NotFound
+from bot.domain.errors import AlreadyDone, NotAllowed, NotFound
 from bot.domain.limits import MAX_DISPLAY_NAME
 from bot.domain.rate_limits import Counter, Raised
 from bot.domain.policy import Action, PersonalChatOnly
@@ -66,7 +66,7 @@ class AlertService:
         message = Message(text=f"Alert: {card['body'][0]['text']}.", card=card)
         deliveries: list[dict[str, Any]] = []
         for manager_id in programme.managers:
-            delivery = await self._ctx.notify(manager_id, message)
+            delivery = await self._ctx.notify(manager_id, message, key=f"alert.{alert.id}.raised")
             if delivery is not None:
                 deliveries.append(delivery.to_doc())
         if programme.channel:
@@ -113,15 +113,31 @@ class AlertService:
         now = self._ctx.clock.now()
         if action is AlertAction.APPROVE_CLOSE:
             await self._approve_close(actor, programme, alert_id, now)
-        alert = await self._ctx.repos.alerts.change(programme_id, alert_id, lambda a: a.act(action, actor.id, actor.name, now, note))
-        await self._ctx.audit(actor.id, AuditAction.ALERT_ACTED, alert.pair_id, programme_id, action.name.lower())
-        if action in (AlertAction.RESOLVE, AlertAction.APPROVE_CLOSE):
-            await self._summaries.refresh_alerts(programme_id, alert.pair_id)
+        refresh = action in (AlertAction.RESOLVE, AlertAction.APPROVE_CLOSE)
+        try:
+            alert = await self._ctx.repos.alerts.change(programme_id, alert_id, lambda a: a.act(action, actor.id, actor.name, now, note))
+        except AlreadyDone:
+            # Done before, perhaps with what follows lost to a fault: bring the summary and every copy up to date.
+            done = await self._ctx.repos.alerts.find(programme_id, alert_id)
+            if done is not None:
+                if refresh:
+                    await self._summaries.refresh_alerts(programme_id, done.pair_id)
+                await self._update_copies(done, programme)
+            raise
+        await self._ctx.follow_up(
+            f"The alert is {action.value}, but I couldn't finish updating it everywhere. Press the same button again in a minute to finish.",
+            lambda: self._ctx.audit(actor.id, AuditAction.ALERT_ACTED, alert.pair_id, programme_id, action.name.lower()),
+            *([lambda: self._summaries.refresh_alerts(programme_id, alert.pair_id)] if refresh else []))
         if action is AlertAction.MESSAGE:
             pair = await self._ctx.repos.pairs.get(alert.pair_id)
             for member in (pair.mentor_id, pair.mentee_id):
                 await self._ctx.notify(member, Message(text=f"A message from {person_name(actor.name, 'your programme manager')}, your programme manager: "
                                                               f"{plain(note, multiline=True)}"))
+        card, public = await self._update_copies(alert, programme)
+        return alert, card if place.personal else public
+
+    async def _update_copies(self, alert: Alert, programme: Programme) -> tuple[dict[str, Any], dict[str, Any]]:
+        """Every copy of the alert's card shows where it stands now (the same update twice changes nothing)."""
         card = await self._card(alert, programme)
         public = channel_alert_card(alert, programme.name)
         for delivery in alert.deliveries:
@@ -129,7 +145,7 @@ class AlertService:
                 await self._ctx.messenger.update(Delivery.from_doc(delivery), public if delivery.get(CHANNEL_COPY) else card)
             except Unreachable:
                 log.info("an alert card copy could not be updated")
-        return alert, card if place.personal else public
+        return card, public
 
     async def _approve_close(self, actor: Actor, programme: Programme, alert_id: str, now) -> None:
         """A manager approves a no-fault close from its alert card: the pair ends (PairService.close)

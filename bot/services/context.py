@@ -2,21 +2,24 @@
 
 from __future__ import annotations
 
+import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any, Callable, Protocol
+from typing import Any, Awaitable, Callable, Protocol
 
 from bot.clock import Clock
 from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEntry
-from bot.domain.due import DRIFT_CHECK, DueItem
+from bot.domain.due import DRIFT_CHECK, MAX_ATTEMPTS, DueItem, DueState, outbox_item, retry_delay
+from bot.domain.errors import NotFound, Unfinished
+from bot.domain.text import plain
 from bot.domain.people import Person, person_id
 from bot.domain.retention import DEFAULT_RETENTION_MONTHS
 from bot.domain.policy import AccessRole, Action, require
 from bot.domain.programmes import Programme
 from bot.services.authority import NO_ADMINS, AdminDirectory, programme_roles
-from bot.storage.documents import DocumentStore
+from bot.storage.documents import DocumentStore, StorageError, StoreTimeout
 from bot.storage.records import RecordsRepository
 from bot.storage.repositories import (
     AlertRepository, AuditRepository, ConcernRepository, DueWorkRepository, PairRepository, PairSummaryRepository,
@@ -25,6 +28,10 @@ from bot.storage.repositories import (
 )
 
 log = logging.getLogger(__name__)
+
+INLINE_BUDGET = timedelta(seconds=5)  # how long a user step waits for its messages to go: well inside Teams' 15 s
+INLINE_LEASE = timedelta(seconds=30)  # the inline sender holds an item this much past its wait; then the sweep may
+INLINE_SENDER = "inline"
 
 
 @dataclass(frozen=True)
@@ -154,17 +161,69 @@ class ServiceContext:
         due = now.replace(second=0, microsecond=0) + timedelta(minutes=2)
         await self.repos.due.schedule(DueItem(DRIFT_CHECK, due, pair_id, ""))
 
-    async def notify(self, person_id_: str, message: Message) -> Delivery | None:
-        """Message someone now, or keep a short notice for when they first open Tandem (then None)."""
+    async def follow_up(self, unfinished: str, *steps: Callable[[], Awaitable[Any]]) -> None:
+        """What follows a change that has landed (a re-check, telling the partner): run each step. If the
+        store fails part-way, the person must not hear "nothing was changed": raise Unfinished with
+        `unfinished`, which says what is recorded and to repeat the step (repeating finishes it)."""
+        for step in steps:
+            try:
+                await step()
+            except StorageError as error:
+                log.warning("a step landed but its follow-up failed (%s)", type(error).__name__)
+                raise Unfinished(unfinished) from error
+
+    async def notify(self, person_id_: str, message: Message, key: str | None = None,
+                     within: timedelta = INLINE_BUDGET) -> Delivery | None:
+        """Message someone through the outbox: record the message (one item per recipient and `key`, kept
+        if it is already there), then try it once now, waiting at most `within`. Delivered: the item is marked
+        sent and the delivery returned. Not delivered now: None, and the sweep delivers it later with
+        backoff, or tells the programme managers it could not. Someone Tandem can't reach gets a short
+        notice for when they first open Tandem instead.
+
+        `within`: how long the step waits for it now (the sweep takes over past that). `key` names the state
+        change the message tells of (say `contract.<pair>.<version>.accepted.mentor`): the same step repeated
+        after a fault notifies again with the same key, and the person is told once. Without a key each call
+        is a new message."""
         person = await self.repos.people.find(person_id_)
         if person is not None and person.erased_at is not None:
             return None  # they had their data erased: no message, and no notice kept for them
+        now = self.clock.now()
+        item = outbox_item(person_id_, key or f"once.{self.make_id()}", message.text, message.card, now)
+        try:
+            await self.repos.due.schedule(item)
+        except StoreTimeout:
+            pass  # it may have landed: the read below tells
+        found = await self.repos.due.get(item)
+        if found is None or found[0].state is not DueState.PENDING:
+            return None  # already delivered (or set aside), or a sender holds it now
+        claim = await self.repos.due.claim(found[0], found[1], INLINE_SENDER, now + within + INLINE_LEASE)
+        if claim is None:
+            return None  # the sweep took it first: it delivers
+        held, etag = claim
+        try:
+            delivery = await asyncio.wait_for(self.deliver(person_id_, stored_message(held)), within.total_seconds())
+        except Exception as error:  # any failure to send: the outbox keeps it and the sweep tries again
+            log.warning("message to %s not delivered now (%s); the sweep will retry", person_id_, type(error).__name__)
+            try:
+                await self.repos.due.release(held, etag, self.clock.now() + retry_delay(held.attempts), type(error).__name__)
+            except StorageError:
+                log.warning("outbox item %s: could not record the failure; its lease will run out", held.id)
+            return None
+        try:
+            await self.repos.due.finish(replace(held, sent_to=(person_id_,)), etag)
+        except StorageError:
+            log.warning("outbox item %s: delivered, but not marked; it may be sent again", held.id)
+        return delivery
+
+    async def deliver(self, person_id_: str, message: Message) -> Delivery | None:
+        """Send one stored message now: to their chat, or as a notice if Tandem can't reach them (None).
+        Raises whatever the messenger raises for a failure worth retrying."""
+        person = await self.repos.people.find(person_id_)
+        if person is not None and person.erased_at is not None:
+            return None
         if person is not None and person.reachable:
             try:
                 delivery = await self.messenger.send(person, message)
-                if person.conversation is None:  # a first personal chat was opened: keep it
-                    await self.repos.people.change(person_id_, lambda p: replace(p, conversation=delivery.conversation))
-                return delivery
             except Unreachable:
                 # No retry loop: remember it, and let the drift check tell their programme manager.
                 log.info("person %s unreachable; keeping the notice", person_id_)
@@ -172,12 +231,41 @@ class ServiceContext:
                 await self.repos.people.change(person_id_, lambda p: replace(p, unreachable_since=p.unreachable_since or now))
                 for membership in person.memberships:
                     await self.recheck(membership.pair_id)
+            else:
+                if person.conversation is None:  # a first personal chat was opened: keep it
+                    try:
+                        await self.repos.people.change(person_id_, lambda p: replace(p, conversation=delivery.conversation))
+                    except StorageError:
+                        log.warning("person %s: chat opened but not kept; the next message opens it again", person_id_)
+                return delivery
         if message.text:
             await self.repos.people.change(
                 person_id_,
                 lambda p: replace(p, pending_notices=p.pending_notices + (message.text,)) if p else _stub(person_id_, message.text),
             )
         return None
+
+    async def undeliverable(self, item: DueItem) -> None:
+        """An outbox message was set aside after MAX_ATTEMPTS: tell the managers of the recipient's programmes."""
+        person = await self.repos.people.find(item.pair_id)
+        if person is None:
+            return
+        who = person.name or "someone"
+        for membership in person.memberships:
+            try:
+                programme = await self.repos.programmes.get(membership.programme_id)
+            except NotFound:
+                continue
+            for manager_id in programme.managers:
+                if manager_id != person.id:
+                    await self.notify(manager_id, Message(text=(
+                        f"A message to {plain(who)} in {plain(programme.name)} could not be delivered after {MAX_ATTEMPTS} tries. "
+                        "Please check they still have Tandem, or contact them another way.")), key=f"undelivered.{item.id}")
+
+
+def stored_message(item: DueItem) -> Message:
+    body = item.message or {}
+    return Message(text=body.get("text") or "", card=body.get("card"))
 
 
 def _stub(person_id_: str, notice: str) -> Person:

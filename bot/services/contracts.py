@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.contracts import Clauses, Contract, ContractVersion, default_clauses
+from bot.domain.contracts import Clauses, Contract, ContractStatus, ContractVersion, default_clauses
+from bot.domain.errors import AlreadyDone
 from bot.domain.policy import Action
 from bot.domain.uktime import uk_today
 from bot.domain.text import person_name
@@ -34,28 +35,50 @@ class ContractService:
         view = await self._pairs.view(actor, pair_id, Action.CHANGE_CONTRACT)
         view.pair.require_active()
         now = self._ctx.clock.now()
-        proposal = await self._ctx.repos.pairs.change_contract(
-            pair_id, lambda c: c.propose(view.role, clauses, view.programme.ends_on, now)
-        )
+        latest = (await self._ctx.repos.pairs.contract(pair_id)).pending
+        checked = clauses.validate(view.programme.ends_on)
+        if latest is not None and latest.proposed_by is view.role and latest.clauses == checked:
+            proposal = latest  # the same proposal again (say, after a fault): finish telling the partner
+        else:
+            proposal = await self._ctx.repos.pairs.change_contract(
+                pair_id, lambda c: c.propose(view.role, clauses, view.programme.ends_on, now)
+            )
         partner_role = view.role.other
         compared_with = (await self._ctx.repos.pairs.contract(pair_id)).compared_with(proposal)
-        await self._ctx.notify(view.partner.id, Message(
-            text=f"{person_name(view.me.name, 'Your partner')} proposed version {proposal.number} of your mentoring contract. Press **Accept**, or say **accept** or **contract** to review it.",
-            card=contract_card(pair_id, proposal, view.names, partner_role, compared_with=compared_with),
-        ))
+        await self._ctx.follow_up(
+            f"Version {proposal.number} is saved, but I couldn't tell your partner yet. Send the same version again in a minute to tell them.",
+            lambda: self._ctx.notify(view.partner.id, Message(
+                text=f"{person_name(view.me.name, 'Your partner')} proposed version {proposal.number} of your mentoring contract. Press **Accept**, or say **accept** or **contract** to review it.",
+                card=contract_card(pair_id, proposal, view.names, partner_role, compared_with=compared_with),
+            ), key=f"contract.{pair_id}.{proposal.number}.proposed"))
         return proposal
 
     async def accept(self, actor: Actor, pair_id: str, number: int) -> ContractVersion:
         view = await self._pairs.view(actor, pair_id, Action.CHANGE_CONTRACT)
         view.pair.require_active()
         now = self._ctx.clock.now()
-        accepted = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.accept(view.role, number, now))
-        await self._ctx.recheck(pair_id)
-        await self._ctx.notify(view.partner.id, Message(
-            text=f"{person_name(view.me.name, 'Your partner')} accepted version {number}: your mentoring contract is in force. Next, press **Propose a time** for your first session, or say **schedule**.",
-            card=contract_card(pair_id, accepted, view.names, view.role.other),
-        ))
+        try:
+            accepted = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.accept(view.role, number, now))
+        except AlreadyDone:
+            # Accepted before, perhaps with the partner's message lost to a fault: finish that, then say so.
+            version = (await self._ctx.repos.pairs.contract(pair_id)).version(number)
+            if view.role in version.confirmed_by and version.proposed_by is not view.role:
+                await self._after_accept(view, pair_id, version)
+            raise
+        await self._after_accept(view, pair_id, accepted)
         return accepted
+
+    async def _after_accept(self, view: PairView, pair_id: str, accepted: ContractVersion) -> None:
+        number = accepted.number
+        in_force = accepted.status is ContractStatus.IN_FORCE
+        await self._ctx.follow_up(
+            f"You accepted version {number}{': it is in force' if in_force else ''}, but I couldn't tell your partner yet. "
+            "Press **Accept** again in a minute to tell them.",
+            lambda: self._ctx.recheck(pair_id),
+            lambda: self._ctx.notify(view.partner.id, Message(
+                text=f"{person_name(view.me.name, 'Your partner')} accepted version {number}: your mentoring contract is in force. Next, press **Propose a time** for your first session, or say **schedule**.",
+                card=contract_card(pair_id, accepted, view.names, view.role.other),
+            ), key=f"contract.{pair_id}.{number}.accepted.{view.role.value}"))
 
     async def withdraw(self, actor: Actor, pair_id: str, number: int) -> ContractVersion:
         view = await self._pairs.view(actor, pair_id, Action.CHANGE_CONTRACT)

@@ -11,13 +11,14 @@ from datetime import datetime, timedelta
 from typing import Awaitable, Callable, TypeVar
 
 from bot.domain.due import (
-    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, PROGRAMME_END, RETENTION_PURGE, DueItem, buckets_between, hour_bucket,
+    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, OUTBOX, PROGRAMME_END, RETENTION_PURGE, DueItem,
+    buckets_between, hour_bucket,
     retry_delay,
 )
-from bot.domain.errors import NotFound
+from bot.domain.errors import DomainError, NotFound
 from bot.services.alerts import DriftWatch
 from bot.services.calendar_sync import CalendarSync
-from bot.services.context import ServiceContext
+from bot.services.context import ServiceContext, stored_message
 from bot.services.nudges import NudgeService, Outcome
 from bot.services.pairs import PairService
 from bot.storage.documents import StorageError, StoreBusy
@@ -93,6 +94,11 @@ class DueWorkService:
                     work.append((item, etag))
                 else:
                     report.unfinished_hours.add(hour)  # not yet due, waiting to retry, or held by another
+        for item, etag in await repo.open_outbox():  # messages not delivered when their step ran
+            report.items_read += 1
+            report.overdue += item.due_at <= now
+            if item.claimable(now, self.skew):
+                work.append((item, etag))
         slots = asyncio.Semaphore(self.workers)
 
         async def run(item: DueItem, etag: str) -> None:
@@ -115,11 +121,12 @@ class DueWorkService:
             claim = None  # the store is busy: as if another sweeper had it; the hour stays open
         if claim is None:
             report.skipped += 1
-            report.unfinished_hours.add(item.hour)  # another sweeper holds it; if it fails, we retry later
+            _keep_open(report, item)  # another sweeper holds it; if it fails, we retry later
             return
         held = _Held(*claim)
         if held.item.attempts > MAX_ATTEMPTS:
-            await repo.dead_letter(held.item, held.etag, "too many attempts")
+            if await repo.dead_letter(held.item, held.etag, "too many attempts"):
+                await self._set_aside(held.item)
             log.warning("due item %s (%s) set aside after %s attempts", item.id, item.kind, MAX_ATTEMPTS)
             report.dead_lettered += 1
             return
@@ -131,11 +138,12 @@ class DueWorkService:
             log.exception("due item %s (%s) failed on attempt %s", item.id, item.kind, held.item.attempts)
             await _stop(stop, renewer)
             report.failed += 1
-            report.unfinished_hours.add(item.hour)
+            _keep_open(report, item)
             try:
                 async with held.lock:
                     if held.item.attempts >= MAX_ATTEMPTS:
-                        await repo.dead_letter(held.item, held.etag, type(error).__name__)
+                        if await repo.dead_letter(held.item, held.etag, type(error).__name__):
+                            await self._set_aside(held.item)
                         report.dead_lettered += 1
                     else:
                         await repo.release(held.item, held.etag, self._ctx.clock.now() + retry_delay(held.item.attempts),
@@ -157,6 +165,15 @@ class DueWorkService:
             return
         report.acted += acted
         report.skipped += not acted
+
+    async def _set_aside(self, item: DueItem) -> None:
+        """A message that could not be delivered is not dropped silently: its recipient's managers are told."""
+        if item.kind != OUTBOX:
+            return
+        try:
+            await self._ctx.undeliverable(item)
+        except (StorageError, DomainError):
+            log.warning("outbox item %s set aside, and its managers could not be told now", item.id)
 
     async def _keep_renewed(self, held: _Held, stop: asyncio.Event) -> None:
         """Renew the lease every third of its length until the work is done (or the lease is lost)."""
@@ -200,6 +217,9 @@ class DueWorkService:
             return await self._calendar.retry(item, now)
         if item.kind == CALENDAR_CHECK:
             return await self._calendar.check(item, now)
+        if item.kind == OUTBOX:
+            await self._ctx.deliver(item.pair_id, stored_message(item))  # raises on failure: retried, then set aside
+            return True
         if item.kind in NUDGES:
 
             async def reached(person_id: str) -> None:
@@ -224,6 +244,12 @@ async def _persist(write: Callable[[], Awaitable[T]], attempts: int = 4) -> T:
         except StoreBusy:
             await asyncio.sleep(0.2 * 2 ** attempt)
     return await write()
+
+
+def _keep_open(report: SweepReport, item: DueItem) -> None:
+    """The item's hour must be read again (outbox items are read on every sweep, whatever the cursor)."""
+    if item.in_hour_buckets:
+        report.unfinished_hours.add(item.hour)
 
 
 async def _stop(stop: asyncio.Event, renewer: asyncio.Task) -> None:

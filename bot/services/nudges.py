@@ -65,7 +65,8 @@ class NudgeService:
         await self._ctx.repos.due.schedule(DueItem(ATTENDANCE_CHECK, session.ends_at, pair_id, session.id))
 
     async def after_held(self, pair_id: str, session: Session, next_due: date) -> None:
-        now = self._ctx.clock.now()
+        # From when it was recorded as held, not from now: done again after a fault, it schedules the same items.
+        now = session.changed_at or self._ctx.clock.now()
         await self._ctx.repos.due.schedule(DueItem(REFLECT_REMINDER, now + self.policy.reflect_after, pair_id, session.id))
         opens = max(now, _morning(next_due) - self.policy.book_window)
         await self._ctx.repos.due.schedule(DueItem(BOOK_NEXT, opens, pair_id, session.id))
@@ -107,7 +108,9 @@ class NudgeService:
                 waiting.setdefault(moment, []).append(person_id)
                 continue
             sent += 1
-            await self._ctx.notify(person_id, message)
+            # Sent directly: this item, claimed and renewed by the sweep, with a sent mark per recipient, is
+            # the outbox record for its nudges (a second outbox item would hold a lease of its own).
+            await self._ctx.deliver(person_id, message)
             if reached is not None:
                 await reached(person_id)
             try:

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import abc
 import asyncio
+import json
 import random
 from dataclasses import dataclass
 from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
@@ -135,7 +136,25 @@ async def read_modify_write(
             else:
                 await store.replace(container, partition, id, new_body, if_match=current.etag)
             return result
+        except StoreTimeout as unanswered:
+            # The write may have landed with its answer lost: look, rather than tell someone it failed.
+            try:
+                landed = await _landed(store, container, partition, id, new_body)
+            except StorageError:
+                raise unanswered from None
+            if landed:
+                return result
+            raise
         except (EtagMismatch, DocumentExists, DocumentNotFound):
             # Someone wrote first: back off (jittered, growing, capped) and apply the change to their version.
             await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.002 * 2 ** attempt)))
     raise StoreBusy(f"Too many concurrent writers on {container}/{partition}/{id}")
+
+
+async def _landed(store: DocumentStore, container: str, partition: str, id: str, body: dict[str, Any]) -> bool:
+    """Whether the stored document is now exactly `body` (a write whose answer was lost did land)."""
+    try:
+        stored = await store.read(container, partition, id)
+    except DocumentNotFound:
+        return False
+    return json.loads(json.dumps(stored.body, default=str)) == json.loads(json.dumps(body, default=str))

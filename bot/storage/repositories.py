@@ -10,7 +10,7 @@ from bot.domain.alerts import Alert
 from bot.domain.audit import AuditEntry
 from bot.domain.concerns import Concern, ConcernState
 from bot.domain.contracts import Contract
-from bot.domain.due import DueItem, DueState, partitions_of
+from bot.domain.due import DueItem, DueState, outbox_partitions, partitions_of
 from bot.domain.enrolment import Participant, email_key
 from bot.domain.errors import NotFound
 from bot.domain.people import Person
@@ -209,6 +209,14 @@ class DueWorkRepository:
         """Items in that hour still to do: pending, or claimed by a sweeper (whose lease may have run out)."""
         found = []
         for partition in partitions_of(hour):
+            docs = await self._store.query(DUE, partition, {"type": "due", "open": True})
+            found += [(DueItem.from_doc(d.body), d.etag) for d in docs]
+        return found
+
+    async def open_outbox(self) -> list[tuple[DueItem, str]]:
+        """Outbox messages not yet delivered (pending, waiting to retry, or held by a sender)."""
+        found = []
+        for partition in outbox_partitions():
             docs = await self._store.query(DUE, partition, {"type": "due", "open": True})
             found += [(DueItem.from_doc(d.body), d.etag) for d in docs]
         return found

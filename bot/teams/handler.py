@@ -29,6 +29,8 @@ WELCOME = ("Hello, I'm Tandem. I help mentoring pairs agree a contract, meet and
            "Your programme manager sees whether you meet, never what you say.")
 BUSY = ("Tandem is very busy right now and couldn't finish that. Nothing was changed, and nothing you'd "
         "already saved is lost: please try again in a minute.")
+UNSURE = ("Tandem's store didn't answer in time, so I can't tell whether that was saved. Please do the same "
+          "again in a minute: if it was saved, nothing happens twice.")
 UNIDENTIFIED = "Sorry, I couldn't tell who you are from this chat, so I can't act on it. Please message me from Microsoft Teams."
 PERSONAL = "personal"
 

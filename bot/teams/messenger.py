@@ -99,16 +99,16 @@ class TeamsMessenger(Messenger):
         )
         opened: dict[str, Any] = {}
 
-        async def first_message(context: TurnContext) -> None:
+        async def keep_reference(context: TurnContext) -> None:
+            # Only note the new chat here: sending from inside this callback would wait for a delivery slot
+            # while create_conversation holds one, and 16 first contacts in a tenant would hold them all.
             opened["reference"] = ConversationReference(
                 channel_id=contact["channelId"], service_url="" if self._service_url else service_url, bot=bot, user=user,
                 conversation=ConversationAccount(id=context.activity.conversation.id, conversation_type="personal",
                                                  tenant_id=contact["tenantId"]),
             ).serialize()
-            reference = ConversationReference().deserialize(opened["reference"])
-            ids = await self._send_each(context, reference, to_activities(message))
-            opened["id"] = ids[-1] if ids else ""
 
         await self.policy.call(f"new:{person.id}", contact["tenantId"], lambda: self._adapter.create_conversation(
-            self._app_id, first_message, parameters, contact["channelId"], service_url, None))
-        return Delivery(opened["reference"], opened["id"])
+            self._app_id, keep_reference, parameters, contact["channelId"], service_url, None))
+        # Then send as to any known chat, each part its own request: retrying the creation never repeats a part.
+        return await self.post(opened["reference"], message)

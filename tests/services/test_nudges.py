@@ -142,3 +142,37 @@ async def test_a_nudge_that_failed_for_one_of_the_pair_is_retried_for_that_one_o
     assert [pid for pid, m in first if "Reminder" in m.text] == [MENTOR.id]
     retry = await sweep_at(world, "2027-01-19T14:10")  # after the retry delay
     assert [pid for pid, m in retry if "Reminder" in m.text] == [MENTEE.id]
+
+
+# Each test below fails if the rule it names is deleted from NudgeService (checked by deleting it).
+
+async def test_book_next_is_not_sent_when_the_next_session_is_already_booked(world):
+    pair_id = await agreed_pair(world)
+    session = await booked(world, pair_id, "2027-01-13T10:00")
+    world.clock.set(utc("2027-01-13T12:00"))
+    for who in (MENTOR, MENTEE):
+        await world.services.sessions.record_attendance(who, pair_id, session.id, True)
+    await booked(world, pair_id, "2027-02-10T10:00")  # booked before the window opens
+    opened = await sweep_at(world, "2027-02-08T09:05")
+    assert not [m for _, m in opened if verbs.SESSION_PROPOSE in str(m.card)]
+    assert not [m for _, m in opened if "Time to book" in m.text]
+
+
+async def test_the_reflect_reminder_goes_only_to_whoever_has_not_written_one(world):
+    pair_id = await agreed_pair(world)
+    session = await booked(world, pair_id, "2027-01-13T10:00")
+    world.clock.set(utc("2027-01-13T12:00"))
+    for who in (MENTOR, MENTEE):
+        await world.services.sessions.record_attendance(who, pair_id, session.id, True)
+    await world.services.reflections.write(MENTEE, pair_id, session.id, "Goals", "Listening", "Read up", 4, False)
+    later = await sweep_at(world, "2027-01-15T12:05")  # two days on
+    assert [pid for pid, m in later if "private reflection" in m.text] == [MENTOR.id]
+
+
+async def test_did_it_happen_is_asked_only_of_whoever_has_not_said(world):
+    pair_id = await agreed_pair(world)
+    session = await booked(world, pair_id, "2027-01-20T14:00")
+    world.clock.set(utc("2027-01-20T14:30"))
+    await world.services.sessions.record_attendance(MENTEE, pair_id, session.id, True)
+    asked = await sweep_at(world, "2027-01-20T16:05")  # after it ended
+    assert [pid for pid, m in asked if verbs.SESSION_HAPPENED in str(m.card)] == [MENTOR.id]
