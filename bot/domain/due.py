@@ -17,6 +17,9 @@ FINISH_CONTRACT = "finish-contract"
 CALENDAR_SYNC = "calendar-sync"  # detail: the attempt number; make the Outlook event match the session
 CALENDAR_CHECK = "calendar-check"  # has someone declined, moved or cancelled the event in Outlook?
 RETENTION_PURGE = "retention-purge"  # detail: the programme id; due at the end of its retention period
+SURVEY = "survey"  # detail: the wave (baseline, mid-point, end); the end one also asks for the closing summary
+SURVEY_REMINDER = "survey-reminder"  # detail: the wave; one, 3 days after it was sent, never once it closes
+DEBRIEF = "debrief"  # session_id: the programme id; at its end date the managers get the debrief card
 NUDGES = (ATTENDANCE_CHECK, REMINDER, REFLECT_REMINDER, BOOK_NEXT, FINISH_CONTRACT)
 
 

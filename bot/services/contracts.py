@@ -4,19 +4,21 @@ from __future__ import annotations
 
 from datetime import date
 
-from bot.domain.contracts import Clauses, Contract, ContractVersion, default_clauses
+from bot.domain.contracts import Clauses, Contract, ContractStatus, ContractVersion, default_clauses
 from bot.domain.policy import Action
 from bot.domain.uktime import uk_today
 from bot.domain.text import person_name
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import PairService, PairView
+from bot.services.surveys import SurveyService
 from cards.contract import contract_card
 
 
 class ContractService:
-    def __init__(self, ctx: ServiceContext, pairs: PairService):
+    def __init__(self, ctx: ServiceContext, pairs: PairService, surveys: SurveyService | None = None):
         self._ctx = ctx
         self._pairs = pairs
+        self._surveys = surveys
 
     async def current(self, actor: Actor, pair_id: str) -> tuple[PairView, Contract]:
         view = await self._pairs.view(actor, pair_id)
@@ -50,6 +52,8 @@ class ContractService:
         now = self._ctx.clock.now()
         accepted = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.accept(view.role, number, now))
         await self._ctx.recheck(pair_id)
+        if self._surveys is not None and accepted.status is ContractStatus.IN_FORCE:
+            await self._surveys.after_contract_in_force(pair_id)
         await self._ctx.notify(view.partner.id, Message(
             text=f"{person_name(view.me.name, 'Your partner')} accepted version {number}: your mentoring contract is in force. Next, press **Propose a time** for your first session, or say **schedule**.",
             card=contract_card(pair_id, accepted, view.names, view.role.other),

@@ -20,6 +20,7 @@ from bot.services.report import ReportService, SummaryWriter
 from bot.services.safeguarding import SafeguardingService
 from bot.services.sessions import SessionService
 from bot.services.suggestions import SuggestionService
+from bot.services.surveys import SurveyService
 
 
 @dataclass(frozen=True)
@@ -38,6 +39,7 @@ class Services:
     my_data: MyDataService
     programmes: ProgrammeService
     safeguarding: SafeguardingService
+    surveys: SurveyService
 
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None) -> "Services":
@@ -46,10 +48,11 @@ class Services:
         summaries = SummaryWriter(ctx)
         alerts = AlertService(ctx, pairs, summaries)
         sync = CalendarSync(ctx, calendar)
-        return cls(ctx=ctx, pairs=pairs, contracts=ContractService(ctx, pairs),
+        surveys = SurveyService(ctx, pairs, nudges.policy)
+        return cls(ctx=ctx, pairs=pairs, contracts=ContractService(ctx, pairs, surveys),
                    sessions=SessionService(ctx, pairs, nudges, sync), reflections=ReflectionService(ctx, pairs),
                    alerts=alerts, nudges=nudges,
-                   due_work=DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync),
-                   suggestions=SuggestionService(ctx, pairs, calendar), report=ReportService(ctx, summaries),
+                   due_work=DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync, surveys=surveys),
+                   suggestions=SuggestionService(ctx, pairs, calendar), report=ReportService(ctx, summaries, surveys),
                    cpd=CpdService(ctx), my_data=MyDataService(ctx), programmes=ProgrammeService(ctx),
-                   safeguarding=SafeguardingService(ctx, pairs))
+                   safeguarding=SafeguardingService(ctx, pairs), surveys=surveys)
