@@ -15,6 +15,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 from bot.domain.alerts import AlertAction
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.sessions import SessionStatus
+from bot.domain.surveys import Wave
 from bot.services.context import Actor
 from bot.services.sessions import NO_ATTENDEES
 from bot.services.registry import Services
@@ -23,6 +24,7 @@ from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
 from cards.contract import contract_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
+from cards.survey import ACHIEVED, DECISION, NEXT_STEP, REASONS, pair_debrief_done_card, survey_sent_card
 from cards.session import attendance_card, attendance_note, session_confirmed_card, session_proposal_card
 from dialogs.choices import pressed
 from dialogs.commands import Command
@@ -60,6 +62,8 @@ PRIVATE_VERBS = {
     verbs.REFLECTION_START: "Reflections are private, so I only deal with them in our personal chat.",
     verbs.CONCERN_ACKNOWLEDGE: "Safeguarding concerns are for the lead only, so I only deal with them in your personal chat.",
     verbs.CONCERN_OUTCOME: "Safeguarding concerns are for the lead only, so I only deal with them in your personal chat.",
+    verbs.SURVEY_ANSWER: "Survey answers are private, so I only take them in our personal chat.",
+    verbs.DEBRIEF_CLOSE: "Your closing summary is between you and your partner, so I only take it in our personal chat.",
 }
 
 
@@ -103,6 +107,9 @@ class CardActionRouter:
             verbs.ALERT_MESSAGE: self.alert_action(AlertAction.MESSAGE),
             verbs.CONCERN_ACKNOWLEDGE: self.acknowledge_concern,
             verbs.CONCERN_OUTCOME: self.record_concern_outcome,
+            verbs.SURVEY_ANSWER: self.answer_survey,
+            verbs.DEBRIEF_CLOSE: self.close_pairing,
+            verbs.DEBRIEF_DECIDE: self.record_decision,
         }
 
     async def handle(self, context: TurnContext, actor: Actor, value: dict[str, Any]) -> InvokeResponse:
@@ -244,3 +251,23 @@ class CardActionRouter:
         note = data.get("note") if isinstance(data.get("note"), str) else ""
         _, card = await self.services.safeguarding.record_outcome(actor, field(data, "programmeId"), field(data, "concernId"), note)
         return card
+
+    # Surveys and the debrief --------------------------------------------------------------------
+    async def answer_survey(self, context, actor, data) -> Card:
+        """The card's inputs arrive with its data; a card naming a wave Tandem no longer has is out of date."""
+        pair_id = field(data, "pairId")
+        try:
+            wave = Wave(field(data, "wave"))
+        except ValueError as error:
+            raise InvalidInput(OUT_OF_DATE) from error
+        _, replaced = await self.services.surveys.answer(actor, pair_id, wave, data)
+        return survey_sent_card(wave, replaced)
+
+    async def close_pairing(self, context, actor, data) -> Card:
+        debrief = await self.services.surveys.close_pairing(actor, field(data, "pairId"), data.get(ACHIEVED, ""), data.get(NEXT_STEP, ""))
+        return pair_debrief_done_card(debrief.next_step)
+
+    async def record_decision(self, context, actor, data) -> Card:
+        programme_id = field(data, "programmeId")
+        await self.services.surveys.record_decision(actor, programme_id, data.get(DECISION, ""), data.get(REASONS, ""))
+        return await self.services.surveys.debrief(actor, programme_id)
