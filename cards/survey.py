@@ -6,9 +6,10 @@ from __future__ import annotations
 
 from typing import Any, Iterable
 
+from bot.domain.report import count_figure
 from bot.domain.debrief import Decision, NextStep, ProgrammeDecision
-from bot.domain.surveys import SHARE_ID, Question, QuestionKind, Wave
-from bot.domain.text import clean
+from bot.domain.surveys import MAX_ANSWER_TEXT, SHARE_ID, Question, QuestionKind, Wave
+from bot.domain.text import clean, plain
 from bot.domain.uktime import format_day
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text
@@ -20,16 +21,14 @@ ACHIEVED, NEXT_STEP, DECISION, REASONS = "achieved", "nextStep", "decision", "re
 
 
 def _label(question: Question) -> str:
-    return clean(question.text, 300)
+    return plain(clean(question.text, 300))
 
 
 def _input(question: Question, previous: dict[str, Any]) -> dict[str, Any]:
     if question.kind is QuestionKind.TEXT:
-        box: dict[str, Any] = {"type": "Input.Text", "id": question.id, "label": _label(question), "isMultiline": True,
-                               "maxLength": 2000, "placeholder": "Optional"}
-        if previous.get(question.id):
-            box["value"] = str(previous[question.id])[:2000]
-        return box
+        # Never filled in again: words stay out of later cards (and the card stays small); sending replaces them.
+        return {"type": "Input.Text", "id": question.id, "label": _label(question), "isMultiline": True,
+                "maxLength": MAX_ANSWER_TEXT, "placeholder": "Optional"}
     options = SCALE if question.kind is QuestionKind.SCALE else YES_NO
     chooser: dict[str, Any] = {"type": "Input.ChoiceSet", "id": question.id, "label": _label(question), "style": "expanded",
                                "choices": [{"title": title, "value": value} for value, title in options]}
@@ -71,7 +70,7 @@ def pair_debrief_card(pair_id: str, partner_name: str, note: str = "") -> dict[s
         {"type": "Input.Text", "id": ACHIEVED, "label": "What we achieved", "isMultiline": True, "maxLength": 1000},
         {"type": "Input.ChoiceSet", "id": NEXT_STEP, "label": "What next", "style": "expanded", "isRequired": True,
          "errorMessage": "Choose what happens next.",
-         "choices": [{"title": n.value.capitalize(), "value": n.name.lower()} for n in NextStep]},
+         "choices": [{"title": n.value.capitalize(), "value": n.value} for n in NextStep]},
     ]
     if note:
         body.append(done(note))
@@ -87,7 +86,7 @@ def decision_facts(decision: ProgrammeDecision) -> dict[str, Any]:
     rows = [("Decision", decision.decision.value.capitalize()), ("Decided on", format_day(decision.at.date()))]
     if decision.reasons:
         rows.append(("Reasons", decision.reasons))
-    rows += [(f"Pairs choosing \u201c{k}\u201d", v) for k, v in decision.next_steps.items()]
+    rows += [(f"Chose \u201c{k}\u201d", count_figure(k, k, v).shown) for k, v in decision.next_steps.items()]
     return facts(rows)
 
 
@@ -108,7 +107,7 @@ def debrief_card(programme_id: str, programme_name: str, figures: Iterable[tuple
     body += [
         {"type": "Input.ChoiceSet", "id": DECISION, "label": "Decision", "style": "expanded", "isRequired": True,
          "errorMessage": "Choose scale up, repeat or stop.",
-         "choices": [{"title": d.value.capitalize(), "value": d.name.lower()} for d in Decision]},
+         "choices": [{"title": d.value.capitalize(), "value": d.value} for d in Decision]},
         {"type": "Input.Text", "id": REASONS, "label": "Reasons", "isMultiline": True, "maxLength": 1000},
     ]
     return card(body, [execute("Record our decision", verbs.DEBRIEF_DECIDE, {"programmeId": programme_id}, style="positive")])

@@ -143,7 +143,7 @@ TRADITIONAL, REVERSE = "traditional", "reverse"
 SURVEY_OPEN = timedelta(days=14)  # a survey closes this long after it was sent: no answers, no reminder after
 REMIND_AFTER = timedelta(days=3)  # one reminder, this long after it was sent, to whoever has not answered
 MAX_CUSTOM_QUESTIONS = 5
-MAX_QUESTION_TEXT = 200
+MAX_QUESTION_TEXT = 150
 SHARE_ID = "share"  # the consent toggle's input id on the card
 
 
