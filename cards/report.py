@@ -11,7 +11,8 @@ from typing import Any
 
 from bot.domain.report import RULE, Figure, ProgrammeReport, chart_sections, short_label as _short
 from bot.domain.text import plain
-from cards.adaptive import card, facts, heading, text
+from cards import verbs
+from cards.adaptive import card, execute, facts, heading, text
 from cards.survey import decision_facts
 
 CHART_COLOURS = {"on_track": "good", "at_risk": "warning", "drifting": "attention"}
@@ -103,7 +104,8 @@ def survey_chart(rows: list[tuple[str, Figure, Figure]]) -> dict[str, Any]:
     }
 
 
-def report_card(report: ProgrammeReport) -> dict[str, Any]:
+def report_card(report: ProgrammeReport, file_buttons: bool = False) -> dict[str, Any]:
+    """`file_buttons`: in a personal chat, buttons that send the report as a CSV file or an HTML page."""
     sections = chart_sections(report)
     months = list(report.by_month)[-MAX_MONTHS_SHOWN:]
     body: list[dict[str, Any]] = [
@@ -129,4 +131,6 @@ def report_card(report: ProgrammeReport) -> dict[str, Any]:
             body.append(text("What people chose to share in their own words is in the HTML and CSV exports.", subtle=True))
     if report.decision is not None:
         body += [heading("Debrief decision"), decision_facts(report.decision)]
-    return {**card(body), "msteams": {"width": "Full"}}
+    actions = [execute(title, verbs.REPORT_FILE, {"programmeId": report.programme_id, "format": fmt})
+               for title, fmt in (("CSV file", "csv"), ("HTML page", "html"))] if file_buttons else []
+    return {**card(body, actions), "msteams": {"width": "Full"}}

@@ -28,6 +28,8 @@ MY_DATA_KEEP = "mydata.keep"
 CONCERN_ACKNOWLEDGE = "concern.acknowledge"
 CONCERN_OUTCOME = "concern.outcome"
 
+REPORT_FILE = "report.file"  # data: programmeId, format (csv or html); sent through file consent
+
 SURVEY_ANSWER = "survey.answer"
 DEBRIEF_CLOSE = "debrief.close"  # a pair member's closing summary
 DEBRIEF_DECIDE = "debrief.decide"  # the managers' decision on the programme
@@ -39,5 +41,5 @@ ALL = (
     ALERT_ACKNOWLEDGE, ALERT_SNOOZE, ALERT_RESOLVE, ALERT_MESSAGE,
     MY_DATA_ERASE, MY_DATA_KEEP,
     CONCERN_ACKNOWLEDGE, CONCERN_OUTCOME,
-    SURVEY_ANSWER, DEBRIEF_CLOSE, DEBRIEF_DECIDE,
+    SURVEY_ANSWER, DEBRIEF_CLOSE, DEBRIEF_DECIDE, REPORT_FILE,
 )

@@ -24,6 +24,8 @@ from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
 from cards.contract import contract_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
+from bot.services.report import FORMATS
+from cards.report import report_card
 from cards.survey import ACHIEVED, DECISION, NEXT_STEP, REASONS, pair_debrief_done_card, survey_sent_card
 from cards.session import attendance_card, attendance_note, session_confirmed_card, session_proposal_card
 from dialogs.choices import pressed
@@ -36,6 +38,7 @@ Card = dict[str, Any]
 StartConversation = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
 ContinueConversation = Callable[[TurnContext], Awaitable[None]]
 Handler = Callable[[TurnContext, Actor, dict[str, Any]], Awaitable[Card]]
+OfferReport = Callable[[TurnContext, Actor, str, str], Awaitable[None]]  # (context, actor, programme id, format)
 
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 
@@ -63,6 +66,7 @@ PRIVATE_VERBS = {
     verbs.CONCERN_ACKNOWLEDGE: "Safeguarding concerns are for the lead only, so I only deal with them in your personal chat.",
     verbs.CONCERN_OUTCOME: "Safeguarding concerns are for the lead only, so I only deal with them in your personal chat.",
     verbs.SURVEY_ANSWER: "Survey answers are private, so I only take them in our personal chat.",
+    verbs.REPORT_FILE: "I only send the report as a file in your personal chat with me.",
     verbs.DEBRIEF_CLOSE: "Your closing summary is between you and your partner, so I only take it in our personal chat.",
 }
 
@@ -80,8 +84,9 @@ def field(data: dict[str, Any], name: str, kind: type = str) -> Any:
 
 class CardActionRouter:
     def __init__(self, services: Services, start_conversation: StartConversation,
-                 continue_conversation: ContinueConversation):
+                 continue_conversation: ContinueConversation, offer_report: OfferReport | None = None):
         self.services = services
+        self.offer_report = offer_report
         self.start_conversation = start_conversation
         self.continue_conversation = continue_conversation
         self.handlers: dict[str, Handler] = {
@@ -110,6 +115,7 @@ class CardActionRouter:
             verbs.SURVEY_ANSWER: self.answer_survey,
             verbs.DEBRIEF_CLOSE: self.close_pairing,
             verbs.DEBRIEF_DECIDE: self.record_decision,
+            verbs.REPORT_FILE: self.send_report_file,
         }
 
     async def handle(self, context: TurnContext, actor: Actor, value: dict[str, Any]) -> InvokeResponse:
@@ -271,3 +277,13 @@ class CardActionRouter:
         programme_id = field(data, "programmeId")
         await self.services.surveys.record_decision(actor, programme_id, data.get(DECISION, ""), data.get(REASONS, ""))
         return await self.services.surveys.debrief(actor, programme_id)
+
+    # The report as a file -----------------------------------------------------------------------
+    async def send_report_file(self, context, actor, data) -> Card:
+        """Offer the report as a CSV or HTML file (file consent); the report card stays as it was."""
+        programme_id, fmt = field(data, "programmeId"), field(data, "format")
+        if fmt not in FORMATS or self.offer_report is None:
+            raise InvalidInput(OUT_OF_DATE)
+        report = await self.services.report.programme_report(actor, programme_id)
+        await self.offer_report(context, actor, programme_id, fmt)
+        return report_card(report, file_buttons=True)

@@ -42,8 +42,8 @@ class TandemBot(ActivityHandler):
         self.main_dialog = main_dialog
         self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self.dialogs.add(main_dialog)
-        self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation)
         self.exports = exports or DataExportDelivery(services)
+        self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation, self.exports.offer_report)
 
     async def on_turn(self, turn_context: TurnContext):
         turn_context.turn_state[KEEP_SERVICE_URL_KEY] = self.keep_service_url
