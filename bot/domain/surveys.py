@@ -260,6 +260,11 @@ class SurveyTally:
                  "shared": {a.question_id: a.text for a in response.answers if a.text and a.share_text}}
         return SurveyTally(self.invited, {**self.entries, f"{response.wave.value}.{respondent_key(response.person_id)}": entry})
 
+    def without(self, person_id: str) -> "SurveyTally":
+        """Their answers gone (erasure); their invitations stay."""
+        key = respondent_key(person_id)
+        return SurveyTally(self.invited, {k: v for k, v in self.entries.items() if k.partition(".")[2] != key})
+
     def answers(self) -> list[Answer]:
         out = []
         for key, entry in sorted(self.entries.items()):

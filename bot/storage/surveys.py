@@ -87,6 +87,17 @@ class SurveyRepository:
 
         return await self._change(programme_id, apply)
 
+    async def erase_person(self, programme_id: str, pair_id: str, person_id: str) -> int:
+        """Everything one person answered or wrote here: their responses, their entry in the tally (the
+        invitation stays, so a response rate still counts them as asked) and their closing summary."""
+        removed = 0
+        for response in await self.responses_by(programme_id, person_id):
+            await self._store.delete(PROGRAMMES, programme_id, self._response_id(response.wave, person_id))
+            removed += 1
+        await self.change_tally(programme_id, lambda t: (t.without(person_id), None))
+        await self._store.delete(PAIRS, pair_id, f"debrief.{person_id}")
+        return removed
+
     # Debrief ------------------------------------------------------------------------------------
     async def save_pair_debrief(self, debrief: PairDebrief) -> None:
         await self._store.upsert(PAIRS, debrief.pair_id, f"debrief.{debrief.person_id}", _typed("pairDebrief", debrief.to_doc()))

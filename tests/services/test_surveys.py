@@ -134,3 +134,20 @@ async def test_managers_add_their_own_question_and_it_is_asked_next_time(world):
     await world.services.due_work.sweep()
     (card,) = surveys_to(world, MENTEE)
     assert any(e.get("label") == "Did your partner listen?" for e in card["body"])
+
+
+async def test_a_persons_answers_are_in_their_export_and_gone_when_they_erase_their_data(world):
+    pair_id = await agreed_pair(world)
+    s = world.services
+    await s.due_work.sweep()
+    await s.surveys.answer(MENTEE, pair_id, Wave.BASELINE, {"useful": "4", "comments": "Only mine", "share": "true"})
+    [pairing] = (await s.my_data.export(MENTEE, audited=False))["pairings"]
+    assert pairing["yourSurveyAnswers"][0]["survey"] == "baseline" and "Only mine" in json.dumps(pairing)
+    assert "Only mine" not in json.dumps((await s.my_data.export(MENTOR, audited=False))["pairings"])
+    programme_id = (await s.ctx.repos.pairs.get(pair_id)).programme_id
+    await s.my_data.erase(MENTEE, True)
+    repos = s.ctx.repos
+    assert await repos.surveys.responses_by(programme_id, MENTEE.id) == []
+    tally = await repos.surveys.tally(programme_id)
+    assert not tally.answered(Wave.BASELINE, MENTEE.id) and "Only mine" not in json.dumps(tally.to_doc())
+    assert tally.sent_at(Wave.BASELINE, MENTEE.id) is not None  # still counted as asked

@@ -67,3 +67,18 @@ async def test_a_pairs_closing_summaries_are_kept_in_the_pairs_own_partition(sto
     got = await repo.pair_debriefs("pair-1")
     assert [(d.person_id, d.next_step) for d in got] == [("t:adele", NextStep.NOTHING)]
     assert [d.body["type"] for d in await store.query("pairs", "pair-1")] == ["pairDebrief"]
+
+
+async def test_erasing_a_person_removes_their_responses_tally_entry_and_closing_summary_only(store):
+    repo = SurveyRepository(store)
+    for who in ("t:adele", "t:megan"):
+        await repo.save_response(response(who, "4"))
+        await repo.change_tally("prog", lambda t, w=who: (t.with_invite(Wave.BASELINE, w, NOW).with_response(response(w, "4")), None))
+        await repo.save_pair_debrief(PairDebrief.of("pair-1", who, "Trust", "secondment", NOW))
+    assert await repo.erase_person("prog", "pair-1", "t:adele") == 1
+    assert await repo.erase_person("prog", "pair-1", "t:adele") == 0  # again: nothing more
+    tally = await repo.tally("prog")
+    assert not tally.answered(Wave.BASELINE, "t:adele") and tally.answered(Wave.BASELINE, "t:megan")
+    assert tally.sent_at(Wave.BASELINE, "t:adele") == NOW
+    assert await repo.response("prog", Wave.BASELINE, "t:adele") is None and await repo.response("prog", Wave.BASELINE, "t:megan")
+    assert [d.person_id for d in await repo.pair_debriefs("pair-1")] == ["t:megan"]
