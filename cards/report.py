@@ -11,7 +11,9 @@ from typing import Any
 
 from bot.domain.report import RULE, Figure, ProgrammeReport, chart_sections, short_label as _short
 from bot.domain.text import plain
-from cards.adaptive import card, facts, heading, text
+from cards import verbs
+from cards.adaptive import card, execute, facts, heading, text
+from cards.survey import decision_facts
 
 CHART_COLOURS = {"on_track": "good", "at_risk": "warning", "drifting": "attention"}
 MAX_MONTHS_SHOWN = 12  # the last year: older months are in the HTML and CSV exports
@@ -79,7 +81,31 @@ def months_table(months: list) -> dict[str, Any]:
             "rows": [header] + rows}
 
 
-def report_card(report: ProgrammeReport) -> dict[str, Any]:
+def survey_sections(survey: Any) -> list[tuple[str, Figure, Figure]]:
+    """The 1-5 questions with a figure to draw at the start or the end (suppressed ones are left out)."""
+    from bot.domain.surveys import QuestionKind
+
+    return [(r.question.text, r.baseline, r.end) for r in survey.questions
+            if r.question.kind is QuestionKind.SCALE and (r.baseline.value is not None or r.end.value is not None)]
+
+
+def survey_chart(rows: list[tuple[str, Figure, Figure]]) -> dict[str, Any]:
+    """Grouped bars: each question's average at the start and at the end; the fallback says the same in words."""
+    def short(question: str) -> str:
+        return question if len(question) <= 30 else question[:29] + "\u2026"
+
+    return {
+        "type": "Chart.VerticalBar.Grouped", "title": "Average answers (1 to 5), start against end",
+        "xAxisTitle": "Question", "yAxisTitle": "Average (1 to 5)", "colorSet": "categorical",
+        "data": [{"legend": "Start", "values": [{"x": short(q), "y": b.value} for q, b, _ in rows if b.value is not None]},
+                 {"legend": "End", "values": [{"x": short(q), "y": e.value} for q, _, e in rows if e.value is not None]}],
+        "fallback": {"type": "Container", "items": [
+            text(f"{plain(q)}: start {b.shown}, end {e.shown}") for q, b, e in rows]},
+    }
+
+
+def report_card(report: ProgrammeReport, file_buttons: bool = False) -> dict[str, Any]:
+    """`file_buttons`: in a personal chat, buttons that send the report as a CSV file or an HTML page."""
     sections = chart_sections(report)
     months = list(report.by_month)[-MAX_MONTHS_SHOWN:]
     body: list[dict[str, Any]] = [
@@ -96,9 +122,15 @@ def report_card(report: ProgrammeReport) -> dict[str, Any]:
         if len(report.by_month) > len(months):
             body.append(text("Earlier months are in the CSV and HTML exports.", subtle=True))
     if report.survey is not None:
-        body += [heading("Survey results"), _facts(report.survey.figures())]
-        for result in report.survey.questions:
-            if result.shared_text:
-                body.append(text(f"**{plain(result.question.text)}** (shared by their authors)", markdown=True))
-                body += [text(f"\u201c{t}\u201d", subtle=True) for t in result.shared_text]
-    return {**card(body), "msteams": {"width": "Full"}}
+        body += [heading("Survey results"), _facts(list(report.survey.response_rates))]
+        pairs = survey_sections(report.survey)
+        if pairs:
+            body += [heading("Average answers, start against end"), survey_chart(pairs)]
+        body.append(_facts([f for f in report.survey.figures() if f not in report.survey.response_rates]))
+        if any(q.shared_text for q in report.survey.questions):
+            body.append(text("What people chose to share in their own words is in the HTML and CSV exports.", subtle=True))
+    if report.decision is not None:
+        body += [heading("Debrief decision"), decision_facts(report.decision)]
+    actions = [execute(title, verbs.REPORT_FILE, {"programmeId": report.programme_id, "format": fmt})
+               for title, fmt in (("CSV file", "csv"), ("HTML page", "html"))] if file_buttons else []
+    return {**card(body, actions), "msteams": {"width": "Full"}}

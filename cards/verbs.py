@@ -34,6 +34,12 @@ MY_DATA_KEEP = "mydata.keep"
 CONCERN_ACKNOWLEDGE = "concern.acknowledge"
 CONCERN_OUTCOME = "concern.outcome"
 
+REPORT_FILE = "report.file"  # data: programmeId, format (csv or html); sent through file consent
+
+SURVEY_ANSWER = "survey.answer"
+DEBRIEF_CLOSE = "debrief.close"  # a pair member's closing summary
+DEBRIEF_DECIDE = "debrief.decide"  # the managers' decision on the programme
+
 ALL = (
     CONTRACT_DRAFT, CONTRACT_ACCEPT, CONTRACT_CHANGE, CONTRACT_WITHDRAW,
     SESSION_PROPOSE, SESSION_ACCEPT, SESSION_DECLINE, SESSION_COUNTER, SESSION_RESCHEDULE, SESSION_CANCEL,
@@ -42,4 +48,5 @@ ALL = (
     ENROL_JOIN, ENROL_DECLINE, MATCH_PUBLISH, PROGRAMME_SAVE,
     MY_DATA_ERASE, MY_DATA_KEEP,
     CONCERN_ACKNOWLEDGE, CONCERN_OUTCOME,
+    SURVEY_ANSWER, DEBRIEF_CLOSE, DEBRIEF_DECIDE, REPORT_FILE,
 )

@@ -34,6 +34,8 @@ class Command(str, Enum):
     NO_FAULT_CLOSE = "no-fault close"
     REPORT = "report"
     EXPORT_REFLECTIONS = "export my reflections"
+    SURVEY_QUESTION_ADD = "survey question add"
+    SURVEY_QUESTIONS = "survey questions"
     EXPORT_MY_DATA = "export my data"
     DELETE_MY_DATA = "delete my data"
     RAISE_CONCERN = "raise a concern"
@@ -107,6 +109,7 @@ PHRASES = {
     "cancel": Command.CANCEL, "stop": Command.CANCEL,
     "status": Command.STATUS, "programme status": Command.STATUS, "alerts here": Command.ALERTS_HERE,
     "report": Command.REPORT, "programme report": Command.REPORT,
+    "survey questions": Command.SURVEY_QUESTIONS, "list survey questions": Command.SURVEY_QUESTIONS,
     "export my reflections": Command.EXPORT_REFLECTIONS, "export reflections": Command.EXPORT_REFLECTIONS,
     "cpd record": Command.EXPORT_REFLECTIONS,
     "export my data": Command.EXPORT_MY_DATA, "download my data": Command.EXPORT_MY_DATA, "my data": Command.EXPORT_MY_DATA,
@@ -136,6 +139,7 @@ PREFIXES = (
     (("link team", "link this team"), Command.LINK_TEAM),
     (("under 18", "under-18", "under eighteen"), Command.UNDER_18),
     (("guardian consent", "parental consent"), Command.GUARDIAN_CONSENT),
+    (("survey question add", "add survey question", "add a survey question"), Command.SURVEY_QUESTION_ADD),
 )
 NEW_PROGRAMME_PREFIXES = ("new programme", "new program", "create programme", "create program")
 ENDS = re.compile(r"\s+ends?\s+(?P<date>.+)$", re.IGNORECASE)
@@ -167,10 +171,17 @@ def parse_command(text: str | None) -> Parsed:
         for prefix in prefixes:
             if word == prefix or word.startswith(prefix + " ") or word.startswith(prefix + ":"):
                 return Parsed(command, raw[len(prefix):].lstrip(" :").strip())
-    for prefix, command in (("status in ", Command.STATUS), ("alerts here in ", Command.ALERTS_HERE), ("report in ", Command.REPORT)):
+    for prefix, command in (("status in ", Command.STATUS), ("alerts here in ", Command.ALERTS_HERE), ("report in ", Command.REPORT),
+                            ("survey questions in ", Command.SURVEY_QUESTIONS)):
         if word.startswith(prefix):
             return Parsed(command, raw[len(prefix):].strip())
     return Parsed(Command.UNKNOWN, raw)
+
+
+def without_programme(argument: str, name: str) -> str:
+    """'How well did they listen? in Reverse pilot' -> 'How well did they listen?' (the programme named last)."""
+    match = re.search(r"\s+in\s+" + re.escape(name) + r"\s*$", argument, re.IGNORECASE)
+    return argument[: match.start()].strip() if match else argument.strip()
 
 
 def split_programme_end(argument: str) -> tuple[str, date | None]:

@@ -26,7 +26,7 @@ from bot.domain.sessions import SessionStatus
 from bot.services.sessions import NO_ATTENDEES
 from cards.session import attendance_card, attendance_note, session_confirmed_card, sessions_card
 from dialogs.choose_pair_dialog import ChoosePairDialog
-from dialogs.commands import Command, pause_days, split_programme_end
+from dialogs.commands import Command, pause_days, split_programme_end, without_programme
 from dialogs.contract_dialog import ContractDraftDialog, ContractReviewDialog
 from dialogs.glossary import explain
 from dialogs.help import MANAGER_HELP, help_text
@@ -222,6 +222,8 @@ class MainDialog(ComponentDialog):
                 await send_card(context, programme_settings_card(await self.services.programmes.settings(actor, programme.id)))
         elif command is Command.LEAVE_PROGRAMME:
             await self._leave(context, actor, options.get("argument", ""))
+        elif command in (Command.SURVEY_QUESTION_ADD, Command.SURVEY_QUESTIONS):
+            await self._survey_questions(context, actor, command, options.get("argument", ""))
         elif command is Command.ACCEPT:
             await self._accept(context, actor, pair_id, options.get("argument", ""))
         elif command in (Command.HAPPENED, Command.MISSED):
@@ -333,6 +335,21 @@ class MainDialog(ComponentDialog):
         await send_card(context, programme_card(programme, 0),
                         f"Created **{plain(programme.name)}**. You're its manager. Appoint others with **add manager @person**, name its "
                         "safeguarding lead with **safeguarding lead @person**, and pair people with: pair @mentor @mentee")
+
+    async def _survey_questions(self, context: TurnContext, actor: Actor, command: Command, argument: str) -> None:
+        """A manager adds a 1 to 5 question of their own to the programme's surveys, or lists them all."""
+        programme = await self._managed_programme(context, actor, argument)
+        if programme is None:
+            return
+        if command is Command.SURVEY_QUESTION_ADD:
+            question = await self.services.surveys.add_question(actor, programme.id, without_programme(argument, programme.name))
+            await context.send_activity(f"Added to the surveys in {plain(programme.name)} (answered 1 to 5): "
+                                        f"\u201c{plain(question.text)}\u201d. Say **survey questions** to see them all.")
+            return
+        questions = await self.services.surveys.questions(actor, programme.id)
+        lines = [f"{n}. {plain(q.text)} ({q.kind.value})" for n, q in enumerate(questions, 1)]
+        await context.send_activity(f"The survey questions in {plain(programme.name)} (each pair's goals are asked one by one):\n\n"
+                                    + "\n".join(lines) + "\n\nSay **survey question add** and your question to add one of your own.")
 
     async def _managed_programme(self, context: TurnContext, actor: Actor, argument: str) -> Programme | None:
         """The programme a manager's command is about: the one named in the text, or their only one.

@@ -1,8 +1,7 @@
 """The `report` (managers) and `export my reflections` (the author) commands: thin, the services build both.
 
-Sending the CSV/HTML exports and the CPD document as files in Teams is the file-consent work's seam:
-`services.report.export(...)` and `services.cpd.export(...)` hand back an `Export` (name, type, text)
-for the edge to attach; until then the report is a card and the CPD record is sent as text.
+In a personal chat the report card has "CSV file" and "HTML page" buttons: they send the export through
+the file consent flow (bot/teams/file_consent.py). The CPD record is still sent as text.
 """
 
 from __future__ import annotations
@@ -33,9 +32,10 @@ async def send_report(context: TurnContext, services: Services, actor: Actor, pr
         await context.send_activity(REPORT_ONLY_HERE.format(name=programme.name))
         return
     report = await services.report.programme_report(actor, programme.id)  # refuses anyone but its managers
-    await send_card(context, report_card(report),
-                    "Here is the report. For a CSV or an HTML page with the charts, an operator can run "
-                    f"`python -m bot.cli report --programme \"{programme.name}\" --format html` (sending it here as a file is coming).")
+    personal = conversation_type in (PERSONAL, None)
+    await send_card(context, report_card(report, file_buttons=personal),
+                    "Here is the report. Press **CSV file** or **HTML page** to have it sent to you as a file."
+                    if personal else "Here is the report. Say **report** in your personal chat with me to get it as a file.")
 
 
 async def send_cpd_record(context: TurnContext, services: Services, actor: Actor) -> None:

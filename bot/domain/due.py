@@ -20,6 +20,9 @@ CALENDAR_CHECK = "calendar-check"  # has someone declined, moved or cancelled th
 RETENTION_PURGE = "retention-purge"  # detail: the programme id; due at the end of its retention period
 PROGRAMME_END = "programme-end"  # detail: the programme id; due the morning after it ends: its pairs close
 OUTBOX = "outbox"  # one message to one person (pair_id: the recipient; session_id: the idempotency key)
+SURVEY = "survey"  # detail: the wave (baseline, mid-point, end); the end one also asks for the closing summary
+SURVEY_REMINDER = "survey-reminder"  # detail: the wave; one, 3 days after it was sent, never once it closes
+DEBRIEF = "debrief"  # session_id: the programme id; at its end date the managers get the debrief card
 NUDGES = (ATTENDANCE_CHECK, REMINDER, REFLECT_REMINDER, BOOK_NEXT, FINISH_CONTRACT)
 
 

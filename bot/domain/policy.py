@@ -50,6 +50,10 @@ class Action(str, Enum):
     NO_FAULT_CLOSE = "ask for a no-fault close"
     RAISE_CONCERN = "raise a safeguarding concern"
     ACT_ON_CONCERN = "acknowledge a concern or record its outcome"
+    ANSWER_SURVEY = "answer their own survey"
+    CLOSE_PAIRING = "write their pairing's closing summary"
+    MANAGE_SURVEY = "add and list the programme's own survey questions"
+    RECORD_DECISION = "record the programme's debrief decision"
     OWN_RECORD = "see or change their own record (their programmes, pairings, reflections, reminders)"
 
 
@@ -83,6 +87,10 @@ POLICY: dict[Action, frozenset[AccessRole]] = {
     Action.NO_FAULT_CLOSE: frozenset({P}),
     Action.RAISE_CONCERN: frozenset({P}),  # any participant of the programme, at any time
     Action.ACT_ON_CONCERN: frozenset({L}),
+    Action.ANSWER_SURVEY: frozenset({P}),  # their own answers only: the partner never sees them
+    Action.CLOSE_PAIRING: frozenset({P}),
+    Action.MANAGE_SURVEY: frozenset({M}),
+    Action.RECORD_DECISION: frozenset({M}),
     Action.OWN_RECORD: frozenset({ANY}),
 }
 

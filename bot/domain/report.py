@@ -236,6 +236,7 @@ class ProgrammeReport:
     health_now: tuple[Figure, ...]  # on track, at risk, drifting (active pairs)
     by_month: tuple[MonthHealth, ...]
     survey: Any = None  # SurveyResults when there are survey answers (bot/domain/surveys.py)
+    decision: Any = None  # the managers' debrief decision, once recorded (bot/domain/debrief.py)
 
     def figure(self, key: str) -> Figure:
         for f in self.all_figures():
@@ -252,7 +253,7 @@ def _median(values: list[float]) -> float | None:
 
 
 def build_report(programme_id: str, programme_name: str, summaries: Iterable[PairSummary], today: date,
-                 survey: Any = None) -> ProgrammeReport:
+                 survey: Any = None, decision: Any = None) -> ProgrammeReport:
     """Every figure from the pairs' summaries. Pure and deterministic: the same summaries, the same report."""
     rows = sorted(summaries, key=lambda s: s.pair_id)
     matched = count_figure("pairs_matched", "Pairs matched", len(rows))
@@ -292,7 +293,7 @@ def build_report(programme_id: str, programme_name: str, summaries: Iterable[Pai
     for month in sorted(months):
         total = count_figure(f"pairs_{month}", f"Pairs in {month}", len(months[month]))
         by_month.append(MonthHealth(month, total, breakdown(_health_cells(months[month], month), not total.suppressed)))
-    return ProgrammeReport(programme_id, programme_name, today, headline, pairs, health_now, tuple(by_month), survey)
+    return ProgrammeReport(programme_id, programme_name, today, headline, pairs, health_now, tuple(by_month), survey, decision)
 
 
 def _health_cells(healths: Iterable[Health], month: str = "") -> list[tuple[str, str, int]]:

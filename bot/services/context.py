@@ -21,6 +21,7 @@ from bot.domain.programmes import Programme
 from bot.services.authority import NO_ADMINS, AdminDirectory, programme_roles
 from bot.storage.documents import DocumentStore, StorageError, StoreTimeout
 from bot.storage.records import RecordsRepository
+from bot.storage.surveys import SurveyRepository
 from bot.storage.repositories import (
     AlertRepository, AuditRepository, ConcernRepository, DueWorkRepository, PairRepository, PairSummaryRepository,
     ParticipantRepository,
@@ -103,13 +104,14 @@ class Repositories:
     records: RecordsRepository  # whole partitions, for retention and erasure
     concerns: ConcernRepository
     participants: ParticipantRepository
+    surveys: SurveyRepository
 
     @classmethod
     def over(cls, store: DocumentStore, audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS) -> "Repositories":
         return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store),
                    ReflectionRepository(store), DueWorkRepository(store), AlertRepository(store),
                    AuditRepository(store, audit_retention_days * 24 * 3600), PairSummaryRepository(store),
-                   RecordsRepository(store), ConcernRepository(store), ParticipantRepository(store))
+                   RecordsRepository(store), ConcernRepository(store), ParticipantRepository(store), SurveyRepository(store))
 
 
 def new_id() -> str:

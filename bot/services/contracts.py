@@ -11,13 +11,15 @@ from bot.domain.uktime import uk_today
 from bot.domain.text import person_name
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import PairService, PairView
+from bot.services.surveys import SurveyService
 from cards.contract import contract_card
 
 
 class ContractService:
-    def __init__(self, ctx: ServiceContext, pairs: PairService):
+    def __init__(self, ctx: ServiceContext, pairs: PairService, surveys: SurveyService | None = None):
         self._ctx = ctx
         self._pairs = pairs
+        self._surveys = surveys
 
     async def current(self, actor: Actor, pair_id: str) -> tuple[PairView, Contract]:
         view = await self._pairs.view(actor, pair_id)
@@ -75,6 +77,7 @@ class ContractService:
             f"You accepted version {number}{': it is in force' if in_force else ''}, but I couldn't tell your partner yet. "
             "Press **Accept** again in a minute to tell them.",
             lambda: self._ctx.recheck(pair_id),
+            *([lambda: self._surveys.after_contract_in_force(pair_id)] if self._surveys is not None and in_force else []),
             lambda: self._ctx.notify(view.partner.id, Message(
                 text=f"{person_name(view.me.name, 'Your partner')} accepted version {number}: your mentoring contract is in force. Next, press **Propose a time** for your first session, or say **schedule**.",
                 card=contract_card(pair_id, accepted, view.names, view.role.other),

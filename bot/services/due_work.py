@@ -11,9 +11,8 @@ from datetime import datetime, timedelta
 from typing import Awaitable, Callable, TypeVar
 
 from bot.domain.due import (
-    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, OUTBOX, PROGRAMME_END, RETENTION_PURGE, DueItem,
-    buckets_between, hour_bucket,
-    retry_delay,
+    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DEBRIEF, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, OUTBOX, PROGRAMME_END, RETENTION_PURGE,
+    SURVEY, SURVEY_REMINDER, DueItem, buckets_between, hour_bucket, retry_delay,
 )
 from bot.domain.errors import DomainError, NotFound
 from bot.services.alerts import DriftWatch
@@ -23,6 +22,7 @@ from bot.services.nudges import NudgeService, Outcome
 from bot.services.pairs import PairService
 from bot.storage.documents import StorageError, StoreBusy
 from bot.services.retention import RetentionService
+from bot.services.surveys import SurveyService
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -59,9 +59,11 @@ class _Held:
 class DueWorkService:
     def __init__(self, ctx: ServiceContext, drift: DriftWatch, nudges: NudgeService, lease: timedelta = DEFAULT_LEASE,
                  workers: int = DEFAULT_WORKERS, skew: timedelta = CLOCK_SKEW, calendar: CalendarSync | None = None,
-                 retention: RetentionService | None = None, pairs: PairService | None = None):
+                 retention: RetentionService | None = None, pairs: PairService | None = None,
+                 surveys: SurveyService | None = None):
         self._ctx = ctx
         self._pairs = pairs
+        self._surveys = surveys
         self._calendar = calendar or CalendarSync(ctx)
         self._drift = drift
         self._nudges = nudges
@@ -220,17 +222,19 @@ class DueWorkService:
         if item.kind == OUTBOX:
             await self._ctx.deliver(item.pair_id, stored_message(item))  # raises on failure: retried, then set aside
             return True
+
+        async def reached(person_id: str) -> None:
+            async with held.lock:
+                marked = await _persist(lambda: self._ctx.repos.due.mark_sent(held.item, held.etag, person_id))
+                if marked is None:
+                    held.lost = True
+                else:
+                    held.item, held.etag = marked
+
         if item.kind in NUDGES:
-
-            async def reached(person_id: str) -> None:
-                async with held.lock:
-                    marked = await _persist(lambda: self._ctx.repos.due.mark_sent(held.item, held.etag, person_id))
-                    if marked is None:
-                        held.lost = True
-                    else:
-                        held.item, held.etag = marked
-
             return await self._nudges.deliver(item, now, reached) is Outcome.SENT
+        if item.kind in (SURVEY, SURVEY_REMINDER, DEBRIEF) and self._surveys is not None:
+            return await self._surveys.deliver(item, now, reached) is Outcome.SENT
         log.warning("unknown due work %s", item.kind)
         return False
 

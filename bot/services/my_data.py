@@ -79,6 +79,11 @@ class MyDataService:
                 "pairedOn": pair.created_at.isoformat(),
                 "contract": [{**v.to_doc(), "clauses": v.clauses.to_doc()} for v in contract.versions],
                 "sessions": [_session(s.to_doc()) for s in sorted(schedule.sessions, key=lambda s: s.starts_at)],
+                "yourSurveyAnswers": [
+                    {"survey": r.wave.value, "answeredAt": r.answered_at.isoformat(),
+                     "answers": r.to_doc()["answers"]}
+                    for r in await repos.surveys.responses_by(programme.id, person.id) if r.pair_id == pair.id],
+                "yourClosingSummary": [d.to_doc() for d in await repos.surveys.pair_debriefs(pair.id) if d.person_id == person.id],
             })
             for alert in await repos.alerts.in_programme(programme.id):
                 if alert.pair_id == pair.id:
@@ -138,6 +143,7 @@ class MyDataService:
             except NotFound:
                 continue
             programmes.add(pair.programme_id)
+            await repos.surveys.erase_person(pair.programme_id, pair.id, actor.id)
             if pair.status is PairStatus.ACTIVE:
                 _, count = await self._pairs.end_pairing(pair, CloseReason.DATA_ERASED, leaving=membership.role)
                 cancelled += count

@@ -22,6 +22,7 @@ from bot.services.report import ReportService, SummaryWriter
 from bot.services.safeguarding import SafeguardingService
 from bot.services.sessions import SessionService
 from bot.services.suggestions import SuggestionService
+from bot.services.surveys import SurveyService
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,7 @@ class Services:
     safeguarding: SafeguardingService
     enrolment: EnrolmentService
     line_managers: LineManagerService
+    surveys: SurveyService
 
     @classmethod
     def build(cls, ctx: ServiceContext, policy: NudgePolicy | None = None, calendar: Calendar | None = None) -> "Services":
@@ -51,11 +53,13 @@ class Services:
         summaries = SummaryWriter(ctx)
         alerts = AlertService(ctx, pairs, summaries)
         line_managers = LineManagerService(ctx, calendar)
-        return cls(ctx=ctx, pairs=pairs, contracts=ContractService(ctx, pairs),
+        surveys = SurveyService(ctx, pairs, nudges.policy)
+        return cls(ctx=ctx, pairs=pairs, contracts=ContractService(ctx, pairs, surveys),
                    sessions=SessionService(ctx, pairs, nudges, sync), reflections=ReflectionService(ctx, pairs),
                    alerts=alerts, nudges=nudges,
-                   due_work=DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync, pairs=pairs),
-                   suggestions=SuggestionService(ctx, pairs, calendar), report=ReportService(ctx, summaries),
+                   due_work=DueWorkService(ctx, DriftWatch(ctx, alerts, summaries), nudges, calendar=sync, pairs=pairs,
+                                           surveys=surveys),
+                   suggestions=SuggestionService(ctx, pairs, calendar), report=ReportService(ctx, summaries, surveys),
                    cpd=CpdService(ctx), my_data=MyDataService(ctx, pairs), programmes=ProgrammeService(ctx),
                    safeguarding=SafeguardingService(ctx, pairs), line_managers=line_managers,
-                   enrolment=EnrolmentService(ctx, pairs, line_managers))
+                   enrolment=EnrolmentService(ctx, pairs, line_managers), surveys=surveys)

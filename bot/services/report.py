@@ -11,6 +11,7 @@ from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.programmes import Pair, Programme
 from bot.domain.sessions import Schedule
 from bot.domain.report import ProgrammeReport, build_report, resolution_hours, summarise
+from bot.domain.debrief import ProgrammeDecision
 from bot.domain.surveys import SurveyResults
 from bot.domain.uktime import uk_today
 from bot.domain.policy import Action
@@ -21,12 +22,13 @@ class SurveySource(Protocol):
     """Seam for the survey work: a programme's aggregated results (bot/domain/surveys.py `aggregate`), or
     None while nobody has answered. The report shows a survey section only when there are results."""
 
-    async def results(self, programme: Programme) -> SurveyResults | None: ...
+    async def for_report(self, programme: Programme) -> tuple[SurveyResults | None, ProgrammeDecision | None]:
+        """The survey results and the debrief decision, if any."""
 
 
 class NoSurveys:
-    async def results(self, programme: Programme) -> SurveyResults | None:
-        return None
+    async def for_report(self, programme: Programme) -> tuple[SurveyResults | None, ProgrammeDecision | None]:
+        return None, None
 
 
 @dataclass(frozen=True)
@@ -143,5 +145,5 @@ class ReportService:
 
     async def _report(self, programme: Programme) -> ProgrammeReport:
         summaries = await self._ctx.repos.summaries.in_programme(programme.id)  # ONE single-partition query
-        return build_report(programme.id, programme.name, summaries, uk_today(self._ctx.clock.now()),
-                            await self._surveys.results(programme))
+        survey, decision = await self._surveys.for_report(programme)  # one point read
+        return build_report(programme.id, programme.name, summaries, uk_today(self._ctx.clock.now()), survey, decision)

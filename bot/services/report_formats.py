@@ -25,7 +25,16 @@ def rows(report: ProgrammeReport) -> list[tuple[str, Figure]]:
         out += [(f"Health {month.month}", month.pairs)] + [(f"Health {month.month}", f) for f in month.health]
     if report.survey is not None:
         out += [("Survey", f) for f in report.survey.figures()]
+    if report.decision is not None:
+        out.append(("Debrief", Figure("decision", "Decision", None, report.decision.decision.value, 0)))
     return out
+
+
+def shared_text_rows(report: ProgrammeReport) -> list[tuple[str, str]]:
+    """(question, text) for words their authors agreed to share, never with a name (exports only)."""
+    if report.survey is None:
+        return []
+    return [(r.question.text, t) for r in report.survey.questions for t in r.shared_text]
 
 
 def report_csv(report: ProgrammeReport) -> str:
@@ -35,6 +44,8 @@ def report_csv(report: ProgrammeReport) -> str:
     for section, f in rows(report):
         writer.writerow([report.programme_name, report.as_of.isoformat(), section, f.label,
                          "" if f.value is None else f"{f.value:g}", f.shown])
+    for question, words in shared_text_rows(report):
+        writer.writerow([report.programme_name, report.as_of.isoformat(), "Survey (shared words)", question, "", words])
     return buffer.getvalue()
 
 
@@ -155,6 +166,10 @@ def _programme_body(report: ProgrammeReport) -> str:
             if result.shared_text:
                 html.append(f"<h3>{escape(result.question.text)} (shared by their authors)</h3><ul>"
                             + "".join(f"<li>{escape(t)}</li>" for t in result.shared_text) + "</ul>")
+    if report.decision is not None:
+        d = report.decision
+        html += ["<h2>Debrief decision</h2>", f"<p>{escape(d.decision.value.capitalize())}"
+                 + (f": {escape(d.reasons)}" if d.reasons else "") + "</p>"]
     return "".join(html)
 
 

@@ -15,6 +15,7 @@ from botbuilder.core import InvokeResponse, TurnContext
 from bot.domain.alerts import AlertAction
 from bot.domain.errors import DomainError, InvalidInput
 from bot.domain.sessions import SessionStatus
+from bot.domain.surveys import Wave
 from bot.services.context import Actor
 from bot.services.sessions import NO_ATTENDEES
 from bot.services.registry import Services
@@ -29,6 +30,9 @@ from cards.reflection import reflection_prompt_card
 from cards.session import (
     attendance_card, attendance_note, session_cancelled_card, session_confirmed_card, session_proposal_card,
 )
+from bot.services.report import FORMATS
+from cards.report import report_card
+from cards.survey import ACHIEVED, DECISION, NEXT_STEP, REASONS, pair_debrief_done_card, survey_sent_card
 from dialogs.choices import pressed
 from dialogs.commands import Command
 from dialogs.turn import only_in_personal_chat, place_of
@@ -39,6 +43,7 @@ Card = dict[str, Any]
 StartConversation = Callable[[TurnContext, dict[str, Any]], Awaitable[None]]
 ContinueConversation = Callable[[TurnContext], Awaitable[None]]
 Handler = Callable[[TurnContext, Actor, dict[str, Any]], Awaitable[Card]]
+OfferReport = Callable[[TurnContext, Actor, str, str], Awaitable[None]]  # (context, actor, programme id, format)
 
 MESSAGE_TYPE = "application/vnd.microsoft.activity.message"
 
@@ -65,6 +70,9 @@ PRIVATE_VERBS = {
     verbs.REFLECTION_START: "Reflections are private, so I only deal with them in our personal chat.",
     verbs.CONCERN_ACKNOWLEDGE: "Safeguarding concerns are for the lead only, so I only deal with them in your personal chat.",
     verbs.CONCERN_OUTCOME: "Safeguarding concerns are for the lead only, so I only deal with them in your personal chat.",
+    verbs.SURVEY_ANSWER: "Survey answers are private, so I only take them in our personal chat.",
+    verbs.REPORT_FILE: "I only send the report as a file in your personal chat with me.",
+    verbs.DEBRIEF_CLOSE: "Your closing summary is between you and your partner, so I only take it in our personal chat.",
 }
 
 
@@ -81,8 +89,9 @@ def field(data: dict[str, Any], name: str, kind: type = str) -> Any:
 
 class CardActionRouter:
     def __init__(self, services: Services, start_conversation: StartConversation,
-                 continue_conversation: ContinueConversation):
+                 continue_conversation: ContinueConversation, offer_report: OfferReport | None = None):
         self.services = services
+        self.offer_report = offer_report
         self.start_conversation = start_conversation
         self.continue_conversation = continue_conversation
         self.handlers: dict[str, Handler] = {
@@ -113,6 +122,10 @@ class CardActionRouter:
             verbs.ENROL_DECLINE: self.decline_programme,
             verbs.MATCH_PUBLISH: self.publish_matches,
             verbs.PROGRAMME_SAVE: self.save_programme_settings,
+            verbs.SURVEY_ANSWER: self.answer_survey,
+            verbs.DEBRIEF_CLOSE: self.close_pairing,
+            verbs.DEBRIEF_DECIDE: self.record_decision,
+            verbs.REPORT_FILE: self.send_report_file,
         }
 
     async def handle(self, context: TurnContext, actor: Actor, value: dict[str, Any]) -> InvokeResponse:
@@ -298,3 +311,33 @@ class CardActionRouter:
         note = data.get("note") if isinstance(data.get("note"), str) else ""
         _, card = await self.services.safeguarding.record_outcome(actor, field(data, "programmeId"), field(data, "concernId"), note)
         return card
+
+    # Surveys and the debrief --------------------------------------------------------------------
+    async def answer_survey(self, context, actor, data) -> Card:
+        """The card's inputs arrive with its data; a card naming a wave Tandem no longer has is out of date."""
+        pair_id = field(data, "pairId")
+        try:
+            wave = Wave(field(data, "wave"))
+        except ValueError as error:
+            raise InvalidInput(OUT_OF_DATE) from error
+        _, replaced = await self.services.surveys.answer(actor, pair_id, wave, data)
+        return survey_sent_card(wave, replaced)
+
+    async def close_pairing(self, context, actor, data) -> Card:
+        debrief = await self.services.surveys.close_pairing(actor, field(data, "pairId"), data.get(ACHIEVED, ""), data.get(NEXT_STEP, ""))
+        return pair_debrief_done_card(debrief.next_step)
+
+    async def record_decision(self, context, actor, data) -> Card:
+        programme_id = field(data, "programmeId")
+        await self.services.surveys.record_decision(actor, programme_id, data.get(DECISION, ""), data.get(REASONS, ""))
+        return await self.services.surveys.debrief(actor, programme_id)
+
+    # The report as a file -----------------------------------------------------------------------
+    async def send_report_file(self, context, actor, data) -> Card:
+        """Offer the report as a CSV or HTML file (file consent); the report card stays as it was."""
+        programme_id, fmt = field(data, "programmeId"), field(data, "format")
+        if fmt not in FORMATS or self.offer_report is None:
+            raise InvalidInput(OUT_OF_DATE)
+        report = await self.services.report.programme_report(actor, programme_id)
+        await self.offer_report(context, actor, programme_id, fmt)
+        return report_card(report, file_buttons=True)

@@ -1,4 +1,4 @@
-"""'export my data' at the Teams edge: the file consent flow, or a file in the local data folder.
+"""'export my data' and the report's file buttons at the Teams edge: the file consent flow, or a file in the local data folder.
 
 In Teams a bot sends a file to a personal chat by asking first: a FileConsentCard attachment; when
 the person accepts, Teams sends a `fileConsent/invoke` with an upload URL in their OneDrive, the bot
@@ -22,7 +22,9 @@ from botbuilder.core import InvokeResponse, TurnContext
 from botbuilder.schema import Activity, ActivityTypes, Attachment
 from botbuilder.schema.teams import FileConsentCard, FileInfoCard
 
+from bot.domain.errors import DomainError
 from bot.services.context import Actor
+from bot.services.report import FORMATS
 from bot.services.export_html import render_export_html
 from bot.services.registry import Services
 from bot.settings import is_loopback
@@ -33,6 +35,8 @@ FILE_CONSENT = "application/vnd.microsoft.teams.card.file.consent"
 FILE_INFO = "application/vnd.microsoft.teams.card.file.info"
 UPLOAD_TIMEOUT = aiohttp.ClientTimeout(total=60)
 KINDS = ("json", "html")
+REPORT = "report"  # a programme report file (CSV or HTML), offered from the report card's buttons
+REPORT_OFFERED = "Here is the report as a file. Allow it and I'll put it in your OneDrive."
 OFFERED = ("Here is everything Tandem holds about you, as two files: the data (JSON) and a page you can read "
            "(HTML). Allow each one and I'll put it in your OneDrive.")
 DECLINED = "OK, I haven't sent that file. Say **export my data** whenever you want it."
@@ -85,6 +89,32 @@ class DataExportDelivery:
         for file in export_files(export, self._stamp()).values():
             await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[consent_attachment(file)]))
 
+    async def offer_report(self, turn_context: TurnContext, actor: Actor, programme_id: str, fmt: str) -> None:
+        """Offer one report file. The report is built again when they allow it, for whoever allows it."""
+        export = await self.services.report.export(actor, programme_id, fmt)  # refuses anyone but its managers
+        content = export.text.encode("utf-8")
+        if self.local_folder is not None:
+            folder = self.local_folder / re.sub(r"[^A-Za-z0-9_-]", "_", actor.id)
+            folder.mkdir(parents=True, exist_ok=True)
+            (folder / export.filename).write_bytes(content)
+            await turn_context.send_activity("Local mode can't send files (the Agents Playground has no OneDrive), "
+                                             f"so I've written the report here:\n\n- `{folder / export.filename}`")
+            return
+        context = {"file": REPORT, "programmeId": programme_id, "format": fmt}
+        card = FileConsentCard(description=f"Programme report ({fmt.upper()})", size_in_bytes=len(content),
+                               accept_context=context, decline_context=context)
+        await turn_context.send_activity(REPORT_OFFERED)
+        await turn_context.send_activity(Activity(type=ActivityTypes.message, attachments=[
+            Attachment(content_type=FILE_CONSENT, name=export.filename, content=card.serialize())]))
+
+    async def _report_file(self, actor: Actor, context: dict) -> ExportFile | None:
+        """The report file an accepted consent names, built for the person accepting (None if it names nothing valid)."""
+        programme_id, fmt = context.get("programmeId"), context.get("format")
+        if not isinstance(programme_id, str) or fmt not in FORMATS:
+            return None
+        export = await self.services.report.export(actor, programme_id, fmt)
+        return ExportFile(fmt, export.filename, export.text.encode("utf-8"))
+
     async def _write_locally(self, turn_context: TurnContext, actor: Actor) -> None:
         export = await self.services.my_data.export(actor, audited=True, detail="local file")
         folder = self.local_folder / re.sub(r"[^A-Za-z0-9_-]", "_", actor.id)
@@ -103,7 +133,7 @@ class DataExportDelivery:
         value = turn_context.activity.value if isinstance(turn_context.activity.value, dict) else {}
         context = value.get("context") if isinstance(value.get("context"), dict) else {}
         kind = context.get("file")
-        if kind not in KINDS:
+        if kind not in KINDS and kind != REPORT:
             return InvokeResponse(status=400, body={"error": "That file request is not one I sent."})
         if value.get("action") != "accept":
             await turn_context.send_activity(DECLINED)
@@ -112,8 +142,18 @@ class DataExportDelivery:
         upload_url = info.get("uploadUrl")
         if not isinstance(upload_url, str) or not upload_allowed(upload_url):
             return InvokeResponse(status=400, body={"error": "The upload location is missing or not https."})
-        export = await self.services.my_data.export(actor, audited=True, detail=kind)
-        file = export_files(export, self._stamp())[kind]
+        if kind == REPORT:
+            try:
+                report_file = await self._report_file(actor, context)
+            except DomainError as refusal:  # no longer a manager of that programme, or it is gone
+                await turn_context.send_activity(refusal.message)
+                return InvokeResponse(status=200)
+            if report_file is None:
+                return InvokeResponse(status=400, body={"error": "That file request is not one I sent."})
+            file = report_file
+        else:
+            export = await self.services.my_data.export(actor, audited=True, detail=kind)
+            file = export_files(export, self._stamp())[kind]
         if not await self._upload(upload_url, file.content):
             await turn_context.send_activity(UPLOAD_FAILED)
             return InvokeResponse(status=200)

@@ -48,8 +48,8 @@ class TandemBot(ActivityHandler):
         self.main_dialog = main_dialog
         self.dialogs = DialogSet(conversation_state.create_property("DialogState"))
         self.dialogs.add(main_dialog)
-        self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation)
         self.exports = exports or DataExportDelivery(services)
+        self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation, self.exports.offer_report)
         self.email_of = email_of  # asked once per person, so invitations sent to their email find them
 
     async def on_turn(self, turn_context: TurnContext):

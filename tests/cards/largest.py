@@ -132,6 +132,7 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
         **_enrolment_cards(fill, programme),
         "answers.answered_card": [answers.answered_card("Any boundaries to agree?", fill(limits.MAX_CLAUSE))],
         # The next step is markdown the help module writes, with the name already made safe (as dialogs/help.py does).
+        **_survey_cards(fill, name, programme.name),
         "welcome.welcome_card": [welcome_card(f"Draft your mentoring contract with {person_name(fill(LONG_NAME))}: say **contract**.")],
     }
 
@@ -157,6 +158,29 @@ def _enrolment_cards(fill: Callable[[int], str], programme) -> dict[str, list[di
         "enrolment.roster_card": [roster_card(programme, people)],
         "enrolment.proposal_card": [proposal_card(programme, Method.STABLE, result, names, "d"),
                                     proposal_card(programme, Method.SUGGESTED, result, names, "d", note=fill(1000))],
+    }
+
+
+def _survey_cards(fill: Callable[[int], str], name: str, programme_name: str) -> dict[str, list[dict[str, Any]]]:
+    from bot.domain.debrief import MAX_REASONS_TEXT, NextStep, ProgrammeDecision
+    from bot.domain.surveys import (
+        MAX_ANSWER_TEXT, MAX_CUSTOM_QUESTIONS, MAX_QUESTION_TEXT, SHARE_ID, Question, QuestionKind, Wave, survey_questions,
+    )
+    from cards import survey
+
+    goals = [fill(limits.MAX_GOAL) for _ in range(limits.MAX_GOALS)]
+    own = [Question(f"own-{n}", fill(MAX_QUESTION_TEXT), QuestionKind.SCALE) for n in range(1, MAX_CUSTOM_QUESTIONS + 1)]
+    questions = survey_questions("reverse", goals, own)
+    previous = {q.id: fill(MAX_ANSWER_TEXT) if q.kind.value == "text" else "5" for q in questions} | {SHARE_ID: True}
+    decision = ProgrammeDecision.of("prog", "repeat", fill(MAX_REASONS_TEXT), "m", NOW, {n.value: 500 for n in NextStep})
+    figures = [(fill(MAX_QUESTION_TEXT), "fewer than 3")] * 40
+    steps = [(n.value, "500") for n in NextStep]
+    return {
+        "survey.survey_card": [survey.survey_card("p1", w, questions, TODAY, previous, note=fill(LONG_NAME)) for w in Wave],
+        "survey.survey_sent_card": [survey.survey_sent_card(Wave.END, replaced) for replaced in (True, False)],
+        "survey.pair_debrief_card": [survey.pair_debrief_card("p1", name, note=fill(LONG_NAME))],
+        "survey.pair_debrief_done_card": [survey.pair_debrief_done_card(n) for n in NextStep],
+        "survey.debrief_card": [survey.debrief_card("prog", programme_name, figures, steps, d) for d in (None, decision)],
     }
 
 

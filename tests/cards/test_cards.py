@@ -110,10 +110,30 @@ def examples() -> dict[str, dict]:
             Suggestion("megan@force.example", "adele@force.example", 5, ("shared focus: knife crime",)),), (
             Unmatched("nestor@force.example", "excluded: megan@force.example"),)),
             {"megan@force.example": "Megan Bowen", "adele@force.example": "Adele Vance", "nestor@force.example": "Nestor"}, "d1"),
+        **survey_examples(),
         "programme_status": status_card("Reverse mentoring pilot", [
             ("Megan Bowen", "Adele Vance", Assessment(Health.DRIFTING, (Finding(Rule.OVERDUE_SESSION, Health.DRIFTING, "no session held since 11 Jan 2027; the contract says monthly", TODAY),), None)),
             ("Isaiah Langer", "Patti Fernandez", Assessment(Health.ON_TRACK, (), None)),
         ]),
+    }
+
+
+def survey_examples() -> dict[str, dict]:
+    from bot.domain.debrief import NextStep, ProgrammeDecision
+    from bot.domain.surveys import Wave, survey_questions
+    from cards.survey import debrief_card, pair_debrief_card, pair_debrief_done_card, survey_card, survey_sent_card
+
+    questions = survey_questions("reverse", ("Understand knife crime in Newham",))
+    figures = [("Pairs matched", "3"), ("Response rate (end)", "100%"), ("How useful have your sessions been? (end)", "4.3 of 5")]
+    steps = [(n.value, "fewer than 3" if n is NextStep.SECONDMENT else "0") for n in NextStep]
+    decision = ProgrammeDecision.of("prog", "scale up", "Trust grew on both sides", "m", NOW, {"secondment": 2})
+    return {
+        "survey_baseline": survey_card("p1", Wave.BASELINE, questions, TODAY),
+        "survey_sent": survey_sent_card(Wave.BASELINE, False),
+        "pair_debrief": pair_debrief_card("p1", "Megan Bowen"),
+        "pair_debrief_done": pair_debrief_done_card(NextStep.SECONDMENT),
+        "debrief_to_decide": debrief_card("prog", "Reverse mentoring pilot", figures, steps),
+        "debrief_decided": debrief_card("prog", "Reverse mentoring pilot", figures, steps, decision),
     }
 
 
@@ -132,8 +152,8 @@ def test_card_is_adaptive_card_1_5_and_its_buttons_carry_known_verbs(name):
         if action["type"] == "Action.Execute":
             assert action["verb"] in verbs.ALL
             # what it acts on, or (a prompt's answer) the token of the question it answers
-            assert action["data"].get("pairId") == "p1" or action["data"].get("concernId") == "c1" or action["data"].get("token") == "t" \
-                or action["data"].get("programmeId") == "prog"
+            assert (action["data"].get("pairId") == "p1" or action["data"].get("concernId") == "c1" or action["data"].get("token") == "t"
+                    or action["data"].get("programmeId") == "prog")  # the debrief decision acts on the programme
             assert all(isinstance(v, (str, int)) for v in action["data"].values())
             assert "actor" not in json.dumps(action["data"]).lower()  # who acts never rides in card data
 

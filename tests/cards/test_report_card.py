@@ -92,7 +92,9 @@ def test_a_survey_section_appears_only_when_there_are_answers():
     facts = facts_of(card)
     assert facts["How confident do you feel in your focus area? (end)"] == "4 of 5"
     assert facts["Response rate (end)"] == "50%"
-    assert "Keep it going" in json.dumps(card)
+    # Words people agreed to share go in the exports only, never on the card.
+    assert "Keep it going" not in json.dumps(card)
+    assert any(e.get("type") == "Chart.VerticalBar.Grouped" and e.get("fallback") for e in card["body"])
 
 
 def test_a_programme_with_no_pairs_yet_still_makes_a_card_and_a_page():

@@ -7,12 +7,15 @@ from __future__ import annotations
 
 import inspect
 from dataclasses import dataclass, fields
-from datetime import timedelta
+from datetime import time, timedelta
 from typing import Any, Awaitable, Callable, get_type_hints
 
 import pytest
 
 from bot.domain.alerts import AlertAction
+from bot.domain.due import SURVEY, DueItem
+from bot.domain.surveys import Wave
+from bot.domain.uktime import uk_instant
 from bot.domain.errors import AlreadyDone, InvalidState, NotAllowed, NotFound
 from bot.domain.programmes import CloseReason
 from bot.domain.policy import POLICY, AccessRole, Action, refusal
@@ -167,6 +170,15 @@ CASES: dict[str, Case] = {
     "EnrolmentService.participants": Case(lambda c, a: c.s.enrolment.participants(a, c.programme_id), MANAGER, True),
     "EnrolmentService.proposal": Case(lambda c, a: c.s.enrolment.proposal(a, c.programme_id), MANAGER, True),
     "EnrolmentService.publish": Case(publish, MANAGER, True),
+    # SurveyService
+    "SurveyService.survey": Case(lambda c, a: _sent(c, lambda: c.s.surveys.survey(a, c.pair_id, Wave.BASELINE)), MENTEE, False),
+    "SurveyService.answer": Case(lambda c, a: _sent(c, lambda: c.s.surveys.answer(a, c.pair_id, Wave.BASELINE, {"useful": "4"})), MENTEE, False),
+    "SurveyService.close_pairing": Case(lambda c, a: _ended(c, lambda: c.s.surveys.close_pairing(a, c.pair_id, "Trust", "secondment")), MENTEE, False),
+    "SurveyService.add_question": Case(lambda c, a: c.s.surveys.add_question(a, c.programme_id, "Did it help?"), MANAGER, True),
+    "SurveyService.questions": Case(lambda c, a: c.s.surveys.questions(a, c.programme_id), MANAGER, True),
+    "SurveyService.next_steps": Case(lambda c, a: c.s.surveys.next_steps(a, c.programme_id), MANAGER, True),
+    "SurveyService.record_decision": Case(lambda c, a: c.s.surveys.record_decision(a, c.programme_id, "repeat", "Worked"), MANAGER, True),
+    "SurveyService.debrief": Case(lambda c, a: c.s.surveys.debrief(a, c.programme_id), MANAGER, True),
     "SuggestionService.set_shift_pattern": Case(lambda c, a: c.s.suggestions.set_shift_pattern(a, "EELLNN----"), MENTEE, False, True),
     "LineManagerService.look_up": Case(lambda c, a: c.s.line_managers.look_up(a, c.programme_id, []), MANAGER, True),
     "SuggestionService.shift_pattern": Case(lambda c, a: c.s.suggestions.shift_pattern(a), MENTEE, False, True),
@@ -189,7 +201,24 @@ SYSTEM = {
     "EnrolmentService.import_checked": "the command line (roster import), run by an operator who holds the store's credentials",
     "ReportService.as_file": "formats a report already checked out to its reader; reads nothing",
     "ReportService.side_by_side": "formats reports already checked out to their reader; reads nothing",
+    "SurveyService.after_contract_in_force": "ContractService.accept, after its check",
+    "SurveyService.deliver": "the due-work sweep",
+    "SurveyService.for_report": "ReportService, after its check that the reader manages the programme",
 }
+
+
+async def _sent(scene: Scene, call: Callable[[], Awaitable[Any]]) -> Any:
+    """The baseline survey has gone out (as the sweep would send it), then the call."""
+    now = scene.world.clock.now()
+    await scene.s.surveys.deliver(DueItem(SURVEY, now, scene.pair_id, "", detail=Wave.BASELINE.value), now)
+    return await call()
+
+
+async def _ended(scene: Scene, call: Callable[[], Awaitable[Any]]) -> Any:
+    """The programme has reached its end date, then the call."""
+    programme = await scene.s.ctx.repos.programmes.get(scene.programme_id)
+    scene.world.clock.set(uk_instant(programme.ends_on, time(10, 0)))
+    return await call()
 
 
 def entry_points() -> dict[str, Callable]:
