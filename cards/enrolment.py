@@ -78,3 +78,16 @@ def proposal_card(programme: Programme, method: Method, result: MatchResult, nam
     actions = [execute("Publish these pairs", verbs.MATCH_PUBLISH,
                        {"programmeId": programme.id, "method": method.value, "digest": digest}, style="positive")] if result.pairs else []
     return card(body, actions)
+
+
+def reserve_offer_card(programme: Programme, reserve: Participant, mentee: Participant, reasons: Sequence[str],
+                       note: str = "") -> dict[str, Any]:
+    """A pairing ended early: the best reserve for the mentee left, to pair with one press."""
+    body = [heading(f"A reserve for {who(mentee.name or mentee.email)}"),
+            facts([("Reserve", who(reserve.name or reserve.email)), ("Mentee", who(mentee.name or mentee.email)),
+                   ("Why", clean("; ".join(reasons), REASONS_CHARS) or "an allowed pairing")]),
+            text(f"Their pairing in {programme.name} has ended. Pairing them tells both who their partner is.")]
+    if note:
+        return card([*body, done(note)])
+    return card(body, [execute("Pair them", verbs.RESERVE_PAIR, {"programmeId": programme.id, "reserve": reserve.email,
+                                                                 "mentee": mentee.email}, style="positive")])

@@ -15,18 +15,21 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from bot.domain.audit import AuditAction
-from bot.domain.enrolment import Participant, Status, from_roster, joined_roster, merged_with_roster
+from bot.domain.enrolment import Participant, Status, from_roster, joined_roster, merged_with_roster, require_joined
 from bot.domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
-from bot.domain.matching import MatchResult, Method, ProgrammeKind, stable_matching, suggested_matching
+from bot.domain.matching import (
+    MatchResult, Method, ProgrammeKind, best_reserve_for, former_pairs, stable_matching, suggested_matching,
+)
+from bot.domain.people import Role
 from bot.domain.policy import Action, require
-from bot.domain.programmes import PairStatus, Programme
+from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme
 from bot.domain.roster import RosterRole, read_roster, with_line_managers
 from bot.domain.text import person_name, plain
 from bot.services.calendar import Invitee
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.line_managers import LineManagerService
 from bot.services.pairs import PairService
-from cards.enrolment import join_card
+from cards.enrolment import join_card, reserve_offer_card
 
 
 @dataclass(frozen=True)
@@ -144,10 +147,55 @@ class EnrolmentService:
         return joined
 
     async def leave(self, actor: Actor, programme_id: str) -> Participant:
+        """They leave: never matched again here, and a pairing they are in ends cleanly (their partner is
+        told kindly, and the managers are offered a reserve for them)."""
         require(set(), Action.OWN_RECORD)
         participant = await self._own(actor, programme_id)
-        return await self._repos.participants.change(
+        left = await self._repos.participants.change(
             programme_id, participant.email, lambda p: p.leave(self._ctx.clock.now()))
+        for pair_id in await self._repos.programmes.roster(programme_id):
+            pair = await self._repos.pairs.get(pair_id)
+            if pair.status is PairStatus.ACTIVE and actor.id in (pair.mentor_id, pair.mentee_id):
+                await self._pairs.end_pairing(pair, CloseReason.LEFT_PROGRAMME, leaving=pair.role_of(actor.id))
+        return left
+
+    # Reserves ---------------------------------------------------------------------------------
+    async def offer_reserve(self, pair: Pair, leaving: Role | None) -> None:
+        """A pairing ended early: offer the managers the best reserve for the mentee left without a mentor."""
+        if leaving is Role.MENTEE:
+            return
+        programme = await self._repos.programmes.get(pair.programme_id)
+        participants = await self._repos.participants.in_programme(programme.id)
+        mentee = next((p for p in participants if p.person_id == pair.mentee_id and p.status is Status.JOINED), None)
+        if mentee is None:
+            return  # paired by hand, not enrolled: nothing to match from
+        paired = await self._paired_people(programme)
+        mentor = next((p for p in participants if p.person_id == pair.mentor_id), None)
+        free = [p for p in participants if p.person_id not in paired or p.email == mentee.email]
+        former = former_pairs([(mentor.email, mentee.email)] if mentor else [])
+        try:
+            offer = best_reserve_for(joined_roster(free), mentee.email, ProgrammeKind(programme.kind), former)
+        except (NotFound, InvalidInput) as none:
+            for manager in programme.managers:
+                await self._ctx.notify(manager, Message(text=f"A pairing in {plain(programme.name)} has ended. {none.message}"))
+            return
+        reserve = next(p for p in participants if p.email == offer.mentor)
+        for manager in programme.managers:
+            await self._ctx.notify(manager, Message(
+                text=f"A pairing in {plain(programme.name)} has ended: a reserve could mentor {person_name(mentee.name, 'the mentee')}.",
+                card=reserve_offer_card(programme, reserve, mentee, offer.reasons)),
+                key=f"reserve.{pair.id}.{reserve.email}.{manager}")
+
+    async def pair_reserve(self, actor: Actor, programme_id: str, reserve_email: str, mentee_email: str) -> Pair:
+        """The manager pressed the offer: the reserve becomes the mentee's mentor."""
+        await self._managed(actor, programme_id, Action.ENROL)
+        reserve = require_joined(await self._repos.participants.find(programme_id, reserve_email), "The reserve")
+        mentee = require_joined(await self._repos.participants.find(programme_id, mentee_email), "The mentee")
+        if reserve.role is not RosterRole.RESERVE or mentee.role is not RosterRole.MENTEE:
+            raise InvalidInput("That offer is out of date: say **match** for the current proposal.")
+        pair = await self._pairs.pair_people(actor, programme_id, await self._actor_for(reserve), await self._actor_for(mentee))
+        await self._repos.participants.change(programme_id, reserve.email, lambda p: replace(p, role=RosterRole.MENTOR))
+        return pair
 
     async def _email_of(self, actor: Actor) -> str:
         if actor.email:

@@ -6,10 +6,10 @@ import hashlib
 import logging
 from dataclasses import dataclass, replace
 from datetime import date, time, timedelta
-from typing import Any
+from typing import Any, Awaitable, Callable
 
 from bot.domain.audit import AuditAction
-from bot.domain.errors import AlreadyDone, InvalidInput, NotAllowed, NotFound
+from bot.domain.errors import AlreadyDone, DomainError, InvalidInput, NotAllowed, NotFound
 from bot.domain.policy import AccessRole, Action, require
 from bot.domain.nudges import pause_until
 from bot.domain.people import Membership, Person, Role
@@ -55,6 +55,7 @@ class PairService:
         self._repos = ctx.repos
         self._nudges = nudges
         self._calendar = calendar or CalendarSync(ctx)  # without Graph: does nothing (deep links)
+        self._when_ended: list[Callable[[Pair, Role | None], Awaitable[None]]] = []
 
     # People -----------------------------------------------------------------------------------
     async def register(self, actor: Actor, conversation: dict[str, Any] | None) -> tuple[Person, tuple[str, ...]]:
@@ -234,7 +235,18 @@ class PairService:
                 partner = await self._repos.people.find(pair.member(role.other))
                 await self._ctx.notify(pair.member(role), Message(text=closing_words(
                     reason, programme.name, role, partner.name if partner else "", len(cancelled))))
+        if was_active and reason in (CloseReason.NO_FAULT, CloseReason.LEFT_PROGRAMME):
+            for then in self._when_ended:  # e.g. offer the programme's managers a reserve for who is left
+                try:
+                    await then(closed, leaving)
+                except DomainError as refusal:  # the close stands whatever a follow-on says
+                    log.info("after pair %s ended: %s", pair.id, refusal.message)
         return closed, len(cancelled)
+
+    def when_ended(self, then: Callable[[Pair, Role | None], Awaitable[None]]) -> None:
+        """Run `then(pair, leaving)` after a pairing ends early (no-fault close, someone left): set by the
+        composition of services, so this service needs no knowledge of enrolment."""
+        self._when_ended.append(then)
 
     async def end_programme(self, programme_id: str) -> int:
         """The sweep's turn once a programme has ended: its active pairings close. If its end moved later,

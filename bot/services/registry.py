@@ -54,6 +54,8 @@ class Services:
         alerts = AlertService(ctx, pairs, summaries)
         line_managers = LineManagerService(ctx, calendar)
         surveys = SurveyService(ctx, pairs, nudges.policy)
+        enrolment = EnrolmentService(ctx, pairs, line_managers)
+        pairs.when_ended(enrolment.offer_reserve)
         return cls(ctx=ctx, pairs=pairs, contracts=ContractService(ctx, pairs, surveys),
                    sessions=SessionService(ctx, pairs, nudges, sync), reflections=ReflectionService(ctx, pairs),
                    alerts=alerts, nudges=nudges,
@@ -62,4 +64,4 @@ class Services:
                    suggestions=SuggestionService(ctx, pairs, calendar), report=ReportService(ctx, summaries, surveys),
                    cpd=CpdService(ctx), my_data=MyDataService(ctx, pairs), programmes=ProgrammeService(ctx),
                    safeguarding=SafeguardingService(ctx, pairs), line_managers=line_managers,
-                   enrolment=EnrolmentService(ctx, pairs, line_managers), surveys=surveys)
+                   enrolment=enrolment, surveys=surveys)

@@ -23,7 +23,7 @@ from cards import verbs
 from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
 from cards.contract import contract_card
 from bot.domain.matching import Method, ProgrammeKind
-from cards.enrolment import join_card, proposal_card
+from cards.enrolment import join_card, proposal_card, reserve_offer_card
 from cards.pairing import programme_settings_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
@@ -122,6 +122,7 @@ class CardActionRouter:
             verbs.ENROL_DECLINE: self.decline_programme,
             verbs.MATCH_PUBLISH: self.publish_matches,
             verbs.PROGRAMME_SAVE: self.save_programme_settings,
+            verbs.RESERVE_PAIR: self.pair_reserve,
             verbs.SURVEY_ANSWER: self.answer_survey,
             verbs.DEBRIEF_CLOSE: self.close_pairing,
             verbs.DEBRIEF_DECIDE: self.record_decision,
@@ -291,6 +292,15 @@ class CardActionRouter:
         if published.not_paired:
             note += " Not paired: " + "; ".join(f"{who_} ({why})" for who_, why in published.not_paired)
         return proposal_card(proposal.programme, method, proposal.result, proposal.names, proposal.digest, note=note)
+
+    async def pair_reserve(self, context, actor, data) -> Card:
+        programme_id, reserve_email, mentee_email = field(data, "programmeId"), field(data, "reserve"), field(data, "mentee")
+        await self.services.enrolment.pair_reserve(actor, programme_id, reserve_email, mentee_email)
+        repos = self.services.ctx.repos
+        reserve = await repos.participants.find(programme_id, reserve_email)
+        mentee = await repos.participants.find(programme_id, mentee_email)
+        return reserve_offer_card(await repos.programmes.get(programme_id), reserve, mentee, (),
+                                  note="Paired. I've told them both who their partner is.")
 
     async def save_programme_settings(self, context, actor, data) -> Card:
         def entered(name: str) -> str:

@@ -141,7 +141,7 @@ def _enrolment_cards(fill: Callable[[int], str], programme) -> dict[str, list[di
     from bot.domain.enrolment import Participant, Status
     from bot.domain.matching import MatchResult, Method, Suggestion, Unmatched
     from bot.domain.roster import RosterRole
-    from cards.enrolment import join_card, proposal_card, roster_card
+    from cards.enrolment import join_card, proposal_card, reserve_offer_card, roster_card
 
     people = [Participant(programme.id, f"person{i}@force.example", RosterRole.MENTEE, Status.INVITED, NOW, name=fill(LONG_NAME))
               for i in range(PAIRS)]
@@ -156,6 +156,8 @@ def _enrolment_cards(fill: Callable[[int], str], programme) -> dict[str, list[di
             pairing.programme_settings_card(programme, note=fill(200))],
         "enrolment.join_card": [join_card(programme, people[0]), join_card(programme, people[0], note=fill(200))],
         "enrolment.roster_card": [roster_card(programme, people)],
+        "enrolment.reserve_offer_card": [reserve_offer_card(programme, people[1], people[0], tuple(fill(200) for _ in range(4))),
+                                         reserve_offer_card(programme, people[1], people[0], (), note=fill(200))],
         "enrolment.proposal_card": [proposal_card(programme, Method.STABLE, result, names, "d"),
                                     proposal_card(programme, Method.SUGGESTED, result, names, "d", note=fill(1000))],
     }

@@ -39,7 +39,7 @@ def examples() -> dict[str, dict]:
     from bot.domain.enrolment import Participant, Status
     from bot.domain.matching import MatchResult, Method, Suggestion, Unmatched
     from bot.domain.roster import RosterRole
-    from cards.enrolment import join_card, proposal_card, roster_card
+    from cards.enrolment import join_card, proposal_card, reserve_offer_card, roster_card
     from cards.pairing import programme_settings_card
     from cards.answers import Button, Field, answer_card, answered_card
     from dialogs.contract_dialog import KEEP_HINT
@@ -103,6 +103,8 @@ def examples() -> dict[str, dict]:
         "answer_given": answered_card("When would you like to meet?", "Wed 13 Jan 2027, 10:00 GMT"),
         "programme_settings": programme_settings_card(programme),
         "join_invitation": join_card(programme, participant),
+        "reserve_offer": reserve_offer_card(programme, replace(participant, email="lynne@force.example", name="Lynne Robbins",
+                                                               role=RosterRole.RESERVE), participant, ("shared focus: knife crime",)),
         "join_answered": join_card(programme, participant, note="You joined as a mentee. I'll tell you when you're matched."),
         "roster": roster_card(programme, [participant, replace(participant, email="megan@force.example", name="Megan Bowen",
                                                                role=RosterRole.MENTOR, status=Status.JOINED)]),

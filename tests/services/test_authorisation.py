@@ -170,6 +170,8 @@ CASES: dict[str, Case] = {
     "EnrolmentService.participants": Case(lambda c, a: c.s.enrolment.participants(a, c.programme_id), MANAGER, True),
     "EnrolmentService.proposal": Case(lambda c, a: c.s.enrolment.proposal(a, c.programme_id), MANAGER, True),
     "EnrolmentService.publish": Case(publish, MANAGER, True),
+    "EnrolmentService.pair_reserve": Case(lambda c, a: c.s.enrolment.pair_reserve(a, c.programme_id, "r@force.example", NEWCOMER.email),
+                                          None, True),
     # SurveyService
     "SurveyService.survey": Case(lambda c, a: _sent(c, lambda: c.s.surveys.survey(a, c.pair_id, Wave.BASELINE)), MENTEE, False),
     "SurveyService.answer": Case(lambda c, a: _sent(c, lambda: c.s.surveys.answer(a, c.pair_id, Wave.BASELINE, {"useful": "4"})), MENTEE, False),
@@ -198,6 +200,8 @@ SYSTEM = {
     "ReportService.operator_all": "the command line, run by an operator who holds the store's credentials",
     "ReportService.find_programme": "the command line (and the operator methods above)",
     "ReportService.rebuild": "the command line, run by an operator who holds the store's credentials",
+    "EnrolmentService.offer_reserve": "PairService.end_pairing, after a pairing ended (each caller checked its actor)",
+    "PairService.when_ended": "the composition of services (Services.build) wiring what follows a pairing's end",
     "EnrolmentService.import_checked": "the command line (roster import), run by an operator who holds the store's credentials",
     "ReportService.as_file": "formats a report already checked out to its reader; reads nothing",
     "ReportService.side_by_side": "formats reports already checked out to their reader; reads nothing",
