@@ -36,6 +36,8 @@ class Command(str, Enum):
     EXPORT_REFLECTIONS = "export my reflections"
     SURVEY_QUESTION_ADD = "survey question add"
     SURVEY_QUESTIONS = "survey questions"
+    SURVEY_QUESTION_DROP = "survey question drop"
+    SURVEY_QUESTION_ASK = "survey question ask"
     EXPORT_MY_DATA = "export my data"
     DELETE_MY_DATA = "delete my data"
     RAISE_CONCERN = "raise a concern"
@@ -140,6 +142,8 @@ PREFIXES = (
     (("under 18", "under-18", "under eighteen"), Command.UNDER_18),
     (("guardian consent", "parental consent"), Command.GUARDIAN_CONSENT),
     (("survey question add", "add survey question", "add a survey question"), Command.SURVEY_QUESTION_ADD),
+    (("survey question drop", "drop survey question", "survey question remove"), Command.SURVEY_QUESTION_DROP),
+    (("survey question ask", "survey question restore", "restore survey question"), Command.SURVEY_QUESTION_ASK),
 )
 NEW_PROGRAMME_PREFIXES = ("new programme", "new program", "create programme", "create program")
 ENDS = re.compile(r"\s+ends?\s+(?P<date>.+)$", re.IGNORECASE)

@@ -17,6 +17,7 @@ from bot.services.context import Actor
 from bot.services.registry import Services
 from cards.contract import contract_card, contract_history_card, no_contract_card
 from bot.domain.matching import Method, ProgrammeKind
+from bot.domain.surveys import choosable
 from bot.domain.roster import RosterRole
 from cards.enrolment import proposal_card, roster_card
 from cards.pairing import programme_card, programme_settings_card
@@ -222,7 +223,8 @@ class MainDialog(ComponentDialog):
                 await send_card(context, programme_settings_card(await self.services.programmes.settings(actor, programme.id)))
         elif command is Command.LEAVE_PROGRAMME:
             await self._leave(context, actor, options.get("argument", ""))
-        elif command in (Command.SURVEY_QUESTION_ADD, Command.SURVEY_QUESTIONS):
+        elif command in (Command.SURVEY_QUESTION_ADD, Command.SURVEY_QUESTIONS, Command.SURVEY_QUESTION_DROP,
+                         Command.SURVEY_QUESTION_ASK):
             await self._survey_questions(context, actor, command, options.get("argument", ""))
         elif command is Command.ACCEPT:
             await self._accept(context, actor, pair_id, options.get("argument", ""))
@@ -346,10 +348,26 @@ class MainDialog(ComponentDialog):
             await context.send_activity(f"Added to the surveys in {plain(programme.name)} (answered 1 to 5): "
                                         f"\u201c{plain(question.text)}\u201d. Say **survey questions** to see them all.")
             return
-        questions = await self.services.surveys.questions(actor, programme.id)
-        lines = [f"{n}. {plain(q.text)} ({q.kind.value})" for n, q in enumerate(questions, 1)]
+        if command in (Command.SURVEY_QUESTION_DROP, Command.SURVEY_QUESTION_ASK):
+            words = without_programme(argument, programme.name).split()
+            if not words or not words[0].isdigit():
+                await context.send_activity("Give the question's number, as **survey questions** lists them: "
+                                            "**survey question drop 4**.")
+                return
+            ask = command is Command.SURVEY_QUESTION_ASK
+            question = await self.services.surveys.choose_default(actor, programme.id, int(words[0]), ask)
+            await context.send_activity(f"{'Asking again' if ask else 'No longer asking'}: \u201c{plain(question.text)}\u201d, "
+                                        "from the next survey on. Say **survey questions** to see them all.")
+            return
+        asked = {q.id for q in await self.services.surveys.questions(actor, programme.id)}
+        standard = choosable(programme.kind)
+        lines = [f"{n}. {plain(q.text)}" + ("" if q.id in asked or (q.id == "goal-progress" and "goal-progress" in asked) else " (not asked)")
+                 for n, q in enumerate(standard, 1)]
+        own = [q for q in await self.services.surveys.questions(actor, programme.id) if q.id.startswith("own-")]
+        lines += [f"- {plain(q.text)} ({q.kind.value}, your own)" for q in own]
         await context.send_activity(f"The survey questions in {plain(programme.name)} (each pair's goals are asked one by one):\n\n"
-                                    + "\n".join(lines) + "\n\nSay **survey question add** and your question to add one of your own.")
+                                    + "\n".join(lines) + "\n\nSay **survey question drop 4** to stop asking one (or **survey question ask 4** "
+                                    "to ask it again), or **survey question add** and your question to add one of your own.")
 
     async def _managed_programme(self, context: TurnContext, actor: Actor, argument: str) -> Programme | None:
         """The programme a manager's command is about: the one named in the text, or their only one.

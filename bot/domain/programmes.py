@@ -34,6 +34,7 @@ class Programme:
     focus_areas: tuple[str, ...] = ()
     organisations: tuple[str, ...] = ()
     cadence: str = "monthly"  # the default for contracts: bot.domain.contracts.Cadence's value
+    survey_dropped: tuple[str, ...] = ()  # default survey questions the managers chose not to ask
 
     def is_manager(self, person_id: str) -> bool:
         return person_id in self.managers
@@ -77,6 +78,7 @@ class Programme:
             "focusAreas": list(self.focus_areas),
             "organisations": list(self.organisations),
             "cadence": self.cadence,
+            "surveyDropped": list(self.survey_dropped),
         }
 
     @classmethod
@@ -98,6 +100,7 @@ class Programme:
             focus_areas=tuple(doc.get("focusAreas", ())),
             organisations=tuple(doc.get("organisations", ())),
             cadence=doc.get("cadence", "monthly"),
+            survey_dropped=tuple(doc.get("surveyDropped", ())),
         )
 
 

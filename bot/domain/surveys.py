@@ -148,20 +148,28 @@ SHARE_ID = "share"  # the consent toggle's input id on the card
 
 
 def survey_questions(kind: str | None = TRADITIONAL, goals: Iterable[str] = (),
-                     custom: Iterable[Question] = ()) -> tuple[Question, ...]:
+                     custom: Iterable[Question] = (), dropped: Iterable[str] = ()) -> tuple[Question, ...]:
     """The questions one person is asked: the default set (one progress question per contract goal, in the
-    goal's own words), the reverse-mentoring question for a reverse programme, then the manager's own."""
+    goal's own words) less any the managers dropped, the reverse-mentoring question for a reverse
+    programme, then the manager's own."""
     goal_questions = tuple(Question(f"goal-{n}", f"How far have you got towards this goal: {goal}?", QuestionKind.SCALE)
                            for n, goal in enumerate(goals, 1))
     base = [DEFAULT_QUESTIONS[0], *(goal_questions or (DEFAULT_QUESTIONS[1],)), *DEFAULT_QUESTIONS[2:]]
     if (kind or TRADITIONAL) == REVERSE:
         base.append(REVERSE_MENTORING_QUESTIONS[-1])
-    return tuple(base) + tuple(custom)
+    gone = set(dropped)
+    return tuple(q for q in base if report_question_id(q.id) not in gone) + tuple(custom)
 
 
-def programme_questions(kind: str | None = TRADITIONAL, custom: Iterable[Question] = ()) -> tuple[Question, ...]:
+def programme_questions(kind: str | None = TRADITIONAL, custom: Iterable[Question] = (),
+                        dropped: Iterable[str] = ()) -> tuple[Question, ...]:
     """The questions the report aggregates: every pair's goal questions are counted as "goal progress"."""
-    return survey_questions(kind, (), custom)
+    return survey_questions(kind, (), custom, dropped)
+
+
+def choosable(kind: str | None = TRADITIONAL) -> tuple[Question, ...]:
+    """The default questions a manager may leave out or put back (the goal questions go as one)."""
+    return survey_questions(kind)
 
 
 def report_question_id(question_id: str) -> str:

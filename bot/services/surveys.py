@@ -12,14 +12,14 @@ from typing import Any, Awaitable, Callable
 
 from bot.domain.debrief import NextStep, PairDebrief, ProgrammeDecision
 from bot.domain.due import DEBRIEF, SURVEY, SURVEY_REMINDER, DueItem
-from bot.domain.errors import InvalidState
+from bot.domain.errors import InvalidInput, InvalidState
 from bot.domain.people import Role
 from bot.domain.policy import Action
 from bot.domain.programmes import Pair, Programme, PairStatus
 from bot.domain.report import build_report, count_figure
 from bot.domain.surveys import (
     REMIND_AFTER, SHARE_ID, SURVEY_OPEN, TRADITIONAL, Question, QuestionKind, SurveyResponse, SurveyResults, Wave, custom_question,
-    midpoint, programme_questions, read_answers, survey_questions,
+    midpoint, programme_questions, read_answers, survey_questions, choosable, report_question_id,
 )
 from bot.domain.uktime import format_day, uk_instant, uk_today
 from bot.services.context import Actor, Message, ServiceContext
@@ -183,7 +183,28 @@ class SurveyService:
     async def questions(self, actor: Actor, programme_id: str) -> tuple[Question, ...]:
         programme = await self._ctx.repos.programmes.get(programme_id)
         await self._ctx.require_in(actor, programme, Action.MANAGE_SURVEY)
-        return programme_questions(programme_kind(programme), await self._ctx.repos.surveys.questions(programme_id))
+        return programme_questions(programme_kind(programme), await self._ctx.repos.surveys.questions(programme_id),
+                                   programme.survey_dropped)
+
+    async def choose_default(self, actor: Actor, programme_id: str, number: int, ask: bool) -> Question:
+        """Leave out (or put back) default question `number`, as numbered in `choosable` for the programme's kind.
+        Surveys already sent keep their questions; the next ones follow the choice."""
+        programme = await self._ctx.repos.programmes.get(programme_id)
+        await self._ctx.require_in(actor, programme, Action.MANAGE_SURVEY)
+        defaults = choosable(programme_kind(programme))
+        if not 1 <= number <= len(defaults):
+            raise InvalidInput(f"Give the number of one of the {len(defaults)} standard questions, as **survey questions** lists them.")
+        question = defaults[number - 1]
+        key = report_question_id(question.id)
+
+        def change(p: Programme) -> Programme:
+            dropped = tuple(d for d in p.survey_dropped if d != key) + (() if ask else (key,))
+            if len(dropped) >= len(defaults):
+                raise InvalidInput("Keep at least one of the standard questions, so the surveys can be compared.")
+            return replace(p, survey_dropped=dropped)
+
+        await self._ctx.repos.programmes.change(programme_id, change)
+        return question
 
     async def next_steps(self, actor: Actor, programme_id: str) -> dict[str, int]:
         """How many pair members chose each next step: counts only, no pair named."""
@@ -209,13 +230,14 @@ class SurveyService:
     async def for_report(self, programme: Programme) -> tuple[SurveyResults | None, ProgrammeDecision | None]:
         """The report's survey figures and the decision, from one point read (the report checked its reader)."""
         tally, own, decision = await self._ctx.repos.surveys.for_report(programme.id)
-        return tally.results(programme_questions(programme_kind(programme), own)), decision
+        return tally.results(programme_questions(programme_kind(programme), own, programme.survey_dropped)), decision
 
     # Steps --------------------------------------------------------------------------------------
     async def _questions_for(self, programme: Programme, pair: Pair) -> tuple[Question, ...]:
         contract = await self._ctx.repos.pairs.contract(pair.id)
         goals = contract.in_force.clauses.goals if contract.in_force else ()
-        return survey_questions(programme_kind(programme), goals, await self._ctx.repos.surveys.questions(programme.id))
+        return survey_questions(programme_kind(programme), goals, await self._ctx.repos.surveys.questions(programme.id),
+                                programme.survey_dropped)
 
     async def _next_steps(self, programme: Programme) -> dict[str, int]:
         counts: Counter[NextStep] = Counter()

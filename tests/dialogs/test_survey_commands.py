@@ -24,7 +24,7 @@ async def test_a_manager_adds_a_question_and_sees_it_listed(world):
     said = text_of(await chat.say("survey question add How well did your partner listen? in Reverse pilot"))
     assert "\u201cHow well did your partner listen?\u201d" in said and "**survey questions**" in said
     listed = text_of(await chat.say("survey questions"))
-    assert "How well did your partner listen? (1-5)" in listed and "How useful have your sessions been?" in listed
+    assert "How well did your partner listen? (1-5, your own)" in listed and "How useful have your sessions been?" in listed
     assert (await world.services.ctx.repos.surveys.questions(programme.id))[0].text == "How well did your partner listen?"
 
 
@@ -33,3 +33,26 @@ async def test_someone_who_manages_nothing_cannot_add_a_question_and_an_empty_on
     assert "Only a programme's managers" in text_of(await world.chat(MENTOR).say("survey question add Anything?"))
     said = text_of(await world.chat(MANAGER).say("survey question add"))
     assert "Give the question" in said and "Traceback" not in said
+
+
+async def test_a_manager_chooses_which_standard_questions_are_asked(world):
+    programme = await world.programme(MANAGER, "Reverse pilot")
+    chat = world.chat(MANAGER)
+    listed = text_of(await chat.say("survey questions"))
+    assert "4. Would you recommend mentoring to a colleague?" in listed and "(not asked)" not in listed
+    assert "No longer asking" in text_of(await chat.say("survey question drop 4"))
+    asked = [q.id for q in await world.services.surveys.questions(MANAGER, programme.id)]
+    assert "recommend" not in asked and "useful" in asked
+    assert "4. Would you recommend mentoring to a colleague? (not asked)" in text_of(await chat.say("survey questions"))
+    from bot.domain.surveys import survey_questions  # what each person's next survey card asks
+
+    saved = await world.services.ctx.repos.programmes.get(programme.id)
+    card_questions = [q.id for q in survey_questions(saved.kind, ["Speak up"], (), saved.survey_dropped)]
+    assert "recommend" not in card_questions and "goal-1" in card_questions
+    assert "Asking again" in text_of(await chat.say("survey question ask 4"))
+    assert "recommend" in [q.id for q in await world.services.surveys.questions(MANAGER, programme.id)]
+    for n in (1, 2, 3, 4):
+        await chat.say(f"survey question drop {n}")
+    assert "Keep at least one" in text_of(await chat.say("survey question drop 5"))
+    assert "Give the question's number" in text_of(await chat.say("survey question drop recommend"))
+    assert "Only a programme's managers" in text_of(await world.chat(MENTOR).say("survey question drop 3"))

@@ -177,6 +177,7 @@ CASES: dict[str, Case] = {
     "SurveyService.answer": Case(lambda c, a: _sent(c, lambda: c.s.surveys.answer(a, c.pair_id, Wave.BASELINE, {"useful": "4"})), MENTEE, False),
     "SurveyService.close_pairing": Case(lambda c, a: _ended(c, lambda: c.s.surveys.close_pairing(a, c.pair_id, "Trust", "secondment")), MENTEE, False),
     "SurveyService.add_question": Case(lambda c, a: c.s.surveys.add_question(a, c.programme_id, "Did it help?"), MANAGER, True),
+    "SurveyService.choose_default": Case(lambda c, a: c.s.surveys.choose_default(a, c.programme_id, 4, False), MANAGER, True),
     "SurveyService.questions": Case(lambda c, a: c.s.surveys.questions(a, c.programme_id), MANAGER, True),
     "SurveyService.next_steps": Case(lambda c, a: c.s.surveys.next_steps(a, c.programme_id), MANAGER, True),
     "SurveyService.record_decision": Case(lambda c, a: c.s.surveys.record_decision(a, c.programme_id, "repeat", "Worked"), MANAGER, True),
