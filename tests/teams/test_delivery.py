@@ -21,14 +21,6 @@ MANAGER, MENTOR, MENTEE = user("Manager"), user("Megan"), user("Adele")
 
 
 @pytest.fixture
-async def connector():
-    connector = FaultyConnector()
-    await connector.start()
-    yield connector
-    await connector.stop()
-
-
-@pytest.fixture
 async def teams_world(world, connector):
     """The world, but messages really go through CloudAdapter to the loopback connector."""
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(BotCredentials("", "", "MultiTenant", "")))

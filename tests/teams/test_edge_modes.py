@@ -14,14 +14,6 @@ from bot.settings import AuthMode, Settings, SettingsError
 from tests.support.connector import FaultyConnector
 
 
-@pytest.fixture
-async def connector():
-    connector = FaultyConnector()
-    await connector.start()
-    yield connector
-    await connector.stop()
-
-
 async def client_for(settings: Settings) -> TestClient:
     client = TestClient(TestServer(create_app(settings)))
     await client.start_server()

@@ -18,14 +18,6 @@ from tests.support.connector import FaultyConnector
 TENANT = "tenant-1"
 
 
-@pytest.fixture
-async def connector():
-    connector = FaultyConnector()
-    await connector.start()
-    yield connector
-    await connector.stop()
-
-
 def stranger(n: int, connector: FaultyConnector) -> Person:
     """Someone whose app was installed (so Tandem may open a chat) but who never messaged Tandem."""
     return Person(id=f"{TENANT}:aad-{n}", tenant_id=TENANT, aad_object_id=f"aad-{n}", name=f"Officer {n}",
