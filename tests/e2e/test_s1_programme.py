@@ -1,0 +1,86 @@
+"""S1 through the real Teams client (Agents Playground) and the real bot: a force's programme with a mentor
+held in reserve. The manager invites people by @mention, each joins by pressing the join card, the
+manager's match proposal is published with one press, a pair agrees its contract and books its first
+session, and after a no-fault close is approved from its alert card the reserve is paired with the mentee
+left without a mentor, with one press."""
+
+from __future__ import annotations
+
+from tests.e2e.test_pair_journey import mention
+
+PROGRAMME = "Force mentoring programme"
+CARD = "application/vnd.microsoft.card.adaptive"
+
+
+async def test_s1_invited_joined_matched_and_the_reserve_rematched_after_a_no_fault_close(playground, bot):
+    pg = playground
+    alex = pg.me
+    people = {name: pg.user(name) for name in ("Megan Bowen", "Isaiah Langer", "Lynne Robbins", "Adele Vance", "Patti Fernandez")}
+    bot_account = {"id": pg.bot_id, "name": pg.config["bot"]["name"]}
+    await pg.install(pg.personal_chat)
+    await pg.reply_to(pg.personal_chat, alex["id"], f"new programme {PROGRAMME}", "Created")
+
+    async def invite(names: list[str], role: str) -> dict[str, object]:
+        """Invite them in the group chat; their join cards arrive in their personal chats, in mention order."""
+        at = " ".join(f"<at>{n}</at>" for n in names)
+        mark = len(pg.messages)
+        await pg.say(pg.group_chat, alex["id"], f"<at>{bot_account['name']}</at> invite {at} as {role}s",
+                     mentions=[mention(bot_account), *(mention(people[n]) for n in names)])
+        await pg.wait_for(lambda m: m.conversation_id == pg.group_chat and "Invited" in m.text, after=mark)
+        cards = [m for m in pg.messages[mark:] if "I agree: join" in m.all_text]
+        assert len(cards) == len(names) and len({c.conversation_id for c in cards}) == len(names)
+        assert all(f"as a {role}" in c.all_text and c.conversation_id != pg.group_chat for c in cards)
+        return dict(zip(names, cards))
+
+    invitations = {**await invite(["Megan Bowen", "Isaiah Langer"], "mentor"), **await invite(["Lynne Robbins"], "reserve"),
+                   **await invite(["Adele Vance", "Patti Fernandez"], "mentee")}
+
+    # Each joins by pressing the card in their own personal chat; nobody is enrolled without it.
+    chats = {}
+    for name, card in invitations.items():
+        chats[name] = card.conversation_id
+        joined = await pg.press(card, people[name]["id"], "I agree: join")
+        assert joined["type"] == CARD and "You joined as a" in str(joined["value"])
+    roster = await pg.reply_to(pg.personal_chat, alex["id"], "roster", "Who's taking part")
+    assert "2 joined, 0 invited" in roster.all_text and "1 joined, 0 invited" in roster.all_text
+
+    # The proposal: two pairs, the reserve kept back; one press publishes it and each is told.
+    proposal = await pg.reply_to(pg.personal_chat, alex["id"], "match", "Proposed pairs")
+    assert "2 pairs" in proposal.all_text and "Lynne Robbins" in proposal.all_text  # listed as not matched
+    mark = len(pg.messages)
+    published = await pg.press(proposal, alex["id"], "Publish these pairs")
+    assert "Published 2 pairs" in str(published["value"])
+    told = await pg.wait_for(lambda m: m.conversation_id == chats["Adele Vance"] and "You've been paired" in m.all_text, after=mark)
+    mentor_name = next(n for n in ("Megan Bowen", "Isaiah Langer") if n in told.all_text)
+
+    # Adele and her mentor agree a contract and book a first session.
+    adele, adele_chat = people["Adele Vance"], chats["Adele Vance"]
+    mentor, mentor_chat = people[mentor_name], chats[mentor_name]
+    await pg.reply_to(adele_chat, adele["id"], "contract", "your goals")
+    for said, expect in (("Understand knife crime work in Newham", "How often"), ("monthly", "How long"), ("60", "How will you meet"),
+                         ("teams", "keep in touch"), ("default", "boundaries"), ("default", "Change a clause, or send it?")):
+        await pg.reply_to(adele_chat, adele["id"], said, expect)
+    mark = len(pg.messages)
+    await pg.say(adele_chat, adele["id"], "send it")
+    await pg.wait_for(lambda m: m.conversation_id == mentor_chat and "Mentoring contract, version 1" in m.all_text, after=mark)
+    await pg.reply_to(mentor_chat, mentor["id"], "accept", "the contract is in force")
+    await pg.reply_to(adele_chat, adele["id"], "schedule", "When would you like to meet?")
+    mark = len(pg.messages)
+    await pg.say(adele_chat, adele["id"], "next wednesday at 11")
+    await pg.wait_for(lambda m: m.conversation_id == mentor_chat and "Session proposed" in m.all_text, after=mark)
+    await pg.reply_to(mentor_chat, mentor["id"], "accept", "Session booked")
+
+    # A no-fault close, approved from the alert card; the managers are offered the reserve; one press pairs them.
+    mark = len(pg.messages)
+    await pg.reply_to(adele_chat, adele["id"], "no-fault close: we'd both like a change", "no-fault close")
+    alert = await pg.wait_for(lambda m: m.conversation_id == pg.personal_chat and "Approve close" in m.all_text, after=mark)
+    approved = await pg.press(alert, alex["id"], "Approve close")
+    assert approved["type"] == CARD
+    await pg.wait_for(lambda m: m.conversation_id == adele_chat and "ended" in m.all_text.lower(), after=mark)
+    offer = await pg.wait_for(lambda m: m.conversation_id == pg.personal_chat and "Pair them" in m.all_text, after=mark)
+    assert "Lynne Robbins" in offer.all_text and "Adele Vance" in offer.all_text
+    mark = len(pg.messages)
+    paired = await pg.press(offer, alex["id"], "Pair them")
+    assert "Paired." in str(paired["value"])
+    await pg.wait_for(lambda m: m.conversation_id == adele_chat and "You've been paired" in m.all_text
+                      and "Lynne Robbins" in m.all_text, after=mark)
