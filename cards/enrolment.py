@@ -8,6 +8,7 @@ from typing import Any, Sequence
 from bot.domain.enrolment import PRIVACY_NOTICE, Participant, Status
 from bot.domain.matching import MatchResult, Method
 from bot.domain.programmes import Programme
+from bot.domain.roster import RosterRole
 from bot.domain.text import clean
 from bot.domain.uktime import format_day
 from cards import verbs
@@ -83,8 +84,9 @@ def proposal_card(programme: Programme, method: Method, result: MatchResult, nam
 def reserve_offer_card(programme: Programme, reserve: Participant, mentee: Participant, reasons: Sequence[str],
                        note: str = "") -> dict[str, Any]:
     """A pairing ended early: the best reserve for the mentee left, to pair with one press."""
-    body = [heading(f"A reserve for {who(mentee.name or mentee.email)}"),
-            facts([("Reserve", who(reserve.name or reserve.email)), ("Mentee", who(mentee.name or mentee.email)),
+    word = "reserve" if reserve.role is RosterRole.RESERVE else "mentor"
+    body = [heading(f"A {word} for {who(mentee.name or mentee.email)}"),
+            facts([(word.capitalize(), who(reserve.name or reserve.email)), ("Mentee", who(mentee.name or mentee.email)),
                    ("Why", clean("; ".join(reasons), REASONS_CHARS) or "an allowed pairing")]),
             text(f"Their pairing in {programme.name} has ended. Pairing them tells both who their partner is.")]
     if note:

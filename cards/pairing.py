@@ -5,7 +5,7 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.people import Role
-from bot.domain.programmes import Programme
+from bot.domain.programmes import DECLINE_WITHIN, Programme
 from bot.domain.text import without_hidden
 from bot.domain.uktime import format_day
 from cards import verbs
@@ -22,11 +22,13 @@ def paired_card(pair_id: str, programme: Programme, role: Role, partner_name: st
         next_step = (f"Next: {partner_name} drafts your mentoring contract and I'll bring it to you to accept or change. "
                      "You could say hello in the meantime.")
         actions = []
+    actions.append(execute("Ask for a different match", verbs.MATCH_DECLINE, {"pairId": pair_id}))
     return card(
         [heading(f"You've been paired in {programme.name}"),
          facts([("Your role", role.value), (f"Your {role.other.value}", partner_name),
                 ("Programme ends", format_day(programme.ends_on))]),
-         text(next_step)],
+         text(next_step),
+         text(f"Not the right match? You can ask for a different one in the first {DECLINE_WITHIN.days} days.", subtle=True)],
         actions,
     )
 

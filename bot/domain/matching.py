@@ -461,3 +461,23 @@ def best_reserve_for(roster: Roster, email: str, kind: ProgrammeKind = Programme
         raise NotFound(f"No reserve can be paired with {person.display} "
                        f"({_blocked_reasons(person, pool, kind, former)}).")
     return min(candidates)[3]
+
+
+def next_best_for(roster: Roster, email: str, kind: ProgrammeKind = ProgrammeKind.TRADITIONAL,
+                  former: frozenset[frozenset[str]] = frozenset(), taken: Iterable[str] = ()) -> Suggestion:
+    """After a match was declined or ended early: the best free mentor or reserve for the mentee (one they
+    ranked first, then the best score, then by email), never the former partner."""
+    if email not in roster:
+        raise NotFound(f"{email} is not on this roster.")
+    person = roster.person(email)
+    gone = {e.strip().lower() for e in taken}
+    candidates = []
+    for mentor in (*roster.mentors, *roster.reserves):
+        if mentor.email in gone or why_not(mentor, person, kind, former):
+            continue
+        score, reasons = score_pair(mentor, person, kind)
+        ranked = person.ranking.index(mentor.email) if mentor.email in person.ranking else len(person.ranking)
+        candidates.append((ranked, -score, mentor.email, Suggestion(mentor.email, person.email, score, reasons)))
+    if not candidates:
+        raise NotFound(f"No free mentor or reserve can be paired with {person.display}.")
+    return min(candidates)[3]

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import date, datetime
+from datetime import date, datetime, timedelta
 from enum import Enum
 from typing import Any
 
@@ -131,6 +131,10 @@ class CloseReason(str, Enum):
     LEFT_PROGRAMME = "left-programme"  # a member left the programme
     DATA_ERASED = "data-erased"  # a member asked Tandem to erase their data
     PROGRAMME_ENDED = "programme-ended"
+    DECLINED = "declined"  # one of the two said "not for me" within DECLINE_WITHIN of being matched
+
+
+DECLINE_WITHIN = timedelta(days=5)  # how long after being matched either partner may decline the match
 
 
 def allows_several(programme: "Programme") -> bool:

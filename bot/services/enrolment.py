@@ -18,7 +18,7 @@ from bot.domain.audit import AuditAction
 from bot.domain.enrolment import Participant, Status, from_roster, joined_roster, merged_with_roster, require_joined
 from bot.domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
 from bot.domain.matching import (
-    MatchResult, Method, ProgrammeKind, best_reserve_for, former_pairs, stable_matching, suggested_matching,
+    MatchResult, Method, ProgrammeKind, best_reserve_for, former_pairs, next_best_for, stable_matching, suggested_matching,
 )
 from bot.domain.people import Role
 from bot.domain.policy import Action, require
@@ -175,6 +175,10 @@ class EnrolmentService:
         former = former_pairs([(mentor.email, mentee.email)] if mentor else [])
         try:
             offer = best_reserve_for(joined_roster(free), mentee.email, ProgrammeKind(programme.kind), former)
+        except (NotFound, InvalidInput):
+            offer = None
+        try:  # no reserve fits: the best free mentor instead
+            offer = offer or next_best_for(joined_roster(free), mentee.email, ProgrammeKind(programme.kind), former)
         except (NotFound, InvalidInput) as none:
             for manager in programme.managers:
                 await self._ctx.notify(manager, Message(text=f"A pairing in {plain(programme.name)} has ended. {none.message}"))
@@ -182,7 +186,8 @@ class EnrolmentService:
         reserve = next(p for p in participants if p.email == offer.mentor)
         for manager in programme.managers:
             await self._ctx.notify(manager, Message(
-                text=f"A pairing in {plain(programme.name)} has ended: a reserve could mentor {person_name(mentee.name, 'the mentee')}.",
+                text=f"A pairing in {plain(programme.name)} has ended: {'a reserve' if reserve.role is RosterRole.RESERVE else 'another mentor'} "
+                     f"could mentor {person_name(mentee.name, 'the mentee')}.",
                 card=reserve_offer_card(programme, reserve, mentee, offer.reasons)),
                 key=f"reserve.{pair.id}.{reserve.email}.{manager}")
 
@@ -191,7 +196,7 @@ class EnrolmentService:
         await self._managed(actor, programme_id, Action.ENROL)
         reserve = require_joined(await self._repos.participants.find(programme_id, reserve_email), "The reserve")
         mentee = require_joined(await self._repos.participants.find(programme_id, mentee_email), "The mentee")
-        if reserve.role is not RosterRole.RESERVE or mentee.role is not RosterRole.MENTEE:
+        if reserve.role not in (RosterRole.RESERVE, RosterRole.MENTOR) or mentee.role is not RosterRole.MENTEE:
             raise InvalidInput("That offer is out of date: say **match** for the current proposal.")
         pair = await self._pairs.pair_people(actor, programme_id, await self._actor_for(reserve), await self._actor_for(mentee))
         await self._repos.participants.change(programme_id, reserve.email, lambda p: replace(p, role=RosterRole.MENTOR))

@@ -14,7 +14,7 @@ from bot.domain.policy import AccessRole, Action, require
 from bot.domain.nudges import pause_until
 from bot.domain.people import Membership, Person, Role
 from bot.domain.sessions import Session
-from bot.domain.programmes import CloseReason, Pair, Programme, allows_several, new_pair, new_programme
+from bot.domain.programmes import DECLINE_WITHIN, CloseReason, Pair, Programme, allows_several, new_pair, new_programme
 from bot.domain.due import PROGRAMME_END, DueItem
 from bot.domain.uktime import uk_instant, uk_today
 from bot.domain.text import person_name, plain
@@ -235,13 +235,27 @@ class PairService:
                 partner = await self._repos.people.find(pair.member(role.other))
                 await self._ctx.notify(pair.member(role), Message(text=closing_words(
                     reason, programme.name, role, partner.name if partner else "", len(cancelled))))
-        if was_active and reason in (CloseReason.NO_FAULT, CloseReason.LEFT_PROGRAMME):
+        if was_active and reason in (CloseReason.NO_FAULT, CloseReason.LEFT_PROGRAMME, CloseReason.DECLINED):
             for then in self._when_ended:  # e.g. offer the programme's managers a reserve for who is left
                 try:
                     await then(closed, leaving)
                 except DomainError as refusal:  # the close stands whatever a follow-on says
                     log.info("after pair %s ended: %s", pair.id, refusal.message)
         return closed, len(cancelled)
+
+    async def decline_match(self, actor: Actor, pair_id: str) -> Pair:
+        """Either partner says "not for me" within DECLINE_WITHIN of being matched: the match ends, kindly,
+        and the managers are offered the next best mentor for the mentee."""
+        pair = await self._repos.pairs.get(pair_id)
+        role = pair.role_of(actor.id)  # only the two of them; anyone else is refused
+        if not pair.active:
+            raise AlreadyDone("This pairing has already ended.")
+        if self._ctx.clock.now() > pair.created_at + DECLINE_WITHIN:
+            raise NotAllowed(f"A match can be declined in its first {DECLINE_WITHIN.days} days. To end it now, say "
+                             "**no-fault close** and your programme manager will talk it through with you.")
+        ended, _ = await self.end_pairing(pair, CloseReason.DECLINED)
+        await self._ctx.audit(actor.id, AuditAction.PAIR_CLOSED, pair.id, pair.programme_id, f"declined by the {role.value}")
+        return ended
 
     def when_ended(self, then: Callable[[Pair, Role | None], Awaitable[None]]) -> None:
         """Run `then(pair, leaving)` after a pairing ends early (no-fault close, someone left): set by the
@@ -321,6 +335,8 @@ def closing_words(reason: CloseReason, programme_name: str, role: Role, partner_
                                     "the programme.",
         CloseReason.DATA_ERASED: f"Your pairing in {programme} has ended: your {role.other.value} has left Tandem.",
         CloseReason.PROGRAMME_ENDED: f"{programme} has come to an end, and so has your pairing with {partner}.",
+        CloseReason.DECLINED: f"Your match with {partner} in {programme} won't go ahead: one of you asked for a different "
+                              "match, which is fine. Your programme manager will suggest someone else.",
     }[reason]
     sessions = f" I've cancelled the {cancelled} session{'s' if cancelled != 1 else ''} you had coming up." if cancelled else ""
     return (f"{opening}{sessions} Thank you for the time you gave. Your sessions, contract and reflections stay "

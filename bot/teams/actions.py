@@ -123,6 +123,7 @@ class CardActionRouter:
             verbs.MATCH_PUBLISH: self.publish_matches,
             verbs.PROGRAMME_SAVE: self.save_programme_settings,
             verbs.RESERVE_PAIR: self.pair_reserve,
+            verbs.MATCH_DECLINE: self.decline_match,
             verbs.SURVEY_ANSWER: self.answer_survey,
             verbs.DEBRIEF_CLOSE: self.close_pairing,
             verbs.DEBRIEF_DECIDE: self.record_decision,
@@ -292,6 +293,11 @@ class CardActionRouter:
         if published.not_paired:
             note += " Not paired: " + "; ".join(f"{who_} ({why})" for who_, why in published.not_paired)
         return proposal_card(proposal.programme, method, proposal.result, proposal.names, proposal.digest, note=note)
+
+    async def decline_match(self, context, actor, data) -> Card:
+        await self.services.pairs.decline_match(actor, field(data, "pairId"))
+        return card([heading("You asked for a different match"),
+                     done("Your programme manager will suggest someone else. Nobody is to blame.")])
 
     async def pair_reserve(self, context, actor, data) -> Card:
         programme_id, reserve_email, mentee_email = field(data, "programmeId"), field(data, "reserve"), field(data, "mentee")

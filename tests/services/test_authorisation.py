@@ -108,6 +108,7 @@ CASES: dict[str, Case] = {
     "PairService.roster_size": Case(lambda c, a: c.s.pairs.roster_size(a, c.programme_id), MANAGER, True),
     "PairService.pair_people": Case(lambda c, a: c.s.pairs.pair_people(a, c.programme_id, SECOND_NEWCOMER, NEWCOMER), MANAGER, True),
     "PairService.close": Case(lambda c, a: c.s.pairs.close(a, c.pair_id, CloseReason.LEFT_PROGRAMME), MANAGER, True),
+    "PairService.decline_match": Case(lambda c, a: c.s.pairs.decline_match(a, c.pair_id), MENTEE, False),
     "PairService.view": Case(lambda c, a: c.s.pairs.view(a, c.pair_id), MENTEE, False),
     # ContractService
     "ContractService.current": Case(lambda c, a: c.s.contracts.current(a, c.pair_id), MENTEE, False),

@@ -73,3 +73,29 @@ async def test_only_a_manager_can_press_the_reserve_offer(world):
     _, body, _ = await press(world.chat(ADELE), verbs.RESERVE_PAIR, card["actions"][0]["data"])
     assert "Only the managers" in str(body["value"])
     assert [v.partner.name for v in await world.services.pairs.views(ADELE)] == []
+
+
+async def test_a_match_declined_in_its_first_days_ends_kindly_and_offers_the_next_best(world):
+    programme_id = await matched_programme(world)
+    (view,) = await world.services.pairs.views(ADELE)
+    paired = next(m.card for m in world.messenger.to(ADELE.id) if m.card and "You've been paired" in str(m.card))
+    button = next(a for a in paired["actions"] if a["verb"] == verbs.MATCH_DECLINE)
+    status, body, _ = await press(world.chat(ADELE), verbs.MATCH_DECLINE, button["data"])
+    assert status == 200 and "suggest someone else" in str(body["value"])
+    assert not (await world.services.ctx.repos.pairs.get(view.pair.id)).active
+    assert any("won't go ahead" in (m.text or "") for m in world.messenger.to(MEGAN.id))
+    card = offer_card(world)
+    assert "Lynne" in str(card) and "Adele" in str(card)
+    await press(world.chat(MANAGER), verbs.RESERVE_PAIR, card["actions"][0]["data"])
+    assert [v.partner.name for v in await world.services.pairs.views(ADELE)] == ["Lynne"]
+
+
+async def test_after_the_first_days_a_match_cannot_be_declined_only_closed(world):
+    from datetime import timedelta
+
+    await matched_programme(world)
+    (view,) = await world.services.pairs.views(PATTI)
+    world.clock.advance(timedelta(days=6))
+    _, body, _ = await press(world.chat(PATTI), verbs.MATCH_DECLINE, {"pairId": view.pair.id})
+    assert "first 5 days" in str(body["value"]) and "**no-fault close**" in str(body["value"])
+    assert (await world.services.ctx.repos.pairs.get(view.pair.id)).active
