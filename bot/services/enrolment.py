@@ -28,7 +28,7 @@ from bot.domain.text import person_name, plain
 from bot.services.calendar import Invitee
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.line_managers import LineManagerService
-from bot.services.pairs import PairService
+from bot.services.pairs import PairService, known_person
 from cards.enrolment import join_card, reserve_offer_card
 
 
@@ -103,7 +103,7 @@ class EnrolmentService:
                 programme.id, person.email.strip().lower(), role, Status.INVITED, now, name=person.name)
             participant = replace(participant, person_id=person.id, name=person.name or participant.name)
             await self._repos.participants.put(participant)
-            await self._repos.people.change(person.id, lambda p, who=person: _known(p, who))
+            await self._repos.people.change(person.id, lambda p, who=person: known_person(p, who))
             await self._ctx.notify(person.id, Message(
                 text=f"You're invited to join {plain(programme.name)} as a {role.value}.",
                 card=join_card(programme, participant)))
@@ -282,10 +282,3 @@ class EnrolmentService:
         return Actor(tenant_id=person.tenant_id, aad_object_id=person.aad_object_id, name=person.name,
                      teams_user_id=person.teams_user_id, email=person.email, contact=person.contact)
 
-
-def _known(person, who: Actor):
-    from bot.domain.people import Person
-
-    base = person or Person(who.id, who.tenant_id, who.aad_object_id, who.name)
-    return replace(base, name=base.name or who.name, email=base.email or who.email, contact=base.contact or who.contact,
-                   teams_user_id=base.teams_user_id or who.teams_user_id)
