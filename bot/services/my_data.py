@@ -101,6 +101,14 @@ class MyDataService:
             {k: v for k, v in r.to_doc().items() if k not in ("id", "authorId", "pairId", "sessionId")}
             for r in await repos.reflections.by_author(person.id)
         ]
+        taking_part = []
+        for participant in await repos.participants.of_email(person.email) if person.email else ():
+            try:
+                programme = await repos.programmes.get(participant.programme_id)
+            except NotFound:
+                continue
+            record = {k: v for k, v in participant.to_doc().items() if k not in ("id", "programmeId", "personId")}
+            taking_part.append({"programme": programme.name, **record})
         audit = []
         for entry in await repos.audit.about(person.id):
             if entry.actor_id not in names:
@@ -116,6 +124,7 @@ class MyDataService:
             "about": "Everything Tandem holds about you. Your partner's reflections are theirs, so they are not here.",
             "person": _person(person),
             "programmesYouManage": managed,
+            "programmesYouWereInvitedTo": taking_part,
             "pairings": pairings,
             "yourReflections": reflections,
             "alertsYouRaised": [_alert(name, a, own=True) for name, a in alerts if a.raised_by == person.id],
@@ -155,6 +164,8 @@ class MyDataService:
                             text=f"A participant in {programme.name} asked Tandem to erase their data, so one "
                                  "pairing has ended. It now shows as 'a former participant'. Nothing they wrote was kept."))
                         told += 1
+        for participant in await repos.participants.of_email(person.email) if person and person.email else ():
+            await repos.participants.remove(participant.programme_id, participant.email)  # invited, joined or left
         for programme_id in sorted(programmes):
             anonymised += await self._anonymise_alerts(programme_id, actor.id, former_name)
             await self._leave_management(programme_id, actor.id)

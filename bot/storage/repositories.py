@@ -449,3 +449,17 @@ class ParticipantRepository:
             return _typed("participant", updated.to_doc()), updated
 
         return await read_modify_write(self._store, PROGRAMMES, programme_id, f"participant.{email_key(email)}", apply)
+
+    async def of_email(self, email: str) -> list[Participant]:
+        """Every programme's record of this person (by the invitation index): for their export and erasure."""
+        found = []
+        for programme_id in await self.programmes_inviting(email):
+            participant = await self.find(programme_id, email)
+            if participant is not None:
+                found.append(participant)
+        return found
+
+    async def remove(self, programme_id: str, email: str) -> None:
+        """Gone from the programme and from the index: nothing of them is left here (an erasure)."""
+        await self._store.delete(PROGRAMMES, programme_id, f"participant.{email_key(email)}")
+        await self._store.delete(PROGRAMMES, self._index(email), programme_id)

@@ -170,3 +170,26 @@ async def test_a_manager_who_erases_leaves_their_programmes_and_their_name_leave
     [after] = await repos.alerts.in_programme(programme_id)
     assert [s.by_name for s in after.steps] == ["a former manager"]
     assert (await repos.pairs.get(pair_id)).status is PairStatus.ACTIVE  # the pair itself goes on
+
+
+async def test_programmes_someone_was_invited_to_are_in_their_export_and_gone_after_erasure(world):
+    """A roster import and a join leave a participant record (with their consent time) and an index entry
+    under their email: the export shows them; erasure leaves nothing of either."""
+    programme = await world.programme(MANAGER, "Roster pilot")
+    other = await world.programme(MANAGER, "Another roster")
+    for each in (programme, other):
+        await world.services.enrolment.import_roster(MANAGER, each.id, f"email,name,role,wants\n{MENTEE.email},Adele,mentee,MARKER-wants-3c9d\n")
+    await world.chat(MENTEE).say("hello")
+    await world.services.enrolment.join(MENTEE, programme.id)
+    exported = await world.services.my_data.export(MENTEE)
+    records = {r["programme"]: r for r in exported["programmesYouWereInvitedTo"]}
+    assert set(records) == {"Roster pilot", "Another roster"}
+    assert records["Roster pilot"]["status"] == "joined" and records["Roster pilot"]["joinedAt"]
+    assert records["Another roster"]["status"] == "invited" and records["Another roster"]["wants"] == "MARKER-wants-3c9d"
+
+    await world.services.my_data.erase(MENTEE, True)
+    repos = world.services.ctx.repos
+    assert await repos.participants.programmes_inviting(MENTEE.email) == []
+    for each in (programme, other):
+        assert await repos.participants.find(each.id, MENTEE.email) is None
+        assert "MARKER-wants-3c9d" not in json.dumps([p.to_doc() for p in await repos.participants.in_programme(each.id)])

@@ -37,3 +37,13 @@ async def test_a_participant_changes_in_place_and_a_second_put_replaces_not_dupl
     await repo.put(replace(joined, organisation="Newham Youth"))
     (only,) = await repo.in_programme("p1")
     assert only.organisation == "Newham Youth" and only.status is Status.JOINED
+
+
+async def test_removing_a_participant_takes_them_out_of_the_programme_and_the_index(store):
+    repo = ParticipantRepository(store)
+    await repo.put_all([someone("p1", "adele@force.example"), someone("p2", "adele@force.example"), someone("p1", "nia@force.example")])
+    assert [p.programme_id for p in await repo.of_email("adele@force.example")] == ["p1", "p2"]
+    await repo.remove("p1", "adele@force.example")
+    assert [p.programme_id for p in await repo.of_email("adele@force.example")] == ["p2"]
+    assert [p.email for p in await repo.in_programme("p1")] == ["nia@force.example"]
+    await repo.remove("p1", "adele@force.example")  # again: nothing left to remove, and no error
