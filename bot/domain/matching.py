@@ -436,6 +436,20 @@ def match(roster: Roster, method: Method, kind: ProgrammeKind = ProgrammeKind.TR
     return suggested_matching(roster, kind, former)
 
 
+def _best_of(person: RosterPerson, pool: Iterable[RosterPerson], kind: ProgrammeKind,
+             former: frozenset[frozenset[str]]) -> Suggestion | None:
+    """Of the people in `pool` who may be paired with `person`: one they ranked first, then the best score,
+    then by email. None if nobody may."""
+    candidates = []
+    for mentor in pool:
+        if why_not(mentor, person, kind, former):
+            continue
+        score, reasons = score_pair(mentor, person, kind)
+        ranked = person.ranking.index(mentor.email) if mentor.email in person.ranking else len(person.ranking)
+        candidates.append((ranked, -score, mentor.email, Suggestion(mentor.email, person.email, score, reasons)))
+    return min(candidates)[3] if candidates else None
+
+
 def best_reserve_for(roster: Roster, email: str, kind: ProgrammeKind = ProgrammeKind.TRADITIONAL,
                      former: frozenset[frozenset[str]] = frozenset(), taken: Iterable[str] = ()) -> Suggestion:
     """The reserve to offer a mentee whose pairing ended: one they ranked first, then the best score, then
@@ -447,20 +461,14 @@ def best_reserve_for(roster: Roster, email: str, kind: ProgrammeKind = Programme
         raise InvalidInput(
             f"{person.display} is not a mentee; reserves are mentors held back for mentees whose pairing ends.")
     gone = {e.strip().lower() for e in taken}
-    candidates = []
-    for reserve in roster.reserves:
-        if reserve.email in gone or why_not(reserve, person, kind, former):
-            continue
-        score, reasons = score_pair(reserve, person, kind)
-        ranked = person.ranking.index(reserve.email) if reserve.email in person.ranking else len(person.ranking)
-        candidates.append((ranked, -score, reserve.email, Suggestion(reserve.email, person.email, score, reasons)))
-    if not candidates:
-        pool = [r for r in roster.reserves if r.email not in gone]
+    pool = [r for r in roster.reserves if r.email not in gone]
+    best = _best_of(person, pool, kind, former)
+    if best is None:
         if not pool:
             raise NotFound(f"There is no reserve left to offer {person.display}.")
         raise NotFound(f"No reserve can be paired with {person.display} "
                        f"({_blocked_reasons(person, pool, kind, former)}).")
-    return min(candidates)[3]
+    return best
 
 
 def next_best_for(roster: Roster, email: str, kind: ProgrammeKind = ProgrammeKind.TRADITIONAL,
@@ -471,13 +479,7 @@ def next_best_for(roster: Roster, email: str, kind: ProgrammeKind = ProgrammeKin
         raise NotFound(f"{email} is not on this roster.")
     person = roster.person(email)
     gone = {e.strip().lower() for e in taken}
-    candidates = []
-    for mentor in (*roster.mentors, *roster.reserves):
-        if mentor.email in gone or why_not(mentor, person, kind, former):
-            continue
-        score, reasons = score_pair(mentor, person, kind)
-        ranked = person.ranking.index(mentor.email) if mentor.email in person.ranking else len(person.ranking)
-        candidates.append((ranked, -score, mentor.email, Suggestion(mentor.email, person.email, score, reasons)))
-    if not candidates:
+    best = _best_of(person, [m for m in (*roster.mentors, *roster.reserves) if m.email not in gone], kind, former)
+    if best is None:
         raise NotFound(f"No free mentor or reserve can be paired with {person.display}.")
-    return min(candidates)[3]
+    return best
