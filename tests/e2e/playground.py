@@ -136,23 +136,17 @@ class Playground:
 
     async def execute(self, message: BotMessage, user_id: str, verb: str) -> dict[str, Any]:
         """Press an Action.Execute button as `user_id`; returns the bot's invoke response."""
-        action = message.action(verb)
-        body = {
-            "name": "adaptiveCard/action",
-            "value": {"action": {"type": "Action.Execute", "verb": verb, "data": action.get("data", {})}, "trigger": "manual"},
-            "from": {"id": user_id},
-            "conversation": {"id": message.conversation_id},
-            "replyToId": message.message_id,
-        }
-        async with self.http.post(f"{self.base_url}/_conversation/v1/invoke", json=body) as r:
-            assert r.status == 200, await r.text()
-            return await r.json()
+        return await self._invoke(message, user_id, message.action(verb), {})
 
     async def press(self, message: BotMessage, user_id: str, title: str, **inputs: str) -> dict[str, Any]:
         """Press the Action.Execute button titled `title`, with the card's inputs set as given (the
         client merges input values into the action's data); returns the bot's invoke response."""
         action = next((a for a in message.buttons if a.get("title") == title), None)
         assert action is not None, f"no {title!r} button on message {message.message_id}: {message.all_text[:500]}"
+        return await self._invoke(message, user_id, action, inputs)
+
+    async def _invoke(self, message: BotMessage, user_id: str, action: dict[str, Any], inputs: dict[str, str]) -> dict[str, Any]:
+        """The adaptiveCard/action invoke the page sends for a press on `message`'s card."""
         body = {
             "name": "adaptiveCard/action",
             "value": {"action": {"type": "Action.Execute", "verb": action["verb"], "data": {**action.get("data", {}), **inputs}},
