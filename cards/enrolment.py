@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from typing import Any, Sequence
 
-from bot.domain.enrolment import PRIVACY_NOTICE, Participant, Status
+from bot.domain.enrolment import (
+    MAX_AVAILABILITY, MAX_CAPACITY, MAX_JOB_TITLE, MAX_RANKED, MAX_WANTS, PRIVACY_NOTICE, Participant, ProfileAnswers, Status,
+)
+from bot.domain.hand_matching import NOBODY
+from bot.domain.limits import MAX_CHOICE_TITLE
 from bot.domain.matching import MatchResult, Method
 from bot.domain.programmes import Programme
 from bot.domain.roster import RosterRole
-from bot.domain.text import clean
+from bot.domain.text import clean, without_hidden
 from bot.domain.uktime import format_day
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text, who
@@ -18,6 +22,11 @@ SHOWN_PAIRS = 25  # a proposal card lists this many pairs; the rest are counted 
 SHOWN_UNMATCHED = 15
 REASONS_CHARS = 150  # the reasons for one pair, cut to this on the card
 SHOWN_WAITING = 20
+SHOWN_EXCLUDE_CHOICES = 60  # people listed on the profile card to choose whom not to be paired with
+SHOWN_RANK_CHOICES = 40  # people in each choice list on the ranking card
+SHOWN_CHANGE_ROWS = 12  # mentees on the change-pairs card; a larger programme changes pairs through a roster file
+SHOWN_CHANGE_CHOICES = 12  # mentors offered on each row
+ORDINALS = ("1st", "2nd", "3rd", "4th", "5th")
 STATUS_WORDS = {Status.INVITED: "invited, not joined yet", Status.JOINED: "joined", Status.LEFT: "left"}
 
 
@@ -50,16 +59,23 @@ def roster_card(programme: Programme, participants: Sequence[Participant]) -> di
                          + (f" and {len(waiting) - SHOWN_WAITING} more" if len(waiting) > SHOWN_WAITING else "")))
     body.append(text("Invite people with **invite @person as mentor** (or mentee, reserve), or import a roster file. "
                      "Then say **match** to see a proposal.", subtle=True, markdown=True))
+    joined = sum(1 for p in participants if p.status is Status.JOINED)
+    if programme.matching == "stable" and joined:
+        body.append(text("After the launch day, say **open rankings** (or press the button) so everyone chooses whom "
+                         "they'd like to be paired with.", subtle=True, markdown=True))
+        return card(body, [execute("Open rankings", verbs.RANKINGS_OPEN, {"programmeId": programme.id})])
     return card(body)
 
 
-def proposal_card(programme: Programme, method: Method, result: MatchResult, names: dict[str, str], digest: str,
-                  note: str = "", warning: str = "") -> dict[str, Any]:
-    """The pairs Tandem proposes, with the reasons for each, and who is left unmatched and why."""
+def proposal_card(programme: Programme, method: Method | None, result: MatchResult, names: dict[str, str], digest: str,
+                  note: str = "", warning: str = "", insisted: Sequence[str] = ()) -> dict[str, Any]:
+    """The pairs Tandem proposes (or the manager chose: `method` None), with the reasons for each, and who
+    is left unmatched and why."""
     def name(email: str) -> str:
         return who(names.get(email) or email)
 
-    how = "stable matching from everyone's choices" if method is Method.STABLE else "the best overall fit"
+    how = {Method.STABLE: "stable matching from everyone's choices", Method.SUGGESTED: "the best overall fit",
+           None: "your choice"}[method]
     body = [heading(f"Proposed pairs for {programme.name}"),
             text(f"{len(result.pairs)} pairs, by {how}. Nobody is paired with their line manager, someone they "
                  "excluded or a former partner.")]
@@ -76,8 +92,16 @@ def proposal_card(programme: Programme, method: Method, result: MatchResult, nam
             body.append(text(f"...and {len(result.unmatched) - SHOWN_UNMATCHED} more not matched.", subtle=True))
     if note:
         return card([*body, done(note)])
-    actions = [execute("Publish these pairs", verbs.MATCH_PUBLISH,
-                       {"programmeId": programme.id, "method": method.value, "digest": digest}, style="positive")] if result.pairs else []
+    if method is None:  # the pairs themselves travel with the button, and are checked again when pressed
+        publish = {"programmeId": programme.id, "digest": digest, "insisted": list(insisted),
+                   "pairs": [[p.mentor, p.mentee] for p in result.pairs]}
+    else:
+        publish = {"programmeId": programme.id, "method": method.value, "digest": digest}
+    actions = [execute("Publish these pairs", verbs.MATCH_PUBLISH, publish, style="positive")] if result.pairs else []
+    chosen = {p.mentee: p.mentor for p in result.pairs}
+    actions.append(execute("Change pairs", verbs.MATCH_CHANGE, {"programmeId": programme.id,
+                                                                "method": method.value if method else "",
+                                                                "chosen": chosen if method is None else {}}))
     return card(body, actions)
 
 
@@ -93,3 +117,141 @@ def reserve_offer_card(programme: Programme, reserve: Participant, mentee: Parti
         return card([*body, done(note)])
     return card(body, [execute("Pair them", verbs.RESERVE_PAIR, {"programmeId": programme.id, "reserve": reserve.email,
                                                                  "mentee": mentee.email}, style="positive")])
+
+
+def _choice(title: str, value: str) -> dict[str, str]:
+    return {"title": clean(title, MAX_CHOICE_TITLE), "value": value}
+
+
+def profile_card(programme: Programme, participant: Participant, others: Sequence[Participant],
+                 entered: ProfileAnswers | None = None, problem: str = "", note: str = "", lead: str = "") -> dict[str, Any]:
+    """Their profile in the programme, to fill in on joining and to change later (**my profile**).
+    `entered`: what they sent, shown again with `problem` when it could not be saved. `lead`: what just
+    happened (they joined), above the questions."""
+    was = entered or ProfileAnswers(participant.job_title, participant.organisation, participant.focus_areas,
+                                    participant.wants, str(participant.capacity), participant.availability,
+                                    participant.exclude)
+    body: list[dict[str, Any]] = [
+        heading(f"Your profile in {programme.name}"),
+        facts([("Taking part as", participant.role.value)]),
+    ]
+    if note:
+        body.append(facts([("Your role", participant.job_title or "not given"),
+                           ("Organisation", participant.organisation or "not given"),
+                           ("Focus areas", ", ".join(participant.focus_areas) or "none chosen"),
+                           ("Wants from mentoring", clean(participant.wants, REASONS_CHARS) or "not given"),
+                           *([("Mentees you can take", str(participant.capacity))] if participant.role is not RosterRole.MENTEE else []),
+                           ("When you're free", participant.availability or "not given"),
+                           ("Not to be paired with", f"{len(participant.exclude)} people" if participant.exclude else "nobody")]))
+        body.append(done(note))
+        body.append(text("Say **my profile** to change it.", subtle=True, markdown=True))
+        return card(body)
+    if lead:
+        body.append(done(lead))
+    body.append(text("This helps your manager find you a good match. Only your programme managers see it; "
+                     "your partner sees your name, role, organisation and focus areas."))
+    if problem:
+        body.append(text(problem, color="Attention"))
+    body.append({"type": "Input.Text", "id": "jobTitle", "label": "Your role at work", "value": without_hidden(was.job_title),
+                 "placeholder": "Detective sergeant, data analyst ...", "maxLength": MAX_JOB_TITLE})
+    if programme.organisations:
+        body.append({"type": "Input.ChoiceSet", "id": "organisation", "label": "Your organisation", "style": "compact",
+                     "value": was.organisation if was.organisation in programme.organisations else "", "isRequired": True,
+                     "errorMessage": "Choose your organisation.", "wrap": True,
+                     "choices": [_choice(o, o) for o in programme.organisations]})
+    else:
+        body.append({"type": "Input.Text", "id": "organisation", "label": "Your organisation",
+                     "value": without_hidden(was.organisation), "maxLength": MAX_JOB_TITLE})
+    if programme.focus_areas:  # values are positions: a focus area may hold a comma, which separates the values
+        picked = [str(n) for n, area in enumerate(programme.focus_areas) if area in was.focus_areas]
+        body.append({"type": "Input.ChoiceSet", "id": "focusAreas", "label": "Focus areas you'd like to work on",
+                     "isMultiSelect": True, "style": "expanded", "value": ",".join(picked), "wrap": True,
+                     "choices": [_choice(area, str(n)) for n, area in enumerate(programme.focus_areas)]})
+    else:
+        body.append({"type": "Input.Text", "id": "focusAreas", "label": "Focus areas, with a semicolon (;) between them",
+                     "value": without_hidden("; ".join(was.focus_areas)), "maxLength": 500})
+    body.append({"type": "Input.Text", "id": "wants", "label": "What you want from mentoring", "isMultiline": True,
+                 "value": without_hidden(was.wants), "maxLength": MAX_WANTS})
+    if participant.role is not RosterRole.MENTEE:
+        body.append({"type": "Input.Number", "id": "capacity", "label": "How many mentees you can take", "min": 1,
+                     "max": MAX_CAPACITY, "value": int(was.capacity) if str(was.capacity).isdigit() else 1})
+    body.append({"type": "Input.Text", "id": "availability", "label": "When you're usually free",
+                 "value": without_hidden(was.availability), "placeholder": "Tuesday and Thursday afternoons",
+                 "maxLength": MAX_AVAILABILITY})
+    body.append(text("Working shifts? Say **my shifts** in this chat to give your rota.", subtle=True, markdown=True))
+    shown = list(others[:SHOWN_EXCLUDE_CHOICES])
+    if shown:
+        body.append({"type": "Input.ChoiceSet", "id": "exclude", "label": "People you must not be paired with",
+                     "isMultiSelect": True, "style": "compact", "wrap": True,
+                     "value": ",".join(e for e in was.exclude if any(o.email == e for o in shown)),
+                     "choices": [_choice(o.name or o.email, o.email) for o in shown]})
+        if len(others) > SHOWN_EXCLUDE_CHOICES:
+            body.append(text(f"{len(others) - SHOWN_EXCLUDE_CHOICES} more people aren't listed: ask your manager "
+                             "to add anyone else.", subtle=True))
+    if participant.line_manager:
+        body.append(text("You'll never be paired with your line manager.", subtle=True))
+    return card(body, [execute("Save my profile", verbs.PROFILE_SAVE, {"programmeId": programme.id}, style="positive")])
+
+
+def ranking_card(programme: Programme, participant: Participant, others: Sequence[Participant],
+                 chosen: Sequence[str] | None = None, problem: str = "", note: str = "") -> dict[str, Any]:
+    """Launch-day choices: whom from the other side they'd most like to be paired with, in order."""
+    side = "mentors" if participant.role is RosterRole.MENTEE else "mentees"
+    picks = list(participant.ranking if chosen is None else chosen)
+    names = {p.email: p.name or p.email for p in others}
+    body: list[dict[str, Any]] = [heading(f"Your choices in {programme.name}")]
+    if note:
+        rows = [(ORDINALS[n], who(names.get(e, e))) for n, e in enumerate(picks[:MAX_RANKED])]
+        body += [facts(rows) if rows else text("You chose nobody: anyone suitable may be proposed."), done(note)]
+        return card(body)
+    body.append(text(f"Which {side} you met would you most like to be paired with? Choose up to {MAX_RANKED}, "
+                     "most wanted first. Your manager sees your choices; the others don't."))
+    if problem:
+        body.append(text(problem, color="Attention"))
+    shown = list(others[:SHOWN_RANK_CHOICES])
+    for n in range(min(MAX_RANKED, len(others))):
+        value = picks[n] if n < len(picks) else ""
+        body.append({"type": "Input.ChoiceSet", "id": f"choice{n + 1}", "label": f"{ORDINALS[n]} choice", "style": "compact",
+                     "value": value if value in names else "", "wrap": True,
+                     "choices": [_choice(p.name or p.email, p.email) for p in shown]})
+    if len(others) > SHOWN_RANK_CHOICES:
+        body.append(text(f"{len(others) - SHOWN_RANK_CHOICES} more {side} aren't listed here: your manager can add your "
+                         "choices from a roster file.", subtle=True))
+    return card(body, [execute("Save my choices", verbs.RANKING_SAVE, {"programmeId": programme.id}, style="positive")])
+
+
+def change_pairs_card(programme: Programme, rows: Sequence[Any], names: dict[str, str], capacity: dict[str, int],
+                      problem: str = "") -> dict[str, Any]:
+    """The manager chooses each waiting mentee's mentor (or nobody for now), from the mentors allowed for
+    them. `rows` are bot.services.enrolment.ChangeRow: mentee, chosen, allowed, former."""
+    def name(email: str) -> str:
+        return who(names.get(email) or email)
+
+    body: list[dict[str, Any]] = [
+        heading(f"Choose pairs for {programme.name}"),
+        text("Each list holds only the mentors allowed for that mentee: never their line manager or someone "
+             "either excluded. A former partner needs \u201cI insist\u201d on that row."),
+    ]
+    if problem:
+        body.append(text(problem, color="Attention"))
+    shown = list(rows[:SHOWN_CHANGE_ROWS])
+    for n, row in enumerate(shown):
+        mentors = list(row.allowed[:SHOWN_CHANGE_CHOICES])
+        choices = [_choice("Nobody for now", NOBODY)] + [
+            _choice(f"{name(m)} ({capacity.get(m, 1)} place{'s' if capacity.get(m, 1) != 1 else ''})"
+                    + (", paired before" if m in row.former else ""), m) for m in mentors]
+        body.append({"type": "Input.ChoiceSet", "id": f"mentor{n}", "label": f"Mentor for {name(row.mentee)}",
+                     "style": "compact", "value": row.chosen if row.chosen in mentors else NOBODY, "wrap": True,
+                     "choices": choices})
+        if any(m in row.former for m in mentors):
+            body.append({"type": "Input.Toggle", "id": f"insist{n}", "label": f"Pair {name(row.mentee)} again",
+                         "title": "I insist: pair them again with a former partner", "valueOn": "true", "valueOff": "false",
+                         "value": "false"})
+    if not rows:
+        body.append(text("Nobody is waiting for a mentor: everyone who joined is paired, or no mentee has joined yet."))
+    if len(rows) > SHOWN_CHANGE_ROWS:
+        body.append(text(f"{len(rows) - SHOWN_CHANGE_ROWS} more mentees aren't shown: publish these first, then say "
+                         "**match** again, or for a large programme pair people in a roster file with the command line.",
+                         subtle=True, markdown=True))
+    data = {"programmeId": programme.id, "rows": [row.mentee for row in shown]}
+    return card(body, [execute("Check these pairs", verbs.MATCH_CHANGE_SAVE, data, style="positive")] if shown else [])
