@@ -3,7 +3,7 @@ match proposal a manager reviews before publishing it."""
 
 from __future__ import annotations
 
-from typing import Any, Sequence
+from typing import Any, Iterable, Sequence
 
 from bot.domain.enrolment import (
     MAX_AVAILABILITY, MAX_CAPACITY, MAX_JOB_TITLE, MAX_RANKED, MAX_WANTS, PRIVACY_NOTICE, Participant, ProfileAnswers, Status,
@@ -13,10 +13,11 @@ from bot.domain.limits import MAX_CHOICE_TITLE
 from bot.domain.matching import MatchResult, Method
 from bot.domain.programmes import Programme
 from bot.domain.roster import RosterRole
-from bot.domain.text import clean, without_hidden
+from bot.domain.text import clean, plain, without_hidden
 from bot.domain.uktime import format_day
 from cards import verbs
-from cards.adaptive import card, done, execute, facts, heading, text, who
+from bot.domain.limits import CARD_BUDGET_BYTES
+from cards.adaptive import card, done, execute, facts, heading, size_of, text, who
 
 SHOWN_PAIRS = 25  # a proposal card lists this many pairs; the rest are counted (the card stays within Teams' size)
 SHOWN_UNMATCHED = 15
@@ -93,15 +94,14 @@ def proposal_card(programme: Programme, method: Method | None, result: MatchResu
     if note:
         return card([*body, done(note)])
     if method is None:  # the pairs themselves travel with the button, and are checked again when pressed
-        publish = {"programmeId": programme.id, "digest": digest, "insisted": list(insisted),
-                   "pairs": [[p.mentor, p.mentee] for p in result.pairs]}
+        publish = {"programmeId": programme.id, "digest": digest, "insisted": ";".join(insisted),
+                   "pairs": pairs_text((p.mentor, p.mentee) for p in result.pairs)}
     else:
         publish = {"programmeId": programme.id, "method": method.value, "digest": digest}
     actions = [execute("Publish these pairs", verbs.MATCH_PUBLISH, publish, style="positive")] if result.pairs else []
-    chosen = {p.mentee: p.mentor for p in result.pairs}
+    chosen = pairs_text((p.mentor, p.mentee) for p in result.pairs) if method is None else ""
     actions.append(execute("Change pairs", verbs.MATCH_CHANGE, {"programmeId": programme.id,
-                                                                "method": method.value if method else "",
-                                                                "chosen": chosen if method is None else {}}))
+                                                                "method": method.value if method else "", "chosen": chosen}))
     return card(body, actions)
 
 
@@ -119,8 +119,43 @@ def reserve_offer_card(programme: Programme, reserve: Participant, mentee: Parti
                                                                  "mentee": mentee.email}, style="positive")])
 
 
+def pairs_text(pairs: Iterable[tuple[str, str]]) -> str:
+    """(mentor, mentee) emails as card data carries them: flat text, "mentor mentee;mentor mentee"."""
+    return ";".join(f"{mentor} {mentee}" for mentor, mentee in pairs)
+
+
+def pairs_from_text(value: object) -> list[tuple[str, str]]:
+    """The pairs back from card data; ValueError if it isn't what `pairs_text` makes."""
+    if not isinstance(value, str):
+        raise ValueError("not text")
+    pairs = []
+    for item in filter(None, value.split(";")):
+        mentor, mentee = item.split(" ")
+        pairs.append((mentor, mentee))
+    return pairs
+
+
 def _choice(title: str, value: str) -> dict[str, str]:
     return {"title": clean(title, MAX_CHOICE_TITLE), "value": value}
+
+
+SPARE_BYTES = 1500  # kept free when lists are sized to the card: for the "not listed" line and the envelope
+
+
+def _room(body: list[dict[str, Any]], actions: list[dict[str, Any]]) -> int:
+    """Bytes left for choice lists on a card that has `body` and `actions` so far."""
+    return CARD_BUDGET_BYTES - SPARE_BYTES - size_of({"type": "AdaptiveCard", "body": body, "actions": actions})
+
+
+def _fitting(choices: list[dict[str, str]], room: int, keep: int = 0) -> list[dict[str, str]]:
+    """As many of `choices` as fit in `room` bytes, in order (the first `keep` always)."""
+    shown, used = [], 0
+    for n, choice in enumerate(choices):
+        used += size_of(choice) + 2
+        if used > room and n >= keep:
+            break
+        shown.append(choice)
+    return shown
 
 
 def profile_card(programme: Programme, participant: Participant, others: Sequence[Participant],
@@ -155,14 +190,14 @@ def profile_card(programme: Programme, participant: Participant, others: Sequenc
     body.append({"type": "Input.Text", "id": "jobTitle", "label": "Your role at work", "value": without_hidden(was.job_title),
                  "placeholder": "Detective sergeant, data analyst ...", "maxLength": MAX_JOB_TITLE})
     if programme.organisations:
+        picked_org = next((str(n) for n, o in enumerate(programme.organisations) if o.casefold() == was.organisation.casefold()), "")
         body.append({"type": "Input.ChoiceSet", "id": "organisation", "label": "Your organisation", "style": "compact",
-                     "value": was.organisation if was.organisation in programme.organisations else "", "isRequired": True,
-                     "errorMessage": "Choose your organisation.", "wrap": True,
-                     "choices": [_choice(o, o) for o in programme.organisations]})
+                     "value": picked_org, "isRequired": True, "errorMessage": "Choose your organisation.", "wrap": True,
+                     "choices": [_choice(o, str(n)) for n, o in enumerate(programme.organisations)]})
     else:
         body.append({"type": "Input.Text", "id": "organisation", "label": "Your organisation",
                      "value": without_hidden(was.organisation), "maxLength": MAX_JOB_TITLE})
-    if programme.focus_areas:  # values are positions: a focus area may hold a comma, which separates the values
+    if programme.focus_areas:  # values are positions (short; and a focus area may hold a comma, which separates values)
         picked = [str(n) for n, area in enumerate(programme.focus_areas) if area in was.focus_areas]
         body.append({"type": "Input.ChoiceSet", "id": "focusAreas", "label": "Focus areas you'd like to work on",
                      "isMultiSelect": True, "style": "expanded", "value": ",".join(picked), "wrap": True,
@@ -179,18 +214,21 @@ def profile_card(programme: Programme, participant: Participant, others: Sequenc
                  "value": without_hidden(was.availability), "placeholder": "Tuesday and Thursday afternoons",
                  "maxLength": MAX_AVAILABILITY})
     body.append(text("Working shifts? Say **my shifts** in this chat to give your rota.", subtle=True, markdown=True))
-    shown = list(others[:SHOWN_EXCLUDE_CHOICES])
-    if shown:
-        body.append({"type": "Input.ChoiceSet", "id": "exclude", "label": "People you must not be paired with",
-                     "isMultiSelect": True, "style": "compact", "wrap": True,
-                     "value": ",".join(e for e in was.exclude if any(o.email == e for o in shown)),
-                     "choices": [_choice(o.name or o.email, o.email) for o in shown]})
-        if len(others) > SHOWN_EXCLUDE_CHOICES:
-            body.append(text(f"{len(others) - SHOWN_EXCLUDE_CHOICES} more people aren't listed: ask your manager "
-                             "to add anyone else.", subtle=True))
     if participant.line_manager:
         body.append(text("You'll never be paired with your line manager.", subtle=True))
-    return card(body, [execute("Save my profile", verbs.PROFILE_SAVE, {"programmeId": programme.id}, style="positive")])
+    actions = [execute("Save my profile", verbs.PROFILE_SAVE, {"programmeId": programme.id}, style="positive")]
+    # the people they already excluded are listed first, so saving again never drops one
+    ordered = sorted(others, key=lambda o: o.email not in was.exclude)[:SHOWN_EXCLUDE_CHOICES]
+    shown = _fitting([_choice(who(o.name or o.email), o.email) for o in ordered], _room(body, actions) - 400)
+    if shown:
+        values = {c["value"] for c in shown}
+        body.append({"type": "Input.ChoiceSet", "id": "exclude", "label": "People you must not be paired with",
+                     "isMultiSelect": True, "style": "compact", "wrap": True,
+                     "value": ",".join(e for e in was.exclude if e in values), "choices": shown})
+    if len(others) > len(shown):
+        body.append(text(f"{len(others) - len(shown)} more people aren't listed here: ask your manager if you must not "
+                         "be paired with one of them.", subtle=True))
+    return card(body, actions)
 
 
 def ranking_card(programme: Programme, participant: Participant, others: Sequence[Participant],
@@ -208,16 +246,20 @@ def ranking_card(programme: Programme, participant: Participant, others: Sequenc
                      "most wanted first. Your manager sees your choices; the others don't."))
     if problem:
         body.append(text(problem, color="Attention"))
-    shown = list(others[:SHOWN_RANK_CHOICES])
-    for n in range(min(MAX_RANKED, len(others))):
+    actions = [execute("Save my choices", verbs.RANKING_SAVE, {"programmeId": programme.id}, style="positive")]
+    places = min(MAX_RANKED, len(others))
+    # the people already chosen first, so saving again keeps them; every list is the same, sized to the card
+    ordered = sorted(others[:SHOWN_RANK_CHOICES], key=lambda p: p.email not in picks)
+    shown = _fitting([_choice(who(p.name or p.email), p.email) for p in ordered], _room(body, actions) // max(places, 1) - 300)
+    listed = {c["value"] for c in shown}
+    for n in range(places):
         value = picks[n] if n < len(picks) else ""
         body.append({"type": "Input.ChoiceSet", "id": f"choice{n + 1}", "label": f"{ORDINALS[n]} choice", "style": "compact",
-                     "value": value if value in names else "", "wrap": True,
-                     "choices": [_choice(p.name or p.email, p.email) for p in shown]})
-    if len(others) > SHOWN_RANK_CHOICES:
-        body.append(text(f"{len(others) - SHOWN_RANK_CHOICES} more {side} aren't listed here: your manager can add your "
+                     "value": value if value in listed else "", "wrap": True, "choices": shown})
+    if len(others) > len(shown):
+        body.append(text(f"{len(others) - len(shown)} more {side} aren't listed here: your manager can add your "
                          "choices from a roster file.", subtle=True))
-    return card(body, [execute("Save my choices", verbs.RANKING_SAVE, {"programmeId": programme.id}, style="positive")])
+    return card(body, actions)
 
 
 def change_pairs_card(programme: Programme, rows: Sequence[Any], names: dict[str, str], capacity: dict[str, int],
@@ -234,24 +276,37 @@ def change_pairs_card(programme: Programme, rows: Sequence[Any], names: dict[str
     ]
     if problem:
         body.append(text(problem, color="Attention"))
-    shown = list(rows[:SHOWN_CHANGE_ROWS])
+    # rows while their labels take at most half the room; then each row's mentors sized to what is left
+    def row_bytes(row: Any) -> int:
+        return 2 * size_of(f"Mentor for {name(row.mentee)}") + 400
+
+    room = _room(body, []) - 600
+    shown, fixed = [], 0
+    for row in rows[:SHOWN_CHANGE_ROWS]:
+        if fixed + row_bytes(row) > room // 2:
+            break
+        shown.append(row)
+        fixed += row_bytes(row)
+    data = {"programmeId": programme.id, "rows": ";".join(row.mentee for row in shown)}
+    actions = [execute("Check these pairs", verbs.MATCH_CHANGE_SAVE, data, style="positive")] if shown else []
+    per_row = (_room(body, actions) - fixed) // max(len(shown), 1)
     for n, row in enumerate(shown):
-        mentors = list(row.allowed[:SHOWN_CHANGE_CHOICES])
-        choices = [_choice("Nobody for now", NOBODY)] + [
+        choices = _fitting([_choice("Nobody for now", NOBODY)] + [
             _choice(f"{name(m)} ({capacity.get(m, 1)} place{'s' if capacity.get(m, 1) != 1 else ''})"
-                    + (", paired before" if m in row.former else ""), m) for m in mentors]
-        body.append({"type": "Input.ChoiceSet", "id": f"mentor{n}", "label": f"Mentor for {name(row.mentee)}",
+                    + (", paired before" if m in row.former else ""), m) for m in row.allowed[:SHOWN_CHANGE_CHOICES]],
+            per_row, keep=2 if row.chosen != NOBODY else 1)
+        mentors = [c["value"] for c in choices[1:]]
+        body.append({"type": "Input.ChoiceSet", "id": f"mentor{n}", "label": plain(f"Mentor for {name(row.mentee)}"),
                      "style": "compact", "value": row.chosen if row.chosen in mentors else NOBODY, "wrap": True,
                      "choices": choices})
         if any(m in row.former for m in mentors):
-            body.append({"type": "Input.Toggle", "id": f"insist{n}", "label": f"Pair {name(row.mentee)} again",
+            body.append({"type": "Input.Toggle", "id": f"insist{n}", "label": plain(f"Pair {name(row.mentee)} again"),
                          "title": "I insist: pair them again with a former partner", "valueOn": "true", "valueOff": "false",
                          "value": "false"})
     if not rows:
         body.append(text("Nobody is waiting for a mentor: everyone who joined is paired, or no mentee has joined yet."))
-    if len(rows) > SHOWN_CHANGE_ROWS:
-        body.append(text(f"{len(rows) - SHOWN_CHANGE_ROWS} more mentees aren't shown: publish these first, then say "
+    if len(rows) > len(shown):
+        body.append(text(f"{len(rows) - len(shown)} more mentees aren't shown: publish these first, then say "
                          "**match** again, or for a large programme pair people in a roster file with the command line.",
                          subtle=True, markdown=True))
-    data = {"programmeId": programme.id, "rows": [row.mentee for row in shown]}
-    return card(body, [execute("Check these pairs", verbs.MATCH_CHANGE_SAVE, data, style="positive")] if shown else [])
+    return card(body, actions)

@@ -142,9 +142,9 @@ def require_joined(participant: Participant | None, what: str) -> Participant:
 
 
 # The profile a participant fills in on joining, and their launch-day choices ---------------------
-MAX_JOB_TITLE = 100
-MAX_WANTS = 1000
-MAX_AVAILABILITY = 300
+MAX_JOB_TITLE = 80
+MAX_WANTS = 500  # kept short enough that the profile card, refilled, stays within Teams' size
+MAX_AVAILABILITY = 200
 MAX_CAPACITY = 10  # mentees one mentor can take: more is a group, and the manager sets it on the roster
 MAX_RANKED = 5  # launch-day choices on the ranking card: 1st to 5th
 

@@ -25,7 +25,7 @@ from cards.contract import contract_card
 from bot.domain.matching import Method, ProgrammeKind
 from bot.domain.enrolment import ProfileAnswers
 from bot.domain.hand_matching import NOBODY
-from cards.enrolment import change_pairs_card, join_card, profile_card, proposal_card, ranking_card, reserve_offer_card
+from cards.enrolment import SHOWN_CHANGE_ROWS, change_pairs_card, pairs_from_text, join_card, profile_card, proposal_card, ranking_card, reserve_offer_card
 from cards.pairing import programme_settings_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
@@ -302,7 +302,10 @@ class CardActionRouter:
                           for v in picked)
         else:
             focus = tuple(v.strip() for v in entered(data, "focusAreas").split(";") if v.strip())
-        answers = ProfileAnswers(entered(data, "jobTitle"), entered(data, "organisation"), focus, entered(data, "wants"),
+        organisation = entered(data, "organisation")
+        if programme.organisations and organisation.isdigit() and int(organisation) < len(programme.organisations):
+            organisation = programme.organisations[int(organisation)]  # the choice list sends positions
+        answers = ProfileAnswers(entered(data, "jobTitle"), organisation, focus, entered(data, "wants"),
                                  entered(data, "capacity") or "1", entered(data, "availability"),
                                  tuple(v.strip() for v in entered(data, "exclude").split(",") if v.strip()))
         try:
@@ -339,17 +342,20 @@ class CardActionRouter:
             method = Method(data["method"]) if data.get("method") else None
         except ValueError as error:
             raise InvalidInput(OUT_OF_DATE) from error
-        chosen = data.get("chosen") if isinstance(data.get("chosen"), dict) else {}
+        try:
+            chosen = {mentee: mentor for mentor, mentee in pairs_from_text(data.get("chosen", ""))}
+        except ValueError as error:
+            raise InvalidInput(OUT_OF_DATE) from error
         programme = await self.services.ctx.repos.programmes.get(programme_id)
         form = await self.services.enrolment.change_form(actor, programme_id, method, ProgrammeKind(programme.kind),
-                                                         {str(k): str(v) for k, v in chosen.items()})
+                                                         chosen)
         return change_pairs_card(form.programme, form.rows, form.names, form.capacity)
 
     async def check_changed_pairs(self, context, actor, data) -> Card:
         """The change-pairs card sent: checked, then shown as a proposal with its own Publish button."""
         programme_id = field(data, "programmeId")
-        rows = data.get("rows")
-        if not isinstance(rows, list) or not all(isinstance(r, str) for r in rows):
+        rows = [r for r in field(data, "rows").split(";") if r]
+        if len(rows) > SHOWN_CHANGE_ROWS:
             raise InvalidInput(OUT_OF_DATE)
         chosen = {mentee: entered(data, f"mentor{n}") or NOBODY for n, mentee in enumerate(rows)}
         insisted = [mentee for n, mentee in enumerate(rows) if entered(data, f"insist{n}") == "true"]
@@ -385,15 +391,18 @@ class CardActionRouter:
 
     async def _publish_chosen(self, actor: Actor, programme_id: str, digest: str, data: dict[str, Any]) -> Card:
         """Publish pairs the manager chose (their change-pairs card): the pairs travel with the button."""
-        pairs, insisted = data.get("pairs"), data.get("insisted") or []
-        if not isinstance(pairs, list) or not all(isinstance(p, list) and len(p) == 2 and all(isinstance(e, str) for e in p)
-                                                  for p in pairs) or not isinstance(insisted, list):
+        try:
+            pairs = pairs_from_text(data.get("pairs"))
+        except ValueError as error:
+            raise InvalidInput(OUT_OF_DATE) from error
+        insisted = [e for e in (data.get("insisted") if isinstance(data.get("insisted"), str) else "").split(";") if e]
+        if len(pairs) > SHOWN_CHANGE_ROWS:
             raise InvalidInput(OUT_OF_DATE)
         chosen = {mentee: mentor for mentor, mentee in pairs}
         programme = await self.services.ctx.repos.programmes.get(programme_id)
         kind = ProgrammeKind(programme.kind)
-        proposal = await self.services.enrolment.change_proposal(actor, programme_id, chosen, [str(i) for i in insisted], kind)
-        published = await self.services.enrolment.publish_chosen(actor, programme_id, chosen, [str(i) for i in insisted], digest, kind)
+        proposal = await self.services.enrolment.change_proposal(actor, programme_id, chosen, insisted, kind)
+        published = await self.services.enrolment.publish_chosen(actor, programme_id, chosen, insisted, digest, kind)
         return proposal_card(proposal.programme, None, proposal.result, proposal.names, proposal.digest,
                              note=_published_note(published))
 

@@ -64,7 +64,7 @@ async def test_a_joined_person_saves_their_profile_from_the_programmes_own_lists
     (ProfileAnswers(organisation=FORCE, capacity="0"), "whole number from 1"),
     (ProfileAnswers(organisation=FORCE, capacity="two"), "whole number from 1"),
     (ProfileAnswers(organisation=FORCE, exclude=("someone@else.example",)), "from the list"),
-    (ProfileAnswers(organisation=FORCE, wants="x" * 1001), "1000 characters"),
+    (ProfileAnswers(organisation=FORCE, wants="x" * 501), "500 characters"),
 ])
 async def test_bad_profile_answers_are_refused_kindly_and_change_nothing(world, answers, says):
     programme_id = await cross_sector(world)
