@@ -428,13 +428,18 @@ class EnrolmentService:
         return replace(base, result=checked.result, digest=digest, insisted=checked.insisted)
 
     async def publish_chosen(self, actor: Actor, programme_id: str, chosen: dict[str, str], insisted: Sequence[str], digest: str,
-                             kind: ProgrammeKind = ProgrammeKind.TRADITIONAL) -> Published:
-        """Publish the pairs the manager chose; refused if anyone joined, left or was paired since."""
+                             kind: ProgrammeKind = ProgrammeKind.TRADITIONAL) -> tuple[Proposal, Published]:
+        """Publish the pairs the manager chose; refused if anyone joined, left or was paired since.
+        Returns the proposal as published (for the card) and what became of each pair."""
         programme = await self._managed(actor, programme_id, Action.ENROL)
-        proposal = await self._chosen(actor, programme, chosen, insisted, kind)
+        stale = InvalidInput("Someone joined, left or was paired since you chose these pairs: say **match** to start again.")
+        try:
+            proposal = await self._chosen(actor, programme, chosen, insisted, kind)
+        except InvalidInput as changed:
+            raise stale from changed
         if proposal.digest != digest:
-            raise InvalidInput("Someone joined, left or was paired since you chose these pairs: say **match** to start again.")
-        return await self._publish(actor, proposal)
+            raise stale
+        return proposal, await self._publish(actor, proposal)
 
     async def _actor_for(self, participant: Participant) -> Actor:
         person = await self._repos.people.find(participant.person_id)

@@ -401,8 +401,7 @@ class CardActionRouter:
         chosen = {mentee: mentor for mentor, mentee in pairs}
         programme = await self.services.ctx.repos.programmes.get(programme_id)
         kind = ProgrammeKind(programme.kind)
-        proposal = await self.services.enrolment.change_proposal(actor, programme_id, chosen, insisted, kind)
-        published = await self.services.enrolment.publish_chosen(actor, programme_id, chosen, insisted, digest, kind)
+        proposal, published = await self.services.enrolment.publish_chosen(actor, programme_id, chosen, insisted, digest, kind)
         return proposal_card(proposal.programme, None, proposal.result, proposal.names, proposal.digest,
                              note=_published_note(published))
 
