@@ -83,7 +83,8 @@ def proposal_card(programme: Programme, method: Method | None, result: MatchResu
     if warning:
         body.append(text(warning, subtle=True))
     for pair in result.pairs[:SHOWN_PAIRS]:
-        body.append(facts([(f"{name(pair.mentor)} and {name(pair.mentee)}", clean("; ".join(pair.reasons), REASONS_CHARS) or "an allowed pairing")]))
+        body.append(facts([(f"{name(pair.mentor)} and {name(pair.mentee)}", clean("; ".join(_first_things_first(pair.reasons)),
+                                                                           REASONS_CHARS) or "an allowed pairing")]))
     if len(result.pairs) > SHOWN_PAIRS:
         body.append(text(f"...and {len(result.pairs) - SHOWN_PAIRS} more pairs.", subtle=True))
     if result.unmatched:
@@ -103,6 +104,14 @@ def proposal_card(programme: Programme, method: Method | None, result: MatchResu
     actions.append(execute("Change pairs", verbs.MATCH_CHANGE, {"programmeId": programme.id,
                                                                 "method": method.value if method else "", "chosen": chosen}))
     return card(body, actions)
+
+
+FIRST_REASONS = ("chosen by", "spans organisations")  # what a manager checks first, kept before the cut
+
+
+def _first_things_first(reasons: Sequence[str]) -> list[str]:
+    """Who chose the pair and (cross-sector) that it spans organisations first; the scores after."""
+    return sorted(reasons, key=lambda r: not r.startswith(FIRST_REASONS))
 
 
 def reserve_offer_card(programme: Programme, reserve: Participant, mentee: Participant, reasons: Sequence[str],
