@@ -163,3 +163,9 @@ async def test_someone_who_has_not_joined_gets_no_ranking_card(world):
 def _personal():
     from bot.services.authority import PERSONAL_CHAT
     return PERSONAL_CHAT
+
+
+async def test_help_points_someone_who_joined_to_their_profile(world):
+    await scheme(world)
+    assert "**my profile**" in text_of(await world.chat(ADELE).say("help"))
+    assert "**my profile**" not in text_of(await world.chat(user("Sam")).say("help"))
