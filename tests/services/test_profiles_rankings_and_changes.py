@@ -215,3 +215,22 @@ async def test_a_former_partner_is_paired_again_only_when_the_manager_insists(wo
     _, published = await s.publish_chosen(MANAGER, programme_id, chosen, [ADELE.email], again.digest, ProgrammeKind.CROSS_SECTOR)
     assert published.paired == (("Megan", "Adele"),)
     assert (await participant(world, programme_id, ADELE)).status is Status.JOINED
+
+
+async def test_a_line_manager_is_never_offered_or_accepted_as_a_mentor(world):
+    programme = await world.programme(MANAGER, "Launch day scheme")
+    await world.services.programmes.change_settings(MANAGER, programme.id, "traditional", "suggested", "", "", "monthly")
+    roster = ("email,name,role,line_manager\n"
+              f"{MEGAN.email},Megan,mentor,\n{ISAIAH.email},Isaiah,mentor,\n{ADELE.email},Adele,mentee,{MEGAN.email}\n")
+    await world.services.enrolment.import_roster(MANAGER, programme.id, roster)
+    for person in (MEGAN, ISAIAH, ADELE):
+        await world.chat(person).say("hello")
+        await world.services.enrolment.join(person, programme.id)
+    form = await world.services.enrolment.change_form(MANAGER, programme.id, None)
+    assert form.rows[0].allowed == (ISAIAH.email,)
+    with pytest.raises(InvalidInput) as refused:
+        await world.services.enrolment.change_proposal(MANAGER, programme.id, {ADELE.email: MEGAN.email})
+    assert "line manager" in refused.value.message
+    _, adele, _ = await world.services.enrolment.profile(ADELE, programme.id)
+    from cards.enrolment import profile_card
+    assert "never be paired with your line manager" in str(profile_card(programme, adele, []))
