@@ -144,6 +144,13 @@ def pairs_from_text(value: object) -> list[tuple[str, str]]:
     return pairs
 
 
+def _problem(message: str) -> dict[str, Any]:
+    """What to change, above the card sent back: a symbol, bold, and a colour that keeps 4.5:1 in every theme."""
+    block = text(f"\u26a0 {message}", color="Accent")
+    block["weight"] = "Bolder"
+    return block
+
+
 def _choice(title: str, value: str) -> dict[str, str]:
     return {"title": clean(title, MAX_CHOICE_TITLE), "value": value}
 
@@ -195,7 +202,7 @@ def profile_card(programme: Programme, participant: Participant, others: Sequenc
     body.append(text("This helps your manager find you a good match. Only your programme managers see it; "
                      "your partner sees your name, role, organisation and focus areas."))
     if problem:
-        body.append(text(problem, color="Attention"))
+        body.append(_problem(problem))
     body.append({"type": "Input.Text", "id": "jobTitle", "label": "Your role at work", "value": without_hidden(was.job_title),
                  "placeholder": "Detective sergeant, data analyst ...", "maxLength": MAX_JOB_TITLE})
     if programme.organisations:
@@ -254,7 +261,7 @@ def ranking_card(programme: Programme, participant: Participant, others: Sequenc
     body.append(text(f"Which {side} you met would you most like to be paired with? Choose up to {MAX_RANKED}, "
                      "most wanted first. Your manager sees your choices; the others don't."))
     if problem:
-        body.append(text(problem, color="Attention"))
+        body.append(_problem(problem))
     actions = [execute("Save my choices", verbs.RANKING_SAVE, {"programmeId": programme.id}, style="positive")]
     places = min(MAX_RANKED, len(others))
     # the people already chosen first, so saving again keeps them; every list is the same, sized to the card
@@ -284,7 +291,7 @@ def change_pairs_card(programme: Programme, rows: Sequence[Any], names: dict[str
              "either excluded. A former partner needs \u201cI insist\u201d on that row."),
     ]
     if problem:
-        body.append(text(problem, color="Attention"))
+        body.append(_problem(problem))
     # rows while their labels take at most half the room; then each row's mentors sized to what is left
     def row_bytes(row: Any) -> int:
         return 2 * size_of(f"Mentor for {name(row.mentee)}") + 400
