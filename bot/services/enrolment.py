@@ -1,5 +1,6 @@
 """Enrolment and matching inside a programme: inviting people (a roster file or @mentions), their joining
-by their own choice, and the manager's match proposal and publishing it as pairs.
+by their own choice and the profile they fill in, launch-day rankings made on cards, and the manager's
+match proposal (as computed, changed by them, or made by hand) and publishing it as pairs.
 
 Nobody is matched who has not joined. Matching reads the joined participants as a roster and runs the
 same deterministic matchers as the command line (bot.domain.matching). Publishing pairs people through
