@@ -30,6 +30,11 @@ MATCH_PUBLISH = "match.publish"
 PROGRAMME_SAVE = "programme.save"
 RESERVE_PAIR = "reserve.pair"
 MATCH_DECLINE = "match.decline"
+PROFILE_SAVE = "profile.save"  # data: programmeId; the profile card's inputs
+RANKINGS_OPEN = "rankings.open"  # the manager sends everyone the launch-day ranking card
+RANKING_SAVE = "ranking.save"  # data: programmeId; inputs choice1..choice5 (emails)
+MATCH_CHANGE = "match.change"  # the change-pairs card, prefilled with the proposal (data: method, chosen)
+MATCH_CHANGE_SAVE = "match.change-save"  # data: rows (mentee emails); inputs mentor0.., insist0..
 
 MY_DATA_ERASE = "mydata.erase"
 MY_DATA_KEEP = "mydata.keep"
@@ -48,6 +53,7 @@ ALL = (
     SESSION_HAPPENED, SESSION_MISSED, REFLECTION_START, CHOICE,
     ALERT_ACKNOWLEDGE, ALERT_SNOOZE, ALERT_RESOLVE, ALERT_MESSAGE, ALERT_APPROVE_CLOSE,
     ENROL_JOIN, ENROL_DECLINE, MATCH_PUBLISH, PROGRAMME_SAVE, RESERVE_PAIR, MATCH_DECLINE,
+    PROFILE_SAVE, RANKINGS_OPEN, RANKING_SAVE, MATCH_CHANGE, MATCH_CHANGE_SAVE,
     MY_DATA_ERASE, MY_DATA_KEEP,
     CONCERN_ACKNOWLEDGE, CONCERN_OUTCOME,
     SURVEY_ANSWER, DEBRIEF_CLOSE, DEBRIEF_DECIDE, REPORT_FILE,

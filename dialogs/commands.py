@@ -55,6 +55,8 @@ class Command(str, Enum):
     MATCH = "match"
     LEAVE_PROGRAMME = "leave programme"
     PROGRAMME_SETTINGS = "programme settings"
+    MY_PROFILE = "my profile"
+    OPEN_RANKINGS = "open rankings"
     HAPPENED = "we met"
     MISSED = "we didn't meet"
     CANCEL = "cancel"
@@ -92,6 +94,7 @@ PRIVATE_COMMANDS = {
     Command.EXPORT_REFLECTIONS: "Your reflections are private, so I only send your record of them in our personal chat.",
     Command.EXPORT_MY_DATA: "What I hold about you is private, so I only send it in our personal chat.",
     Command.DELETE_MY_DATA: "Deleting your data is for you alone, so I only do it in our personal chat.",
+    Command.MY_PROFILE: "Your profile is yours, so I only show it in our personal chat.",
 }
 
 
@@ -130,6 +133,8 @@ PREFIXES = (
     (("roster", "who's taking part", "participants"), Command.ROSTER),
     (("match", "propose pairs", "matching"), Command.MATCH),
     (("leave programme", "leave the programme", "leave program"), Command.LEAVE_PROGRAMME),
+    (("my profile", "edit my profile", "change my profile", "profile"), Command.MY_PROFILE),
+    (("open rankings", "open ranking", "start rankings", "send rankings"), Command.OPEN_RANKINGS),
     (("pause reminders", "pause nudges", "pause"), Command.PAUSE),
     (("resume reminders", "resume nudges", "resume"), Command.RESUME),
     (("my shifts", "my shift pattern", "my rota", "shift pattern", "shifts"), Command.MY_SHIFTS),

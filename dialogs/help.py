@@ -14,7 +14,8 @@ MANAGER_HELP = (
     "As a programme manager you can say:\n\n"
     "- **invite @person as mentor** (or mentee, reserve): they get a card to join, and join only if they agree\n"
     "- **roster**: who has joined and who is still to open Tandem\n"
-    "- **match** (or **match stable** for launch-day choices): proposed pairs with the reasons, to publish with one press\n"
+    "- **match** (or **match stable** for launch-day choices): proposed pairs with the reasons, to change or publish\n"
+    "- **open rankings**: after a launch day, everyone chooses on a card whom they'd like to be paired with\n"
     "- **pair @mentor @mentee**: pair two people yourself; I tell them both\n"
     "- **status**: how every pair is doing (on track, at risk or drifting), never what anyone said\n"
     "- **report**: the programme's figures and charts, with small numbers hidden; sent as a file if you like\n"
@@ -73,6 +74,8 @@ async def help_text(services: Services, actor: Actor) -> str:
     if admin:
         lines.append("- As a Tandem administrator: **new programme NAME** (optionally **ends DD/MM/YYYY**) to start one, "
                      "**add manager @person in PROGRAMME** to appoint its managers")
+    if any(p.status.value == "joined" for _, p in await services.enrolment.taking_part(actor)):
+        lines.append("- **my profile**: what you told your programme about yourself, to change at any time")
     if not views and not managed and not admin:
         lines.append("- You're not in a mentoring pair yet: your programme manager will pair you and I'll tell you who with.")
     return "Here's what you can do:\n\n" + "\n".join(lines + [ALWAYS])

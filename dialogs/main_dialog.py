@@ -19,7 +19,7 @@ from cards.contract import contract_card, contract_history_card, no_contract_car
 from bot.domain.matching import Method, ProgrammeKind
 from bot.domain.surveys import choosable
 from bot.domain.roster import RosterRole
-from cards.enrolment import proposal_card, roster_card
+from cards.enrolment import change_pairs_card, profile_card, proposal_card, roster_card
 from cards.pairing import programme_card, programme_settings_card
 from cards.reflection import reflection_prompt_card, reflections_list_card
 from bot.domain.contracts import ContractStatus
@@ -210,8 +210,10 @@ class MainDialog(ComponentDialog):
             if programme:
                 said = options.get("argument", "").lower().split()
                 if programme.matching == "by hand" and not {"stable", "suggested"} & set(said):
-                    await context.send_activity("This programme's pairs are made by hand: say **pair @mentor @mentee**. "
-                                                "Say **match suggested** to see what Tandem would suggest anyway.")
+                    form = await self.services.enrolment.change_form(actor, programme.id, None, ProgrammeKind(programme.kind))
+                    await send_card(context, change_pairs_card(form.programme, form.rows, form.names, form.capacity),
+                                    "This programme's pairs are made by hand: choose a mentor for each mentee. "
+                                    "Say **match suggested** to see what Tandem would suggest.")
                     return None
                 method = Method.STABLE if "stable" in said or (programme.matching == "stable" and "suggested" not in said) \
                     else Method.SUGGESTED
@@ -223,6 +225,16 @@ class MainDialog(ComponentDialog):
                 await send_card(context, programme_settings_card(await self.services.programmes.settings(actor, programme.id)))
         elif command is Command.LEAVE_PROGRAMME:
             await self._leave(context, actor, options.get("argument", ""))
+        elif command is Command.MY_PROFILE:
+            await self._my_profile(context, actor, options.get("argument", ""))
+        elif command is Command.OPEN_RANKINGS:
+            programme = await self._managed_programme(context, actor, options.get("argument", ""))
+            if programme:
+                sent = await self.services.enrolment.open_rankings(actor, programme.id)
+                await context.send_activity(
+                    f"Sent {sent} people in {plain(programme.name)} a card to choose whom they'd like to be paired with. "
+                    "When they've chosen, say **match stable**." if sent else
+                    "Nobody is waiting to choose yet: rankings go to mentees and mentors who joined and aren't paired.")
         elif command in (Command.SURVEY_QUESTION_ADD, Command.SURVEY_QUESTIONS, Command.SURVEY_QUESTION_DROP,
                          Command.SURVEY_QUESTION_ASK):
             await self._survey_questions(context, actor, command, options.get("argument", ""))
@@ -277,6 +289,15 @@ class MainDialog(ComponentDialog):
         if choice:
             await self.services.enrolment.leave(actor, choice.id)
             await context.send_activity(f"You've left {plain(choice.name)}. Nobody will pair you in it again.")
+
+    async def _my_profile(self, context: TurnContext, actor: Actor, argument: str) -> None:
+        """Their profile card again, for the programme they joined (or the one they name)."""
+        joined = [p for p, participant in await self.services.enrolment.taking_part(actor) if participant.status.value == "joined"]
+        choice = await self._choose(context, joined, argument, "You haven't joined a programme yet, so there's no profile "
+                                                               "to fill in. Your programme manager invites you.")
+        if choice:
+            programme, participant, others = await self.services.enrolment.profile(actor, choice.id)
+            await send_card(context, profile_card(programme, participant, others))
 
     async def _accept(self, context: TurnContext, actor: Actor, pair_id: str, what: str) -> None:
         """'accept' typed: the contract version or session time the partner proposed and this person has

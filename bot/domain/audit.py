@@ -34,6 +34,8 @@ class AuditAction(str, Enum):
     ROSTER_IMPORTED = "roster imported"
     JOINED_PROGRAMME = "joined a programme"
     PAIRS_PUBLISHED = "matched pairs published"
+    PROFILE_SAVED = "saved their profile"
+    RANKING_SAVED = "saved their launch-day choices"
 
 
 @dataclass(frozen=True)

@@ -14,8 +14,10 @@ from datetime import datetime
 from enum import Enum
 from typing import Any, Iterable
 
-from bot.domain.errors import AlreadyDone, InvalidState
+from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState
+from bot.domain.limits import check_length
 from bot.domain.roster import Roster, RosterPerson, RosterRole
+from bot.domain.text import plain
 
 PRIVACY_NOTICE = (
     "If you join, Tandem keeps your name, work email, role and what you tell it about your mentoring. "
@@ -51,6 +53,8 @@ class Participant:
     line_manager: str = ""
     exclude: tuple[str, ...] = ()
     ranking: tuple[str, ...] = ()
+    job_title: str = ""  # their role at work, as they give it on their profile
+    availability: str = ""  # a note of when they are free ("Tue and Thu afternoons"); a rota is **my shifts**
     joined_at: datetime | None = None  # and consented: nobody joins without saying yes to the notice
     left_at: datetime | None = None
 
@@ -72,7 +76,8 @@ class Participant:
     def as_roster_person(self, line: int) -> RosterPerson:
         return RosterPerson(email=self.email, role=self.role, line=line, name=self.name, organisation=self.organisation,
                             focus_areas=self.focus_areas, capacity=self.capacity, line_manager=self.line_manager,
-                            exclude=self.exclude, ranking=self.ranking, wants=self.wants)
+                            exclude=self.exclude, ranking=self.ranking, wants=self.wants,
+                            availability=tuple(s.strip() for s in self.availability.split(";") if s.strip()))
 
     def to_doc(self) -> dict[str, Any]:
         return {
@@ -81,6 +86,7 @@ class Participant:
             "personId": self.person_id, "organisation": self.organisation, "focusAreas": list(self.focus_areas),
             "wants": self.wants, "capacity": self.capacity, "lineManager": self.line_manager,
             "exclude": list(self.exclude), "ranking": list(self.ranking),
+            "jobTitle": self.job_title, "availability": self.availability,
             "joinedAt": self.joined_at.isoformat() if self.joined_at else None,
             "leftAt": self.left_at.isoformat() if self.left_at else None,
         }
@@ -92,7 +98,8 @@ class Participant:
             invited_at=datetime.fromisoformat(doc["invitedAt"]), name=doc.get("name", ""), person_id=doc.get("personId", ""),
             organisation=doc.get("organisation", ""), focus_areas=tuple(doc.get("focusAreas", ())), wants=doc.get("wants", ""),
             capacity=int(doc.get("capacity", 1)), line_manager=doc.get("lineManager", ""), exclude=tuple(doc.get("exclude", ())),
-            ranking=tuple(doc.get("ranking", ())),
+            ranking=tuple(doc.get("ranking", ())), job_title=doc.get("jobTitle", ""),
+            availability=doc.get("availability", ""),
             joined_at=datetime.fromisoformat(doc["joinedAt"]) if doc.get("joinedAt") else None,
             left_at=datetime.fromisoformat(doc["leftAt"]) if doc.get("leftAt") else None,
         )
@@ -102,7 +109,8 @@ def from_roster(person: RosterPerson, programme_id: str, now: datetime) -> Parti
     return Participant(programme_id=programme_id, email=person.email, role=person.role, status=Status.INVITED,
                        invited_at=now, name=person.name, organisation=person.organisation,
                        focus_areas=person.focus_areas, wants=person.wants, capacity=person.capacity,
-                       line_manager=person.line_manager, exclude=person.exclude, ranking=person.ranking)
+                       line_manager=person.line_manager, exclude=person.exclude, ranking=person.ranking,
+                       availability="; ".join(person.availability))
 
 
 def merged_with_roster(existing: Participant | None, imported: Participant) -> Participant:
@@ -110,7 +118,8 @@ def merged_with_roster(existing: Participant | None, imported: Participant) -> P
     if existing is None:
         return imported
     return replace(imported, status=existing.status, person_id=existing.person_id, invited_at=existing.invited_at,
-                   joined_at=existing.joined_at, left_at=existing.left_at, name=imported.name or existing.name)
+                   joined_at=existing.joined_at, left_at=existing.left_at, name=imported.name or existing.name,
+                   job_title=existing.job_title)
 
 
 def joined_roster(participants: Iterable[Participant]) -> Roster:
@@ -130,3 +139,85 @@ def require_joined(participant: Participant | None, what: str) -> Participant:
     if participant is None or participant.status is not Status.JOINED:
         raise InvalidState(f"{what} hasn't joined the programme yet.")
     return participant
+
+
+# The profile a participant fills in on joining, and their launch-day choices ---------------------
+MAX_JOB_TITLE = 80
+MAX_WANTS = 500  # kept short enough that the profile card, refilled, stays within Teams' size
+MAX_AVAILABILITY = 200
+MAX_CAPACITY = 10  # mentees one mentor can take: more is a group, and the manager sets it on the roster
+MAX_RANKED = 5  # launch-day choices on the ranking card: 1st to 5th
+
+
+@dataclass(frozen=True)
+class ProfileAnswers:
+    """What the profile card sent back, as typed or chosen (checked by `with_profile`)."""
+
+    job_title: str = ""
+    organisation: str = ""
+    focus_areas: tuple[str, ...] = ()
+    wants: str = ""
+    capacity: str = "1"
+    availability: str = ""
+    exclude: tuple[str, ...] = ()
+
+
+def with_profile(participant: Participant, answers: ProfileAnswers, organisations: tuple[str, ...],
+                 focus_choices: tuple[str, ...], others: Iterable[str]) -> Participant:
+    """Their profile, checked: an organisation and focus areas from the programme's own lists (when it has
+    them), a mentor's capacity a whole number from 1 to MAX_CAPACITY, and exclusions naming only other
+    people in the programme. Raises InvalidInput with a kind message; nothing is half-saved."""
+    organisation = check_length("your organisation", answers.organisation, MAX_JOB_TITLE)
+    if organisations:
+        known = {o.casefold(): o for o in organisations}
+        if not organisation:
+            raise InvalidInput("Please choose your organisation.")
+        if organisation.casefold() not in known:
+            raise InvalidInput("Please choose your organisation from the list.")
+        organisation = known[organisation.casefold()]
+    focus = tuple(dict.fromkeys(a.strip() for a in answers.focus_areas if a.strip()))
+    if focus_choices:
+        known_focus = {f.casefold(): f for f in focus_choices}
+        if any(a.casefold() not in known_focus for a in focus):
+            raise InvalidInput("Please choose your focus areas from the list.")
+        focus = tuple(known_focus[a.casefold()] for a in focus)
+    capacity = participant.capacity
+    if participant.role is not RosterRole.MENTEE:
+        said = (answers.capacity or "").strip() or "1"
+        if not said.isdigit() or not 1 <= int(said) <= MAX_CAPACITY:
+            raise InvalidInput(f"How many mentees you can take must be a whole number from 1 to {MAX_CAPACITY}.")
+        capacity = int(said)
+    allowed = {e.strip().lower() for e in others} - {participant.email}
+    exclude = tuple(dict.fromkeys(e.strip().lower() for e in answers.exclude if e.strip()))
+    if any(e not in allowed for e in exclude):
+        raise InvalidInput("Please choose the people you must not be paired with from the list.")
+    ranking = tuple(e for e in participant.ranking if e not in exclude)  # never rank someone you exclude
+    return replace(participant, job_title=check_length("your role", answers.job_title, MAX_JOB_TITLE),
+                   organisation=organisation, focus_areas=focus, wants=check_length("what you want from mentoring",
+                                                                                  answers.wants, MAX_WANTS),
+                   capacity=capacity, availability=check_length("when you are free", answers.availability, MAX_AVAILABILITY),
+                   exclude=exclude, ranking=ranking)
+
+
+def rankable(participant: Participant, participants: Iterable[Participant]) -> list[Participant]:
+    """The people from the other side they may rank: joined mentees for a mentor, joined mentors for a mentee
+    (reserves are kept back from launch-day matching), never anyone they excluded; in name order."""
+    side = RosterRole.MENTOR if participant.role is RosterRole.MENTEE else RosterRole.MENTEE
+    return sorted((p for p in participants if p.status is Status.JOINED and p.role is side
+                   and p.email not in participant.exclude and p.email != participant.email),
+                  key=lambda p: ((p.name or p.email).casefold(), p.email))
+
+
+def with_ranking(participant: Participant, choices: Iterable[str], names: dict[str, str]) -> Participant:
+    """Their launch-day choices, most wanted first (blank places skipped). `names` holds the people they may
+    rank (email -> name). The same person twice is refused kindly."""
+    chosen = [c.strip().lower() for c in choices if c and c.strip()]
+    if len(chosen) > MAX_RANKED:
+        raise InvalidInput(f"Please choose at most {MAX_RANKED} people.")
+    if any(c not in names for c in chosen):
+        raise InvalidInput("Someone you chose isn't in the programme any more: choose again from the lists.")
+    for email in chosen:
+        if chosen.count(email) > 1:
+            raise InvalidInput(f"You chose {plain(names[email] or email)} more than once: choose each person once, "
+                               "in the order you'd like them.")
+    return replace(participant, ranking=tuple(chosen))

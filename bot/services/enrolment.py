@@ -1,5 +1,6 @@
 """Enrolment and matching inside a programme: inviting people (a roster file or @mentions), their joining
-by their own choice, and the manager's match proposal and publishing it as pairs.
+by their own choice and the profile they fill in, launch-day rankings made on cards, and the manager's
+match proposal (as computed, changed by them, or made by hand) and publishing it as pairs.
 
 Nobody is matched who has not joined. Matching reads the joined participants as a roster and runs the
 same deterministic matchers as the command line (bot.domain.matching). Publishing pairs people through
@@ -15,21 +16,26 @@ from dataclasses import dataclass, replace
 from typing import Sequence
 
 from bot.domain.audit import AuditAction
-from bot.domain.enrolment import Participant, Status, from_roster, joined_roster, merged_with_roster, require_joined
-from bot.domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from bot.domain.enrolment import (
+    Participant, ProfileAnswers, Status, from_roster, joined_roster, merged_with_roster, rankable, require_joined,
+    with_profile, with_ranking,
+)
+from bot.domain.errors import DomainError, InvalidInput, InvalidState, NotAllowed, NotFound
+from bot.domain.hand_matching import NOBODY, allowed_mentors, hand_pairs
 from bot.domain.matching import (
     MatchResult, Method, ProgrammeKind, best_reserve_for, former_pairs, next_best_for, stable_matching, suggested_matching,
 )
 from bot.domain.people import Role
-from bot.domain.policy import Action, require
+from bot.domain.policy import Action, PersonalChatOnly, require
 from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme
-from bot.domain.roster import RosterRole, read_roster, with_line_managers
+from bot.domain.roster import Roster, RosterRole, read_roster, with_line_managers
 from bot.domain.text import person_name, plain
+from bot.services.authority import Place
 from bot.services.calendar import Invitee
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.line_managers import LineManagerService
 from bot.services.pairs import PairService, known_person
-from cards.enrolment import join_card, reserve_offer_card
+from cards.enrolment import join_card, ranking_card, reserve_offer_card
 
 
 @dataclass(frozen=True)
@@ -42,11 +48,32 @@ class Imported:
 @dataclass(frozen=True)
 class Proposal:
     programme: Programme
-    method: Method
+    method: Method | None  # None: pairs the manager chose (a changed proposal, or matching by hand)
     result: MatchResult
     names: dict[str, str]  # email -> display name
     digest: str  # of the inputs: publishing a stale proposal card is refused
     warning: str = ""  # e.g. line managers could not be checked in the directory
+    roster: Roster | None = None  # the people matched (joined, not paired yet), line managers filled in
+    former: frozenset[frozenset[str]] = frozenset()
+    insisted: tuple[str, ...] = ()  # mentees the manager insisted on pairing again with a former partner
+
+
+@dataclass(frozen=True)
+class ChangeRow:
+    mentee: str
+    chosen: str  # the mentor proposed (or chosen), or NOBODY
+    allowed: tuple[str, ...]  # mentors who may mentor them, the chosen one first
+    former: tuple[str, ...]  # of those, former partners: pairing them again needs "I insist"
+
+
+@dataclass(frozen=True)
+class ChangeForm:
+    """The manager's card for changing a proposal, or for pairing by hand: one row per mentee waiting."""
+
+    programme: Programme
+    rows: tuple[ChangeRow, ...]
+    names: dict[str, str]
+    capacity: dict[str, int]  # mentor -> how many mentees they can take
 
 
 @dataclass(frozen=True)
@@ -230,7 +257,7 @@ class EnrolmentService:
         programme = await self._managed(actor, programme_id, Action.ENROL)
         return await self._proposal(actor, programme, method, kind)
 
-    async def _proposal(self, actor: Actor, programme: Programme, method: Method, kind: ProgrammeKind) -> Proposal:
+    async def _proposal(self, actor: Actor, programme: Programme, method: Method | None, kind: ProgrammeKind) -> Proposal:
         participants = await self._repos.participants.in_programme(programme.id)
         paired = await self._paired_people(programme)
         free = [p for p in participants if p.person_id not in paired]
@@ -241,11 +268,26 @@ class EnrolmentService:
             found = await self._line_managers.look_up(actor, programme.id, [
                 Invitee(people[r.email].person_id.partition(":")[2] or r.email, r.email, r.name) for r in roster.people])
             roster, warning = with_line_managers(roster, found.managers), found.warning
-        match = stable_matching if method is Method.STABLE else suggested_matching
-        result = match(roster, kind)
-        digest = hashlib.sha256(json.dumps([[p.email, p.role.value, p.line_manager, p.ranking, p.exclude] for p in roster.people],
-                                           default=list).encode()).hexdigest()[:16]
-        return Proposal(programme, method, result, {p.email: p.name or p.email for p in participants}, digest, warning)
+        former = await self._former_pairs(programme, participants)
+        if method is None:  # by hand: nothing computed; the manager chooses on the change card
+            result = MatchResult(Method.SUGGESTED, (), ())
+        else:
+            match = stable_matching if method is Method.STABLE else suggested_matching
+            result = match(roster, kind, former)
+        digest = _digest([[p.email, p.role.value, p.line_manager, p.ranking, p.exclude, p.capacity, p.organisation]
+                          for p in roster.people])
+        return Proposal(programme, method, result, {p.email: p.name or p.email for p in participants}, digest, warning,
+                        roster=roster, former=former)
+
+    async def _former_pairs(self, programme: Programme, participants: Sequence[Participant]) -> frozenset[frozenset[str]]:
+        """Who was paired with whom before in this programme (pairings that ended), by email."""
+        emails = {p.person_id: p.email for p in participants if p.person_id}
+        ended = []
+        for pair_id in await self._repos.programmes.roster(programme.id):
+            pair = await self._repos.pairs.get(pair_id)
+            if pair.status is not PairStatus.ACTIVE and pair.mentor_id in emails and pair.mentee_id in emails:
+                ended.append((emails[pair.mentor_id], emails[pair.mentee_id]))
+        return former_pairs(ended)
 
     async def _paired_people(self, programme: Programme) -> set[str]:
         people = set()
@@ -262,6 +304,10 @@ class EnrolmentService:
         proposal = await self._proposal(actor, programme, method, kind)
         if proposal.digest != digest:
             raise InvalidInput("Someone joined, left or was paired since that proposal: say **match** for the new one.")
+        return await self._publish(actor, proposal)
+
+    async def _publish(self, actor: Actor, proposal: Proposal) -> Published:
+        programme_id = proposal.programme.id
         participants = {p.email: p for p in await self._repos.participants.in_programme(programme_id)}
         paired, not_paired = [], []
         for suggestion in proposal.result.pairs:
@@ -275,6 +321,127 @@ class EnrolmentService:
         await self._ctx.audit(actor.id, AuditAction.PAIRS_PUBLISHED, programme_id, programme_id)
         return Published(tuple(paired), tuple(not_paired))
 
+    # The profile on joining ---------------------------------------------------------------------
+    async def profile(self, actor: Actor, programme_id: str) -> tuple[Programme, Participant, list[Participant]]:
+        """Their own profile in a programme, and the others taking part (whom they may ask not to be paired with)."""
+        require(set(), Action.OWN_RECORD)
+        participant = await self._own(actor, programme_id)
+        programme = await self._repos.programmes.get(programme_id)
+        others = sorted((p for p in await self._repos.participants.in_programme(programme_id)
+                         if p.status is not Status.LEFT and p.email != participant.email),
+                        key=lambda p: ((p.name or p.email).casefold(), p.email))
+        return programme, participant, others
+
+    async def save_profile(self, actor: Actor, programme_id: str, place: Place, answers: ProfileAnswers) -> Participant:
+        """They saved their profile card: checked, then kept on their participant record. Only their own,
+        and only in their personal chat (it says who they must not be paired with)."""
+        require(set(), Action.OWN_RECORD)
+        if not place.personal:
+            raise PersonalChatOnly("Your profile is yours, so I only take it in our personal chat.")
+        programme, participant, others = await self.profile(actor, programme_id)
+        if participant.status is not Status.JOINED:
+            raise InvalidState("Join the programme first: press \u201cI agree: join\u201d on its card.")
+        emails = [p.email for p in others]
+        saved = await self._repos.participants.change(programme_id, participant.email, lambda p: with_profile(
+            p, answers, programme.organisations, programme.focus_areas, emails))
+        await self._ctx.audit(actor.id, AuditAction.PROFILE_SAVED, actor.id, programme_id)
+        return saved
+
+    # Launch-day rankings ------------------------------------------------------------------------
+    async def open_rankings(self, actor: Actor, programme_id: str) -> int:
+        """Send every joined mentee and mentor a card to rank the people from the other side they met.
+        Returns how many were sent one."""
+        programme = await self._managed(actor, programme_id, Action.ENROL)
+        if programme.matching == "by hand":
+            raise InvalidState(f"{plain(programme.name)} is matched by hand, so nobody's choices are used. Change how pairs "
+                               "are matched in **programme settings** first.")
+        participants = await self._repos.participants.in_programme(programme_id)
+        paired = await self._paired_people(programme)
+        sent = 0
+        for participant in participants:
+            if participant.status is not Status.JOINED or participant.role is RosterRole.RESERVE or \
+                    not participant.person_id or participant.person_id in paired:
+                continue
+            others = [p for p in rankable(participant, participants) if p.person_id not in paired]
+            if not others:
+                continue
+            await self._ctx.notify(participant.person_id, Message(
+                text=f"Who would you like to be paired with in {plain(programme.name)}? Choose up to 5, most wanted first.",
+                card=ranking_card(programme, participant, others)))
+            sent += 1
+        return sent
+
+    async def choices(self, actor: Actor, programme_id: str) -> tuple[Programme, Participant, list[Participant]]:
+        """Their own launch-day choices so far, and the people they may rank."""
+        require(set(), Action.OWN_RECORD)
+        participant = await self._own(actor, programme_id)
+        programme = await self._repos.programmes.get(programme_id)
+        return programme, participant, rankable(participant, await self._repos.participants.in_programme(programme_id))
+
+    async def save_ranking(self, actor: Actor, programme_id: str, place: Place, chosen: Sequence[str]) -> Participant:
+        """They saved their choices: kept most wanted first, for the manager's **match stable**."""
+        require(set(), Action.OWN_RECORD)
+        if not place.personal:
+            raise PersonalChatOnly("Whom you'd like to be paired with is private, so I only take it in our personal chat.")
+        _, participant, others = await self.choices(actor, programme_id)
+        if participant.status is not Status.JOINED:
+            raise InvalidState("Join the programme first: press \u201cI agree: join\u201d on its card.")
+        names = {p.email: p.name or p.email for p in others}
+        saved = await self._repos.participants.change(programme_id, participant.email, lambda p: with_ranking(p, chosen, names))
+        await self._ctx.audit(actor.id, AuditAction.RANKING_SAVED, actor.id, programme_id)
+        return saved
+
+    # The manager changes a proposal, or pairs by hand -------------------------------------------
+    async def change_form(self, actor: Actor, programme_id: str, method: Method | None,
+                          kind: ProgrammeKind = ProgrammeKind.TRADITIONAL,
+                          chosen: dict[str, str] | None = None) -> ChangeForm:
+        """One row per mentee waiting for a pair: the mentors allowed for them, prefilled with the proposal
+        (`method`), or with nobody (None: by hand), or with what the manager chose (`chosen`)."""
+        programme = await self._managed(actor, programme_id, Action.ENROL)
+        proposal = await self._proposal(actor, programme, method, kind)
+        roster = proposal.roster
+        proposed = {p.mentee: p.mentor for p in proposal.result.pairs}
+        proposed.update(chosen or {})
+        rows = []
+        for mentee in roster.mentees:
+            allowed = allowed_mentors(roster, mentee.email, kind)
+            pick = proposed.get(mentee.email, NOBODY)
+            pick = pick if pick in allowed else NOBODY
+            ordered = ([pick] if pick != NOBODY else []) + sorted(
+                (m for m in allowed if m != pick), key=lambda m: (proposal.names.get(m, m).casefold(), m))
+            former = tuple(m for m in ordered if frozenset((m, mentee.email)) in proposal.former)
+            rows.append(ChangeRow(mentee.email, pick, tuple(ordered), former))
+        return ChangeForm(programme, tuple(rows), proposal.names, {m.email: m.capacity for m in roster.mentors})
+
+    async def change_proposal(self, actor: Actor, programme_id: str, chosen: dict[str, str], insisted: Sequence[str] = (),
+                              kind: ProgrammeKind = ProgrammeKind.TRADITIONAL) -> Proposal:
+        """The pairs the manager chose, checked (no line manager, no exclusion, no former partner unless they
+        insisted, capacities kept), as a proposal with a fresh digest to publish."""
+        programme = await self._managed(actor, programme_id, Action.ENROL)
+        return await self._chosen(actor, programme, chosen, insisted, kind)
+
+    async def _chosen(self, actor: Actor, programme: Programme, chosen: dict[str, str], insisted: Sequence[str],
+                      kind: ProgrammeKind) -> Proposal:
+        base = await self._proposal(actor, programme, None, kind)
+        checked = hand_pairs(base.roster, {k.strip().lower(): (v or NOBODY).strip().lower() for k, v in chosen.items()},
+                             kind, base.former, frozenset(e.strip().lower() for e in insisted), base.names)
+        digest = _digest([base.digest, [[p.mentor, p.mentee] for p in checked.result.pairs], list(checked.insisted)])
+        return replace(base, result=checked.result, digest=digest, insisted=checked.insisted)
+
+    async def publish_chosen(self, actor: Actor, programme_id: str, chosen: dict[str, str], insisted: Sequence[str], digest: str,
+                             kind: ProgrammeKind = ProgrammeKind.TRADITIONAL) -> tuple[Proposal, Published]:
+        """Publish the pairs the manager chose; refused if anyone joined, left or was paired since.
+        Returns the proposal as published (for the card) and what became of each pair."""
+        programme = await self._managed(actor, programme_id, Action.ENROL)
+        stale = InvalidInput("Someone joined, left or was paired since you chose these pairs: say **match** to start again.")
+        try:
+            proposal = await self._chosen(actor, programme, chosen, insisted, kind)
+        except InvalidInput as changed:
+            raise stale from changed
+        if proposal.digest != digest:
+            raise stale
+        return proposal, await self._publish(actor, proposal)
+
     async def _actor_for(self, participant: Participant) -> Actor:
         person = await self._repos.people.find(participant.person_id)
         if person is None:
@@ -282,3 +449,7 @@ class EnrolmentService:
         return Actor(tenant_id=person.tenant_id, aad_object_id=person.aad_object_id, name=person.name,
                      teams_user_id=person.teams_user_id, email=person.email, contact=person.contact)
 
+
+
+def _digest(value: object) -> str:
+    return hashlib.sha256(json.dumps(value, default=list).encode()).hexdigest()[:16]

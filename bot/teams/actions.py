@@ -23,7 +23,9 @@ from cards import verbs
 from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
 from cards.contract import contract_card
 from bot.domain.matching import Method, ProgrammeKind
-from cards.enrolment import join_card, proposal_card, reserve_offer_card
+from bot.domain.enrolment import ProfileAnswers
+from bot.domain.hand_matching import NOBODY
+from cards.enrolment import SHOWN_CHANGE_ROWS, change_pairs_card, pairs_from_text, join_card, profile_card, proposal_card, ranking_card, reserve_offer_card
 from cards.pairing import programme_settings_card
 from cards.my_data import erase_answered_card
 from cards.reflection import reflection_prompt_card
@@ -73,7 +75,17 @@ PRIVATE_VERBS = {
     verbs.SURVEY_ANSWER: "Survey answers are private, so I only take them in our personal chat.",
     verbs.REPORT_FILE: "I only send the report as a file in your personal chat with me.",
     verbs.DEBRIEF_CLOSE: "Your closing summary is between you and your partner, so I only take it in our personal chat.",
+    verbs.PROFILE_SAVE: "Your profile is yours, so I only take it in our personal chat.",
+    verbs.RANKING_SAVE: "Whom you'd like to be paired with is private, so I only take it in our personal chat.",
 }
+
+
+def entered(data: dict[str, Any], name: str) -> str:
+    """What someone typed or chose in a card's input: always text ("" when left empty or not sent)."""
+    value = data.get(name)
+    if isinstance(value, bool) or not isinstance(value, (str, int, float)):
+        return ""
+    return str(int(value)) if isinstance(value, float) and value.is_integer() else str(value)
 
 
 def field(data: dict[str, Any], name: str, kind: type = str) -> Any:
@@ -123,6 +135,11 @@ class CardActionRouter:
             verbs.MATCH_PUBLISH: self.publish_matches,
             verbs.PROGRAMME_SAVE: self.save_programme_settings,
             verbs.RESERVE_PAIR: self.pair_reserve,
+            verbs.PROFILE_SAVE: self.save_profile,
+            verbs.RANKINGS_OPEN: self.open_rankings,
+            verbs.RANKING_SAVE: self.save_ranking,
+            verbs.MATCH_CHANGE: self.change_pairs,
+            verbs.MATCH_CHANGE_SAVE: self.check_changed_pairs,
             verbs.MATCH_DECLINE: self.decline_match,
             verbs.SURVEY_ANSWER: self.answer_survey,
             verbs.DEBRIEF_CLOSE: self.close_pairing,
@@ -268,10 +285,88 @@ class CardActionRouter:
 
     # Enrolment and matching ---------------------------------------------------------------------
     async def join_programme(self, context, actor, data) -> Card:
+        """Joined: the card turns into their profile, to fill in now (or later with **my profile**)."""
         programme_id = field(data, "programmeId")
         joined = await self.services.enrolment.join(actor, programme_id)
+        programme, participant, others = await self.services.enrolment.profile(actor, programme_id)
+        return profile_card(programme, participant, others,
+                            lead=f"You joined as a {joined.role.value}. I'll tell you when you're matched. "
+                                 "Now tell us a little about yourself.")
+
+    async def save_profile(self, context, actor, data) -> Card:
+        programme_id = field(data, "programmeId")
+        programme, participant, others = await self.services.enrolment.profile(actor, programme_id)
+        if programme.focus_areas:  # the multi-select sends positions, comma-separated
+            picked = [v.strip() for v in entered(data, "focusAreas").split(",") if v.strip()]
+            focus = tuple(programme.focus_areas[int(v)] if v.isdigit() and int(v) < len(programme.focus_areas) else v
+                          for v in picked)
+        else:
+            focus = tuple(v.strip() for v in entered(data, "focusAreas").split(";") if v.strip())
+        organisation = entered(data, "organisation")
+        if programme.organisations and organisation.isdigit() and int(organisation) < len(programme.organisations):
+            organisation = programme.organisations[int(organisation)]  # the choice list sends positions
+        answers = ProfileAnswers(entered(data, "jobTitle"), organisation, focus, entered(data, "wants"),
+                                 entered(data, "capacity") or "1", entered(data, "availability"),
+                                 tuple(v.strip() for v in entered(data, "exclude").split(",") if v.strip()))
+        try:
+            saved = await self.services.enrolment.save_profile(actor, programme_id, place_of(context.activity), answers)
+        except InvalidInput as problem:  # their card back as they filled it, with what to change
+            return profile_card(programme, participant, others, entered=answers, problem=problem.message)
+        return profile_card(programme, saved, others, note="Saved your profile.")
+
+    async def open_rankings(self, context, actor, data) -> Card:
+        programme_id = field(data, "programmeId")
+        sent = await self.services.enrolment.open_rankings(actor, programme_id)
         programme = await self.services.ctx.repos.programmes.get(programme_id)
-        return join_card(programme, joined, note=f"You joined as a {joined.role.value}. I'll tell you when you're matched.")
+        if not sent:
+            return card([heading(f"Rankings for {programme.name}"),
+                         done("Nobody is waiting to choose yet: rankings go to mentees and mentors who joined and aren't paired.")])
+        return card([heading(f"Rankings for {programme.name}"),
+                     done(f"Sent {sent} people a card to choose whom they'd like to be paired with."),
+                     text("When they've chosen, say **match stable** to see the pairs.", subtle=True, markdown=True)])
+
+    async def save_ranking(self, context, actor, data) -> Card:
+        programme_id = field(data, "programmeId")
+        programme, participant, others = await self.services.enrolment.choices(actor, programme_id)
+        chosen = [entered(data, f"choice{n}") for n in range(1, 6)]
+        try:
+            saved = await self.services.enrolment.save_ranking(actor, programme_id, place_of(context.activity), chosen)
+        except InvalidInput as problem:
+            return ranking_card(programme, participant, others, chosen=chosen, problem=problem.message)
+        return ranking_card(programme, saved, others, note="Saved your choices. You can change them until your manager matches people.")
+
+    async def change_pairs(self, context, actor, data) -> Card:
+        """The proposal card's Change pairs: every waiting mentee with the mentors allowed, prefilled."""
+        programme_id = field(data, "programmeId")
+        try:
+            method = Method(data["method"]) if data.get("method") else None
+        except ValueError as error:
+            raise InvalidInput(OUT_OF_DATE) from error
+        try:
+            chosen = {mentee: mentor for mentor, mentee in pairs_from_text(data.get("chosen", ""))}
+        except ValueError as error:
+            raise InvalidInput(OUT_OF_DATE) from error
+        programme = await self.services.ctx.repos.programmes.get(programme_id)
+        form = await self.services.enrolment.change_form(actor, programme_id, method, ProgrammeKind(programme.kind),
+                                                         chosen)
+        return change_pairs_card(form.programme, form.rows, form.names, form.capacity)
+
+    async def check_changed_pairs(self, context, actor, data) -> Card:
+        """The change-pairs card sent: checked, then shown as a proposal with its own Publish button."""
+        programme_id = field(data, "programmeId")
+        rows = [r for r in field(data, "rows").split(";") if r]
+        if len(rows) > SHOWN_CHANGE_ROWS:
+            raise InvalidInput(OUT_OF_DATE)
+        chosen = {mentee: entered(data, f"mentor{n}") or NOBODY for n, mentee in enumerate(rows)}
+        insisted = [mentee for n, mentee in enumerate(rows) if entered(data, f"insist{n}") == "true"]
+        programme = await self.services.ctx.repos.programmes.get(programme_id)
+        kind = ProgrammeKind(programme.kind)
+        try:
+            p = await self.services.enrolment.change_proposal(actor, programme_id, chosen, insisted, kind)
+        except InvalidInput as problem:
+            form = await self.services.enrolment.change_form(actor, programme_id, None, kind, chosen)
+            return change_pairs_card(form.programme, form.rows, form.names, form.capacity, problem=problem.message)
+        return proposal_card(p.programme, None, p.result, p.names, p.digest, warning=p.warning, insisted=p.insisted)
 
     async def decline_programme(self, context, actor, data) -> Card:
         programme_id = field(data, "programmeId")
@@ -281,6 +376,8 @@ class CardActionRouter:
 
     async def publish_matches(self, context, actor, data) -> Card:
         programme_id, digest = field(data, "programmeId"), field(data, "digest")
+        if "pairs" in data:
+            return await self._publish_chosen(actor, programme_id, digest, data)
         try:
             method = Method(field(data, "method"))
         except ValueError as error:
@@ -289,10 +386,24 @@ class CardActionRouter:
         kind = ProgrammeKind(programme.kind)
         proposal = await self.services.enrolment.proposal(actor, programme_id, method, kind)
         published = await self.services.enrolment.publish(actor, programme_id, method, digest, kind)
-        note = f"Published {len(published.paired)} pairs; each person has been told who their partner is."
-        if published.not_paired:
-            note += " Not paired: " + "; ".join(f"{who_} ({why})" for who_, why in published.not_paired)
-        return proposal_card(proposal.programme, method, proposal.result, proposal.names, proposal.digest, note=note)
+        return proposal_card(proposal.programme, method, proposal.result, proposal.names, proposal.digest,
+                             note=_published_note(published))
+
+    async def _publish_chosen(self, actor: Actor, programme_id: str, digest: str, data: dict[str, Any]) -> Card:
+        """Publish pairs the manager chose (their change-pairs card): the pairs travel with the button."""
+        try:
+            pairs = pairs_from_text(data.get("pairs"))
+        except ValueError as error:
+            raise InvalidInput(OUT_OF_DATE) from error
+        insisted = [e for e in (data.get("insisted") if isinstance(data.get("insisted"), str) else "").split(";") if e]
+        if len(pairs) > SHOWN_CHANGE_ROWS:
+            raise InvalidInput(OUT_OF_DATE)
+        chosen = {mentee: mentor for mentor, mentee in pairs}
+        programme = await self.services.ctx.repos.programmes.get(programme_id)
+        kind = ProgrammeKind(programme.kind)
+        proposal, published = await self.services.enrolment.publish_chosen(actor, programme_id, chosen, insisted, digest, kind)
+        return proposal_card(proposal.programme, None, proposal.result, proposal.names, proposal.digest,
+                             note=_published_note(published))
 
     async def decline_match(self, context, actor, data) -> Card:
         await self.services.pairs.decline_match(actor, field(data, "pairId"))
@@ -357,3 +468,10 @@ class CardActionRouter:
         report = await self.services.report.programme_report(actor, programme_id)
         await self.offer_report(context, actor, programme_id, fmt)
         return report_card(report, file_buttons=True)
+
+
+def _published_note(published) -> str:
+    note = f"Published {len(published.paired)} pairs; each person has been told who their partner is."
+    if published.not_paired:
+        note += " Not paired: " + "; ".join(f"{who_} ({why})" for who_, why in published.not_paired)
+    return note

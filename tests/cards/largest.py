@@ -141,7 +141,7 @@ def _enrolment_cards(fill: Callable[[int], str], programme) -> dict[str, list[di
     from bot.domain.enrolment import Participant, Status
     from bot.domain.matching import MatchResult, Method, Suggestion, Unmatched
     from bot.domain.roster import RosterRole
-    from cards.enrolment import join_card, proposal_card, reserve_offer_card, roster_card
+    from cards.enrolment import SHOWN_CHANGE_ROWS, join_card, proposal_card, reserve_offer_card, roster_card
 
     people = [Participant(programme.id, f"person{i}@force.example", RosterRole.MENTEE, Status.INVITED, NOW, name=fill(LONG_NAME))
               for i in range(PAIRS)]
@@ -155,11 +155,43 @@ def _enrolment_cards(fill: Callable[[int], str], programme) -> dict[str, list[di
                                                     organisations=tuple(fill(50) for _ in range(10)))),
             pairing.programme_settings_card(programme, note=fill(200))],
         "enrolment.join_card": [join_card(programme, people[0]), join_card(programme, people[0], note=fill(200))],
-        "enrolment.roster_card": [roster_card(programme, people)],
+        "enrolment.roster_card": [roster_card(programme, people),
+                                  roster_card(replace(programme, matching="stable"), [replace(p, status=Status.JOINED) for p in people])],
         "enrolment.reserve_offer_card": [reserve_offer_card(programme, people[1], people[0], tuple(fill(200) for _ in range(4))),
                                          reserve_offer_card(programme, people[1], people[0], (), note=fill(200))],
         "enrolment.proposal_card": [proposal_card(programme, Method.STABLE, result, names, "d"),
-                                    proposal_card(programme, Method.SUGGESTED, result, names, "d", note=fill(1000))],
+                                    proposal_card(programme, Method.SUGGESTED, result, names, "d", note=fill(1000)),
+                                    proposal_card(programme, None, replace(result, pairs=result.pairs[:SHOWN_CHANGE_ROWS]), names, "d",
+                                                  insisted=[p.mentee for p in result.pairs[:SHOWN_CHANGE_ROWS]])],
+        **_profile_cards(fill, programme, people, names),
+    }
+
+
+def _profile_cards(fill: Callable[[int], str], programme, people, names) -> dict[str, list[dict[str, Any]]]:
+    from bot.domain.enrolment import MAX_AVAILABILITY, MAX_JOB_TITLE, MAX_WANTS, ProfileAnswers
+    from bot.domain.roster import RosterRole
+    from bot.services.enrolment import ChangeRow
+    from cards.enrolment import change_pairs_card, profile_card, ranking_card
+
+    listed = replace(programme, matching="stable", focus_areas=tuple(fill(50) for _ in range(10)),
+                     organisations=tuple(fill(50) for _ in range(10)))
+    mentor = replace(people[0], role=RosterRole.MENTOR, job_title=fill(MAX_JOB_TITLE), organisation=fill(MAX_JOB_TITLE),
+                     wants=fill(MAX_WANTS), availability=fill(MAX_AVAILABILITY), exclude=tuple(p.email for p in people[1:MANY]),
+                     ranking=tuple(p.email for p in people[1:6]), line_manager="boss@force.example",
+                     focus_areas=listed.focus_areas)
+    entered = ProfileAnswers(fill(MAX_JOB_TITLE), fill(MAX_JOB_TITLE), (), fill(MAX_WANTS), "3", fill(MAX_AVAILABILITY),
+                             tuple(p.email for p in people[1:MANY]))
+    rows = [ChangeRow(p.email, people[-1].email, tuple(q.email for q in people[:MANY]), tuple(q.email for q in people[:MANY]))
+            for p in people[:MANY]]
+    places = {p.email: 10 for p in people}
+    return {
+        "enrolment.profile_card": [profile_card(listed, mentor, people[1:], lead=fill(200)),
+                                   profile_card(programme, mentor, people[1:], entered=entered, problem=fill(1000)),
+                                   profile_card(listed, mentor, people[1:], note=fill(200))],
+        "enrolment.ranking_card": [ranking_card(listed, mentor, people[1:], problem=fill(1000)),
+                                   ranking_card(listed, mentor, people[1:], note=fill(200))],
+        "enrolment.change_pairs_card": [change_pairs_card(listed, rows, names, places, problem=fill(2000)),
+                                        change_pairs_card(listed, [], names, places)],
     }
 
 

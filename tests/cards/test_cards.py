@@ -113,10 +113,46 @@ def examples() -> dict[str, dict]:
             Unmatched("nestor@force.example", "excluded: megan@force.example"),)),
             {"megan@force.example": "Megan Bowen", "adele@force.example": "Adele Vance", "nestor@force.example": "Nestor"}, "d1"),
         **survey_examples(),
+        **profile_examples(programme, participant),
         "programme_status": status_card("Reverse mentoring pilot", [
             ("Megan Bowen", "Adele Vance", Assessment(Health.DRIFTING, (Finding(Rule.OVERDUE_SESSION, Health.DRIFTING, "no session held since 11 Jan 2027; the contract says monthly", TODAY),), None)),
             ("Isaiah Langer", "Patti Fernandez", Assessment(Health.ON_TRACK, (), None)),
         ]),
+    }
+
+
+def profile_examples(programme, participant) -> dict[str, dict]:
+    from bot.domain.enrolment import Status
+    from bot.domain.matching import MatchResult, Method, Suggestion, Unmatched
+    from bot.domain.roster import RosterRole
+    from bot.services.enrolment import ChangeRow
+    from cards.enrolment import change_pairs_card, profile_card, proposal_card, ranking_card, roster_card
+
+    scheme = replace(programme, name="Launch day scheme", kind="cross-sector", matching="stable",
+                     focus_areas=("leadership", "data"), organisations=("City Police", "Fabrikam"))
+    adele = replace(participant, status=Status.JOINED, organisation="City Police", focus_areas=("leadership",),
+                    wants="To lead a team well", availability="Tue pm")
+    megan = replace(participant, email="megan@fabrikam.example", name="Megan Bowen", role=RosterRole.MENTOR,
+                    status=Status.JOINED, organisation="Fabrikam", capacity=2)
+    isaiah = replace(megan, email="isaiah@fabrikam.example", name="Isaiah Langer", capacity=1)
+    names = {"adele@force.example": "Adele Vance", "megan@fabrikam.example": "Megan Bowen", "isaiah@fabrikam.example": "Isaiah Langer",
+             "patti@force.example": "Patti Fernandez"}
+    rows = [ChangeRow("adele@force.example", "megan@fabrikam.example", ("megan@fabrikam.example", "isaiah@fabrikam.example"),
+                      ("isaiah@fabrikam.example",)),
+            ChangeRow("patti@force.example", "nobody", ("isaiah@fabrikam.example",), ())]
+    chosen = MatchResult(Method.SUGGESTED, (Suggestion("megan@fabrikam.example", "adele@force.example", 3,
+                                                       ("chosen by a manager", "spans organisations: Fabrikam and City Police")),),
+                         (Unmatched("patti@force.example", "not paired for now (the manager's choice)"),))
+    return {
+        "profile_to_fill": profile_card(scheme, megan, [adele, isaiah], lead="You joined as a mentor. I'll tell you when you're matched."),
+        "profile_refused": profile_card(scheme, adele, [megan, isaiah], problem="Please choose your organisation."),
+        "profile_saved": profile_card(scheme, adele, [megan, isaiah], note="Saved your profile."),
+        "ranking_to_choose": ranking_card(scheme, adele, [megan, isaiah]),
+        "ranking_saved": ranking_card(scheme, replace(adele, ranking=("isaiah@fabrikam.example", "megan@fabrikam.example")),
+                                      [megan, isaiah], note="Saved your choices."),
+        "change_pairs": change_pairs_card(scheme, rows, names, {"megan@fabrikam.example": 2, "isaiah@fabrikam.example": 1}),
+        "match_proposal_chosen": proposal_card(scheme, None, chosen, names, "d2"),
+        "roster_launch_day": roster_card(scheme, [adele, megan]),
     }
 
 

@@ -20,7 +20,8 @@ from bot.domain.errors import AlreadyDone, InvalidState, NotAllowed, NotFound
 from bot.domain.programmes import CloseReason
 from bot.domain.policy import POLICY, AccessRole, Action, refusal
 from bot.domain.roster import RosterRole
-from bot.services.authority import ListedAdmins, Place, PlaceKind
+from bot.domain.enrolment import ProfileAnswers
+from bot.services.authority import PERSONAL_CHAT, ListedAdmins, Place, PlaceKind
 from bot.services.context import Actor
 from bot.services.registry import Services
 from tests.dialogs.harness import ADMIN, TENANT, World, user
@@ -90,6 +91,17 @@ ROSTER_CSV = "email,role\nnew.mentor@force.example,mentor\nnew.mentee@force.exam
 async def publish(scene: Scene, actor: Actor):
     proposal = await scene.s.enrolment.proposal(MANAGER, scene.programme_id)
     return await scene.s.enrolment.publish(actor, scene.programme_id, proposal.method, proposal.digest)
+
+
+async def publish_chosen(scene: Scene, actor: Actor):
+    changed = await scene.s.enrolment.change_proposal(MANAGER, scene.programme_id, {})
+    return await scene.s.enrolment.publish_chosen(actor, scene.programme_id, {}, (), changed.digest)
+
+
+async def _joined(scene: Scene, call: Callable[[], Awaitable[Any]]) -> Any:
+    """The newcomer has joined (by their own press), then the call."""
+    await scene.s.enrolment.join(NEWCOMER, scene.programme_id)
+    return await call()
 
 
 def sched(scene: Scene):
@@ -171,6 +183,16 @@ CASES: dict[str, Case] = {
     "EnrolmentService.participants": Case(lambda c, a: c.s.enrolment.participants(a, c.programme_id), MANAGER, True),
     "EnrolmentService.proposal": Case(lambda c, a: c.s.enrolment.proposal(a, c.programme_id), MANAGER, True),
     "EnrolmentService.publish": Case(publish, MANAGER, True),
+    "EnrolmentService.profile": Case(lambda c, a: c.s.enrolment.profile(a, c.programme_id), NEWCOMER, True),
+    "EnrolmentService.save_profile": Case(lambda c, a: _joined(c, lambda: c.s.enrolment.save_profile(
+        a, c.programme_id, PERSONAL_CHAT, ProfileAnswers(job_title="Analyst"))), NEWCOMER, True),
+    "EnrolmentService.open_rankings": Case(lambda c, a: c.s.enrolment.open_rankings(a, c.programme_id), MANAGER, True),
+    "EnrolmentService.choices": Case(lambda c, a: c.s.enrolment.choices(a, c.programme_id), NEWCOMER, True),
+    "EnrolmentService.save_ranking": Case(lambda c, a: _joined(c, lambda: c.s.enrolment.save_ranking(
+        a, c.programme_id, PERSONAL_CHAT, [])), NEWCOMER, True),
+    "EnrolmentService.change_form": Case(lambda c, a: c.s.enrolment.change_form(a, c.programme_id, None), MANAGER, True),
+    "EnrolmentService.change_proposal": Case(lambda c, a: c.s.enrolment.change_proposal(a, c.programme_id, {}), MANAGER, True),
+    "EnrolmentService.publish_chosen": Case(publish_chosen, MANAGER, True),
     "EnrolmentService.pair_reserve": Case(lambda c, a: c.s.enrolment.pair_reserve(a, c.programme_id, "r@force.example", NEWCOMER.email),
                                           None, True),
     # SurveyService

@@ -47,3 +47,13 @@ async def test_removing_a_participant_takes_them_out_of_the_programme_and_the_in
     assert [p.programme_id for p in await repo.of_email("adele@force.example")] == ["p2"]
     assert [p.email for p in await repo.in_programme("p1")] == ["nia@force.example"]
     await repo.remove("p1", "adele@force.example")  # again: nothing left to remove, and no error
+
+
+async def test_a_saved_profile_and_launch_day_choices_survive_the_round_trip(store):
+    repo = ParticipantRepository(store)
+    await repo.put(someone("p1", "megan@fabrikam.example", RosterRole.MENTOR))
+    profile = await repo.change("p1", "megan@fabrikam.example", lambda p: replace(
+        p, job_title="Head of data", organisation="Fabrikam", wants="Help someone grow", capacity=2,
+        availability="Tue pm; Thu pm", exclude=("adele@force.example",), ranking=("lynne@force.example", "patti@force.example")))
+    assert await repo.find("p1", "megan@fabrikam.example") == profile
+    assert (await repo.in_programme("p1"))[0].availability == "Tue pm; Thu pm"
