@@ -44,6 +44,7 @@ from bot.storage.retention_ttl import RetentionTtlStore
 from bot.teams.file_consent import DataExportDelivery
 from bot.teams.handler import TandemBot
 from bot.teams.identity import mentioned_people
+from bot.teams.members import member_pages
 from bot.teams.inbound_auth import (
     InboundAuthConfig, InboundAuthenticator, KeysUnavailable, RequestRefused, Unauthenticated,
     authenticated_request, bearer_token,
@@ -119,7 +120,7 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock, http: ai
     # Local mode (the Agents Playground) cannot take files: exports go to the local data folder.
     exports = DataExportDelivery(services, settings.data_path.parent / "exports" if settings.auth_mode is AuthMode.LOCAL else None)
     # An unauthenticated (local) activity's serviceUrl answers that activity, and is never kept for later.
-    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people), exports,
+    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people, member_pages), exports,
                     keep_service_url=settings.authenticated)
 
     adapter.on_turn_error = turn_error_handler(conversation_state)

@@ -26,7 +26,7 @@ from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme
 from bot.domain.roster import RosterRole, read_roster, with_line_managers
 from bot.domain.text import person_name, plain
 from bot.services.calendar import Invitee
-from bot.services.context import Actor, Message, ServiceContext
+from bot.services.context import Actor, Delivery, Message, ServiceContext
 from bot.services.line_managers import LineManagerService
 from bot.services.pairs import PairService, known_person
 from cards.enrolment import join_card, reserve_offer_card
@@ -37,6 +37,20 @@ class Imported:
     added: int
     updated: int
     summary: str  # "17 people: 8 mentees, 9 mentors (9 places), 0 reserves"
+
+
+@dataclass(frozen=True)
+class Invited:
+    """What inviting a team's or channel's members did, counted for the manager."""
+
+    invited: int = 0
+    reached: int = 0  # of those invited, how many have their card now (the rest get it on opening Tandem)
+    already: int = 0  # already invited or taking part: left as they were
+    skipped: int = 0  # the manager, and anyone without a work email or from outside the programme's organisation
+
+    def __add__(self, other: "Invited") -> "Invited":
+        return Invited(self.invited + other.invited, self.reached + other.reached, self.already + other.already,
+                       self.skipped + other.skipped)
 
 
 @dataclass(frozen=True)
@@ -88,7 +102,6 @@ class EnrolmentService:
     async def invite(self, actor: Actor, programme_id: str, people: Sequence[Actor], role: RosterRole) -> list[Participant]:
         """Invite people @mentioned in Teams: each gets a card to join (or not) in their personal chat."""
         programme = await self._managed(actor, programme_id, Action.ENROL)
-        now = self._ctx.clock.now()
         invited = []
         for person in people:
             if not person.email:
@@ -99,16 +112,41 @@ class EnrolmentService:
             if current is not None and current.status is Status.JOINED:
                 invited.append(current)
                 continue
-            participant = replace(current, role=role, status=Status.INVITED) if current else Participant(
-                programme.id, person.email.strip().lower(), role, Status.INVITED, now, name=person.name)
-            participant = replace(participant, person_id=person.id, name=person.name or participant.name)
-            await self._repos.participants.put(participant)
-            await self._repos.people.change(person.id, lambda p, who=person: known_person(p, who))
-            await self._ctx.notify(person.id, Message(
-                text=f"You're invited to join {plain(programme.name)} as a {role.value}.",
-                card=join_card(programme, participant)))
+            participant, _ = await self._invite_one(programme, person, current, role)
             invited.append(participant)
         return invited
+
+    async def invite_members(self, actor: Actor, programme_id: str, people: Sequence[Actor], role: RosterRole) -> Invited:
+        """Invite one page of a team's or channel's members. Nobody stops the others: the manager themself,
+        anyone without a work email or from outside the programme's organisation is skipped, and anyone
+        already invited or taking part is left as they are (so inviting a team again sends no second card)."""
+        programme = await self._managed(actor, programme_id, Action.ENROL)
+        invited = reached = already = skipped = 0
+        for person in people:
+            if person.id == actor.id or not person.email or person.tenant_id != programme.tenant_id:
+                skipped += 1
+                continue
+            current = await self._repos.participants.find(programme.id, person.email)
+            if current is not None and current.status in (Status.INVITED, Status.JOINED):
+                already += 1
+                continue
+            _, delivery = await self._invite_one(programme, person, current, role)
+            invited += 1
+            reached += delivery is not None
+        return Invited(invited, reached, already, skipped)
+
+    async def _invite_one(self, programme: Programme, person: Actor, current: Participant | None,
+                          role: RosterRole) -> tuple[Participant, Delivery | None]:
+        now = self._ctx.clock.now()
+        participant = replace(current, role=role, status=Status.INVITED) if current else Participant(
+            programme.id, person.email.strip().lower(), role, Status.INVITED, now, name=person.name)
+        participant = replace(participant, person_id=person.id, name=person.name or participant.name)
+        await self._repos.participants.put(participant)
+        await self._repos.people.change(person.id, lambda p, who=person: known_person(p, who))
+        delivery = await self._ctx.notify(person.id, Message(
+            text=f"You're invited to join {plain(programme.name)} as a {role.value}.",
+            card=join_card(programme, participant)))
+        return participant, delivery
 
     async def invitations(self, actor: Actor) -> list[tuple[Programme, Participant]]:
         """The programmes that invited this person and that they have not answered: on first opening Tandem."""
