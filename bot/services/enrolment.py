@@ -22,7 +22,7 @@ from bot.domain.matching import (
 )
 from bot.domain.people import Role
 from bot.domain.policy import Action, require
-from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme
+from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme, may_take_part, require_may_take_part
 from bot.domain.roster import RosterRole, read_roster, with_line_managers
 from bot.domain.text import person_name, plain
 from bot.services.calendar import Invitee
@@ -106,8 +106,7 @@ class EnrolmentService:
         for person in people:
             if not person.email:
                 raise InvalidInput(f"I couldn't find the work email of {person_name(person.name, 'that person')}.")
-            if person.tenant_id != programme.tenant_id:
-                raise NotAllowed(f"{person_name(person.name, 'They')} is not in the programme's organisation.")
+            require_may_take_part(programme, person.tenant_id, person.guest, person_name(person.name, "They"))
             current = await self._repos.participants.find(programme.id, person.email)
             if current is not None and current.status is Status.JOINED:
                 invited.append(current)
@@ -123,7 +122,7 @@ class EnrolmentService:
         programme = await self._managed(actor, programme_id, Action.ENROL)
         invited = reached = already = skipped = 0
         for person in people:
-            if person.id == actor.id or not person.email or person.tenant_id != programme.tenant_id:
+            if person.id == actor.id or not person.email or not may_take_part(programme, person.tenant_id, person.guest):
                 skipped += 1
                 continue
             current = await self._repos.participants.find(programme.id, person.email)
@@ -175,6 +174,7 @@ class EnrolmentService:
         require(set(), Action.OWN_RECORD)
         participant = await self._own(actor, programme_id)
         programme = await self._repos.programmes.get(programme_id)
+        require_may_take_part(programme, actor.tenant_id, actor.guest)  # from the activity: nothing is enrolled
         now = self._ctx.clock.now()
         joined = await self._repos.participants.change(
             programme_id, participant.email, lambda p: p.join(actor.id, actor.name, None, now))

@@ -159,7 +159,7 @@ async def test_a_manager_edits_the_programme_from_its_settings_card_and_matching
     chat = world.chat(MANAGER)
     card = (await chat.say("programme settings"))[-1].attachments[0].content
     ids = {b["id"] for b in card["body"] if b["type"].startswith("Input.")}
-    assert ids == {"kind", "matching", "focusAreas", "organisations", "cadence"}
+    assert ids == {"kind", "matching", "focusAreas", "organisations", "cadence", "otherTenants", "guests"}
     save = card["actions"][0]["data"]
     _, body, _ = await press(chat, verbs.PROGRAMME_SAVE, {**save, "kind": "cross-sector", "matching": "stable",
                                                           "focusAreas": "knife crime", "organisations": "Police",
