@@ -15,6 +15,7 @@ MANAGER_HELP = (
     "- **invite @person as mentor** (or mentee, reserve): they get a card to join, and join only if they agree\n"
     "- **invite this team as mentees** (or this channel; mentors, reserves), in one of its channels: each member gets a card\n"
     "- **roster**: who has joined and who is still to open Tandem\n"
+    "- send me a roster CSV file here: I check it and import it, all or nothing\n"
     "- **match** (or **match stable** for launch-day choices): proposed pairs with the reasons, to publish with one press\n"
     "- **pair @mentor @mentee**: pair two people yourself; I tell them both\n"
     "- **status**: how every pair is doing (on track, at risk or drifting), never what anyone said\n"

@@ -35,6 +35,7 @@ from dialogs.glossary import explain
 from dialogs.help import MANAGER_HELP, help_text
 from dialogs.my_data_dialog import EraseMyDataDialog
 from dialogs.reflection_dialog import ReflectionDialog
+from dialogs.roster_file_dialog import Download, RosterFileDialog, no_downloads
 from dialogs.report_command import send_cpd_record, send_report
 from dialogs.session_dialog import SessionDialog
 from dialogs.shifts_dialog import ShiftPatternDialog, saved
@@ -52,7 +53,8 @@ UNKNOWN_REPLY = ("Sorry, I didn't understand that. Try **help** to see what you 
 class MainDialog(ComponentDialog):
     """Options: {"command": Command value, "argument": str, "pairId"?, "sessionId"?, "answering"?, "moving"?}."""
 
-    def __init__(self, services: Services, resolve_mentions: MentionResolver, member_pages: MemberPages | None = None):
+    def __init__(self, services: Services, resolve_mentions: MentionResolver, member_pages: MemberPages | None = None,
+                 download_file: Download | None = None):
         # Not a CancelAndHelpDialog itself: 'help' and 'cancel' are answered by the step that is waiting.
         super().__init__(MainDialog.__name__)
         self.services = services
@@ -60,7 +62,7 @@ class MainDialog(ComponentDialog):
         self.member_pages = member_pages
         for dialog in (ChoosePairDialog(), ContractDraftDialog(services), ContractReviewDialog(services),
                        SessionDialog(services), ReflectionDialog(services), EraseMyDataDialog(services),
-                       ShiftPatternDialog(services)):
+                       ShiftPatternDialog(services), RosterFileDialog(services, download_file or no_downloads)):
             self.add_dialog(dialog)
         self.add_dialog(WaterfallDialog("main", [self.pair_step, self.run_step]))
         self.initial_dialog_id = "main"
@@ -206,6 +208,12 @@ class MainDialog(ComponentDialog):
             await send_cpd_record(context, self.services, actor)
         elif command is Command.INVITE:
             await self._invite(context, actor, options.get("argument", ""))
+        elif command is Command.ROSTER_FILE:
+            if options.get("file"):
+                return RosterFileDialog.__name__, {"file": options["file"]}
+            await context.send_activity("To import a roster, attach the CSV file to a message in our personal chat and send it. "
+                                        "Columns: email, role (mentor, mentee or reserve), then name, organisation, focus_areas, "
+                                        "capacity, line_manager, exclude and ranking if you need them.")
         elif command is Command.ROSTER:
             programme = await self._managed_programme(context, actor, options.get("argument", ""))
             if programme:

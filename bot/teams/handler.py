@@ -17,6 +17,7 @@ from bot.teams.actions import CardActionRouter, message_response
 from bot.teams.file_consent import DataExportDelivery
 from bot.domain.text import plain
 from bot.teams.identity import UnidentifiedActor, actor_from_activity, own_email
+from bot.teams.roster_file import offered_file
 from cards.enrolment import join_card
 from cards.welcome import welcome_card
 from dialogs.commands import PRIVATE_COMMANDS, Command, parse_command
@@ -132,6 +133,10 @@ class TandemBot(ActivityHandler):
             return
         await self._remember(turn_context)
         dialog_context = await self.dialogs.create_context(turn_context)
+        file = offered_file(activity)
+        if file is not None:  # a roster file sent to Tandem (in a personal chat: Teams sends files only there)
+            await self._roster_file(turn_context, dialog_context, file, personal)
+            return
         result = await dialog_context.continue_dialog()
         if result.status != DialogTurnStatus.Empty:
             return
@@ -146,6 +151,14 @@ class TandemBot(ActivityHandler):
             await turn_context.send_activity("There's nothing to cancel. Say **help** to see what you can do.")
             return
         await dialog_context.begin_dialog(self.main_dialog.id, {"command": parsed.command.value, "argument": parsed.argument})
+
+    async def _roster_file(self, turn_context: TurnContext, dialog_context, file: dict[str, str], personal: bool) -> None:
+        if not personal:
+            await turn_context.send_activity(only_in_personal_chat(turn_context.activity, PRIVATE_COMMANDS[Command.ROSTER_FILE]))
+        elif dialog_context.active_dialog is not None:
+            await turn_context.send_activity("Let's finish what we're doing first (or say **cancel**), then send the file again.")
+        else:
+            await dialog_context.begin_dialog(self.main_dialog.id, {"command": Command.ROSTER_FILE.value, "argument": "", "file": file})
 
     async def start_conversation(self, turn_context: TurnContext, options: dict[str, Any]) -> None:
         """Start a dialog from a card button, leaving any half-finished one."""

@@ -21,6 +21,7 @@ from bot.storage.bot_state import DocumentBotStorage
 from bot.storage.documents import DocumentStore
 from bot.storage.metered import MeteredStore
 from bot.teams.handler import TandemBot
+from bot.teams.roster_file import RosterFiles
 from dialogs.main_dialog import MainDialog
 
 TENANT = "tenant-1"
@@ -120,7 +121,8 @@ class World:
                 yield [p for p in page if p.aad_object_id], sum(1 for p in page if not p.aad_object_id)
 
         self.bot = TandemBot(self.services, PrivateConversationState(DocumentBotStorage(store)),
-                             MainDialog(self.services, resolve, member_pages), email_of=email_of)
+                             MainDialog(self.services, resolve, member_pages, RosterFiles(allow_loopback=True).download),
+                             email_of=email_of)
 
     def chat(self, who: Actor, conversation_type: str = "personal") -> Chat:
         self.emails[who.teams_user_id] = who.email
