@@ -124,7 +124,8 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock, http: ai
     roster_files = RosterFiles(allow_loopback=settings.auth_mode is AuthMode.LOCAL)
     main_dialog = MainDialog(services, mentioned_people, member_pages, roster_files.download)
     # An unauthenticated (local) activity's serviceUrl answers that activity, and is never kept for later.
-    bot = TandemBot(services, conversation_state, main_dialog, exports, keep_service_url=settings.authenticated)
+    bot = TandemBot(services, conversation_state, main_dialog, exports, keep_service_url=settings.authenticated,
+                    teams_app_id=settings.teams_app_id)
 
     adapter.on_turn_error = turn_error_handler(conversation_state)
     if settings.demo:

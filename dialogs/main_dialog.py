@@ -39,7 +39,7 @@ from dialogs.roster_file_dialog import Download, RosterFileDialog, no_downloads
 from dialogs.report_command import send_cpd_record, send_report
 from dialogs.session_dialog import SessionDialog
 from dialogs.shifts_dialog import ShiftPatternDialog, saved
-from dialogs.turn import actor_of, only_in_personal_chat, place_of, send_card, stored_reference
+from dialogs.turn import actor_of, app_link, only_in_personal_chat, place_of, send_card, stored_reference
 
 MentionResolver = Callable[[TurnContext], Awaitable[list[Actor]]]
 # A team's or channel's members, page by page: (people, bots skipped); bot.teams.members.member_pages.
@@ -217,8 +217,8 @@ class MainDialog(ComponentDialog):
         elif command is Command.ROSTER:
             programme = await self._managed_programme(context, actor, options.get("argument", ""))
             if programme:
-                _, participants = await self.services.enrolment.participants(actor, programme.id)
-                await send_card(context, roster_card(programme, participants))
+                view = await self.services.enrolment.roster(actor, programme.id)
+                await send_card(context, roster_card(view.programme, view.participants, view.unreached, app_link(context)))
         elif command is Command.MATCH:
             programme = await self._managed_programme(context, actor, options.get("argument", ""))
             if programme:

@@ -40,6 +40,13 @@ class Imported:
 
 
 @dataclass(frozen=True)
+class RosterView:
+    programme: Programme
+    participants: list[Participant]
+    unreached: frozenset[str]  # emails of those invited whom Tandem can't message yet: waiting to open Tandem
+
+
+@dataclass(frozen=True)
 class Invited:
     """What inviting a team's or channel's members did, counted for the manager."""
 
@@ -150,7 +157,13 @@ class EnrolmentService:
     async def invitations(self, actor: Actor) -> list[tuple[Programme, Participant]]:
         """The programmes that invited this person and that they have not answered: on first opening Tandem."""
         require(set(), Action.OWN_RECORD)  # their own invitations only: found by their own email
-        return await self._own_programmes(actor, {Status.INVITED})
+        found = []
+        for programme, participant in await self._own_programmes(actor, {Status.INVITED}):
+            if not participant.person_id:  # an imported invitation: now Tandem can reach them (roster: no longer waiting)
+                participant = await self._repos.participants.change(
+                    programme.id, participant.email, lambda p: replace(p, person_id=p.person_id or actor.id))
+            found.append((programme, participant))
+        return found
 
     async def taking_part(self, actor: Actor) -> list[tuple[Programme, Participant]]:
         """The programmes this person is invited to or has joined (and not left)."""
@@ -261,6 +274,19 @@ class EnrolmentService:
     async def participants(self, actor: Actor, programme_id: str) -> tuple[Programme, list[Participant]]:
         programme = await self._managed(actor, programme_id, Action.VIEW_ROSTER)
         return programme, await self._repos.participants.in_programme(programme_id)
+
+    async def roster(self, actor: Actor, programme_id: str) -> RosterView:
+        """Who is taking part, and which of those invited Tandem can't message yet: never opened Tandem
+        (imported from a file), or reachable only once they do (mentioned where Tandem isn't installed for them)."""
+        programme, participants = await self.participants(actor, programme_id)
+        unreached = set()
+        for participant in participants:
+            if participant.status is not Status.INVITED:
+                continue
+            person = await self._repos.people.find(participant.person_id) if participant.person_id else None
+            if person is None or not person.conversation:
+                unreached.add(participant.email)
+        return RosterView(programme, participants, frozenset(unreached))
 
     async def proposal(self, actor: Actor, programme_id: str, method: Method = Method.SUGGESTED,
                        kind: ProgrammeKind = ProgrammeKind.TRADITIONAL) -> Proposal:

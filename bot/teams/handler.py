@@ -22,7 +22,7 @@ from cards.enrolment import join_card
 from cards.welcome import welcome_card
 from dialogs.commands import PRIVATE_COMMANDS, Command, parse_command
 from dialogs.help import help_text, next_step
-from dialogs.turn import ACTOR_KEY, KEEP_SERVICE_URL_KEY, card_activity, only_in_personal_chat, send_card, stored_reference
+from dialogs.turn import ACTOR_KEY, KEEP_SERVICE_URL_KEY, TEAMS_APP_ID_KEY, card_activity, only_in_personal_chat, send_card, stored_reference
 
 log = logging.getLogger(__name__)
 
@@ -39,7 +39,7 @@ PERSONAL = "personal"
 class TandemBot(ActivityHandler):
     def __init__(self, services: Services, conversation_state: BotState, main_dialog: Dialog,
                  exports: DataExportDelivery | None = None, keep_service_url: bool = True,
-                 email_of: Callable[[TurnContext], Awaitable[str]] = own_email):
+                 email_of: Callable[[TurnContext], Awaitable[str]] = own_email, teams_app_id: str = ""):
         """`conversation_state` should be per person per conversation (PrivateConversationState), so
         in a group chat one member's half-finished dialog is never answered by another. `keep_service_url`
         is False in local mode: an unauthenticated activity's serviceUrl is used to reply, never stored."""
@@ -52,9 +52,11 @@ class TandemBot(ActivityHandler):
         self.exports = exports or DataExportDelivery(services)
         self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation, self.exports.offer_report)
         self.email_of = email_of  # asked once per person, so invitations sent to their email find them
+        self.teams_app_id = teams_app_id  # for the link that adds Tandem (dialogs.turn.app_link)
 
     async def on_turn(self, turn_context: TurnContext):
         turn_context.turn_state[KEEP_SERVICE_URL_KEY] = self.keep_service_url
+        turn_context.turn_state[TEAMS_APP_ID_KEY] = self.teams_app_id
         try:
             await super().on_turn(turn_context)
             await self.conversation_state.save_changes(turn_context)

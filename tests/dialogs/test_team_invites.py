@@ -64,3 +64,23 @@ async def test_only_managers_invite_a_team_and_only_in_its_channels(world):
     assert "Only a programme's managers can do that" in refused and world.pages_read == 0
     in_personal = text_of(await world.chat(MANAGER).say("invite this team as mentees"))
     assert "Say this in a channel of the team" in in_personal and world.pages_read == 0
+
+
+async def test_the_roster_lists_who_tandem_cannot_message_yet_with_a_link_that_adds_tandem(world):
+    programme = await world.programme(MANAGER, "Pilot")
+    await world.chat(MANAGER).say("hello")
+    world.member_pages = [team(2)]  # team members: messaged at once
+    await say(world, "invite this team as mentees")
+    await world.services.enrolment.import_roster(MANAGER, programme.id, "email,name,role\nnestor@force.example,Nestor,mentor\n")
+    replies = await world.chat(MANAGER).say("roster")
+    (card,) = [a.attachments[0].content for a in replies if a.attachments]
+    shown = text_of(replies)
+    assert "Waiting to open Tandem** (1)" in shown and "Nestor" in shown  # imported: Tandem can't reach them yet
+    assert "Has the card, not joined yet** (2)" in shown and "Officer0" in shown
+    (link,) = [a for a in card["actions"] if a["type"] == "Action.OpenUrl"]
+    assert link["url"] == "https://teams.microsoft.com/l/app/tandem"  # the bot's id, 28:tandem in these tests
+    # When Nestor opens Tandem, the invitation is there: the first-contact card.
+    opened = text_of(await world.chat(user("Nestor")).say("hello"))
+    assert "You're invited to join Pilot as a mentor" in opened
+    after = text_of(await world.chat(MANAGER).say("roster"))
+    assert "Waiting to open Tandem" not in after and "Has the card, not joined yet** (3)" in after

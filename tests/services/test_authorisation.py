@@ -170,6 +170,7 @@ CASES: dict[str, Case] = {
     "EnrolmentService.join": Case(lambda c, a: c.s.enrolment.join(a, c.programme_id), NEWCOMER, True),
     "EnrolmentService.leave": Case(lambda c, a: c.s.enrolment.leave(a, c.programme_id), NEWCOMER, True),
     "EnrolmentService.participants": Case(lambda c, a: c.s.enrolment.participants(a, c.programme_id), MANAGER, True),
+    "EnrolmentService.roster": Case(lambda c, a: c.s.enrolment.roster(a, c.programme_id), MANAGER, True),
     "EnrolmentService.proposal": Case(lambda c, a: c.s.enrolment.proposal(a, c.programme_id), MANAGER, True),
     "EnrolmentService.publish": Case(publish, MANAGER, True),
     "EnrolmentService.pair_reserve": Case(lambda c, a: c.s.enrolment.pair_reserve(a, c.programme_id, "r@force.example", NEWCOMER.email),
