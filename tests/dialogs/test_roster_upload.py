@@ -156,3 +156,13 @@ def test_only_https_links_are_fetched_outside_local_mode():
 async def test_typing_import_roster_says_how_to_send_the_file(world: World):
     await world.programme(MANAGER, "Force mentoring")
     assert "attach the CSV file to a message in our personal chat" in text_of(await world.chat(MANAGER).say("import roster"))
+
+
+def test_the_link_that_adds_tandem_uses_the_teams_app_id_or_the_bots_id():
+    from bot.settings import Settings, SettingsError
+
+    assert Settings.from_env({"MicrosoftAppId": "0b1c2d3e-0000-4000-8000-000000000001"}).teams_app_id == "0b1c2d3e-0000-4000-8000-000000000001"
+    assert Settings.from_env({"MicrosoftAppId": "x", "TANDEM_TEAMS_APP_ID": "3F2504E0-4F89-41D3-9A0C-0305E82C3301"}).teams_app_id \
+        == "3f2504e0-4f89-41d3-9a0c-0305e82c3301"
+    with pytest.raises(SettingsError):
+        Settings.from_env({"TANDEM_TEAMS_APP_ID": "tandem"})
