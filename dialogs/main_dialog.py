@@ -295,6 +295,8 @@ class MainDialog(ComponentDialog):
         programme = await self._managed_programme(context, actor, argument)
         if programme is None:
             return
+        await context.send_activity(f"Inviting this {scope}'s members to {plain(programme.name)} as {role.value}s. "
+                                    "For a large team this can take a minute.")
         total = Invited()
         async for people, bots in self.member_pages(context, scope):
             total = total + await self.services.enrolment.invite_members(actor, programme.id, people, role) + Invited(skipped=bots)

@@ -9,6 +9,7 @@ mode and tests), redirects are not followed, and nothing is kept but the bytes h
 
 from __future__ import annotations
 
+import ipaddress
 import logging
 from typing import Any
 from urllib.parse import urlsplit
@@ -49,6 +50,14 @@ def is_csv(file: dict[str, Any]) -> bool:
     return str(file.get("type", "")).lower().lstrip(".") == "csv" or str(file.get("name", "")).lower().endswith(".csv")
 
 
+def _private_address(host: str) -> bool:
+    try:
+        address = ipaddress.ip_address(host)
+    except ValueError:
+        return False  # a name, as Teams' links use
+    return address.is_private or address.is_link_local or address.is_reserved or address.is_unspecified
+
+
 class RosterFiles:
     """Downloads a file Teams offered. `allow_loopback`: local mode and tests may fetch http://127.0.0.1."""
 
@@ -59,10 +68,11 @@ class RosterFiles:
         self.timeout = aiohttp.ClientTimeout(total=timeout_seconds)
 
     def allowed(self, url: str) -> bool:
+        """https to a named host (Teams' links are to OneDrive); never an address inside this network."""
         parts = urlsplit(url)
         host = parts.hostname or ""
         if parts.scheme == "https" and host:
-            return self.allow_loopback or not is_loopback(host)
+            return self.allow_loopback or not (is_loopback(host) or _private_address(host))
         return self.allow_loopback and parts.scheme == "http" and is_loopback(host)
 
     async def download(self, file: dict[str, Any]) -> bytes:

@@ -149,6 +149,7 @@ def test_only_https_links_are_fetched_outside_local_mode():
     assert not teams.allowed("http://contoso.sharepoint.com/x.csv")
     assert not teams.allowed("http://127.0.0.1:8080/x.csv") and not teams.allowed("https://127.0.0.1/x.csv")
     assert not teams.allowed("file:///etc/passwd")
+    assert not teams.allowed("https://10.0.0.5/x.csv") and not teams.allowed("https://169.254.169.254/latest")
     local = RosterFiles(allow_loopback=True)
     assert local.allowed("http://127.0.0.1:8080/x.csv") and not local.allowed("http://10.0.0.5/x.csv")
 
