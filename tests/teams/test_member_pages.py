@@ -11,6 +11,7 @@ from botbuilder.schema import ChannelAccount, ConversationAccount, ConversationR
 from bot.domain.errors import InvalidInput
 from bot.settings import BotCredentials
 from bot.teams.members import TEAM, member_pages
+from tests.support.connector import FaultyConnector
 from tests.support.loopback import serve_on_loopback
 
 TENANT = "tenant-1"
@@ -46,6 +47,18 @@ async def members_api():
     api = MembersApi()
     app = web.Application()
     app.router.add_get("/v3/conversations/{conversation}/pagedmembers", api.paged)
+    # The same service answers first 1:1 chats and messages, as Teams' serviceUrl does.
+    api.connector = FaultyConnector()
+    app.router.add_post("/v3/conversations", api.connector._create)
+    app.router.add_post("/v3/conversations/{conversation}/activities", api.connector._activity)
+    app.router.add_post("/v3/conversations/{conversation}/activities/{reply_to}", api.connector._activity)
+
+    async def unknown(request: web.Request) -> web.Response:
+        api.unknown.append(f"{request.method} {request.path}")
+        return web.json_response({"error": "not here"}, status=404)
+
+    api.unknown = []
+    app.router.add_route("*", "/{tail:.*}", unknown)
     runner, port = await serve_on_loopback(app, access_log=False)
     api.url = f"http://127.0.0.1:{port}/"
     yield api
@@ -90,3 +103,25 @@ async def test_outside_a_team_nothing_is_asked_of_teams(members_api):
         await read_pages(members_api, {"tenant": {"id": TENANT}})
     assert "invite this team as mentees" in refused.value.message
     assert members_api.requests == []
+
+
+async def test_team_members_invited_are_messaged_at_once_in_a_new_personal_chat(members_api, world):
+    from bot.domain.roster import RosterRole
+    from bot.teams.delivery import DeliveryPolicy, Limits
+    from bot.teams.messenger import TeamsMessenger
+    from cards import verbs
+    from tests.dialogs.harness import user
+
+    (people, _), *_ = await read_pages(members_api, {"tenant": {"id": TENANT}, "team": {"id": TEAM_ID}})
+    adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(BotCredentials("", "", "MultiTenant", "")))
+    world.services.ctx.messenger = TeamsMessenger(adapter, "", DeliveryPolicy(Limits(base_backoff=0.01)))
+    manager = user("Manager")
+    programme = await world.programme(manager, "Pilot")
+    counted = await world.services.enrolment.invite_members(manager, programme.id, people[:3], RosterRole.MENTEE)
+    assert (counted.invited, counted.reached) == (3, 3), members_api.unknown
+    for n in range(3):
+        (received,) = members_api.connector.to(f"personal-29:user-{n}")  # a 1:1 chat opened through the team's serviceUrl
+        card = received.activity["attachments"][0]["content"]
+        assert any(a.get("verb") == verbs.ENROL_JOIN for a in card["actions"])
+    kept = await world.services.ctx.repos.people.get(people[0].id)
+    assert kept.conversation["conversation"]["id"] == "personal-29:user-0"  # so the roster no longer lists them as waiting
