@@ -305,8 +305,8 @@ class MainDialog(ComponentDialog):
         if total.invited:
             lines.append(f"{total.reached} have their card to join now" + (
                 f"; {waiting} will get it when they first open Tandem." if waiting else "."))
-        lines.append(f"Already invited or taking part: {total.already}. Skipped: {total.skipped} (you, bots, and anyone "
-                     "without a work email or from outside the programme's organisations).")
+        lines.append(f"Already invited or taking part: {total.already}. Skipped: {total.skipped} (you, bots, anyone "
+                     "without a work email, and anyone the programme's settings don't let take part).")
         lines.append("I'll tell you as people join. Say **roster** to see who has.")
         await context.send_activity("\n\n".join(lines))
 

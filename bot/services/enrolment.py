@@ -16,7 +16,7 @@ from typing import Sequence
 
 from bot.domain.audit import AuditAction
 from bot.domain.enrolment import Participant, Status, from_roster, joined_roster, merged_with_roster, require_joined
-from bot.domain.errors import DomainError, InvalidInput, NotAllowed, NotFound
+from bot.domain.errors import DomainError, InvalidInput, NotFound
 from bot.domain.matching import (
     MatchResult, Method, ProgrammeKind, best_reserve_for, former_pairs, next_best_for, stable_matching, suggested_matching,
 )
@@ -53,7 +53,7 @@ class Invited:
     invited: int = 0
     reached: int = 0  # of those invited, how many have their card now (the rest get it on opening Tandem)
     already: int = 0  # already invited or taking part: left as they were
-    skipped: int = 0  # the manager, and anyone without a work email or from outside the programme's organisation
+    skipped: int = 0  # the manager, anyone without a work email, and anyone the allow-list refuses (other tenants, guests)
 
     def __add__(self, other: "Invited") -> "Invited":
         return Invited(self.invited + other.invited, self.reached + other.reached, self.already + other.already,
@@ -124,7 +124,7 @@ class EnrolmentService:
 
     async def invite_members(self, actor: Actor, programme_id: str, people: Sequence[Actor], role: RosterRole) -> Invited:
         """Invite one page of a team's or channel's members. Nobody stops the others: the manager themself,
-        anyone without a work email or from outside the programme's organisation is skipped, and anyone
+        anyone without a work email, and anyone the programme's allow-list refuses are skipped, and anyone
         already invited or taking part is left as they are (so inviting a team again sends no second card)."""
         programme = await self._managed(actor, programme_id, Action.ENROL)
         invited = reached = already = skipped = 0
