@@ -44,6 +44,8 @@ from bot.storage.retention_ttl import RetentionTtlStore
 from bot.teams.file_consent import DataExportDelivery
 from bot.teams.handler import TandemBot
 from bot.teams.identity import mentioned_people
+from bot.teams.members import member_pages
+from bot.teams.roster_file import RosterFiles
 from bot.teams.inbound_auth import (
     InboundAuthConfig, InboundAuthenticator, KeysUnavailable, RequestRefused, Unauthenticated,
     authenticated_request, bearer_token,
@@ -118,9 +120,12 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock, http: ai
     conversation_state = PrivateConversationState(DocumentBotStorage(store))
     # Local mode (the Agents Playground) cannot take files: exports go to the local data folder.
     exports = DataExportDelivery(services, settings.data_path.parent / "exports" if settings.auth_mode is AuthMode.LOCAL else None)
+    # Roster files are fetched over https only; local mode (and its tests) may also fetch from 127.0.0.1.
+    roster_files = RosterFiles(allow_loopback=settings.auth_mode is AuthMode.LOCAL)
+    main_dialog = MainDialog(services, mentioned_people, member_pages, roster_files.download)
     # An unauthenticated (local) activity's serviceUrl answers that activity, and is never kept for later.
-    bot = TandemBot(services, conversation_state, MainDialog(services, mentioned_people), exports,
-                    keep_service_url=settings.authenticated)
+    bot = TandemBot(services, conversation_state, main_dialog, exports, keep_service_url=settings.authenticated,
+                    teams_app_id=settings.teams_app_id)
 
     adapter.on_turn_error = turn_error_handler(conversation_state)
     if settings.demo:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import ipaddress
+import uuid
 from dataclasses import dataclass, field
 from datetime import time
 from enum import Enum
@@ -240,6 +241,16 @@ class GraphSettings:
         return f"GraphSettings({self.description!r})"
 
 
+def _teams_app_id(env: Mapping[str, str]) -> str:
+    explicit = env.get("TANDEM_TEAMS_APP_ID", "").strip()
+    if explicit:
+        try:
+            return str(uuid.UUID(explicit))
+        except ValueError as error:
+            raise SettingsError("TANDEM_TEAMS_APP_ID must be the Teams app's id from its manifest (a GUID)") from error
+    return env.get("MicrosoftAppId", "").strip()
+
+
 @dataclass(frozen=True)
 class Settings:
     host: str = "127.0.0.1"
@@ -279,6 +290,7 @@ class Settings:
     admins: tuple[str, ...] = ()  # TANDEM_ADMINS: Entra object ids or UPNs/emails of Tandem administrators
     admin_group: str = ""  # TANDEM_ADMIN_GROUP: an Entra group whose members are administrators (needs Graph)
     local_service_url: str = ""  # TANDEM_LOCAL_SERVICE_URL: local mode only, where proactive messages go
+    teams_app_id: str = ""  # TANDEM_TEAMS_APP_ID: the Teams app's id, for the link that adds Tandem (default: MicrosoftAppId)
 
     @classmethod
     def from_env(cls, env: Mapping[str, str], *, local: bool | None = None, demo: bool | None = None,
@@ -337,6 +349,8 @@ class Settings:
             admins=tuple(part.strip() for part in env.get("TANDEM_ADMINS", "").split(",") if part.strip()),
             admin_group=env.get("TANDEM_ADMIN_GROUP", "").strip(),
             local_service_url=env.get("TANDEM_LOCAL_SERVICE_URL", "").strip(),
+            # infra/build_package.py gives the app package the bot's id as its app id: that is the default.
+            teams_app_id=_teams_app_id(env),
         )
         settings.check()
         return settings

@@ -17,7 +17,7 @@ from bot.domain.text import clean, plain, without_hidden
 from bot.domain.uktime import format_day
 from cards import verbs
 from bot.domain.limits import CARD_BUDGET_BYTES
-from cards.adaptive import card, done, execute, facts, heading, size_of, text, who
+from cards.adaptive import card, done, execute, facts, heading, open_url, size_of, text, who
 
 SHOWN_PAIRS = 25  # a proposal card lists this many pairs; the rest are counted (the card stays within Teams' size)
 SHOWN_UNMATCHED = 15
@@ -45,27 +45,42 @@ def join_card(programme: Programme, participant: Participant, note: str = "") ->
                        execute("No thanks", verbs.ENROL_DECLINE, data)])
 
 
-def roster_card(programme: Programme, participants: Sequence[Participant]) -> dict[str, Any]:
-    """Who is taking part, by role and whether they joined; who is still to open Tandem."""
+def roster_card(programme: Programme, participants: Sequence[Participant], unreached: frozenset[str] = frozenset(),
+                app_link: str = "") -> dict[str, Any]:
+    """Who is taking part, by role and whether they joined; who Tandem can't message until they open it
+    (with a link that adds Tandem in Teams, to send them), and who has their card but hasn't answered."""
     def count(role: str, status: Status) -> int:
         return sum(1 for p in participants if p.role.value == role and p.status is status)
+
+    def names(people: Sequence[Participant]) -> dict[str, Any]:
+        return text(", ".join(who(p.name or p.email) for p in people[:SHOWN_WAITING])
+                    + (f" and {len(people) - SHOWN_WAITING} more" if len(people) > SHOWN_WAITING else ""))
 
     rows = [(f"{role.capitalize()}s", f"{count(role, Status.JOINED)} joined, {count(role, Status.INVITED)} invited")
             for role in ("mentee", "mentor", "reserve")]
     body = [heading(f"Who's taking part in {programme.name}"), facts(rows)]
-    waiting = [p for p in participants if p.status is Status.INVITED]
+    invited = [p for p in participants if p.status is Status.INVITED]
+    waiting = [p for p in invited if p.email in unreached]
+    answering = [p for p in invited if p.email not in unreached]
+    actions = []
     if waiting:
-        body.append(text("**Waiting to open Tandem or join**", markdown=True))
-        body.append(text(", ".join(who(p.name or p.email) for p in waiting[:SHOWN_WAITING])
-                         + (f" and {len(waiting) - SHOWN_WAITING} more" if len(waiting) > SHOWN_WAITING else "")))
-    body.append(text("Invite people with **invite @person as mentor** (or mentee, reserve), or import a roster file. "
-                     "Then say **match** to see a proposal.", subtle=True, markdown=True))
+        body.append(text(f"**Waiting to open Tandem** ({len(waiting)})", markdown=True))
+        body.append(names(waiting))
+        body.append(text("I can't message them until they open Tandem in Teams. Send them the link: they get their card "
+                         "to join when they open it.", subtle=True))
+        if app_link:
+            actions.append(open_url("Open Tandem in Teams", app_link))
+    if answering:
+        body.append(text(f"**Has the card, not joined yet** ({len(answering)})", markdown=True))
+        body.append(names(answering))
+    body.append(text("Invite people with **invite @person as mentor** (or mentee, reserve), or **invite this team as mentees** "
+                     "in a team channel, or send me a roster file. Then say **match** to see a proposal.", subtle=True, markdown=True))
     joined = sum(1 for p in participants if p.status is Status.JOINED)
     if programme.matching == "stable" and joined:
         body.append(text("After the launch day, say **open rankings** (or press the button) so everyone chooses whom "
                          "they'd like to be paired with.", subtle=True, markdown=True))
-        return card(body, [execute("Open rankings", verbs.RANKINGS_OPEN, {"programmeId": programme.id})])
-    return card(body)
+        actions.append(execute("Open rankings", verbs.RANKINGS_OPEN, {"programmeId": programme.id}))
+    return card(body, actions)
 
 
 def proposal_card(programme: Programme, method: Method | None, result: MatchResult, names: dict[str, str], digest: str,

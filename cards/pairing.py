@@ -49,13 +49,20 @@ MATCHING_WORDS = {"suggested": "Suggested by Tandem, for me to review", "stable"
                   "by hand": "By hand: I pair people myself"}
 
 
+def taking_part_words(programme: Programme) -> str:
+    others = len(programme.other_tenants)
+    where = "its own organisation" + (f" and {others} other{'s' if others > 1 else ''}" if others else "")
+    return where + (", guests too" if programme.guests else ", no guests")
+
+
 def programme_settings_card(programme: Programme, note: str = "") -> dict[str, Any]:
     """The settings a manager edits from Teams: kind, how pairs are matched, focus areas, organisations, cadence."""
     body = [heading(f"Settings for {programme.name}"),
             facts([("Runs", f"{format_day(programme.starts_on)} to {format_day(programme.ends_on)}")])]
     if note:
         body.append(text(f"Kind: {KIND_WORDS.get(programme.kind, programme.kind)}. Matching: "
-                         f"{MATCHING_WORDS.get(programme.matching, programme.matching)}. Meetings: {programme.cadence}."))
+                         f"{MATCHING_WORDS.get(programme.matching, programme.matching)}. Meetings: {programme.cadence}. "
+                         f"Who may take part: {taking_part_words(programme)}."))
         return card([*body, done(note)])
 
     def choices(id_: str, label: str, words: dict[str, str], value: str) -> dict[str, Any]:
@@ -74,5 +81,9 @@ def programme_settings_card(programme: Programme, note: str = "") -> dict[str, A
         box("organisations", "Organisations taking part (;)", programme.organisations, "City of London Police; Fabrikam"),
         choices("cadence", "How often pairs meet, to start with", {c: c.capitalize() for c in ("fortnightly", "monthly", "every six weeks")},
                 programme.cadence),
+        box("otherTenants", "Other organisations who may take part: their Microsoft Entra tenant ids (;)", programme.other_tenants,
+            "72f988bf-86f1-41af-91ab-2d7cd011db47"),
+        {"type": "Input.Toggle", "id": "guests", "label": "Guest accounts", "title": "Guest accounts may take part",
+         "value": "true" if programme.guests else "false", "valueOn": "true", "valueOff": "false", "wrap": True},
     ]
     return card(body, [execute("Save settings", verbs.PROGRAMME_SAVE, {"programmeId": programme.id}, style="positive")])

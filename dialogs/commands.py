@@ -51,6 +51,7 @@ class Command(str, Enum):
     HELP_MANAGER = "help manager"
     ACCEPT = "accept"
     INVITE = "invite"
+    ROSTER_FILE = "roster file"  # a CSV file sent in the personal chat (the Teams edge starts it; typed, it says how)
     ROSTER = "roster"
     MATCH = "match"
     LEAVE_PROGRAMME = "leave programme"
@@ -95,6 +96,7 @@ PRIVATE_COMMANDS = {
     Command.EXPORT_MY_DATA: "What I hold about you is private, so I only send it in our personal chat.",
     Command.DELETE_MY_DATA: "Deleting your data is for you alone, so I only do it in our personal chat.",
     Command.MY_PROFILE: "Your profile is yours, so I only show it in our personal chat.",
+    Command.ROSTER_FILE: "A roster lists people's work details, so I only take roster files in our personal chat.",
 }
 
 
@@ -123,6 +125,8 @@ PHRASES = {
     "we didn't meet": Command.MISSED, "we did not meet": Command.MISSED, "we didnt meet": Command.MISSED,
     "it didn't happen": Command.MISSED, "it did not happen": Command.MISSED, "it didnt happen": Command.MISSED,
     "no it didn't happen": Command.MISSED, "session didn't happen": Command.MISSED, "the session didn't happen": Command.MISSED,
+    "import roster": Command.ROSTER_FILE, "import a roster": Command.ROSTER_FILE, "roster file": Command.ROSTER_FILE,
+    "upload roster": Command.ROSTER_FILE,
     "delete my data": Command.DELETE_MY_DATA, "erase my data": Command.DELETE_MY_DATA, "forget me": Command.DELETE_MY_DATA,
 }
 PREFIXES = (

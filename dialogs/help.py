@@ -13,7 +13,9 @@ ALWAYS = (f"{MY_DATA}\n- **cancel**: leave whatever we're in the middle of\n- **
 MANAGER_HELP = (
     "As a programme manager you can say:\n\n"
     "- **invite @person as mentor** (or mentee, reserve): they get a card to join, and join only if they agree\n"
+    "- **invite this team as mentees** (or this channel; mentors, reserves), in one of its channels: each member gets a card\n"
     "- **roster**: who has joined and who is still to open Tandem\n"
+    "- send me a roster CSV file here: I check it and import it, all or nothing\n"
     "- **match** (or **match stable** for launch-day choices): proposed pairs with the reasons, to change or publish\n"
     "- **open rankings**: after a launch day, everyone chooses on a card whom they'd like to be paired with\n"
     "- **pair @mentor @mentee**: pair two people yourself; I tell them both\n"

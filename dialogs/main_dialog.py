@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from typing import Any, Awaitable, Callable
+import re
+from typing import Any, AsyncIterator, Awaitable, Callable
 
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
@@ -14,6 +15,7 @@ from bot.domain.uktime import format_uk, uk_today
 from bot.domain.limits import MAX_DISPLAY_NAME
 from bot.domain.text import clean, person_name, plain
 from bot.services.context import Actor
+from bot.services.enrolment import Invited
 from bot.services.registry import Services
 from cards.contract import contract_card, contract_history_card, no_contract_card
 from bot.domain.matching import Method, ProgrammeKind
@@ -33,12 +35,16 @@ from dialogs.glossary import explain
 from dialogs.help import MANAGER_HELP, help_text
 from dialogs.my_data_dialog import EraseMyDataDialog
 from dialogs.reflection_dialog import ReflectionDialog
+from dialogs.roster_file_dialog import Download, RosterFileDialog, no_downloads
 from dialogs.report_command import send_cpd_record, send_report
 from dialogs.session_dialog import SessionDialog
 from dialogs.shifts_dialog import ShiftPatternDialog, saved
-from dialogs.turn import actor_of, only_in_personal_chat, place_of, send_card, stored_reference
+from dialogs.turn import actor_of, app_link, only_in_personal_chat, place_of, send_card, stored_reference
 
 MentionResolver = Callable[[TurnContext], Awaitable[list[Actor]]]
+# A team's or channel's members, page by page: (people, bots skipped); bot.teams.members.member_pages.
+MemberPages = Callable[[TurnContext, str], AsyncIterator[tuple[list[Actor], int]]]
+TEAM_INVITE = re.compile(r"\bthis\s+(?P<scope>team|channel)\b", re.IGNORECASE)
 
 UNKNOWN_REPLY = ("Sorry, I didn't understand that. Try **help** to see what you can do now, "
                  "or **contract**, **schedule**, **sessions**, **reflect**.")
@@ -47,14 +53,16 @@ UNKNOWN_REPLY = ("Sorry, I didn't understand that. Try **help** to see what you 
 class MainDialog(ComponentDialog):
     """Options: {"command": Command value, "argument": str, "pairId"?, "sessionId"?, "answering"?, "moving"?}."""
 
-    def __init__(self, services: Services, resolve_mentions: MentionResolver):
+    def __init__(self, services: Services, resolve_mentions: MentionResolver, member_pages: MemberPages | None = None,
+                 download_file: Download | None = None):
         # Not a CancelAndHelpDialog itself: 'help' and 'cancel' are answered by the step that is waiting.
         super().__init__(MainDialog.__name__)
         self.services = services
         self.resolve_mentions = resolve_mentions
+        self.member_pages = member_pages
         for dialog in (ChoosePairDialog(), ContractDraftDialog(services), ContractReviewDialog(services),
                        SessionDialog(services), ReflectionDialog(services), EraseMyDataDialog(services),
-                       ShiftPatternDialog(services)):
+                       ShiftPatternDialog(services), RosterFileDialog(services, download_file or no_downloads)):
             self.add_dialog(dialog)
         self.add_dialog(WaterfallDialog("main", [self.pair_step, self.run_step]))
         self.initial_dialog_id = "main"
@@ -200,11 +208,17 @@ class MainDialog(ComponentDialog):
             await send_cpd_record(context, self.services, actor)
         elif command is Command.INVITE:
             await self._invite(context, actor, options.get("argument", ""))
+        elif command is Command.ROSTER_FILE:
+            if options.get("file"):
+                return RosterFileDialog.__name__, {"file": options["file"]}
+            await context.send_activity("To import a roster, attach the CSV file to a message in our personal chat and send it. "
+                                        "Columns: email, role (mentor, mentee or reserve), then name, organisation, focus_areas, "
+                                        "capacity, line_manager, exclude and ranking if you need them.")
         elif command is Command.ROSTER:
             programme = await self._managed_programme(context, actor, options.get("argument", ""))
             if programme:
-                _, participants = await self.services.enrolment.participants(actor, programme.id)
-                await send_card(context, roster_card(programme, participants))
+                view = await self.services.enrolment.roster(actor, programme.id)
+                await send_card(context, roster_card(view.programme, view.participants, view.unreached, app_link(context)))
         elif command is Command.MATCH:
             programme = await self._managed_programme(context, actor, options.get("argument", ""))
             if programme:
@@ -264,10 +278,14 @@ class MainDialog(ComponentDialog):
         return None
 
     async def _invite(self, context: TurnContext, actor: Actor, argument: str) -> None:
-        """invite @person [@person ...] as mentor|mentee|reserve [in PROGRAMME]"""
-        people = await self.resolve_mentions(context)
+        """invite @person [@person ...] as mentor|mentee|reserve [in PROGRAMME]; invite this team|channel as ..."""
         words = set(argument.lower().replace(",", " ").split())
         roles = [role for role in RosterRole if role.value in words or role.value + "s" in words]
+        team = TEAM_INVITE.search(argument)
+        if team and len(roles) == 1:
+            await self._invite_members(context, actor, team.group("scope").lower(), roles[0], argument)
+            return
+        people = await self.resolve_mentions(context)
         if not people or len(roles) != 1:
             await context.send_activity("To invite people, @mention them and say their role: **invite @person as mentor** "
                                         "(or mentee, reserve). Add **in PROGRAMME NAME** if you manage more than one.")
@@ -279,6 +297,30 @@ class MainDialog(ComponentDialog):
         names = ", ".join(person_name(p.name, p.email) for p in invited)
         await context.send_activity(f"Invited {names} to {plain(programme.name)} as {roles[0].value}s. Each has a card "
                                     "to join; I'll tell you when they do. Say **roster** to see who has joined.")
+
+    async def _invite_members(self, context: TurnContext, actor: Actor, scope: str, role: RosterRole, argument: str) -> None:
+        """Everyone in the team (or channel) this is said in, read from Teams a page at a time."""
+        if self.member_pages is None or context.activity.conversation.conversation_type != "channel":
+            await context.send_activity("Say this in a channel of the team: **invite this team as mentees** (or mentors, "
+                                        "reserves). In a chat, @mention the people instead: **invite @person as mentee**.")
+            return
+        programme = await self._managed_programme(context, actor, argument)
+        if programme is None:
+            return
+        await context.send_activity(f"Inviting this {scope}'s members to {plain(programme.name)} as {role.value}s. "
+                                    "For a large team this can take a minute.")
+        total = Invited()
+        async for people, bots in self.member_pages(context, scope):
+            total = total + await self.services.enrolment.invite_members(actor, programme.id, people, role) + Invited(skipped=bots)
+        waiting = total.invited - total.reached
+        lines = [f"I invited {total.invited} of this {scope}'s members to {plain(programme.name)} as {role.value}s."]
+        if total.invited:
+            lines.append(f"{total.reached} have their card to join now" + (
+                f"; {waiting} will get it when they first open Tandem." if waiting else "."))
+        lines.append(f"Already invited or taking part: {total.already}. Skipped: {total.skipped} (you, bots, anyone "
+                     "without a work email, and anyone the programme's settings don't let take part).")
+        lines.append("I'll tell you as people join. Say **roster** to see who has.")
+        await context.send_activity("\n\n".join(lines))
 
     async def _leave(self, context: TurnContext, actor: Actor, argument: str) -> None:
         programmes = [p for p, _ in await self.services.enrolment.taking_part(actor)]

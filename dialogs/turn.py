@@ -14,6 +14,8 @@ from bot.services.context import Actor
 ACTOR_KEY = "tandem.actor"
 KEEP_SERVICE_URL_KEY = "tandem.keep_service_url"  # False for unauthenticated (local mode) activities
 TEAMS_CHAT_LINK = "https://teams.microsoft.com/l/chat/0/0?users="
+TEAMS_APP_LINK = "https://teams.microsoft.com/l/app/"
+TEAMS_APP_ID_KEY = "tandem.teams_app_id"  # the Teams app's id (TANDEM_TEAMS_APP_ID), set by the edge each turn
 MAX_PREVIEW = 120
 
 
@@ -45,6 +47,16 @@ def personal_chat_link(activity: Activity) -> str:
     """A Teams deep link to this person's 1:1 chat with the bot (the bot's id is 28:<MicrosoftAppId>)."""
     bot_id = activity.recipient.id if activity.recipient and activity.recipient.id else ""
     return TEAMS_CHAT_LINK + quote(bot_id if bot_id.startswith("28:") else f"28:{bot_id}", safe=":")
+
+
+def app_link(context: TurnContext) -> str:
+    """A Teams deep link that opens (or offers to add) Tandem: TANDEM_TEAMS_APP_ID, else the bot's own id,
+    which the app package uses as its app id."""
+    app_id = context.turn_state.get(TEAMS_APP_ID_KEY) or ""
+    if not app_id:
+        recipient = context.activity.recipient.id if context.activity.recipient and context.activity.recipient.id else ""
+        app_id = recipient.removeprefix("28:")
+    return TEAMS_APP_LINK + quote(app_id, safe="") if app_id else ""
 
 
 def only_in_personal_chat(activity: Activity, why: str) -> str:

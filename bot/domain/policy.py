@@ -35,7 +35,7 @@ class Action(str, Enum):
     RECORD_GUARDIAN_CONSENT = "record guardian consent"
     VIEW_ROSTER = "see the roster"
     ENROL = "invite people, import a roster, and match and publish pairs"
-    EDIT_PROGRAMME = "change the programme's settings (kind, matching, focus areas, organisations, cadence)"
+    EDIT_PROGRAMME = "change the programme's settings (kind, matching, focus areas, organisations, cadence, who may take part)"
     VIEW_STATUS = "see the programme's status"
     VIEW_REPORT = "see and export the programme's report"
     VIEW_ALL_PROGRAMMES = "see every programme's report side by side"

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import uuid
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import Enum
@@ -35,6 +36,8 @@ class Programme:
     organisations: tuple[str, ...] = ()
     cadence: str = "monthly"  # the default for contracts: bot.domain.contracts.Cadence's value
     survey_dropped: tuple[str, ...] = ()  # default survey questions the managers chose not to ask
+    other_tenants: tuple[str, ...] = ()  # Entra tenants besides its own whose people may take part (a partner company)
+    guests: bool = False  # whether guest accounts in its tenants may take part
 
     def is_manager(self, person_id: str) -> bool:
         return person_id in self.managers
@@ -79,6 +82,8 @@ class Programme:
             "organisations": list(self.organisations),
             "cadence": self.cadence,
             "surveyDropped": list(self.survey_dropped),
+            "otherTenants": list(self.other_tenants),
+            "guests": self.guests,
         }
 
     @classmethod
@@ -101,6 +106,8 @@ class Programme:
             organisations=tuple(doc.get("organisations", ())),
             cadence=doc.get("cadence", "monthly"),
             survey_dropped=tuple(doc.get("surveyDropped", ())),
+            other_tenants=tuple(doc.get("otherTenants", ())),
+            guests=bool(doc.get("guests", False)),
         )
 
 
@@ -229,8 +236,9 @@ MAX_LIST_ITEMS, MAX_ITEM = 10, 50
 
 
 def with_settings(programme: Programme, kind: str, matching: str, focus_areas: str, organisations: str,
-                  cadence: str) -> Programme:
-    """What a manager set on the programme's settings card, checked: lists are `;`-separated."""
+                  cadence: str, other_tenants: str | None = None, guests: bool | None = None) -> Programme:
+    """What a manager set on the programme's settings card, checked: lists are `;`-separated. The tenant
+    allow-list and guests are kept as they were when not given."""
     def items(label: str, text: str) -> tuple[str, ...]:
         found = tuple(dict.fromkeys(" ".join(part.split()) for part in (text or "").split(";") if part.strip()))
         if len(found) > MAX_LIST_ITEMS or any(len(item) > MAX_ITEM for item in found):
@@ -243,5 +251,45 @@ def with_settings(programme: Programme, kind: str, matching: str, focus_areas: s
     organisations_found = items("organisations", organisations)
     if kind == "cross-sector" and len(organisations_found) < 2:
         raise InvalidInput("A cross-sector programme needs two or more organisations, with a semicolon (;) between them.")
+    tenants = programme.other_tenants if other_tenants is None else tenant_list(other_tenants, programme.tenant_id)
     return replace(programme, kind=kind, matching=matching, focus_areas=items("focus areas", focus_areas),
-                   organisations=organisations_found, cadence=cadence)
+                   organisations=organisations_found, cadence=cadence, other_tenants=tenants,
+                   guests=programme.guests if guests is None else guests)
+
+
+def tenant_list(text: str, own_tenant: str) -> tuple[str, ...]:
+    """Other organisations' Entra tenant ids (GUIDs), `;`- or `,`-separated; the programme's own is implied."""
+    found = []
+    for part in (text or "").replace(",", ";").split(";"):
+        word = part.strip().lower()
+        if not word or word == own_tenant.lower():
+            continue
+        try:
+            tenant = str(uuid.UUID(word))
+        except ValueError:
+            raise InvalidInput(f"“{plain(word[:40])}” isn't a tenant id. A tenant id looks like "
+                               "72f988bf-86f1-41af-91ab-2d7cd011db47 (Microsoft Entra admin centre, Overview).") from None
+        if tenant != own_tenant.lower() and tenant not in found:
+            found.append(tenant)
+    if len(found) > MAX_LIST_ITEMS:
+        raise InvalidInput(f"Please give at most {MAX_LIST_ITEMS} other tenants.")
+    return tuple(found)
+
+
+def may_take_part(programme: Programme, tenant_id: str, guest: bool) -> bool:
+    """Its own tenant always; another only on the programme's allow-list; a guest account only if guests are allowed."""
+    allowed = tenant_id == programme.tenant_id or tenant_id.lower() in programme.other_tenants
+    return allowed and (programme.guests or not guest)
+
+
+def require_may_take_part(programme: Programme, tenant_id: str, guest: bool, who: str = "") -> None:
+    """Refuse, kindly and without enrolling anyone, someone the programme's allow-list does not include.
+    `who`: the person's name when a manager is told; empty when it is the person themself."""
+    if may_take_part(programme, tenant_id, guest):
+        return
+    where = " and ".join(plain(o) for o in programme.organisations) or "its own organisation"
+    guests = "" if programme.guests else ", and not with guest accounts"
+    opening = f"{who} can't take part. " if who else "Sorry, you can't join. "
+    raise NotAllowed(f"{opening}{plain(programme.name)} takes part only from {where}{guests}. "
+                     + ("A manager can allow other organisations on the **programme settings** card." if who else
+                        "If you think that's wrong, ask the programme's manager."))

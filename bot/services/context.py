@@ -45,6 +45,7 @@ class Actor:
     teams_user_id: str = ""
     email: str = ""
     contact: dict[str, Any] | None = field(default=None, compare=False)
+    guest: bool = field(default=False, compare=False)  # a guest account in the tenant (Teams' userRole "guest")
 
     @property
     def id(self) -> str:

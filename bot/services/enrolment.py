@@ -27,12 +27,12 @@ from bot.domain.matching import (
 )
 from bot.domain.people import Role
 from bot.domain.policy import Action, PersonalChatOnly, require
-from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme
+from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme, may_take_part, require_may_take_part
 from bot.domain.roster import Roster, RosterRole, read_roster, with_line_managers
 from bot.domain.text import person_name, plain
 from bot.services.authority import Place
 from bot.services.calendar import Invitee
-from bot.services.context import Actor, Message, ServiceContext
+from bot.services.context import Actor, Delivery, Message, ServiceContext
 from bot.services.line_managers import LineManagerService
 from bot.services.pairs import PairService, known_person
 from cards.enrolment import join_card, ranking_card, reserve_offer_card
@@ -43,6 +43,27 @@ class Imported:
     added: int
     updated: int
     summary: str  # "17 people: 8 mentees, 9 mentors (9 places), 0 reserves"
+
+
+@dataclass(frozen=True)
+class RosterView:
+    programme: Programme
+    participants: list[Participant]
+    unreached: frozenset[str]  # emails of those invited whom Tandem can't message yet: waiting to open Tandem
+
+
+@dataclass(frozen=True)
+class Invited:
+    """What inviting a team's or channel's members did, counted for the manager."""
+
+    invited: int = 0
+    reached: int = 0  # of those invited, how many have their card now (the rest get it on opening Tandem)
+    already: int = 0  # already invited or taking part: left as they were
+    skipped: int = 0  # the manager, anyone without a work email, and anyone the allow-list refuses (other tenants, guests)
+
+    def __add__(self, other: "Invited") -> "Invited":
+        return Invited(self.invited + other.invited, self.reached + other.reached, self.already + other.already,
+                       self.skipped + other.skipped)
 
 
 @dataclass(frozen=True)
@@ -115,32 +136,61 @@ class EnrolmentService:
     async def invite(self, actor: Actor, programme_id: str, people: Sequence[Actor], role: RosterRole) -> list[Participant]:
         """Invite people @mentioned in Teams: each gets a card to join (or not) in their personal chat."""
         programme = await self._managed(actor, programme_id, Action.ENROL)
-        now = self._ctx.clock.now()
         invited = []
         for person in people:
             if not person.email:
                 raise InvalidInput(f"I couldn't find the work email of {person_name(person.name, 'that person')}.")
-            if person.tenant_id != programme.tenant_id:
-                raise NotAllowed(f"{person_name(person.name, 'They')} is not in the programme's organisation.")
+            require_may_take_part(programme, person.tenant_id, person.guest, person_name(person.name, "They"))
             current = await self._repos.participants.find(programme.id, person.email)
             if current is not None and current.status is Status.JOINED:
                 invited.append(current)
                 continue
-            participant = replace(current, role=role, status=Status.INVITED) if current else Participant(
-                programme.id, person.email.strip().lower(), role, Status.INVITED, now, name=person.name)
-            participant = replace(participant, person_id=person.id, name=person.name or participant.name)
-            await self._repos.participants.put(participant)
-            await self._repos.people.change(person.id, lambda p, who=person: known_person(p, who))
-            await self._ctx.notify(person.id, Message(
-                text=f"You're invited to join {plain(programme.name)} as a {role.value}.",
-                card=join_card(programme, participant)))
+            participant, _ = await self._invite_one(programme, person, current, role)
             invited.append(participant)
         return invited
+
+    async def invite_members(self, actor: Actor, programme_id: str, people: Sequence[Actor], role: RosterRole) -> Invited:
+        """Invite one page of a team's or channel's members. Nobody stops the others: the manager themself,
+        anyone without a work email, and anyone the programme's allow-list refuses are skipped, and anyone
+        already invited or taking part is left as they are (so inviting a team again sends no second card)."""
+        programme = await self._managed(actor, programme_id, Action.ENROL)
+        invited = reached = already = skipped = 0
+        for person in people:
+            if person.id == actor.id or not person.email or not may_take_part(programme, person.tenant_id, person.guest):
+                skipped += 1
+                continue
+            current = await self._repos.participants.find(programme.id, person.email)
+            if current is not None and current.status in (Status.INVITED, Status.JOINED):
+                already += 1
+                continue
+            _, delivery = await self._invite_one(programme, person, current, role)
+            invited += 1
+            reached += delivery is not None
+        return Invited(invited, reached, already, skipped)
+
+    async def _invite_one(self, programme: Programme, person: Actor, current: Participant | None,
+                          role: RosterRole) -> tuple[Participant, Delivery | None]:
+        now = self._ctx.clock.now()
+        participant = replace(current, role=role, status=Status.INVITED) if current else Participant(
+            programme.id, person.email.strip().lower(), role, Status.INVITED, now, name=person.name)
+        participant = replace(participant, person_id=person.id, name=person.name or participant.name)
+        await self._repos.participants.put(participant)
+        await self._repos.people.change(person.id, lambda p, who=person: known_person(p, who))
+        delivery = await self._ctx.notify(person.id, Message(
+            text=f"You're invited to join {plain(programme.name)} as a {role.value}.",
+            card=join_card(programme, participant)))
+        return participant, delivery
 
     async def invitations(self, actor: Actor) -> list[tuple[Programme, Participant]]:
         """The programmes that invited this person and that they have not answered: on first opening Tandem."""
         require(set(), Action.OWN_RECORD)  # their own invitations only: found by their own email
-        return await self._own_programmes(actor, {Status.INVITED})
+        found = []
+        for programme, participant in await self._own_programmes(actor, {Status.INVITED}):
+            if not participant.person_id:  # an imported invitation: now Tandem can reach them (roster: no longer waiting)
+                participant = await self._repos.participants.change(
+                    programme.id, participant.email, lambda p: replace(p, person_id=p.person_id or actor.id))
+            found.append((programme, participant))
+        return found
 
     async def taking_part(self, actor: Actor) -> list[tuple[Programme, Participant]]:
         """The programmes this person is invited to or has joined (and not left)."""
@@ -164,6 +214,7 @@ class EnrolmentService:
         require(set(), Action.OWN_RECORD)
         participant = await self._own(actor, programme_id)
         programme = await self._repos.programmes.get(programme_id)
+        require_may_take_part(programme, actor.tenant_id, actor.guest)  # from the activity: nothing is enrolled
         now = self._ctx.clock.now()
         joined = await self._repos.participants.change(
             programme_id, participant.email, lambda p: p.join(actor.id, actor.name, None, now))
@@ -250,6 +301,19 @@ class EnrolmentService:
     async def participants(self, actor: Actor, programme_id: str) -> tuple[Programme, list[Participant]]:
         programme = await self._managed(actor, programme_id, Action.VIEW_ROSTER)
         return programme, await self._repos.participants.in_programme(programme_id)
+
+    async def roster(self, actor: Actor, programme_id: str) -> RosterView:
+        """Who is taking part, and which of those invited Tandem can't message yet: never opened Tandem
+        (imported from a file), or reachable only once they do (mentioned where Tandem isn't installed for them)."""
+        programme, participants = await self.participants(actor, programme_id)
+        unreached = set()
+        for participant in participants:
+            if participant.status is not Status.INVITED:
+                continue
+            person = await self._repos.people.find(participant.person_id) if participant.person_id else None
+            if person is None or not person.conversation:
+                unreached.add(participant.email)
+        return RosterView(programme, participants, frozenset(unreached))
 
     async def proposal(self, actor: Actor, programme_id: str, method: Method = Method.SUGGESTED,
                        kind: ProgrammeKind = ProgrammeKind.TRADITIONAL) -> Proposal:

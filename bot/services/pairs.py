@@ -14,7 +14,10 @@ from bot.domain.policy import AccessRole, Action, require
 from bot.domain.nudges import pause_until
 from bot.domain.people import Membership, Person, Role
 from bot.domain.sessions import Session
-from bot.domain.programmes import DECLINE_WITHIN, CloseReason, Pair, Programme, allows_several, new_pair, new_programme
+from bot.domain.programmes import (
+    DECLINE_WITHIN, CloseReason, Pair, Programme, allows_several, new_pair, new_programme,
+    require_may_take_part,
+)
 from bot.domain.due import PROGRAMME_END, DueItem
 from bot.domain.uktime import uk_instant, uk_today
 from bot.domain.text import person_name, plain
@@ -127,8 +130,8 @@ class PairService:
         """A manager pairs two people; each is told in their personal chat who their partner is."""
         programme = await self._repos.programmes.get(programme_id)
         await self._ctx.require_in(actor, programme, Action.PAIR_PEOPLE)
-        if mentor.tenant_id != programme.tenant_id or mentee.tenant_id != programme.tenant_id:
-            raise NotAllowed("Both people must be in the same organisation as the programme.")
+        for who in (mentor, mentee):  # its own tenant, or one on its allow-list (a cross-sector partner)
+            require_may_take_part(programme, who.tenant_id, who.guest, person_name(who.name, "They"))
         if mentor.id == mentee.id:
             raise InvalidInput(f"{person_name(mentor.name, 'They')} can't be their own mentor: a pairing needs two different people.")
         pair_id = await self._free_pair_id(programme.id, mentor.id, mentee.id)

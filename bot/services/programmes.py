@@ -58,11 +58,14 @@ class ProgrammeService:
         return programme
 
     async def change_settings(self, actor: Actor, programme_id: str, kind: str, matching: str, focus_areas: str,
-                              organisations: str, cadence: str) -> Programme:
+                              organisations: str, cadence: str, other_tenants: str | None = None,
+                              guests: bool | None = None) -> Programme:
+        """`other_tenants` (`;`-separated Entra tenant ids) and `guests`: who besides its own organisation may
+        take part; left as they were when not given."""
         programme = await self._repos.programmes.get(programme_id)
         await self._ctx.require_in(actor, programme, Action.EDIT_PROGRAMME)
         updated = await self._repos.programmes.change(
-            programme_id, lambda p: with_settings(p, kind, matching, focus_areas, organisations, cadence))
+            programme_id, lambda p: with_settings(p, kind, matching, focus_areas, organisations, cadence, other_tenants, guests))
         await self._ctx.audit(actor.id, AuditAction.PROGRAMME_CHANGED, programme_id, programme_id)
         return updated
 

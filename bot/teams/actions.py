@@ -426,7 +426,9 @@ class CardActionRouter:
 
         updated = await self.services.programmes.change_settings(
             actor, field(data, "programmeId"), entered("kind"), entered("matching"), entered("focusAreas"),
-            entered("organisations"), entered("cadence"))
+            entered("organisations"), entered("cadence"),
+            entered("otherTenants") if "otherTenants" in data else None,  # a card from before the allow-list leaves it be
+            entered("guests") == "true" if "guests" in data else None)
         return programme_settings_card(updated, note="Saved.")
 
     # Safeguarding -------------------------------------------------------------------------------

@@ -17,11 +17,12 @@ from bot.teams.actions import CardActionRouter, message_response
 from bot.teams.file_consent import DataExportDelivery
 from bot.domain.text import plain
 from bot.teams.identity import UnidentifiedActor, actor_from_activity, own_email
+from bot.teams.roster_file import offered_file
 from cards.enrolment import join_card
 from cards.welcome import welcome_card
 from dialogs.commands import PRIVATE_COMMANDS, Command, parse_command
 from dialogs.help import help_text, next_step
-from dialogs.turn import ACTOR_KEY, KEEP_SERVICE_URL_KEY, card_activity, only_in_personal_chat, send_card, stored_reference
+from dialogs.turn import ACTOR_KEY, KEEP_SERVICE_URL_KEY, TEAMS_APP_ID_KEY, card_activity, only_in_personal_chat, send_card, stored_reference
 
 log = logging.getLogger(__name__)
 
@@ -38,7 +39,7 @@ PERSONAL = "personal"
 class TandemBot(ActivityHandler):
     def __init__(self, services: Services, conversation_state: BotState, main_dialog: Dialog,
                  exports: DataExportDelivery | None = None, keep_service_url: bool = True,
-                 email_of: Callable[[TurnContext], Awaitable[str]] = own_email):
+                 email_of: Callable[[TurnContext], Awaitable[str]] = own_email, teams_app_id: str = ""):
         """`conversation_state` should be per person per conversation (PrivateConversationState), so
         in a group chat one member's half-finished dialog is never answered by another. `keep_service_url`
         is False in local mode: an unauthenticated activity's serviceUrl is used to reply, never stored."""
@@ -51,9 +52,11 @@ class TandemBot(ActivityHandler):
         self.exports = exports or DataExportDelivery(services)
         self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation, self.exports.offer_report)
         self.email_of = email_of  # asked once per person, so invitations sent to their email find them
+        self.teams_app_id = teams_app_id  # for the link that adds Tandem (dialogs.turn.app_link)
 
     async def on_turn(self, turn_context: TurnContext):
         turn_context.turn_state[KEEP_SERVICE_URL_KEY] = self.keep_service_url
+        turn_context.turn_state[TEAMS_APP_ID_KEY] = self.teams_app_id
         try:
             await super().on_turn(turn_context)
             await self.conversation_state.save_changes(turn_context)
@@ -132,6 +135,10 @@ class TandemBot(ActivityHandler):
             return
         await self._remember(turn_context)
         dialog_context = await self.dialogs.create_context(turn_context)
+        file = offered_file(activity)
+        if file is not None:  # a roster file sent to Tandem (in a personal chat: Teams sends files only there)
+            await self._roster_file(turn_context, dialog_context, file, personal)
+            return
         result = await dialog_context.continue_dialog()
         if result.status != DialogTurnStatus.Empty:
             return
@@ -146,6 +153,14 @@ class TandemBot(ActivityHandler):
             await turn_context.send_activity("There's nothing to cancel. Say **help** to see what you can do.")
             return
         await dialog_context.begin_dialog(self.main_dialog.id, {"command": parsed.command.value, "argument": parsed.argument})
+
+    async def _roster_file(self, turn_context: TurnContext, dialog_context, file: dict[str, str], personal: bool) -> None:
+        if not personal:
+            await turn_context.send_activity(only_in_personal_chat(turn_context.activity, PRIVATE_COMMANDS[Command.ROSTER_FILE]))
+        elif dialog_context.active_dialog is not None:
+            await turn_context.send_activity("Let's finish what we're doing first (or say **cancel**), then send the file again.")
+        else:
+            await dialog_context.begin_dialog(self.main_dialog.id, {"command": Command.ROSTER_FILE.value, "argument": "", "file": file})
 
     async def start_conversation(self, turn_context: TurnContext, options: dict[str, Any]) -> None:
         """Start a dialog from a card button, leaving any half-finished one."""

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import logging
+from typing import Any
 
 from botbuilder.core import TurnContext
 from botbuilder.core.teams import TeamsInfo
@@ -35,13 +36,25 @@ def tenant_of(activity: Activity) -> str:
     return conversation.tenant_id or (conversation.additional_properties or {}).get("tenantId") or ""
 
 
+def is_guest(member: Any) -> bool:
+    """Teams marks a guest account's role "guest" (TeamsInfo's userRole; some activities carry it too)."""
+    role = getattr(member, "user_role", None) or (getattr(member, "additional_properties", None) or {}).get("userRole")
+    return str(role or "").lower() == "guest"
+
+
+def sender_is_guest(activity: Activity) -> bool:
+    data = activity.channel_data if isinstance(activity.channel_data, dict) else {}
+    return is_guest(activity.from_property) or str(data.get("userRole") or "").lower() == "guest"
+
+
 def actor_from_activity(activity: Activity, keep_service_url: bool = True) -> Actor:
     sender = activity.from_property
     tenant = tenant_of(activity)
     if sender is None or not sender.aad_object_id or not tenant:
         raise UnidentifiedActor("activity has no Entra object id or tenant")
     return Actor(tenant_id=tenant, aad_object_id=sender.aad_object_id, name=sender.name or "",
-                 teams_user_id=sender.id or "", contact=contact_for(activity, sender.id or "", tenant, keep_service_url))
+                 teams_user_id=sender.id or "", contact=contact_for(activity, sender.id or "", tenant, keep_service_url),
+                 guest=sender_is_guest(activity))
 
 
 def contact_for(activity: Activity, teams_user_id: str, tenant: str, keep_service_url: bool = True) -> dict:
@@ -81,6 +94,7 @@ async def mentioned_people(context: TurnContext) -> list[Actor]:
             teams_user_id=user_id,
             email=member.email or member.user_principal_name or "",
             contact=contact_for(activity, user_id, tenant, bool(context.turn_state.get(KEEP_SERVICE_URL_KEY, True))),
+            guest=is_guest(member),
         ))
     return people
 

@@ -156,6 +156,8 @@ def _enrolment_cards(fill: Callable[[int], str], programme) -> dict[str, list[di
             pairing.programme_settings_card(programme, note=fill(200))],
         "enrolment.join_card": [join_card(programme, people[0]), join_card(programme, people[0], note=fill(200))],
         "enrolment.roster_card": [roster_card(programme, people),
+                                  roster_card(programme, people, frozenset(p.email for p in people[::2]),
+                                              "https://teams.microsoft.com/l/app/3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
                                   roster_card(replace(programme, matching="stable"), [replace(p, status=Status.JOINED) for p in people])],
         "enrolment.reserve_offer_card": [reserve_offer_card(programme, people[1], people[0], tuple(fill(200) for _ in range(4))),
                                          reserve_offer_card(programme, people[1], people[0], (), note=fill(200))],

@@ -108,6 +108,10 @@ def examples() -> dict[str, dict]:
         "join_answered": join_card(programme, participant, note="You joined as a mentee. I'll tell you when you're matched."),
         "roster": roster_card(programme, [participant, replace(participant, email="megan@force.example", name="Megan Bowen",
                                                                role=RosterRole.MENTOR, status=Status.JOINED)]),
+        "roster_waiting_to_open_tandem": roster_card(programme, [participant, replace(participant, email="nestor@force.example",
+                                                                                      name="Nestor Wilke")],
+                                                     frozenset({"nestor@force.example"}),
+                                                     "https://teams.microsoft.com/l/app/3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
         "match_proposal": proposal_card(programme, Method.SUGGESTED, MatchResult(Method.SUGGESTED, (
             Suggestion("megan@force.example", "adele@force.example", 5, ("shared focus: knife crime",)),), (
             Unmatched("nestor@force.example", "excluded: megan@force.example"),)),

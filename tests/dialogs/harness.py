@@ -21,6 +21,7 @@ from bot.storage.bot_state import DocumentBotStorage
 from bot.storage.documents import DocumentStore
 from bot.storage.metered import MeteredStore
 from bot.teams.handler import TandemBot
+from bot.teams.roster_file import RosterFiles
 from dialogs.main_dialog import MainDialog
 
 TENANT = "tenant-1"
@@ -111,7 +112,16 @@ class World:
         async def email_of(context: TurnContext) -> str:
             return self.emails.get(context.activity.from_property.id, "")
 
-        self.bot = TandemBot(self.services, PrivateConversationState(DocumentBotStorage(store)), MainDialog(self.services, resolve),
+        self.member_pages: list[list[Actor]] = []  # a team's members, page by page, as Teams' paged members answer
+        self.pages_read = 0
+
+        async def member_pages(context: TurnContext, scope: str):
+            for page in self.member_pages:
+                self.pages_read += 1
+                yield [p for p in page if p.aad_object_id], sum(1 for p in page if not p.aad_object_id)
+
+        self.bot = TandemBot(self.services, PrivateConversationState(DocumentBotStorage(store)),
+                             MainDialog(self.services, resolve, member_pages, RosterFiles(allow_loopback=True).download),
                              email_of=email_of)
 
     def chat(self, who: Actor, conversation_type: str = "personal") -> Chat:

@@ -134,6 +134,25 @@ class Playground:
         async with self.http.post(f"{self.base_url}/_internal/v1/customActivities", json=activity) as r:
             assert r.status == 200, await r.text()
 
+    async def send_file(self, conversation_id: str, user_id: str, name: str, download_url: str, file_type: str = "csv") -> None:
+        """Send a file as Teams hands one to a bot in a personal chat (a file download info attachment), through
+        the page's custom-activity sender: the Playground's chat box has no file upload of its own."""
+        url = f"{self.base_url}/_internal/v1/customActivities/template"
+        async with self.http.get(url, params={"conversationId": conversation_id}) as r:
+            assert r.status == 200, await r.text()
+            activity = await r.json()
+        user = next(u for u in [self.me, *self.config["users"]] if u["id"] == user_id)
+        activity.update({
+            "type": "message", "text": "", "textFormat": "plain",
+            "from": {"id": user["id"], "name": user["name"], "aadObjectId": user["aadObjectId"]},
+            "channelData": {"tenant": {"id": self.config["tenantId"]}},
+            "attachments": [{"contentType": "application/vnd.microsoft.teams.file.download.info", "name": name,
+                             "contentUrl": download_url,
+                             "content": {"downloadUrl": download_url, "uniqueId": name, "fileType": file_type}}],
+        })
+        async with self.http.post(f"{self.base_url}/_internal/v1/customActivities", json=activity) as r:
+            assert r.status == 200, await r.text()
+
     async def execute(self, message: BotMessage, user_id: str, verb: str) -> dict[str, Any]:
         """Press an Action.Execute button as `user_id`; returns the bot's invoke response."""
         return await self._invoke(message, user_id, message.action(verb), {})

@@ -1,15 +1,33 @@
 """S1 through the real Teams client (Agents Playground) and the real bot: a force's programme with a mentor
-held in reserve. The manager invites people by @mention, each joins by pressing the join card, the
+held in reserve. The manager sends a roster file in the personal chat (two people who have not opened Tandem
+yet, listed as waiting), invites people by @mention, each joins by pressing the join card, the
 manager's match proposal is published with one press, a pair agrees its contract and books its first
 session, and after a no-fault close is approved from its alert card the reserve is paired with the mentee
 left without a mentor, with one press."""
 
 from __future__ import annotations
 
+from aiohttp import web
+
 from tests.e2e.test_pair_journey import mention
+from tests.support.loopback import serve_on_loopback
 
 PROGRAMME = "Force mentoring programme"
 CARD = "application/vnd.microsoft.card.adaptive"
+ROSTER = ("email,name,role,focus_areas\n"
+          "grady.archie@contoso.example,Grady Archie,mentor,knife crime\n"
+          "irvin.sayers@contoso.example,Irvin Sayers,mentee,knife crime\n")
+
+
+async def serve_roster() -> tuple[web.AppRunner, str]:
+    """The file's download link, as OneDrive would serve it: here, on loopback (local mode may fetch from it)."""
+    async def roster(_request: web.Request) -> web.Response:
+        return web.Response(body=ROSTER.encode("utf-8"), content_type="text/csv")
+
+    app = web.Application()
+    app.router.add_get("/roster.csv", roster)
+    runner, port = await serve_on_loopback(app, access_log=False)
+    return runner, f"http://127.0.0.1:{port}/roster.csv"
 
 
 async def test_s1_invited_joined_matched_and_the_reserve_rematched_after_a_no_fault_close(playground, bot):
@@ -19,6 +37,16 @@ async def test_s1_invited_joined_matched_and_the_reserve_rematched_after_a_no_fa
     bot_account = {"id": pg.bot_id, "name": pg.config["bot"]["name"]}
     await pg.install(pg.personal_chat)
     await pg.reply_to(pg.personal_chat, alex["id"], f"new programme {PROGRAMME}", "Created")
+
+    # A roster file sent in the personal chat: imported all or nothing; its people join when they open Tandem.
+    runner, link = await serve_roster()
+    try:
+        mark = len(pg.messages)
+        await pg.send_file(pg.personal_chat, alex["id"], "roster.csv", link)
+        imported = await pg.wait_for(lambda m: m.conversation_id == pg.personal_chat and "Imported into" in m.text, after=mark)
+    finally:
+        await runner.cleanup()
+    assert f"Imported into {PROGRAMME}: 2 people" in imported.text
 
     async def invite(names: list[str], role: str) -> dict[str, object]:
         """Invite them in the group chat; their join cards arrive in their personal chats, in mention order."""
@@ -42,7 +70,8 @@ async def test_s1_invited_joined_matched_and_the_reserve_rematched_after_a_no_fa
         joined = await pg.press(card, people[name]["id"], "I agree: join")
         assert joined["type"] == CARD and "You joined as a" in str(joined["value"])
     roster = await pg.reply_to(pg.personal_chat, alex["id"], "roster", "Who's taking part")
-    assert "2 joined, 0 invited" in roster.all_text and "1 joined, 0 invited" in roster.all_text
+    assert "2 joined, 1 invited" in roster.all_text and "1 joined, 0 invited" in roster.all_text  # the file's two wait
+    assert "Waiting to open Tandem" in roster.all_text and "Grady Archie" in roster.all_text and "Irvin Sayers" in roster.all_text
 
     # The proposal: two pairs, the reserve kept back; one press publishes it and each is told.
     proposal = await pg.reply_to(pg.personal_chat, alex["id"], "match", "Proposed pairs")

@@ -176,11 +176,13 @@ CASES: dict[str, Case] = {
     # EnrolmentService
     "EnrolmentService.import_roster": Case(lambda c, a: c.s.enrolment.import_roster(a, c.programme_id, ROSTER_CSV), MANAGER, True),
     "EnrolmentService.invite": Case(lambda c, a: c.s.enrolment.invite(a, c.programme_id, [YOUNG], RosterRole.MENTOR), MANAGER, True),
+    "EnrolmentService.invite_members": Case(lambda c, a: c.s.enrolment.invite_members(a, c.programme_id, [SECOND_NEWCOMER], RosterRole.MENTEE), MANAGER, True),
     "EnrolmentService.invitations": Case(lambda c, a: c.s.enrolment.invitations(a), NEWCOMER, False, True),
     "EnrolmentService.taking_part": Case(lambda c, a: c.s.enrolment.taking_part(a), NEWCOMER, False, True),
     "EnrolmentService.join": Case(lambda c, a: c.s.enrolment.join(a, c.programme_id), NEWCOMER, True),
     "EnrolmentService.leave": Case(lambda c, a: c.s.enrolment.leave(a, c.programme_id), NEWCOMER, True),
     "EnrolmentService.participants": Case(lambda c, a: c.s.enrolment.participants(a, c.programme_id), MANAGER, True),
+    "EnrolmentService.roster": Case(lambda c, a: c.s.enrolment.roster(a, c.programme_id), MANAGER, True),
     "EnrolmentService.proposal": Case(lambda c, a: c.s.enrolment.proposal(a, c.programme_id), MANAGER, True),
     "EnrolmentService.publish": Case(publish, MANAGER, True),
     "EnrolmentService.profile": Case(lambda c, a: c.s.enrolment.profile(a, c.programme_id), NEWCOMER, True),
