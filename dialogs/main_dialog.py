@@ -9,6 +9,7 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 
 from bot.domain.errors import DomainError
 from bot.domain.policy import PersonalChatOnly
+from bot.domain.people import Role
 from bot.domain.programmes import Programme
 from bot.domain.uktime import format_uk, uk_today
 from bot.domain.limits import MAX_DISPLAY_NAME
@@ -73,7 +74,10 @@ class MainDialog(ComponentDialog):
         labels = {f"{clean(v.partner_name, MAX_DISPLAY_NAME)} (your {v.role.other.value}, {clean(v.programme.name)})": v.pair.id
                   for v in views}
         names = {label: [clean(v.partner_name), *clean(v.partner_name).split()[:1]] for label, v in zip(labels, views)}
-        return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "names": names, "then": command.value})
+        question = ("Which of your mentees do you mean?" if all(v.role is Role.MENTOR for v in views)
+                    else "Which pairing do you mean?")
+        return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "names": names, "then": command.value,
+                                                                   "question": question})
 
     async def _no_pair_reply(self, actor: Actor) -> str:
         """Someone with no active pairing asked for a pair's step: a reply that fits who they are."""
@@ -92,6 +96,8 @@ class MainDialog(ComponentDialog):
         pair_id = result["pairId"] if isinstance(result, dict) else result
         options = {**step.options, "pairId": pair_id}
         command = Command(options["command"])
+        if command.needs_pair and not pair_id:  # they said cancel when asked which pairing: nothing more to do
+            return await step.end_dialog()
         try:
             child = await self._dispatch(step.context, command, options)
         except PersonalChatOnly as refusal:

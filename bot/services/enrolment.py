@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -22,7 +23,7 @@ from bot.domain.matching import (
 )
 from bot.domain.people import Role
 from bot.domain.policy import Action, require
-from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme
+from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme, allows_several
 from bot.domain.roster import RosterRole, read_roster, with_line_managers
 from bot.domain.text import person_name, plain
 from bot.services.calendar import Invitee
@@ -53,6 +54,19 @@ class Proposal:
 class Published:
     paired: tuple[tuple[str, str], ...]  # (mentor name, mentee name)
     not_paired: tuple[tuple[str, str], ...]  # (who, why)
+
+
+def with_room(programme: Programme, participants: Sequence[Participant], paired: Counter[str]) -> list[Participant]:
+    """Who can still be matched, and for how many: nobody already in an active pairing here, except a group
+    programme's mentors, who keep the places left of their capacity. In the other kinds a mentor takes one
+    mentee whatever the roster's capacity says, as publishing pairs each person once."""
+    room = []
+    for p in participants:
+        several = allows_several(programme, Role.MENTOR) and p.role is RosterRole.MENTOR
+        places = max(p.capacity, 1) - paired[p.person_id] if several else 1 - min(paired[p.person_id], 1)
+        if places > 0:
+            room.append(replace(p, capacity=places))
+    return room
 
 
 class EnrolmentService:
@@ -232,8 +246,7 @@ class EnrolmentService:
 
     async def _proposal(self, actor: Actor, programme: Programme, method: Method, kind: ProgrammeKind) -> Proposal:
         participants = await self._repos.participants.in_programme(programme.id)
-        paired = await self._paired_people(programme)
-        free = [p for p in participants if p.person_id not in paired]
+        free = with_room(programme, participants, await self._paired_people(programme))
         roster = joined_roster(free)
         warning = ""
         if self._line_managers is not None and roster.people:  # never paired with their own line manager
@@ -243,12 +256,14 @@ class EnrolmentService:
             roster, warning = with_line_managers(roster, found.managers), found.warning
         match = stable_matching if method is Method.STABLE else suggested_matching
         result = match(roster, kind)
-        digest = hashlib.sha256(json.dumps([[p.email, p.role.value, p.line_manager, p.ranking, p.exclude] for p in roster.people],
+        digest = hashlib.sha256(json.dumps([[p.email, p.role.value, p.capacity, p.line_manager, p.ranking, p.exclude]
+                                            for p in roster.people],
                                            default=list).encode()).hexdigest()[:16]
         return Proposal(programme, method, result, {p.email: p.name or p.email for p in participants}, digest, warning)
 
-    async def _paired_people(self, programme: Programme) -> set[str]:
-        people = set()
+    async def _paired_people(self, programme: Programme) -> Counter[str]:
+        """How many active pairings each person is in here."""
+        people: Counter[str] = Counter()
         for pair_id in await self._repos.programmes.roster(programme.id):
             pair = await self._repos.pairs.get(pair_id)
             if pair.status is PairStatus.ACTIVE:
