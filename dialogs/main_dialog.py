@@ -248,11 +248,12 @@ class MainDialog(ComponentDialog):
             await send_card(context, no_contract_card(pair_id, view.role, view.partner_name))
             return None
         if contract.in_force:
-            await send_card(context, contract_card(pair_id, contract.in_force, view.names, view.role))
+            await send_card(context, contract_card(pair_id, contract.in_force, view.names, view.role, kind=view.programme.kind))
         if contract.pending:
             lead = "There's also a proposed amendment:" if contract.in_force else ""
             await send_card(context, contract_card(pair_id, contract.pending, view.names, view.role,
-                                                   compared_with=contract.compared_with(contract.pending)), lead)
+                                                   compared_with=contract.compared_with(contract.pending),
+                                                   kind=view.programme.kind), lead)
         if len(contract.versions) > 1:
             await send_card(context, contract_history_card(contract))
         return None
@@ -302,7 +303,7 @@ class MainDialog(ComponentDialog):
         elif version:
             accepted = await self.services.contracts.accept(actor, pair_id, version.number)
             note = "You accepted: the contract is in force." if accepted.status is ContractStatus.IN_FORCE else "You accepted this version."
-            await send_card(context, contract_card(pair_id, accepted, view.names, view.role, note=note))
+            await send_card(context, contract_card(pair_id, accepted, view.names, view.role, note=note, kind=view.programme.kind))
         elif offers:
             session = min(offers, key=lambda s: s.starts_at)
             confirmed = await self.services.sessions.accept(actor, pair_id, session.id)

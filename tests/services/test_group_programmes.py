@@ -64,6 +64,8 @@ async def test_a_group_proposal_gives_a_mentor_several_mentees_and_publishing_pa
     views = await s.pairs.views(MEGAN)
     assert sorted(v.partner.name for v in views) == ["Adele", "Nestor", "Patti"]
     assert all(v.role is Role.MENTOR for v in views) and len({v.pair.id for v in views}) == 3
+    match_cards = [str(m.card) for m in world.messenger.to(MEGAN.id) if m.card and "been paired" in str(m.card)]
+    assert len(match_cards) == 3 and all("you may have several mentees" in c for c in match_cards)
     for mentee in (ADELE, PATTI, NESTOR):
         assert [v.partner.name for v in await s.pairs.views(mentee)] == ["Megan"]
         assert any("your mentor is Megan" in (m.text or "") for m in world.messenger.to(mentee.id))
