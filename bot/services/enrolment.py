@@ -26,6 +26,7 @@ from bot.domain.policy import Action, require
 from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme, allows_several
 from bot.domain.roster import RosterRole, read_roster, with_line_managers
 from bot.domain.text import person_name, plain
+from bot.domain.uktime import uk_today
 from bot.services.calendar import Invitee
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.line_managers import LineManagerService
@@ -127,7 +128,9 @@ class EnrolmentService:
     async def invitations(self, actor: Actor) -> list[tuple[Programme, Participant]]:
         """The programmes that invited this person and that they have not answered: on first opening Tandem."""
         require(set(), Action.OWN_RECORD)  # their own invitations only: found by their own email
-        return await self._own_programmes(actor, {Status.INVITED})
+        today = uk_today(self._ctx.clock.now())
+        return [(programme, invited) for programme, invited in await self._own_programmes(actor, {Status.INVITED})
+                if today <= programme.ends_on]  # an ended programme's invitation is never offered
 
     async def taking_part(self, actor: Actor) -> list[tuple[Programme, Participant]]:
         """The programmes this person is invited to or has joined (and not left)."""
@@ -141,8 +144,12 @@ class EnrolmentService:
         found = []
         for programme_id in await self._repos.participants.programmes_inviting(email):
             participant = await self._repos.participants.find(programme_id, email)
-            if participant is not None and participant.status in statuses:
+            if participant is None or participant.status not in statuses:
+                continue
+            try:
                 found.append((await self._repos.programmes.get(programme_id), participant))
+            except NotFound:  # its records were deleted at the end of its retention
+                continue
         return found
 
     # Joining and leaving ------------------------------------------------------------------------

@@ -47,3 +47,14 @@ async def test_removing_a_participant_takes_them_out_of_the_programme_and_the_in
     assert [p.programme_id for p in await repo.of_email("adele@force.example")] == ["p2"]
     assert [p.email for p in await repo.in_programme("p1")] == ["nia@force.example"]
     await repo.remove("p1", "adele@force.example")  # again: nothing left to remove, and no error
+
+
+async def test_forgetting_a_programme_takes_it_out_of_everyones_invitation_index_once(store):
+    repo = ParticipantRepository(store)
+    await repo.put_all([someone("p1", f"person{i}@force.example") for i in range(5)] + [someone("p2", "person3@force.example")])
+    assert await repo.forget_programme("p1") == 5
+    assert await repo.programmes_inviting("person3@force.example") == ["p2"]
+    assert [await repo.programmes_inviting(f"person{i}@force.example") for i in (0, 1, 2, 4)] == [[]] * 4
+    assert len(await repo.in_programme("p1")) == 5  # the participants themselves go with the programme's records
+    assert await repo.forget_programme("p1") == 0  # a second run finds nothing left to remove
+    assert await repo.forget_programme("nothing-here") == 0
