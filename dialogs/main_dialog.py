@@ -223,6 +223,10 @@ class MainDialog(ComponentDialog):
                     else Method.SUGGESTED
                 p = await self.services.enrolment.proposal(actor, programme.id, method, ProgrammeKind(programme.kind))
                 await send_card(context, proposal_card(p.programme, p.method, p.result, p.names, p.digest, warning=p.warning))
+        elif command is Command.DEBRIEF:
+            programme = await self._managed_programme(context, actor, options.get("argument", ""))
+            if programme:
+                await send_card(context, await self.services.surveys.debrief(actor, programme.id))
         elif command is Command.PROGRAMME_SETTINGS:
             programme = await self._managed_programme(context, actor, options.get("argument", ""))
             if programme:
