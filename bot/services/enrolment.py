@@ -190,9 +190,9 @@ class EnrolmentService:
         mentee = next((p for p in participants if p.person_id == pair.mentee_id and p.status is Status.JOINED), None)
         if mentee is None:
             return  # paired by hand, not enrolled: nothing to match from
-        paired = await self._paired_people(programme)
         mentor = next((p for p in participants if p.person_id == pair.mentor_id), None)
-        free = [p for p in participants if p.person_id not in paired or p.email == mentee.email]
+        room = with_room(programme, participants, await self._paired_people(programme))  # a group's mentors with a place left
+        free = room if any(p.email == mentee.email for p in room) else [*room, mentee]
         former = former_pairs([(mentor.email, mentee.email)] if mentor else [])
         try:
             offer = best_reserve_for(joined_roster(free), mentee.email, ProgrammeKind(programme.kind), former)

@@ -11,7 +11,7 @@ import pytest
 from bot.domain.errors import NotAllowed
 from bot.domain.matching import Method
 from bot.domain.people import Role
-from bot.domain.programmes import allows_several
+from bot.domain.programmes import CloseReason, allows_several
 from tests.dialogs.harness import World, text_of, user
 
 MANAGER = user("Manager")
@@ -132,3 +132,15 @@ async def test_outside_group_programmes_a_mentor_with_room_on_the_roster_still_t
     assert published.not_paired == () and len(published.paired) == 2
     with pytest.raises(NotAllowed, match="one active pairing per programme"):
         await s.pairs.pair_people(MANAGER, programme_id, MEGAN, NESTOR)
+
+
+async def test_when_a_group_pairing_ends_early_a_mentor_with_a_place_left_is_offered(world):
+    programme_id = await enrolled(world, roster=ROSTER.replace(f"{ISAIAH.email},Isaiah,mentor,1,finance",
+                                                               f"{ISAIAH.email},Isaiah,mentor,2,knife crime"))
+    s = world.services
+    await s.pairs.pair_people(MANAGER, programme_id, MEGAN, ADELE)
+    await s.pairs.pair_people(MANAGER, programme_id, ISAIAH, LEE)  # Isaiah still has a place
+    view, = await s.pairs.views(ADELE)
+    await s.pairs.close(MANAGER, view.pair.id, CloseReason.NO_FAULT)
+    offers = [m.card for m in world.messenger.to(MANAGER.id) if m.card and "Pair them" in str(m.card)]
+    assert offers and "Isaiah" in str(offers[-1]) and "Adele" in str(offers[-1])
