@@ -77,5 +77,5 @@ def paired_note(kind: str, role: str, partner_name: str) -> str:
                 "and you, as the senior officer, learn from them.")
     if kind == "group" and role == "mentor":
         return ("This is group mentoring: you may have several mentees. Each has their own contract and sessions "
-                "with you. When you say **sessions** or **contract**, I'll ask which mentee you mean.")
+                "with you. If you have more than one, I'll ask which mentee you mean when you say **sessions** or **contract**.")
     return ""
