@@ -11,7 +11,7 @@ from bot.domain.text import plain
 from bot.domain.uktime import format_day, format_uk
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text, who
-from cards.words import CLAUSE, CONTRACT_STATUS, meetings
+from cards.words import CLAUSE, CONTRACT_STATUS, ROLE_IN_KIND, meetings
 
 
 def _clause_blocks(c: Clauses) -> list[dict[str, Any]]:
@@ -33,20 +33,22 @@ def _clause_blocks(c: Clauses) -> list[dict[str, Any]]:
 
 def contract_card(
     pair_id: str, version: ContractVersion, names: dict[Role, str], viewer: Role, note: str = "",
-    compared_with: ContractVersion | None = None,
+    compared_with: ContractVersion | None = None, kind: str = "",
 ) -> dict[str, Any]:
     """One version of the contract, with the buttons that fit the viewer and where the version stands;
-    with `compared_with`, a short list of the clauses that differ from that version first."""
+    with `compared_with`, a short list of the clauses that differ from that version first. `kind` is the
+    programme's: a reverse programme's contract says who shares their lived experience."""
     names = _names(names)
     status = version.status
-    title = f"Mentoring contract, version {version.number}"
+    title = f"{'Reverse mentoring' if kind == 'reverse' else 'Mentoring'} contract, version {version.number}"
     state = {
         ContractStatus.PROPOSED: f"Proposed by {names[version.proposed_by]} ({version.proposed_by.value}) on {format_uk(version.proposed_at)}",
         ContractStatus.IN_FORCE: f"In force since {format_uk(version.in_force_at)}: confirmed by both of you" if version.in_force_at else "In force",
     }.get(status, f"This version was {CONTRACT_STATUS[status]}.")
     body = [
         heading(title),
-        text(f"Between {names[Role.MENTOR]} (mentor) and {names[Role.MENTEE]} (mentee)", subtle=True),
+        text(f"Between {names[Role.MENTOR]} ({ROLE_IN_KIND.get((kind, 'mentor'), 'mentor')}) and "
+             f"{names[Role.MENTEE]} ({ROLE_IN_KIND.get((kind, 'mentee'), 'mentee')})", subtle=True),
         *_changes(version, compared_with),
         *_clause_blocks(version.clauses),
         text(state, subtle=True),

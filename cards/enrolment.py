@@ -18,6 +18,7 @@ from bot.domain.uktime import format_day
 from cards import verbs
 from bot.domain.limits import CARD_BUDGET_BYTES
 from cards.adaptive import card, done, execute, facts, heading, open_url, size_of, text, who
+from cards.words import KIND_NOTE
 
 SHOWN_PAIRS = 25  # a proposal card lists this many pairs; the rest are counted (the card stays within Teams' size)
 SHOWN_UNMATCHED = 15
@@ -31,11 +32,18 @@ ORDINALS = ("1st", "2nd", "3rd", "4th", "5th")
 STATUS_WORDS = {Status.INVITED: "invited, not joined yet", Status.JOINED: "joined", Status.LEFT: "left"}
 
 
+def _kind_note(programme: Programme) -> list[dict[str, Any]]:
+    """What the programme's kind means for its pairs, when it is not the usual one."""
+    note = KIND_NOTE.get(programme.kind)
+    return [text(note, subtle=True)] if note else []
+
+
 def join_card(programme: Programme, participant: Participant, note: str = "") -> dict[str, Any]:
     """The invitation: what joining means, and an explicit choice. Pressing Join is the consent."""
     body = [
         heading(f"Join {programme.name}?"),
         facts([("As a", participant.role.value), ("Runs", f"{format_day(programme.starts_on)} to {format_day(programme.ends_on)}")]),
+        *_kind_note(programme),
         text(PRIVACY_NOTICE),
     ]
     if note:
@@ -58,7 +66,7 @@ def roster_card(programme: Programme, participants: Sequence[Participant], unrea
 
     rows = [(f"{role.capitalize()}s", f"{count(role, Status.JOINED)} joined, {count(role, Status.INVITED)} invited")
             for role in ("mentee", "mentor", "reserve")]
-    body = [heading(f"Who's taking part in {programme.name}"), facts(rows)]
+    body = [heading(f"Who's taking part in {programme.name}"), *_kind_note(programme), facts(rows)]
     invited = [p for p in participants if p.status is Status.INVITED]
     waiting = [p for p in invited if p.email in unreached]
     answering = [p for p in invited if p.email not in unreached]
@@ -93,8 +101,8 @@ def proposal_card(programme: Programme, method: Method | None, result: MatchResu
     how = {Method.STABLE: "stable matching from everyone's choices", Method.SUGGESTED: "the best overall fit",
            None: "your choice"}[method]
     body = [heading(f"Proposed pairs for {programme.name}"),
-            text(f"{len(result.pairs)} pairs, by {how}. Nobody is paired with their line manager, someone they "
-                 "excluded or a former partner.")]
+            text(f"{len(result.pairs)} pair{'' if len(result.pairs) == 1 else 's'}, by {how}. Nobody is paired with their "
+                 "line manager, someone they excluded or a former partner."), *_kind_note(programme)]
     if warning:
         body.append(text(warning, subtle=True))
     for pair in result.pairs[:SHOWN_PAIRS]:

@@ -10,6 +10,7 @@ from bot.domain.text import without_hidden
 from bot.domain.uktime import format_day
 from cards import verbs
 from cards.adaptive import card, done, execute, facts, heading, text, who
+from cards.words import paired_note
 
 
 def paired_card(pair_id: str, programme: Programme, role: Role, partner_name: str) -> dict[str, Any]:
@@ -23,10 +24,12 @@ def paired_card(pair_id: str, programme: Programme, role: Role, partner_name: st
                      "You could say hello in the meantime.")
         actions = []
     actions.append(execute("Ask for a different match", verbs.MATCH_DECLINE, {"pairId": pair_id}))
+    note = paired_note(programme.kind, role.value, partner_name)
     return card(
         [heading(f"You've been paired in {programme.name}"),
          facts([("Your role", role.value), (f"Your {role.other.value}", partner_name),
                 ("Programme ends", format_day(programme.ends_on))]),
+         *([text(note, markdown=True)] if note else []),
          text(next_step),
          text(f"Not the right match? You can ask for a different one in the first {DECLINE_WITHIN.days} days.", subtle=True)],
         actions,

@@ -9,7 +9,7 @@ from dialogs.choices import CardChoicePrompt, choice_prompt
 
 
 class ChoosePairDialog(CancelAndHelpDialog):
-    """Options: {"labels": {label: pairId}, "names": {label: [partner name, ...]}, "then": command}.
+    """Options: {"labels": {label: pairId}, "names": {label: [partner name, ...]}, "then": command, "question"?}.
     Ends with {"pairId", "then"}."""
 
     step_help = "Pick the pairing you mean, or say **cancel**."
@@ -22,7 +22,7 @@ class ChoosePairDialog(CancelAndHelpDialog):
 
     async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         return await step.prompt("pair", choice_prompt(
-            "Which pairing do you mean?", list(step.options["labels"]), also=step.options.get("names") or {},
+            step.options.get("question") or "Which pairing do you mean?", list(step.options["labels"]), also=step.options.get("names") or {},
             list_label="Your pairings", pick_title="Use this pairing"))
 
     async def done_step(self, step: WaterfallStepContext) -> DialogTurnResult:

@@ -58,6 +58,7 @@ class Command(str, Enum):
     PROGRAMME_SETTINGS = "programme settings"
     MY_PROFILE = "my profile"
     OPEN_RANKINGS = "open rankings"
+    DEBRIEF = "debrief"
     HAPPENED = "we met"
     MISSED = "we didn't meet"
     CANCEL = "cancel"
@@ -134,6 +135,7 @@ PREFIXES = (
     (("accept", "i accept", "agree", "i agree"), Command.ACCEPT),
     (("invite",), Command.INVITE),
     (("programme settings", "program settings", "edit programme", "settings"), Command.PROGRAMME_SETTINGS),
+    (("debrief", "programme debrief", "program debrief"), Command.DEBRIEF),
     (("roster", "who's taking part", "participants"), Command.ROSTER),
     (("match", "propose pairs", "matching"), Command.MATCH),
     (("leave programme", "leave the programme", "leave program"), Command.LEAVE_PROGRAMME),

@@ -21,6 +21,8 @@ MANAGER_HELP = (
     "- **pair @mentor @mentee**: pair two people yourself; I tell them both\n"
     "- **status**: how every pair is doing (on track, at risk or drifting), never what anyone said\n"
     "- **report**: the programme's figures and charts, with small numbers hidden; sent as a file if you like\n"
+    "- **debrief**: the end of programme debrief (it also comes to you on the last day): how pairs did, and your "
+    "decision to scale up, repeat or stop\n"
     "- **survey questions**, **survey question add** and your question, **survey question drop 4**: the surveys' questions\n"
     "- **link team** (in a channel of a team), then **alerts here**: alert cards come to that channel too, without names\n"
     "- **add manager @person**, **remove manager @person**: share the running of the programme\n"

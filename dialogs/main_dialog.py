@@ -10,6 +10,7 @@ from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialo
 
 from bot.domain.errors import DomainError
 from bot.domain.policy import PersonalChatOnly
+from bot.domain.people import Role
 from bot.domain.programmes import Programme
 from bot.domain.uktime import format_uk, uk_today
 from bot.domain.limits import MAX_DISPLAY_NAME
@@ -81,7 +82,10 @@ class MainDialog(ComponentDialog):
         labels = {f"{clean(v.partner_name, MAX_DISPLAY_NAME)} (your {v.role.other.value}, {clean(v.programme.name)})": v.pair.id
                   for v in views}
         names = {label: [clean(v.partner_name), *clean(v.partner_name).split()[:1]] for label, v in zip(labels, views)}
-        return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "names": names, "then": command.value})
+        question = ("Which of your mentees do you mean?" if all(v.role is Role.MENTOR for v in views)
+                    else "Which pairing do you mean?")
+        return await step.begin_dialog(ChoosePairDialog.__name__, {"labels": labels, "names": names, "then": command.value,
+                                                                   "question": question})
 
     async def _no_pair_reply(self, actor: Actor) -> str:
         """Someone with no active pairing asked for a pair's step: a reply that fits who they are."""
@@ -100,6 +104,8 @@ class MainDialog(ComponentDialog):
         pair_id = result["pairId"] if isinstance(result, dict) else result
         options = {**step.options, "pairId": pair_id}
         command = Command(options["command"])
+        if command.needs_pair and not pair_id:  # they said cancel when asked which pairing: nothing more to do
+            return await step.end_dialog()
         try:
             child = await self._dispatch(step.context, command, options)
         except PersonalChatOnly as refusal:
@@ -233,6 +239,10 @@ class MainDialog(ComponentDialog):
                     else Method.SUGGESTED
                 p = await self.services.enrolment.proposal(actor, programme.id, method, ProgrammeKind(programme.kind))
                 await send_card(context, proposal_card(p.programme, p.method, p.result, p.names, p.digest, warning=p.warning))
+        elif command is Command.DEBRIEF:
+            programme = await self._managed_programme(context, actor, options.get("argument", ""))
+            if programme:
+                await send_card(context, await self.services.surveys.debrief(actor, programme.id))
         elif command is Command.PROGRAMME_SETTINGS:
             programme = await self._managed_programme(context, actor, options.get("argument", ""))
             if programme:
@@ -268,11 +278,12 @@ class MainDialog(ComponentDialog):
             await send_card(context, no_contract_card(pair_id, view.role, view.partner_name))
             return None
         if contract.in_force:
-            await send_card(context, contract_card(pair_id, contract.in_force, view.names, view.role))
+            await send_card(context, contract_card(pair_id, contract.in_force, view.names, view.role, kind=view.programme.kind))
         if contract.pending:
             lead = "There's also a proposed amendment:" if contract.in_force else ""
             await send_card(context, contract_card(pair_id, contract.pending, view.names, view.role,
-                                                   compared_with=contract.compared_with(contract.pending)), lead)
+                                                   compared_with=contract.compared_with(contract.pending),
+                                                   kind=view.programme.kind), lead)
         if len(contract.versions) > 1:
             await send_card(context, contract_history_card(contract))
         return None
@@ -359,7 +370,7 @@ class MainDialog(ComponentDialog):
         elif version:
             accepted = await self.services.contracts.accept(actor, pair_id, version.number)
             note = "You accepted: the contract is in force." if accepted.status is ContractStatus.IN_FORCE else "You accepted this version."
-            await send_card(context, contract_card(pair_id, accepted, view.names, view.role, note=note))
+            await send_card(context, contract_card(pair_id, accepted, view.names, view.role, note=note, kind=view.programme.kind))
         elif offers:
             session = min(offers, key=lambda s: s.starts_at)
             confirmed = await self.services.sessions.accept(actor, pair_id, session.id)

@@ -144,10 +144,11 @@ class CloseReason(str, Enum):
 DECLINE_WITHIN = timedelta(days=5)  # how long after being matched either partner may decline the match
 
 
-def allows_several(programme: "Programme") -> bool:
-    """Whether one person may be in more than one active pairing in this programme. No programme kind
-    allows it yet; a kind that does (group mentoring, say) answers True here."""
-    return False
+def allows_several(programme: "Programme", role: Role) -> bool:
+    """Whether someone in this role may be in more than one active pairing in this programme: only a
+    group programme's mentors (one mentor, several mentees), each up to their capacity. A mentee is
+    always in one active pairing per programme, and so is everyone in the other kinds."""
+    return programme.kind == "group" and role is Role.MENTOR
 
 
 @dataclass(frozen=True)

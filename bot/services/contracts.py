@@ -51,7 +51,7 @@ class ContractService:
             f"Version {proposal.number} is saved, but I couldn't tell your partner yet. Send the same version again in a minute to tell them.",
             lambda: self._ctx.notify(view.partner.id, Message(
                 text=f"{person_name(view.me.name, 'Your partner')} proposed version {proposal.number} of your mentoring contract. Press **Accept**, or say **accept** or **contract** to review it.",
-                card=contract_card(pair_id, proposal, view.names, partner_role, compared_with=compared_with),
+                card=contract_card(pair_id, proposal, view.names, partner_role, compared_with=compared_with, kind=view.programme.kind),
             ), key=f"contract.{pair_id}.{proposal.number}.proposed"))
         return proposal
 
@@ -80,7 +80,7 @@ class ContractService:
             *([lambda: self._surveys.after_contract_in_force(pair_id)] if self._surveys is not None and in_force else []),
             lambda: self._ctx.notify(view.partner.id, Message(
                 text=f"{person_name(view.me.name, 'Your partner')} accepted version {number}: your mentoring contract is in force. Next, press **Propose a time** for your first session, or say **schedule**.",
-                card=contract_card(pair_id, accepted, view.names, view.role.other),
+                card=contract_card(pair_id, accepted, view.names, view.role.other, kind=view.programme.kind),
             ), key=f"contract.{pair_id}.{number}.accepted.{view.role.value}"))
 
     async def withdraw(self, actor: Actor, pair_id: str, number: int) -> ContractVersion:

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import hashlib
 import json
+from collections import Counter
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -27,9 +28,10 @@ from bot.domain.matching import (
 )
 from bot.domain.people import Role
 from bot.domain.policy import Action, PersonalChatOnly, require
-from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme, may_take_part, require_may_take_part
+from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme, allows_several, may_take_part, require_may_take_part
 from bot.domain.roster import Roster, RosterRole, read_roster, with_line_managers
 from bot.domain.text import person_name, plain
+from bot.domain.uktime import uk_today
 from bot.services.authority import Place
 from bot.services.calendar import Invitee
 from bot.services.context import Actor, Delivery, Message, ServiceContext
@@ -101,6 +103,19 @@ class ChangeForm:
 class Published:
     paired: tuple[tuple[str, str], ...]  # (mentor name, mentee name)
     not_paired: tuple[tuple[str, str], ...]  # (who, why)
+
+
+def with_room(programme: Programme, participants: Sequence[Participant], paired: Counter[str]) -> list[Participant]:
+    """Who can still be matched, and for how many: nobody already in an active pairing here, except a group
+    programme's mentors, who keep the places left of their capacity. In the other kinds a mentor takes one
+    mentee whatever the roster's capacity says, as publishing pairs each person once."""
+    room = []
+    for p in participants:
+        several = allows_several(programme, Role.MENTOR) and p.role is RosterRole.MENTOR
+        places = max(p.capacity, 1) - paired[p.person_id] if several else 1 - min(paired[p.person_id], 1)
+        if places > 0:
+            room.append(replace(p, capacity=places))
+    return room
 
 
 class EnrolmentService:
@@ -184,8 +199,11 @@ class EnrolmentService:
     async def invitations(self, actor: Actor) -> list[tuple[Programme, Participant]]:
         """The programmes that invited this person and that they have not answered: on first opening Tandem."""
         require(set(), Action.OWN_RECORD)  # their own invitations only: found by their own email
+        today = uk_today(self._ctx.clock.now())
         found = []
         for programme, participant in await self._own_programmes(actor, {Status.INVITED}):
+            if today > programme.ends_on:
+                continue  # an ended programme's invitation is never offered
             if not participant.person_id:  # an imported invitation: now Tandem can reach them (roster: no longer waiting)
                 participant = await self._repos.participants.change(
                     programme.id, participant.email, lambda p: replace(p, person_id=p.person_id or actor.id))
@@ -204,8 +222,12 @@ class EnrolmentService:
         found = []
         for programme_id in await self._repos.participants.programmes_inviting(email):
             participant = await self._repos.participants.find(programme_id, email)
-            if participant is not None and participant.status in statuses:
+            if participant is None or participant.status not in statuses:
+                continue
+            try:
                 found.append((await self._repos.programmes.get(programme_id), participant))
+            except NotFound:  # its records were deleted at the end of its retention
+                continue
         return found
 
     # Joining and leaving ------------------------------------------------------------------------
@@ -247,9 +269,9 @@ class EnrolmentService:
         mentee = next((p for p in participants if p.person_id == pair.mentee_id and p.status is Status.JOINED), None)
         if mentee is None:
             return  # paired by hand, not enrolled: nothing to match from
-        paired = await self._paired_people(programme)
         mentor = next((p for p in participants if p.person_id == pair.mentor_id), None)
-        free = [p for p in participants if p.person_id not in paired or p.email == mentee.email]
+        room = with_room(programme, participants, await self._paired_people(programme))  # a group's mentors with a place left
+        free = room if any(p.email == mentee.email for p in room) else [*room, mentee]
         former = former_pairs([(mentor.email, mentee.email)] if mentor else [])
         try:
             offer = best_reserve_for(joined_roster(free), mentee.email, ProgrammeKind(programme.kind), former)
@@ -323,8 +345,7 @@ class EnrolmentService:
 
     async def _proposal(self, actor: Actor, programme: Programme, method: Method | None, kind: ProgrammeKind) -> Proposal:
         participants = await self._repos.participants.in_programme(programme.id)
-        paired = await self._paired_people(programme)
-        free = [p for p in participants if p.person_id not in paired]
+        free = with_room(programme, participants, await self._paired_people(programme))
         roster = joined_roster(free)
         warning = ""
         if self._line_managers is not None and roster.people:  # never paired with their own line manager
@@ -353,8 +374,9 @@ class EnrolmentService:
                 ended.append((emails[pair.mentor_id], emails[pair.mentee_id]))
         return former_pairs(ended)
 
-    async def _paired_people(self, programme: Programme) -> set[str]:
-        people = set()
+    async def _paired_people(self, programme: Programme) -> Counter[str]:
+        """How many active pairings each person is in here."""
+        people: Counter[str] = Counter()
         for pair_id in await self._repos.programmes.roster(programme.id):
             pair = await self._repos.pairs.get(pair_id)
             if pair.status is PairStatus.ACTIVE:

@@ -135,13 +135,13 @@ class PairService:
         if mentor.id == mentee.id:
             raise InvalidInput(f"{person_name(mentor.name, 'They')} can't be their own mentor: a pairing needs two different people.")
         pair_id = await self._free_pair_id(programme.id, mentor.id, mentee.id)
-        for who in (mentor, mentee):
+        for who, role in ((mentor, Role.MENTOR), (mentee, Role.MENTEE)):
             known = await self._repos.people.find(who.id)
             if known is not None and not known.may_be_paired:
                 raise NotAllowed(f"{known.name or who.name} is recorded as under 18, so they can't be paired until "
                                  f"guardian consent is recorded: say guardian consent @{known.name or who.name}.")
-            if known is not None and not allows_several(programme):
-                await self._require_unpaired(known, who, programme, pair_id)
+            if known is not None:
+                await self._require_room(known, who, role, programme, pair_id)
         pair = new_pair(pair_id, programme, mentor.id, mentee.id, actor.id, self._ctx.clock.now())
         # Each step is idempotent, so a pairing interrupted part-way (the store busy) completes when retried.
         if pair.id in await self._repos.programmes.roster(programme.id) and await self._both_know(pair):
@@ -179,8 +179,10 @@ class PairService:
                 return pair_id
             attempt += 1
 
-    async def _require_unpaired(self, known: Person, who: Actor, programme: Programme, pair_id: str) -> None:
-        """One active pairing per person per programme: refuse kindly, saying what a manager can do."""
+    async def _require_room(self, known: Person, who: Actor, role: Role, programme: Programme, pair_id: str) -> None:
+        """One active pairing per person per programme, except a group programme's mentors, who take
+        mentees up to their capacity: refuse kindly, saying what a manager can do."""
+        active: list[tuple[Membership, Pair]] = []
         for membership in known.memberships:
             if membership.programme_id != programme.id or membership.pair_id == pair_id:
                 continue
@@ -189,12 +191,32 @@ class PairService:
             except NotFound:
                 continue
             if other.active:
-                partner = await self._repos.people.find(other.partner_of(known.id))
-                raise NotAllowed(
-                    f"{person_name(known.name or who.name, 'They')} is already paired in {plain(programme.name)}, as "
-                    f"{membership.role.value} with {person_name(partner.name if partner else '', 'someone else')}. "
-                    "Someone can be in one active pairing per programme; that one ends when a no-fault close is "
-                    "approved on its alert card, or when the programme ends.")
+                active.append((membership, other))
+        if not active:
+            return
+        name = person_name(known.name or who.name, "They")
+        if allows_several(programme, role) and all(m.role is role for m, _ in active):
+            capacity = await self._capacity(known, who, programme)
+            if capacity is None or len(active) < capacity:
+                return
+            raise NotAllowed(
+                f"{name} already mentors {len(active)} {'person' if len(active) == 1 else 'people'} in "
+                f"{plain(programme.name)}, as many as they said they can take ({capacity}). A higher capacity on "
+                "the roster file gives them room for more.")
+        membership, other = active[0]
+        partner = await self._repos.people.find(other.partner_of(known.id))
+        raise NotAllowed(
+            f"{name} is already paired in {plain(programme.name)}, as "
+            f"{membership.role.value} with {person_name(partner.name if partner else '', 'someone else')}. "
+            "Someone can be in one active pairing per programme; that one ends when a no-fault close is "
+            "approved on its alert card, or when the programme ends.")
+
+    async def _capacity(self, known: Person, who: Actor, programme: Programme) -> int | None:
+        """How many mentees a group mentor can take: their capacity as enrolled in the programme. None
+        for someone paired by hand without enrolling: the manager pairing them decides."""
+        email = (known.email or who.email or "").strip().lower()
+        participant = await self._repos.participants.find(programme.id, email) if email else None
+        return participant.capacity if participant is not None else None
 
     async def _both_know(self, pair: Pair) -> bool:
         for person_id in (pair.mentor_id, pair.mentee_id):

@@ -29,8 +29,9 @@ class RetentionService:
         self._ctx = ctx
 
     async def purge(self, programme_id: str) -> int:
-        """Delete the programme's pairs (pair, contract, schedule), the reflections on them, its alerts
-        and roster, and its people's memberships of it (and the people with nothing else left).
+        """Delete the programme's pairs (pair, contract, schedule), the reflections on them, its alerts,
+        roster and participants with their entries in the invitation index, and its people's memberships
+        of it (and the people with nothing else left).
 
         Returns how many records went. Idempotent: the programme document goes last, so a run that
         was interrupted is finished by the next, and a run after that finds nothing and audits nothing.
@@ -54,6 +55,9 @@ class RetentionService:
             deleted += await repos.records.delete_pair_records(entry["pairId"])
         for person_id in sorted(people):
             deleted += await self._forget_programme(person_id, programme_id)
+        # Its invitations, indexed under each invitee's email, go before its participants (who name them):
+        # an ended programme's invitation never comes back to someone opening Tandem later.
+        deleted += await repos.participants.forget_programme(programme_id)
         deleted += await repos.records.delete_programme_records(programme_id)
         if deleted:
             await self._ctx.audit(SYSTEM_ACTOR, AuditAction.RETENTION_DELETED, programme_id, programme_id,

@@ -459,6 +459,21 @@ class ParticipantRepository:
                 found.append(participant)
         return found
 
+    async def forget_programme(self, programme_id: str) -> int:
+        """Take the programme out of the invitation index of everyone it invited (the entries live in each
+        email's partition, so they do not go with the programme's own). Run before its participants go:
+        they are how the entries are found. Returns how many went; a second run finds none."""
+        removed = 0
+        for participant in await self.in_programme(programme_id):
+            index = self._index(participant.email)
+            try:
+                await self._store.read(PROGRAMMES, index, programme_id)
+            except DocumentNotFound:
+                continue
+            await self._store.delete(PROGRAMMES, index, programme_id)
+            removed += 1
+        return removed
+
     async def remove(self, programme_id: str, email: str) -> None:
         """Gone from the programme and from the index: nothing of them is left here (an erasure)."""
         await self._store.delete(PROGRAMMES, programme_id, f"participant.{email_key(email)}")

@@ -3,7 +3,8 @@
 The scheduler deletes a programme's records at the end of its retention period (and audits it);
 this is the backstop. Cosmos DB counts an item's `ttl` from its last write, so every write carries
 the seconds left until the programme's deadline (never less than a floor). Pairs, their contracts
-and schedules, reflections, roster entries, alerts and the programme itself are stamped; people
+and schedules, reflections, roster entries, alerts, participants, the entries of the invitation index
+and the programme itself are stamped; people
 span programmes and are removed by the scheduler once nothing of theirs is left.
 """
 
@@ -60,6 +61,8 @@ class RetentionTtlStore(DocumentStore):
 
     async def _deadline_for(self, container: str, partition: str, id: str, body: dict[str, Any]) -> datetime | None:
         if container == PROGRAMMES:
+            if body.get("type") == "invitation" and isinstance(body.get("programmeId"), str):
+                return await self._programme_deadline(body["programmeId"])  # in the invitee's partition
             if id == partition and body.get("type") == "programme":
                 deadline = retention_deadline(Programme.from_doc(body))
                 self._deadlines[partition] = (deadline, monotonic.monotonic())

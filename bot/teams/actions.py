@@ -174,19 +174,20 @@ class CardActionRouter:
         accepted = await self.services.contracts.accept(actor, pair_id, number)
         view = await self.services.pairs.view(actor, pair_id)
         note = "You accepted: the contract is in force." if accepted.status.value == "in force" else "You accepted this version."
-        return contract_card(pair_id, accepted, view.names, view.role, note=note)
+        return contract_card(pair_id, accepted, view.names, view.role, note=note, kind=view.programme.kind)
 
     async def change_contract(self, context, actor, data) -> Card:
         pair_id, number = field(data, "pairId"), field(data, "version", int)
         view, contract = await self.services.contracts.current(actor, pair_id)
         await self.start_conversation(context, {"command": Command.CHANGE_CONTRACT.value, "pairId": pair_id})
-        return contract_card(pair_id, contract.version(number), view.names, view.role, note="Propose your changes in the chat below.")
+        return contract_card(pair_id, contract.version(number), view.names, view.role,
+                             note="Propose your changes in the chat below.", kind=view.programme.kind)
 
     async def withdraw_contract(self, context, actor, data) -> Card:
         pair_id, number = field(data, "pairId"), field(data, "version", int)
         withdrawn = await self.services.contracts.withdraw(actor, pair_id, number)
         view = await self.services.pairs.view(actor, pair_id)
-        return contract_card(pair_id, withdrawn, view.names, view.role, note="You withdrew this version.")
+        return contract_card(pair_id, withdrawn, view.names, view.role, note="You withdrew this version.", kind=view.programme.kind)
 
     # Sessions -----------------------------------------------------------------------------------
     async def propose_session(self, context, actor, data) -> Card:

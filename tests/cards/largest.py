@@ -97,12 +97,14 @@ def largest_cards(fill: Callable[[int], str]) -> dict[str, list[dict[str, Any]]]
     return {
         "alerts.alert_card": [alert_card(a, programme.name, name, name) for a in (alert, busy, resolved, snoozed)],
         "alerts.status_card": [status_card(programme.name, [(fill(LONG_NAME), fill(LONG_NAME), drifting)] * PAIRS)],
-        "contract.contract_card": [contract_card("p1", v, names, viewer, n, compared_with=in_force if v is proposal else None)
-                                   for v in (proposal, in_force) for viewer in Role for n in ("", note)],
+        "contract.contract_card": [contract_card("p1", v, names, viewer, n, compared_with=in_force if v is proposal else None, kind=kind)
+                                   for v in (proposal, in_force) for viewer in Role for n in ("", note)
+                                   for kind in ("traditional", "reverse")],
         "contract.draft_card": [draft_card(terms, names)],
         "contract.no_contract_card": [no_contract_card("p1", viewer, name) for viewer in Role],
         "contract.contract_history_card": [contract_history_card(contract)],
-        "pairing.paired_card": [paired_card("p1", programme, role, name) for role in Role],
+        "pairing.paired_card": [paired_card("p1", replace(programme, kind=kind), role, name)
+                                for role in Role for kind in ("traditional", "reverse", "group")],
         "pairing.programme_card": [programme_card(programme, PAIRS)],
         "reflection.reflection_prompt_card": [reflection_prompt_card("p1", held), reflection_prompt_card("p1", held, note)],
         "reflection.reflection_card": [reflection_card(reflection(0), "Your reflection")],
@@ -154,14 +156,16 @@ def _enrolment_cards(fill: Callable[[int], str], programme) -> dict[str, list[di
             pairing.programme_settings_card(replace(programme, focus_areas=tuple(fill(50) for _ in range(10)),
                                                     organisations=tuple(fill(50) for _ in range(10)))),
             pairing.programme_settings_card(programme, note=fill(200))],
-        "enrolment.join_card": [join_card(programme, people[0]), join_card(programme, people[0], note=fill(200))],
-        "enrolment.roster_card": [roster_card(programme, people),
+        "enrolment.join_card": [join_card(programme, people[0]), join_card(programme, people[0], note=fill(200)),
+                                join_card(replace(programme, kind="reverse"), people[0], note=fill(200))],
+        "enrolment.roster_card": [roster_card(programme, people), roster_card(replace(programme, kind="reverse"), people),
                                   roster_card(programme, people, frozenset(p.email for p in people[::2]),
                                               "https://teams.microsoft.com/l/app/3f2504e0-4f89-41d3-9a0c-0305e82c3301"),
                                   roster_card(replace(programme, matching="stable"), [replace(p, status=Status.JOINED) for p in people])],
         "enrolment.reserve_offer_card": [reserve_offer_card(programme, people[1], people[0], tuple(fill(200) for _ in range(4))),
                                          reserve_offer_card(programme, people[1], people[0], (), note=fill(200))],
         "enrolment.proposal_card": [proposal_card(programme, Method.STABLE, result, names, "d"),
+                                    proposal_card(replace(programme, kind="reverse"), Method.STABLE, result, names, "d"),
                                     proposal_card(programme, Method.SUGGESTED, result, names, "d", note=fill(1000)),
                                     proposal_card(programme, None, replace(result, pairs=result.pairs[:SHOWN_CHANGE_ROWS]), names, "d",
                                                   insisted=[p.mentee for p in result.pairs[:SHOWN_CHANGE_ROWS]])],

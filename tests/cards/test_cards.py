@@ -82,6 +82,9 @@ def examples() -> dict[str, dict]:
         "reflection": reflection_card(reflection, "Your reflection"),
         "reflections_list": reflections_list_card([reflection], []),
         "paired_mentee": paired_card("p1", programme, Role.MENTEE, "Megan Bowen"),
+        "paired_reverse_mentor": paired_card("p1", replace(programme, kind="reverse"), Role.MENTOR, "Adele Vance"),
+        "paired_group_mentor": paired_card("p1", replace(programme, kind="group"), Role.MENTOR, "Adele Vance"),
+        "contract_reverse_in_force": contract_card("p1", in_force, NAMES, Role.MENTOR, kind="reverse"),
         "programme": programme_card(programme, 3),
         "alert_open": alert_card(alert, "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
         "alert_acknowledged": alert_card(alert.act(AlertAction.ACKNOWLEDGE, "m", "Sam Okafor", NOW), "Reverse mentoring pilot", "Megan Bowen", "Adele Vance"),
@@ -116,6 +119,9 @@ def examples() -> dict[str, dict]:
             Suggestion("megan@force.example", "adele@force.example", 5, ("shared focus: knife crime",)),), (
             Unmatched("nestor@force.example", "excluded: megan@force.example"),)),
             {"megan@force.example": "Megan Bowen", "adele@force.example": "Adele Vance", "nestor@force.example": "Nestor"}, "d1"),
+        "match_proposal_reverse": proposal_card(replace(programme, kind="reverse"), Method.SUGGESTED, MatchResult(Method.SUGGESTED, (
+            Suggestion("megan@force.example", "adele@force.example", 3, ("shared focus: knife crime",)),), ()),
+            {"megan@force.example": "Megan Bowen", "adele@force.example": "Adele Vance"}, "d1"),
         **survey_examples(),
         **profile_examples(programme, participant),
         "programme_status": status_card("Reverse mentoring pilot", [

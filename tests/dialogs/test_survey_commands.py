@@ -56,3 +56,14 @@ async def test_a_manager_chooses_which_standard_questions_are_asked(world):
     assert "Keep at least one" in text_of(await chat.say("survey question drop 5"))
     assert "Give the question's number" in text_of(await chat.say("survey question drop recommend"))
     assert "Only a programme's managers" in text_of(await world.chat(MENTOR).say("survey question drop 3"))
+
+
+async def test_a_manager_opens_the_debrief_at_any_time_and_nobody_else_can(world):
+    await world.programme(MANAGER, "Reverse pilot")
+    parsed = parse_command("debrief in Reverse pilot")
+    assert (parsed.command, parsed.argument) == (Command.DEBRIEF, "in Reverse pilot")
+    replies = await world.chat(MANAGER).say("debrief")
+    card = replies[-1].attachments[0].content
+    assert "Reverse pilot" in text_of(replies) and any(a.get("verb") == "debrief.decide" for a in card.get("actions", []))
+    said = text_of(await world.chat(MENTOR).say("debrief"))
+    assert "Only a programme's managers" in said and "debrief.decide" not in said

@@ -12,6 +12,7 @@ from bot.domain.alerts import AlertAction, AlertState
 from bot.domain.contracts import ContractStatus
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed
 from bot.domain.programmes import CloseReason, PairStatus, allows_several
+from bot.domain.people import Role
 from bot.domain.sessions import SessionStatus
 from bot.services.calendar import EventRef, NoCalendar
 from bot.storage.sqlite_store import SqliteDocumentStore
@@ -151,7 +152,7 @@ async def test_one_active_pairing_per_person_per_programme(world):
     pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
     s = world.services
     programme = await s.ctx.repos.programmes.get((await s.ctx.repos.pairs.get(pair_id)).programme_id)
-    assert allows_several(programme) is False
+    assert allows_several(programme, Role.MENTOR) is False and allows_several(programme, Role.MENTEE) is False
     for mentor, mentee in ((MENTOR, OTHER), (OTHER, MENTEE), (MENTEE, OTHER)):
         with pytest.raises(NotAllowed, match="one active pairing per programme"):
             await s.pairs.pair_people(MANAGER, programme.id, mentor, mentee)

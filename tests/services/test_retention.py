@@ -15,7 +15,8 @@ from bot.storage.cosmos_store import CosmosDocumentStore
 from bot.storage.documents import DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS
 from bot.storage.retention_ttl import RetentionTtlStore
 from bot.services.authority import ListedAdmins
-from tests.dialogs.harness import ADMIN, World, user
+from bot.domain.enrolment import email_key
+from tests.dialogs.harness import ADMIN, World, text_of, user
 from tests.storage.engines import ENGINES
 
 MANAGER, MENTOR, MENTEE, OTHER_MENTEE = user("Manager"), user("Megan"), user("Adele"), user("Priya")
@@ -99,6 +100,41 @@ async def test_the_sweep_deletes_a_programme_at_the_end_of_its_retention_and_aud
     trail = await deletions(world, programme_id)
     assert [(e.action, e.actor_id) for e in trail] == [(AuditAction.RETENTION_DELETED, SYSTEM_ACTOR)]
     assert trail[0].detail == "12 records"  # 3 pair docs, 4 programme docs, 2 reflections, 3 people
+
+
+async def test_a_deleted_programmes_invitations_leave_the_index_and_never_come_back(world, raw_store):
+    """Invitations are indexed under each invitee's email, outside the programme's partition: they go too."""
+    programme_id, pair_id = await journey(world)
+    s = world.services
+    invitee, joined = user("Nia"), user("Omar")
+    roster = f"email,name,role\n{invitee.email},Nia,mentee\n{joined.email},Omar,mentor\n"
+    await s.enrolment.import_roster(MANAGER, programme_id, roster)
+    await world.chat(joined).say("hello")
+    await s.enrolment.join(joined, programme_id)
+    later = await world.programme(MANAGER, "Third cohort", ends_on=world.clock.now().date() + timedelta(days=900))
+    await s.enrolment.import_roster(MANAGER, later.id, f"email,name,role\n{joined.email},Omar,mentor\n")
+    participants = s.ctx.repos.participants
+    assert await participants.programmes_inviting(invitee.email) == [programme_id]
+
+    await run_sweep_at_deadline(world, programme_id)
+
+    assert await participants.programmes_inviting(invitee.email) == []
+    assert await participants.programmes_inviting(joined.email) == [later.id]  # another programme's invitation stays
+    assert await raw_store.query(PROGRAMMES, f"invite.{email_key(invitee.email)}") == []
+    assert await s.enrolment.invitations(invitee) == []  # opening Tandem now offers nothing from it
+    assert "invited to join" not in text_of(await world.chat(invitee).say("hello"))
+    assert [p.id for p, _ in await s.enrolment.taking_part(joined)] == [later.id]
+    assert (await deletions(world, programme_id))[0].detail == "16 records"  # 12 as before, 2 participants, 2 index entries
+
+
+async def test_an_ended_programmes_invitation_is_not_offered_before_its_data_goes(world):
+    programme = await world.programme(MANAGER, "Short pilot", ends_on=world.clock.now().date() + timedelta(days=30))
+    invitee = user("Nia")
+    await world.services.enrolment.import_roster(MANAGER, programme.id, f"email,name,role\n{invitee.email},Nia,mentee\n")
+    assert [p.id for p, _ in await world.services.enrolment.invitations(invitee)] == [programme.id]
+    world.clock.advance(timedelta(days=32))
+    assert await world.services.enrolment.invitations(invitee) == []
+    assert "invited to join" not in text_of(await world.chat(invitee).say("hello"))
 
 
 async def test_deleting_again_is_harmless_and_audits_nothing_more(world, raw_store):
@@ -188,6 +224,10 @@ async def test_every_record_of_a_programme_carries_a_ttl_that_ends_at_its_deadli
     assert await item_ttl(cosmos_store, PROGRAMMES, programme_id, programme_id) > expected
     assert await item_ttl(cosmos_store, PROGRAMMES, programme_id, f"pair.{pair_id}") > expected
     assert await item_ttl(cosmos_store, PEOPLE, MENTOR.id, MENTOR.id) is None  # people span programmes
+    # A participant and their entry in the invitation index (in the invitee's own partition) end with it too.
+    await world.services.enrolment.import_roster(MANAGER, programme_id, "email,name,role\nnia@force.example,Nia,mentee\n")
+    assert await item_ttl(cosmos_store, PROGRAMMES, f"invite.{email_key('nia@force.example')}", programme_id) == expected
+    assert await item_ttl(cosmos_store, PROGRAMMES, programme_id, f"participant.{email_key('nia@force.example')}") == expected
 
     # A write long after the deadline (the sweep was down) keeps the floor, so the audited deletion wins.
     world.clock.advance(deadline - world.clock.now() + timedelta(days=30))

@@ -57,3 +57,14 @@ async def test_a_saved_profile_and_launch_day_choices_survive_the_round_trip(sto
         availability="Tue pm; Thu pm", exclude=("adele@force.example",), ranking=("lynne@force.example", "patti@force.example")))
     assert await repo.find("p1", "megan@fabrikam.example") == profile
     assert (await repo.in_programme("p1"))[0].availability == "Tue pm; Thu pm"
+
+
+async def test_forgetting_a_programme_takes_it_out_of_everyones_invitation_index_once(store):
+    repo = ParticipantRepository(store)
+    await repo.put_all([someone("p1", f"person{i}@force.example") for i in range(5)] + [someone("p2", "person3@force.example")])
+    assert await repo.forget_programme("p1") == 5
+    assert await repo.programmes_inviting("person3@force.example") == ["p2"]
+    assert [await repo.programmes_inviting(f"person{i}@force.example") for i in (0, 1, 2, 4)] == [[]] * 4
+    assert len(await repo.in_programme("p1")) == 5  # the participants themselves go with the programme's records
+    assert await repo.forget_programme("p1") == 0  # a second run finds nothing left to remove
+    assert await repo.forget_programme("nothing-here") == 0
