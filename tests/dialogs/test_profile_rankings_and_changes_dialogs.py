@@ -132,7 +132,7 @@ async def test_the_manager_changes_a_proposal_and_publishes_their_pairs(world):
     assert "Megan can take 1 mentee, not 2" in str(body["value"]) and "Choose pairs" in str(body["value"])
     _, body, _ = await press(manager, verbs.MATCH_CHANGE_SAVE, {**check, "mentor0": ISAIAH.email, "mentor1": "nobody"})
     chosen = body["value"]
-    assert "1 pairs, by your choice" in str(chosen) and "Isaiah and Adele" in str(chosen)
+    assert "1 pair, by your choice" in str(chosen) and "Isaiah and Adele" in str(chosen)
     _, body, _ = await press(manager, verbs.MATCH_PUBLISH, button(chosen, verbs.MATCH_PUBLISH)["data"])
     assert "Published 1 pairs" in str(body["value"])
     assert [v.partner.name for v in await world.services.pairs.views(ADELE)] == ["Isaiah"]
