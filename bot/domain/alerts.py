@@ -45,13 +45,6 @@ class Step:
     at: datetime
     note: str = ""
 
-    def to_doc(self) -> dict[str, Any]:
-        return {"action": self.action.value, "byId": self.by_id, "byName": self.by_name, "at": self.at.isoformat(), "note": self.note}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Step":
-        return cls(AlertAction(doc["action"]), doc["byId"], doc["byName"], datetime.fromisoformat(doc["at"]), doc.get("note", ""))
-
 
 @dataclass(frozen=True)
 class Alert:
@@ -98,25 +91,6 @@ class Alert:
 
     def with_delivery(self, delivery: dict[str, Any]) -> "Alert":
         return replace(self, deliveries=self.deliveries + (delivery,))
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "programmeId": self.programme_id, "pairId": self.pair_id, "kind": self.kind.name,
-            "reason": self.reason, "raisedAt": self.raised_at.isoformat(), "state": self.state.value,
-            "snoozedUntil": self.snoozed_until.isoformat() if self.snoozed_until else None,
-            "steps": [s.to_doc() for s in self.steps], "deliveries": list(self.deliveries),
-            "raisedBy": self.raised_by,
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Alert":
-        return cls(
-            id=doc["id"], programme_id=doc["programmeId"], pair_id=doc["pairId"], kind=AlertKind[doc["kind"]],
-            reason=doc["reason"], raised_at=datetime.fromisoformat(doc["raisedAt"]), state=AlertState(doc["state"]),
-            snoozed_until=datetime.fromisoformat(doc["snoozedUntil"]) if doc.get("snoozedUntil") else None,
-            steps=tuple(Step.from_doc(s) for s in doc.get("steps", [])), deliveries=tuple(doc.get("deliveries", [])),
-            raised_by=doc.get("raisedBy", ""),
-        )
 
 
 def request_note(note: str | None) -> str:

@@ -10,7 +10,6 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed
 from bot.domain.limits import MAX_CLAUSE, MAX_CONFIDENTIALITY_EXTRA, MAX_GOAL, MAX_GOALS
@@ -132,35 +131,6 @@ class Clauses:
             raise InvalidInput("This needs a change before it can be sent: " + "; ".join(problems) + ".")
         return replace(self, goals=goals)
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "goals": list(self.goals),
-            "cadence": self.cadence.value,
-            "meetingMinutes": self.meeting_minutes,
-            "meetingFormat": self.meeting_format.value,
-            "contactBetween": self.contact_between,
-            "confidentiality": self.confidentiality,
-            "boundaries": self.boundaries,
-            "startDate": self.start_date.isoformat(),
-            "reviewDate": self.review_date.isoformat(),
-            "endDate": self.end_date.isoformat(),
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Clauses":
-        return cls(
-            goals=tuple(doc["goals"]),
-            cadence=Cadence(doc["cadence"]),
-            meeting_minutes=int(doc["meetingMinutes"]),
-            meeting_format=MeetingFormat(doc["meetingFormat"]),
-            contact_between=doc["contactBetween"],
-            confidentiality=doc["confidentiality"],
-            boundaries=doc["boundaries"],
-            start_date=date.fromisoformat(doc["startDate"]),
-            review_date=date.fromisoformat(doc["reviewDate"]),
-            end_date=date.fromisoformat(doc["endDate"]),
-        )
-
 
 def default_clauses(today: date, programme_end: date) -> Clauses:
     """Sensible starting values for a draft: monthly hour-long Teams calls until the programme ends."""
@@ -188,29 +158,6 @@ class ContractVersion:
     confirmed_by: frozenset[Role]
     status: ContractStatus
     in_force_at: datetime | None = None
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "clauses": self.clauses.to_doc(),
-            "proposedBy": self.proposed_by.value,
-            "proposedAt": self.proposed_at.isoformat(),
-            "confirmedBy": sorted(r.value for r in self.confirmed_by),
-            "status": self.status.value,
-            "inForceAt": self.in_force_at.isoformat() if self.in_force_at else None,
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "ContractVersion":
-        return cls(
-            number=int(doc["number"]),
-            clauses=Clauses.from_doc(doc["clauses"]),
-            proposed_by=Role(doc["proposedBy"]),
-            proposed_at=datetime.fromisoformat(doc["proposedAt"]),
-            confirmed_by=frozenset(Role(r) for r in doc["confirmedBy"]),
-            status=ContractStatus(doc["status"]),
-            in_force_at=datetime.fromisoformat(doc["inForceAt"]) if doc.get("inForceAt") else None,
-        )
 
 
 @dataclass(frozen=True)
@@ -314,12 +261,3 @@ class Contract:
             raise NotAllowed("Only the person who proposed a version can withdraw it.")
         withdrawn = replace(target, status=ContractStatus.WITHDRAWN)
         return replace(self, versions=tuple(withdrawn if v.number == number else v for v in self.versions)), withdrawn
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"pairId": self.pair_id, "versions": [v.to_doc() for v in self.versions],
-                "closedAt": self.closed_at.isoformat() if self.closed_at else None}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Contract":
-        return cls(doc["pairId"], tuple(ContractVersion.from_doc(v) for v in doc.get("versions", [])),
-                   datetime.fromisoformat(doc["closedAt"]) if doc.get("closedAt") else None)

@@ -53,39 +53,6 @@ class Session:
     def describe(self) -> str:
         return f"{format_uk(self.starts_at)} ({self.minutes} min)"
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "startsAt": self.starts_at.isoformat(),
-            "minutes": self.minutes,
-            "proposedBy": self.proposed_by.value,
-            "proposedAt": self.proposed_at.isoformat(),
-            "status": self.status.value,
-            "replaces": self.replaces,
-            "attendance": dict(self.attendance),
-            "changedBy": self.changed_by.value if self.changed_by else None,
-            "changedAt": self.changed_at.isoformat() if self.changed_at else None,
-            **({"calendar": dict(self.calendar)} if self.calendar else {}),
-            **({"cards": list(self.cards)} if self.cards else {}),
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Session":
-        return cls(
-            id=doc["id"],
-            starts_at=datetime.fromisoformat(doc["startsAt"]),
-            minutes=int(doc["minutes"]),
-            proposed_by=Role(doc["proposedBy"]),
-            proposed_at=datetime.fromisoformat(doc["proposedAt"]),
-            status=SessionStatus(doc["status"]),
-            replaces=doc.get("replaces"),
-            attendance=dict(doc.get("attendance", {})),
-            changed_by=Role(doc["changedBy"]) if doc.get("changedBy") else None,
-            changed_at=datetime.fromisoformat(doc["changedAt"]) if doc.get("changedAt") else None,
-            calendar=dict(doc["calendar"]) if doc.get("calendar") else None,
-            cards=tuple(doc.get("cards", ())),
-        )
-
 
 @dataclass(frozen=True)
 class Schedule:
@@ -247,10 +214,3 @@ class Schedule:
         held = self.held()
         last = to_uk(held[-1].starts_at).date() if held else contract_start
         return cadence_next_due(last)
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"pairId": self.pair_id, "sessions": [s.to_doc() for s in self.sessions]}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Schedule":
-        return cls(doc["pairId"], tuple(Session.from_doc(s) for s in doc.get("sessions", [])))

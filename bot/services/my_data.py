@@ -23,6 +23,7 @@ from bot.domain.people import Person, Role
 from bot.domain.programmes import CloseReason, PairStatus
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import PairService
+from bot.storage.kinds import CONTRACT_VERSION, PARTICIPANT, REFLECTION, SESSION
 
 log = logging.getLogger(__name__)
 
@@ -77,8 +78,8 @@ class MyDataService:
                 "partner": names[partner_id],
                 "status": pair.status.value,
                 "pairedOn": pair.created_at.isoformat(),
-                "contract": [{**v.to_doc(), "clauses": v.clauses.to_doc()} for v in contract.versions],
-                "sessions": [_session(s.to_doc()) for s in sorted(schedule.sessions, key=lambda s: s.starts_at)],
+                "contract": [CONTRACT_VERSION.plain(v) for v in contract.versions],
+                "sessions": [_session(SESSION.plain(s)) for s in sorted(schedule.sessions, key=lambda s: s.starts_at)],
                 "yourSurveyAnswers": [
                     {"survey": r.wave.value, "answeredAt": r.answered_at.isoformat(),
                      "answers": r.to_doc()["answers"]}
@@ -98,7 +99,7 @@ class MyDataService:
                             "endsOn": programme.ends_on.isoformat(),
                             "recordsKeptMonthsAfterEnd": programme.retention_months})
         reflections = [
-            {k: v for k, v in r.to_doc().items() if k not in ("id", "authorId", "pairId", "sessionId")}
+            {k: v for k, v in REFLECTION.plain(r).items() if k not in ("id", "authorId", "pairId", "sessionId")}
             for r in await repos.reflections.by_author(person.id)
         ]
         taking_part = []
@@ -107,7 +108,7 @@ class MyDataService:
                 programme = await repos.programmes.get(participant.programme_id)
             except NotFound:
                 continue
-            record = {k: v for k, v in participant.to_doc().items() if k not in ("id", "programmeId", "personId")}
+            record = {k: v for k, v in PARTICIPANT.plain(participant).items() if k not in ("id", "programmeId", "personId")}
             taking_part.append({"programme": programme.name, **record})
         audit = []
         for entry in await repos.audit.about(person.id):

@@ -9,6 +9,7 @@ import pytest
 from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState
 from bot.domain.errors import AlreadyDone, InvalidInput
 from tests.domain.builders import NOW
+from bot.storage import kinds
 
 ALERT = Alert("a1", "prog", "p1", AlertKind.HELP, "Adele would like a word", NOW)
 
@@ -31,4 +32,4 @@ def test_resolving_needs_a_note_and_ends_the_alert():
 def test_every_step_records_who_and_when():
     acted = ALERT.act(AlertAction.ACKNOWLEDGE, "m1", "Sam", NOW).act(AlertAction.MESSAGE, "m2", "Jo", NOW, "Shall we talk Tuesday?")
     assert [(s.action, s.by_name) for s in acted.steps] == [(AlertAction.ACKNOWLEDGE, "Sam"), (AlertAction.MESSAGE, "Jo")]
-    assert Alert.from_doc(acted.to_doc()) == acted
+    assert kinds.ALERT.load(kinds.ALERT.dump(acted)) == acted
