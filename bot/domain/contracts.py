@@ -12,7 +12,7 @@ from datetime import date, datetime, timedelta
 from enum import Enum
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed
-from bot.domain.limits import MAX_CLAUSE, MAX_CONFIDENTIALITY_EXTRA, MAX_GOAL, MAX_GOALS
+from bot.domain.limits import LIVE_CONTRACT_VERSIONS, MAX_CLAUSE, MAX_CONFIDENTIALITY_EXTRA, MAX_GOAL, MAX_GOALS
 from bot.domain.people import Role
 from bot.domain.uktime import add_months, format_day
 
@@ -162,7 +162,9 @@ class ContractVersion:
 
 @dataclass(frozen=True)
 class Contract:
-    """All versions of one pair's contract, kept in one document so a confirmation is atomic."""
+    """One pair's contract, in one document so a confirmation is atomic. It holds the versions still in play
+    (the latest ones, the one in force, any proposal); earlier versions are final and are kept apart as
+    history (`settled`, `with_history`), so the document stays small however often the contract changes."""
 
     pair_id: str
     versions: tuple[ContractVersion, ...] = ()
@@ -217,7 +219,7 @@ class Contract:
             for v in self.versions
         )
         proposal = ContractVersion(
-            number=len(self.versions) + 1,
+            number=self.versions[-1].number + 1 if self.versions else 1,
             clauses=checked,
             proposed_by=role,
             proposed_at=now,
@@ -252,6 +254,24 @@ class Contract:
             for v in self.versions
         )
         return replace(self, versions=versions), accepted
+
+    def settled(self) -> tuple[ContractVersion, ...]:
+        """Versions that can no longer change and are not needed to act on the contract: all but the latest
+        few, the one in force and any proposal. They move to history."""
+        keep = {v.number for v in self.versions[-LIVE_CONTRACT_VERSIONS:]}
+        keep |= {v.number for v in (self.in_force, self.pending) if v is not None}
+        return tuple(v for v in self.versions if v.number not in keep)
+
+    def without(self, moved: tuple[ContractVersion, ...]) -> "Contract":
+        """The contract without versions now kept in history (only if they are still exactly as moved)."""
+        gone = {v.number for v in self.settled() if v in moved}
+        return replace(self, versions=tuple(v for v in self.versions if v.number not in gone))
+
+    def with_history(self, earlier: tuple[ContractVersion, ...]) -> "Contract":
+        """The whole contract, every version since the first draft (for history, export and the report)."""
+        live = {v.number for v in self.versions}
+        merged = [v for v in earlier if v.number not in live] + list(self.versions)
+        return replace(self, versions=tuple(sorted(merged, key=lambda v: v.number)))
 
     def withdraw(self, role: Role, number: int) -> tuple["Contract", ContractVersion]:
         target = self.version(number)

@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from bot.domain.limits import MAX_PENDING_NOTICES
+
 
 class Role(str, Enum):
     MENTOR = "mentor"
@@ -47,7 +49,8 @@ class Person:
     contact: dict[str, Any] | None = None  # how to open a first chat with them (service URL, bot, tenant)
     memberships: tuple[Membership, ...] = ()
     manages: tuple[str, ...] = ()
-    pending_notices: tuple[str, ...] = ()
+    pending_notices: tuple[str, ...] = ()  # the latest MAX_PENDING_NOTICES messages kept until they can be told
+    dropped_notices: int = 0  # earlier messages that did not fit: counted, so they can be told how many
     nudges_paused_until: datetime | None = None
     unanswered_nudges: int = 0  # nudges since they last said or pressed anything
     last_nudged_at: datetime | None = None
@@ -74,6 +77,20 @@ class Person:
         if membership in self.memberships:
             return self
         return replace(self, memberships=self.memberships + (membership,))
+
+    def with_notice(self, text: str) -> "Person":
+        """Keep a message until they can be reached: the latest MAX_PENDING_NOTICES, and a count of the rest."""
+        notices = self.pending_notices + (text,)
+        dropped = max(0, len(notices) - MAX_PENDING_NOTICES)
+        return replace(self, pending_notices=notices[dropped:], dropped_notices=self.dropped_notices + dropped)
+
+    def notices_to_tell(self) -> tuple[str, ...]:
+        """The kept messages, oldest first, after a line saying how many earlier ones could not be kept."""
+        if not self.dropped_notices:
+            return self.pending_notices
+        earlier = "message" if self.dropped_notices == 1 else "messages"
+        return (f"While I couldn't reach you there were {self.dropped_notices} earlier {earlier} as well. "
+                f"These are the latest {len(self.pending_notices)}.",) + self.pending_notices
 
     def managing(self, programme_id: str) -> "Person":
         if programme_id in self.manages:

@@ -244,7 +244,7 @@ class DriftWatch:
             if finding.health is Health.DRIFTING:
                 await self._alerts.raise_alert(pair, AlertKind.DRIFT, finding.reason, f"{finding.rule.value}.{finding.since.isoformat()}",
                                                refresh_summary=False)
-        await self._summaries.refresh(pair, assessment, contract, schedule)
+        await self._summaries.refresh(pair, assessment)
         if assessment.next_check is not None:
             await repos.due.schedule(DueItem(DRIFT_CHECK, assessment.next_check, pair_id, ""))
         return assessment

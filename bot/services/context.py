@@ -243,7 +243,7 @@ class ServiceContext:
         if message.text:
             await self.repos.people.change(
                 person_id_,
-                lambda p: replace(p, pending_notices=p.pending_notices + (message.text,)) if p else _stub(person_id_, message.text),
+                lambda p: p.with_notice(message.text) if p else _stub(person_id_, message.text),
             )
         return None
 

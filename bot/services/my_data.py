@@ -70,8 +70,8 @@ class MyDataService:
             partner_id = pair.member(membership.role.other)
             partner = await repos.people.find(partner_id)
             names[partner_id] = partner.name if partner and partner.name else FORMER_PARTICIPANT
-            contract = await repos.pairs.contract(pair.id)
-            schedule = await repos.pairs.schedule(pair.id)
+            contract = await repos.pairs.contract_history(pair.id)
+            schedule = await repos.pairs.schedule_history(pair.id)
             pairings.append({
                 "programme": programme.name,
                 "yourRole": membership.role.value,
@@ -215,7 +215,7 @@ def _tombstone(person: Person | None, actor: Actor, now: datetime) -> Person:
     """What stays of an erased person: the key that closed pairings point at, and nothing personal."""
     base = person or Person(actor.id, actor.tenant_id, actor.aad_object_id, "")
     return replace(base, name=FORMER_PARTICIPANT, teams_user_id="", email="", conversation=None, contact=None,
-                   pending_notices=(), nudges_paused_until=None, unanswered_nudges=0, last_nudged_at=None,
+                   pending_notices=(), dropped_notices=0, nudges_paused_until=None, unanswered_nudges=0, last_nudged_at=None,
                    unreachable_since=base.unreachable_since or now, manages=(), erased_at=base.erased_at or now)
 
 

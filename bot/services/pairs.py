@@ -65,11 +65,11 @@ class PairService:
 
         def change(existing: Person | None) -> Person:
             base = existing or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)
-            delivered[:] = [base.pending_notices]
+            delivered[:] = [base.notices_to_tell()]
             return replace(
                 base, name=actor.name or base.name, teams_user_id=actor.teams_user_id or base.teams_user_id,
                 email=actor.email or base.email, conversation=conversation or base.conversation,
-                contact=actor.contact or base.contact, pending_notices=(), unanswered_nudges=0, unreachable_since=None,
+                contact=actor.contact or base.contact, pending_notices=(), dropped_notices=0, unanswered_nudges=0, unreachable_since=None,
                 erased_at=None,  # someone whose data was erased and who comes back starts afresh
             )
 

@@ -23,7 +23,8 @@ from bot.storage.documents import (
     read_modify_write,
 )
 from bot.storage.kinds import (
-    ALERT, AUDIT_ENTRY, CONCERN, CONTRACT, PAIR, PAIR_SUMMARY, PARTICIPANT, PERSON, PROGRAMME, REFLECTION, SCHEDULE,
+    ALERT, AUDIT_ENTRY, CONCERN, CONTRACT, CONTRACT_VERSION, PAIR, PAIR_SUMMARY, PARTICIPANT, PERSON, PROGRAMME, REFLECTION,
+    SCHEDULE, SESSION,
 )
 from bot.storage.schema import Kind
 
@@ -110,7 +111,10 @@ class ProgrammeRepository:
 
 
 class PairRepository:
-    """A pair's own partition holds the pair, its contract (all versions) and its schedule."""
+    """A pair's own partition holds the pair, its contract and its schedule (what is live), and the history
+    they shed: each settled contract version as `contract.v<N>` and each settled session as `session.<id>`,
+    written once when they leave, read only for history, export, the report and CPD records. Moving is
+    copy first, then drop (only what is still exactly as copied), so a crash between the two loses nothing."""
 
     def __init__(self, store: DocumentStore):
         self._store = store
@@ -150,17 +154,41 @@ class PairRepository:
 
         return await read_modify_write(self._store, PAIRS, pair_id, doc_id, apply)
 
+    async def _move_out(self, pair_id: str, doc_id: str, kind: Kind[Any], item: Kind[Any],
+                        item_id: Callable[[Any], str]) -> tuple[Any, ...]:
+        """Copy what the live document has settled into items of its own; the copies, for the next write
+        to drop."""
+        settled = (await self._read(pair_id, doc_id, kind)).settled()
+        for each in settled:
+            await self._store.upsert(PAIRS, pair_id, item_id(each), item.dump(each))
+        return settled
+
+    async def _history(self, pair_id: str, item: Kind[Any]) -> tuple[Any, ...]:
+        return tuple(item.load(d.body, d.id) for d in await self._store.query(PAIRS, pair_id, {"type": item.name}))
+
     async def contract(self, pair_id: str) -> Contract:
+        """The live contract: the versions still in play (see contract_history for every version)."""
         return await self._read(pair_id, CONTRACT_DOC, CONTRACT)
 
+    async def contract_history(self, pair_id: str) -> Contract:
+        """The contract with every version since the first draft."""
+        return (await self.contract(pair_id)).with_history(await self._history(pair_id, CONTRACT_VERSION))
+
     async def change_contract(self, pair_id: str, change: Callable[[Contract], tuple[Contract, R]]) -> R:
-        return await self._change(pair_id, CONTRACT_DOC, CONTRACT, change)
+        moved = await self._move_out(pair_id, CONTRACT_DOC, CONTRACT, CONTRACT_VERSION, lambda v: f"contract.v{v.number}")
+        return await self._change(pair_id, CONTRACT_DOC, CONTRACT, lambda c: change(c.without(moved)))
 
     async def schedule(self, pair_id: str) -> Schedule:
+        """The live schedule: open, recent and last-held sessions (see schedule_history for all of them)."""
         return await self._read(pair_id, SCHEDULE_DOC, SCHEDULE)
 
+    async def schedule_history(self, pair_id: str) -> Schedule:
+        """Every session the pair ever had."""
+        return (await self.schedule(pair_id)).with_history(await self._history(pair_id, SESSION))
+
     async def change_schedule(self, pair_id: str, change: Callable[[Schedule], tuple[Schedule, R]]) -> R:
-        return await self._change(pair_id, SCHEDULE_DOC, SCHEDULE, change)
+        moved = await self._move_out(pair_id, SCHEDULE_DOC, SCHEDULE, SESSION, lambda s: f"session.{s.id}")
+        return await self._change(pair_id, SCHEDULE_DOC, SCHEDULE, lambda s: change(s.without(moved)))
 
 
 class ReflectionRepository:
