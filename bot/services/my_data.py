@@ -23,7 +23,7 @@ from bot.domain.people import Person, Role
 from bot.domain.programmes import CloseReason, PairStatus
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import PairService
-from bot.storage.kinds import CONTRACT_VERSION, PARTICIPANT, REFLECTION, SESSION
+from bot.storage.kinds import CONTRACT_VERSION, PAIR_DEBRIEF, PARTICIPANT, REFLECTION, SESSION, SURVEY_RESPONSE
 
 log = logging.getLogger(__name__)
 
@@ -82,9 +82,9 @@ class MyDataService:
                 "sessions": [_session(SESSION.plain(s)) for s in sorted(schedule.sessions, key=lambda s: s.starts_at)],
                 "yourSurveyAnswers": [
                     {"survey": r.wave.value, "answeredAt": r.answered_at.isoformat(),
-                     "answers": r.to_doc()["answers"]}
+                     "answers": SURVEY_RESPONSE.plain(r)["answers"]}
                     for r in await repos.surveys.responses_by(programme.id, person.id) if r.pair_id == pair.id],
-                "yourClosingSummary": [d.to_doc() for d in await repos.surveys.pair_debriefs(pair.id) if d.person_id == person.id],
+                "yourClosingSummary": [PAIR_DEBRIEF.plain(d) for d in await repos.surveys.pair_debriefs(pair.id) if d.person_id == person.id],
             })
             for alert in await repos.alerts.in_programme(programme.id):
                 if alert.pair_id == pair.id:

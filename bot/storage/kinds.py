@@ -14,12 +14,14 @@ from bot.domain.alerts import Alert, AlertKind
 from bot.domain.audit import AuditEntry
 from bot.domain.concerns import Concern, ConcernState
 from bot.domain.contracts import Clauses, Contract, ContractVersion
+from bot.domain.debrief import Decision, NextStep, PairDebrief, ProgrammeDecision
 from bot.domain.enrolment import Participant, email_key
 from bot.domain.people import Person
 from bot.domain.programmes import Pair, Programme
 from bot.domain.reflections import Reflection
 from bot.domain.report import PairSummary
 from bot.domain.sessions import Schedule, Session
+from bot.domain.surveys import Question, SurveyResponse, SurveyTally
 from bot.storage.schema import Kind, plain_adapter
 
 
@@ -37,6 +39,26 @@ def _by_name(field: str, enum: type[Enum]) -> tuple[Callable[[dict[str, Any]], d
 
 _alert_read, _alert_write = _by_name("kind", AlertKind)
 _concern_read, _concern_write = _by_name("state", ConcernState)
+_next_step_read, _next_step_write = _by_name("nextStep", NextStep)
+_decision_read, _decision_write = _by_name("decision", Decision)
+
+
+def _response_read(body: dict[str, Any]) -> dict[str, Any]:
+    """A response stores each answer without the person, pair and wave it shares with the response."""
+    shared = {"personId": body.get("personId"), "pairId": body.get("pairId"), "wave": body.get("wave")}
+    answers = [{**shared, "questionId": a.get("question"), "score": a.get("score"), "text": a.get("text", ""),
+                "shareText": bool(a.get("share"))} if isinstance(a, dict) else a for a in body.get("answers", [])]
+    return {**body, "answers": answers}
+
+
+def _response_write(body: dict[str, Any]) -> dict[str, Any]:
+    answers = [{"question": a["questionId"], "score": a["score"], "text": a["text"], "share": a["shareText"]}
+               for a in body["answers"]]
+    return {**body, "answers": answers}
+
+
+def _tally_read(body: dict[str, Any]) -> dict[str, Any]:
+    return {"invited": body.get("invited") or {}, "entries": body.get("entries") or {}}
 
 PERSON = Kind("person", Person)
 PROGRAMME = Kind("programme", Programme)
@@ -52,5 +74,11 @@ AUDIT_ENTRY = Kind("audit", AuditEntry)
 CONCERN = Kind("concern", Concern, read_hook=_concern_read, write_hook=_concern_write)
 PARTICIPANT = Kind("participant", Participant,
                    write_hook=lambda body: {**body, "id": f"participant.{email_key(body['email'])}"})
+SURVEY_RESPONSE = Kind("surveyResponse", SurveyResponse, read_hook=_response_read, write_hook=_response_write)
+PAIR_DEBRIEF = Kind("pairDebrief", PairDebrief, read_hook=_next_step_read, write_hook=_next_step_write)
+# The programme's survey document holds the tally, the managers' own questions and their decision.
+SURVEY_TALLY = Kind("survey", SurveyTally, read_hook=_tally_read)
+PROGRAMME_DECISION = Kind("decision", ProgrammeDecision, read_hook=_decision_read, write_hook=_decision_write)
+QUESTION = plain_adapter(Question)
 
 CLAUSES = plain_adapter(Clauses)  # a draft's clauses in dialog state

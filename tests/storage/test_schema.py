@@ -16,6 +16,7 @@ from bot.domain.people import Person
 from bot.storage import kinds
 from bot.storage.documents import PAIRS, PEOPLE, PROGRAMMES, StorageError
 from bot.storage.repositories import PairRepository, PeopleRepository, ProgrammeRepository
+from bot.storage.surveys import SurveyRepository
 from bot.storage.schema import SCHEMA, DocumentCorrupt
 
 # Literal documents of each kind exactly as the hand-written to_doc (and the repositories' "type") wrote
@@ -25,7 +26,9 @@ KIND_OF = {
     "person": kinds.PERSON, "programme": kinds.PROGRAMME, "pair": kinds.PAIR, "contract": kinds.CONTRACT,
     "schedule": kinds.SCHEDULE, "reflection": kinds.REFLECTION, "alert": kinds.ALERT, "pairSummary": kinds.PAIR_SUMMARY,
     "audit": kinds.AUDIT_ENTRY, "concern": kinds.CONCERN, "participant": kinds.PARTICIPANT,
+    "surveyResponse": kinds.SURVEY_RESPONSE, "pairDebrief": kinds.PAIR_DEBRIEF,
 }
+SURVEY_DOCUMENT = "survey"  # the programme's survey document: the tally, its questions and the managers' decision
 DROPPED_BY_UPGRADE = {"version", "ttl"}  # the summary's own old version number; the TTL is the store's
 ADDED_SINCE = {"person": {"droppedNotices": 0}}  # fields added since version 1, read with their defaults
 
@@ -47,7 +50,7 @@ def _same_values(value: Any) -> Any:
 
 
 def test_every_kind_has_a_literal_version_1_document():
-    assert set(V1) == set(KIND_OF) and all(SCHEMA not in doc for doc in V1.values())
+    assert set(V1) == set(KIND_OF) | {SURVEY_DOCUMENT} and all(SCHEMA not in doc for doc in V1.values())
 
 
 @pytest.mark.parametrize("name", sorted(KIND_OF))
@@ -70,6 +73,20 @@ def test_version_1_values_come_back_as_the_domain_types():
     alert = kinds.ALERT.load(V1["alert"])
     assert alert.kind.name == "HELP" and kinds.ALERT.dump(alert)["kind"] == "HELP"  # stored by name, as before
     assert kinds.CONCERN.dump(kinds.CONCERN.load(V1["concern"]))["state"] == "SENT"
+    response = kinds.SURVEY_RESPONSE.load(V1["surveyResponse"])
+    assert [(a.person_id, a.question_id, a.share_text) for a in response.answers] == [("t1:o2", "q1", False), ("t1:o2", "q2", True)]
+    assert kinds.PAIR_DEBRIEF.dump(kinds.PAIR_DEBRIEF.load(V1["pairDebrief"]))["nextStep"] == V1["pairDebrief"]["nextStep"]
+
+
+async def test_the_version_1_survey_document_reads_and_keeps_its_parts_when_the_tally_changes(store):
+    await store.create(PROGRAMMES, "prog1", "survey", V1[SURVEY_DOCUMENT])
+    surveys = SurveyRepository(store)
+    tally, questions, decision = await surveys.for_report("prog1")
+    assert tally.entries["baseline.abc123"]["scores"] == {"q1": 4.0} and questions[0].text == "Did you feel heard?"
+    assert decision is not None and decision.decision.name == "SCALE_UP" and decision.next_steps == {"continue": 3}
+    await surveys.change_tally("prog1", lambda t: (t, None))
+    body = (await store.read(PROGRAMMES, "prog1", "survey")).body
+    assert body[SCHEMA] == 2 and _same_values({k: v for k, v in body.items() if k != SCHEMA}) == _same_values(V1[SURVEY_DOCUMENT])
 
 
 def test_an_older_document_missing_later_fields_reads_with_their_defaults():
