@@ -26,7 +26,7 @@ from bot.storage.kinds import (
     ALERT, AUDIT_ENTRY, CONCERN, CONTRACT, CONTRACT_VERSION, PAIR, PAIR_SUMMARY, PARTICIPANT, PERSON, PROGRAMME, REFLECTION,
     SCHEDULE, SESSION,
 )
-from bot.storage.schema import Kind
+from bot.storage.schema import CURRENT_SCHEMA, SCHEMA, Kind
 
 R = TypeVar("R")
 DONE_TTL_SECONDS = 30 * 24 * 3600
@@ -35,7 +35,9 @@ PAIR_DOC, CONTRACT_DOC, SCHEDULE_DOC = "pair", "contract", "schedule"
 
 
 def _typed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {**body, "type": kind}
+    """A small document without a typed model of its own (an index entry, a due item): its kind and the
+    schema version, as every stored document carries."""
+    return {**body, "type": kind, SCHEMA: CURRENT_SCHEMA}
 
 
 class PeopleRepository:

@@ -22,6 +22,7 @@ T = TypeVar("T")
 SCHEMA = "schema"  # the envelope field holding a document's schema version; absent means version 1
 TYPE = "type"  # the envelope field naming a document's kind, for single-partition queries
 ENVELOPE = (SCHEMA, TYPE)
+CURRENT_SCHEMA = 2  # every kind's version today; a kind whose fields change moves on alone
 Upgrade = Callable[[dict[str, Any]], dict[str, Any]]
 
 log = logging.getLogger(__name__)
@@ -54,7 +55,7 @@ class Kind(Generic[T]):
     """One kind of stored document: its `type`, its model, its current version and the upgrades that bring
     an older body up to it (`upgrades[n]` turns version n into n + 1)."""
 
-    def __init__(self, name: str, model: type[T], version: int = 2, upgrades: dict[int, Upgrade] | None = None,
+    def __init__(self, name: str, model: type[T], version: int = CURRENT_SCHEMA, upgrades: dict[int, Upgrade] | None = None,
                  read_hook: Upgrade | None = None, write_hook: Upgrade | None = None):
         _configure(model, set())
         self.name, self.model, self.version = name, model, version
