@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState
-from bot.domain.limits import MAX_ALERT_NOTE, MAX_REQUEST_NOTE, check_length, too_long
+from bot.domain.limits import MAX_ALERT_NOTE, MAX_ALERT_STEPS, MAX_REQUEST_NOTE, check_length, too_long
 from bot.domain.text import person_name
 
 SNOOZE = timedelta(days=7)
@@ -87,7 +87,8 @@ class Alert:
             state, until = AlertState.SNOOZED, now + SNOOZE
         elif action in (AlertAction.RESOLVE, AlertAction.APPROVE_CLOSE):
             state, until = AlertState.RESOLVED, None
-        return replace(self, state=state, snoozed_until=until, steps=self.steps + (Step(action, by_id, by_name, now, note),))
+        steps = (self.steps + (Step(action, by_id, by_name, now, note),))[-MAX_ALERT_STEPS:]
+        return replace(self, state=state, snoozed_until=until, steps=steps)
 
     def with_delivery(self, delivery: dict[str, Any]) -> "Alert":
         return replace(self, deliveries=self.deliveries + (delivery,))
