@@ -40,6 +40,14 @@ def _typed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
     return {**body, "type": kind, SCHEMA: CURRENT_SCHEMA}
 
 
+class _CopyFirst(Exception):
+    """Raised inside a pure change (so nothing is written): these settled entries must be copied out first."""
+
+    def __init__(self, settled: tuple[Any, ...]):
+        super().__init__(f"{len(settled)} settled entries to copy first")
+        self.settled = settled
+
+
 class PeopleRepository:
     def __init__(self, store: DocumentStore):
         self._store = store
@@ -156,14 +164,26 @@ class PairRepository:
 
         return await read_modify_write(self._store, PAIRS, pair_id, doc_id, apply)
 
-    async def _move_out(self, pair_id: str, doc_id: str, kind: Kind[Any], item: Kind[Any],
-                        item_id: Callable[[Any], str]) -> tuple[Any, ...]:
-        """Copy what the live document has settled into items of its own; the copies, for the next write
-        to drop."""
-        settled = (await self._read(pair_id, doc_id, kind)).settled()
-        for each in settled:
-            await self._store.upsert(PAIRS, pair_id, item_id(each), item.dump(each))
-        return settled
+    async def _change_shedding(self, pair_id: str, doc_id: str, kind: Kind[Any], item: Kind[Any],
+                               item_id: Callable[[Any], str], change: Callable[[Any], tuple[Any, R]]) -> R:
+        """Change the live contract or schedule, shedding what has settled: a change that finds settled
+        entries not yet copied writes nothing, they are copied to items of their own, and the change runs
+        again dropping them. Usually nothing has settled, and this is one read and one write."""
+        copied: tuple[Any, ...] = ()
+
+        def guarded(current: Any) -> tuple[Any, R]:
+            fresh = tuple(x for x in current.settled() if x not in copied)
+            if fresh:
+                raise _CopyFirst(fresh)
+            return change(current.without(copied))
+
+        while True:
+            try:
+                return await self._change(pair_id, doc_id, kind, guarded)
+            except _CopyFirst as first:
+                for each in first.settled:
+                    await self._store.upsert(PAIRS, pair_id, item_id(each), item.dump(each))
+                copied += first.settled
 
     async def _history(self, pair_id: str, item: Kind[Any]) -> tuple[Any, ...]:
         return tuple(item.load(d.body, d.id) for d in await self._store.query(PAIRS, pair_id, {"type": item.name}))
@@ -177,8 +197,7 @@ class PairRepository:
         return (await self.contract(pair_id)).with_history(await self._history(pair_id, CONTRACT_VERSION))
 
     async def change_contract(self, pair_id: str, change: Callable[[Contract], tuple[Contract, R]]) -> R:
-        moved = await self._move_out(pair_id, CONTRACT_DOC, CONTRACT, CONTRACT_VERSION, lambda v: f"contract.v{v.number}")
-        return await self._change(pair_id, CONTRACT_DOC, CONTRACT, lambda c: change(c.without(moved)))
+        return await self._change_shedding(pair_id, CONTRACT_DOC, CONTRACT, CONTRACT_VERSION, lambda v: f"contract.v{v.number}", change)
 
     async def schedule(self, pair_id: str) -> Schedule:
         """The live schedule: open, recent and last-held sessions (see schedule_history for all of them)."""
@@ -189,8 +208,7 @@ class PairRepository:
         return (await self.schedule(pair_id)).with_history(await self._history(pair_id, SESSION))
 
     async def change_schedule(self, pair_id: str, change: Callable[[Schedule], tuple[Schedule, R]]) -> R:
-        moved = await self._move_out(pair_id, SCHEDULE_DOC, SCHEDULE, SESSION, lambda s: f"session.{s.id}")
-        return await self._change(pair_id, SCHEDULE_DOC, SCHEDULE, lambda s: change(s.without(moved)))
+        return await self._change_shedding(pair_id, SCHEDULE_DOC, SCHEDULE, SESSION, lambda s: f"session.{s.id}", change)
 
 
 class ReflectionRepository:
