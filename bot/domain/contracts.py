@@ -267,6 +267,11 @@ class Contract:
         gone = {v.number for v in self.settled() if v in moved}
         return replace(self, versions=tuple(v for v in self.versions if v.number not in gone))
 
+    @property
+    def has_history(self) -> bool:
+        """Whether earlier versions were moved out (versions are numbered from 1 with no gaps)."""
+        return [v.number for v in self.versions] != list(range(1, len(self.versions) + 1))
+
     def with_history(self, earlier: tuple[ContractVersion, ...]) -> "Contract":
         """The whole contract, every version since the first draft (for history, export and the report)."""
         live = {v.number for v in self.versions}

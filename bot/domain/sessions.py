@@ -65,6 +65,7 @@ class Schedule:
 
     pair_id: str
     sessions: tuple[Session, ...] = ()
+    moved_out: int = 0  # sessions kept apart as history, so a reader knows whether to look there
 
     def session(self, session_id: str) -> Session:
         for s in self.sessions:
@@ -237,7 +238,7 @@ class Schedule:
     def without(self, moved: tuple[Session, ...]) -> "Schedule":
         """The schedule without sessions now kept in history (only those still exactly as moved)."""
         gone = {s.id for s in self.settled() if s in moved}
-        return replace(self, sessions=tuple(s for s in self.sessions if s.id not in gone))
+        return replace(self, sessions=tuple(s for s in self.sessions if s.id not in gone), moved_out=self.moved_out + len(gone))
 
     def with_history(self, earlier: tuple[Session, ...]) -> "Schedule":
         """Every session the pair ever had (for history, export, the report and CPD records)."""

@@ -194,7 +194,8 @@ class PairRepository:
 
     async def contract_history(self, pair_id: str) -> Contract:
         """The contract with every version since the first draft."""
-        return (await self.contract(pair_id)).with_history(await self._history(pair_id, CONTRACT_VERSION))
+        live = await self.contract(pair_id)
+        return live.with_history(await self._history(pair_id, CONTRACT_VERSION)) if live.has_history else live
 
     async def change_contract(self, pair_id: str, change: Callable[[Contract], tuple[Contract, R]]) -> R:
         return await self._change_shedding(pair_id, CONTRACT_DOC, CONTRACT, CONTRACT_VERSION, lambda v: f"contract.v{v.number}", change)
@@ -205,7 +206,8 @@ class PairRepository:
 
     async def schedule_history(self, pair_id: str) -> Schedule:
         """Every session the pair ever had."""
-        return (await self.schedule(pair_id)).with_history(await self._history(pair_id, SESSION))
+        live = await self.schedule(pair_id)
+        return live.with_history(await self._history(pair_id, SESSION)) if live.moved_out else live
 
     async def change_schedule(self, pair_id: str, change: Callable[[Schedule], tuple[Schedule, R]]) -> R:
         return await self._change_shedding(pair_id, SCHEDULE_DOC, SCHEDULE, SESSION, lambda s: f"session.{s.id}", change)
