@@ -20,6 +20,7 @@ from bot.domain.policy import AccessRole, Action, require
 from bot.domain.programmes import Programme
 from bot.services.authority import NO_ADMINS, AdminDirectory, programme_roles
 from bot.storage.documents import DocumentStore, StorageError, StoreTimeout
+from bot.storage.schema import Nested
 from bot.storage.records import RecordsRepository
 from bot.storage.surveys import SurveyRepository
 from bot.storage.repositories import (
@@ -66,12 +67,8 @@ class Delivery:
     conversation: dict[str, Any]
     activity_id: str
 
-    def to_doc(self) -> dict[str, Any]:
-        return {"conversation": self.conversation, "activityId": self.activity_id}
 
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Delivery":
-        return cls(doc["conversation"], doc["activityId"])
+DELIVERY = Nested("card delivery", Delivery)  # kept on a session, an alert or a concern, to update the card
 
 
 class Unreachable(Exception):

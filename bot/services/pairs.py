@@ -20,7 +20,7 @@ from bot.domain.uktime import uk_instant, uk_today
 from bot.domain.text import person_name, plain
 from bot.services.authority import pair_roles
 from bot.services.calendar_sync import CalendarSync
-from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
+from bot.services.context import DELIVERY, Actor, Message, ServiceContext, Unreachable
 from bot.services.nudges import NudgeService
 from bot.services.retention import schedule_retention
 from bot.storage.documents import DocumentExists
@@ -319,7 +319,7 @@ async def retire_session_cards(ctx: ServiceContext, session: Session, note: str)
     """Cards sent about a session that is now cancelled lose their buttons (Reschedule, Cancel)."""
     for doc in session.cards:
         try:
-            await ctx.messenger.update(Delivery.from_doc(doc), session_cancelled_card(session, note))
+            await ctx.messenger.update(DELIVERY.load(doc), session_cancelled_card(session, note))
         except Unreachable:
             log.info("a session card could not be updated")
 

@@ -22,7 +22,7 @@ from bot.domain.reflections import Reflection
 from bot.domain.report import PairSummary
 from bot.domain.sessions import Schedule, Session
 from bot.domain.surveys import Question, SurveyResponse, SurveyTally
-from bot.storage.schema import Kind, plain_adapter
+from bot.storage.schema import Kind, Nested
 
 
 def _by_name(field: str, enum: type[Enum]) -> tuple[Callable[[dict[str, Any]], dict[str, Any]], Callable[[dict[str, Any]], dict[str, Any]]]:
@@ -79,6 +79,6 @@ PAIR_DEBRIEF = Kind("pairDebrief", PairDebrief, read_hook=_next_step_read, write
 # The programme's survey document holds the tally, the managers' own questions and their decision.
 SURVEY_TALLY = Kind("survey", SurveyTally, read_hook=_tally_read)
 PROGRAMME_DECISION = Kind("decision", ProgrammeDecision, read_hook=_decision_read, write_hook=_decision_write)
-QUESTION = plain_adapter(Question)
+QUESTION = Nested("survey question", Question)
 
-CLAUSES = plain_adapter(Clauses)  # a draft's clauses in dialog state
+CLAUSES = Nested("draft", Clauses)  # a draft's clauses in dialog state

@@ -70,7 +70,7 @@ class Kind(Generic[T]):
         try:
             return self._adapter.validate_python(self._read_hook(upgraded))
         except ValidationError as error:
-            problems = "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['type']}" for e in error.errors(include_input=False))
+            problems = _problems(error)
             log.warning("Stored %s %s does not fit its model (%s)", self.name, where, problems)
             raise DocumentCorrupt(f"The stored {self.name} {where} is malformed ({problems}).") from None
 
@@ -104,7 +104,25 @@ def _same(body: dict[str, Any]) -> dict[str, Any]:
     return body
 
 
-def plain_adapter(model: type[T]) -> TypeAdapter[T]:
-    """A camelCase adapter for a record kept inside another document or in dialog state."""
-    _configure(model, set())
-    return TypeAdapter(model)
+def _problems(error: ValidationError) -> str:
+    return "; ".join(f"{'.'.join(str(p) for p in e['loc'])}: {e['type']}" for e in error.errors(include_input=False))
+
+
+class Nested(Generic[T]):
+    """A record kept inside another document (where a card was sent, an Outlook event) or in dialog state:
+    the same camelCase fields as a stored kind, without the envelope."""
+
+    def __init__(self, name: str, model: type[T]):
+        _configure(model, set())
+        self.name, self._adapter = name, TypeAdapter(model)
+
+    def plain(self, value: T) -> dict[str, Any]:
+        return self._adapter.dump_python(value, mode="json")
+
+    def load(self, data: Any) -> T:
+        try:
+            return self._adapter.validate_python(data)
+        except ValidationError as error:
+            problems = _problems(error)
+            log.warning("A stored %s does not fit its model (%s)", self.name, problems)
+            raise DocumentCorrupt(f"A stored {self.name} is malformed ({problems}).") from None

@@ -80,7 +80,7 @@ class SurveyRepository:
             if len(existing) >= MAX_CUSTOM_QUESTIONS:
                 raise InvalidState(f"A programme can have up to {MAX_CUSTOM_QUESTIONS} questions of its own.")
             question = make(len(existing) + 1)
-            existing.append(QUESTION.dump_python(question, mode="json"))
+            existing.append(QUESTION.plain(question))
             return {**body, "questions": existing}, question
 
         return await self._change(programme_id, apply)
@@ -113,7 +113,7 @@ class SurveyRepository:
 
 
 def _questions(body: dict[str, Any]) -> tuple[Question, ...]:
-    return tuple(QUESTION.validate_python(q) for q in body.get("questions", []))
+    return tuple(QUESTION.load(q) for q in body.get("questions", []))
 
 
 def _decision(body: dict[str, Any]) -> ProgrammeDecision | None:
