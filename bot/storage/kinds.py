@@ -16,6 +16,7 @@ from bot.domain.concerns import Concern, ConcernState
 from bot.domain.contracts import Clauses, Contract, ContractVersion
 from bot.domain.debrief import Decision, NextStep, PairDebrief, ProgrammeDecision
 from bot.domain.enrolment import Participant, email_key
+from bot.domain.natural_time import Understood
 from bot.domain.people import Person
 from bot.domain.programmes import Pair, Programme
 from bot.domain.reflections import Reflection
@@ -82,3 +83,4 @@ PROGRAMME_DECISION = Kind("decision", ProgrammeDecision, read_hook=_decision_rea
 QUESTION = Nested("survey question", Question)
 
 CLAUSES = Nested("draft", Clauses)  # a draft's clauses in dialog state
+UNDERSTOOD = Nested("half-read time", Understood)  # half an answer to "when?" in dialog state
