@@ -19,6 +19,7 @@ from bot.domain.limits import MAX_CLAUSE, MAX_CONFIDENTIALITY_EXTRA, MAX_GOAL, c
 from bot.domain.uktime import format_day, parse_uk_date, uk_today
 from bot.domain.text import person_name
 from bot.services.registry import Services
+from bot.storage.kinds import CLAUSES
 from cards.contract import draft_card
 from cards.answers import Button, Field
 from dialogs.answers import AnswerPrompt, answer_prompt
@@ -140,16 +141,16 @@ class ContractDraftDialog(CancelAndHelpDialog):
             view, clauses, _ = await self.services.contracts.starting_clauses(actor_of(step.context), step.options["pairId"])
         except DomainError as refusal:
             return await refuse(step, refusal)
-        step.values["clauses"] = clauses.to_doc()
+        step.values["clauses"] = CLAUSES.plain(clauses)
         return await step.prompt("goals", goals_prompt(
             f"Let's draft your mentoring contract with {person_name(view.partner_name)}. First, your goals: what do you want from "
             "this mentoring?"))
 
     def _clauses(self, step: WaterfallStepContext) -> Clauses:
-        return Clauses.from_doc(step.values["clauses"])
+        return CLAUSES.load(step.values["clauses"])
 
     def _save(self, step: WaterfallStepContext, clauses: Clauses) -> None:
-        step.values["clauses"] = clauses.to_doc()
+        step.values["clauses"] = CLAUSES.plain(clauses)
 
     async def cadence_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         self._save(step, replace(self._clauses(step), goals=parse_goals(step.result)))
@@ -180,7 +181,7 @@ class ContractDraftDialog(CancelAndHelpDialog):
         clauses = self._clauses(step)
         if normalise(step.result) not in KEEP_WORDS:
             clauses = replace(clauses, boundaries=step.result.strip())
-        return await step.replace_dialog(ContractReviewDialog.__name__, {"pairId": step.options["pairId"], "clauses": clauses.to_doc()})
+        return await step.replace_dialog(ContractReviewDialog.__name__, {"pairId": step.options["pairId"], "clauses": CLAUSES.plain(clauses)})
 
 
 class ContractReviewDialog(CancelAndHelpDialog):
@@ -206,8 +207,8 @@ class ContractReviewDialog(CancelAndHelpDialog):
             view, current, ends = await self.services.contracts.starting_clauses(actor_of(step.context), step.options["pairId"])
         except DomainError as refusal:
             return await refuse(step, refusal)
-        clauses = Clauses.from_doc(step.options["clauses"]) if step.options.get("clauses") else current
-        step.values["clauses"] = clauses.to_doc()
+        clauses = CLAUSES.load(step.options["clauses"]) if step.options.get("clauses") else current
+        step.values["clauses"] = CLAUSES.plain(clauses)
         step.values["programmeEnds"] = ends.isoformat()
         await send_card(step.context, draft_card(clauses, view.names))
         return await step.prompt("menu", choice_prompt(
@@ -223,14 +224,14 @@ class ContractReviewDialog(CancelAndHelpDialog):
     async def ask_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clause = step.result.value
         step.values["clause"] = clause
-        clauses = Clauses.from_doc(step.values["clauses"])
+        clauses = CLAUSES.load(step.values["clauses"])
         if clause == SEND:
             try:
                 version = await self.services.contracts.propose(actor_of(step.context), step.options["pairId"], clauses)
             except DomainError as refusal:
                 # Say what to fix, and come back to the draft with nothing lost.
                 await step.context.send_activity(refusal.message)
-                return await step.replace_dialog(self.id, {"pairId": step.options["pairId"], "clauses": clauses.to_doc()})
+                return await step.replace_dialog(self.id, {"pairId": step.options["pairId"], "clauses": CLAUSES.plain(clauses)})
             await step.context.send_activity(
                 f"Sent version {version.number} to your partner. It comes into force when they accept it; "
                 "I'll tell you when they do.")
@@ -264,7 +265,7 @@ class ContractReviewDialog(CancelAndHelpDialog):
 
     async def apply_step(self, step: WaterfallStepContext) -> DialogTurnResult:
         clause = step.values["clause"]
-        clauses = Clauses.from_doc(step.values["clauses"])
+        clauses = CLAUSES.load(step.values["clauses"])
         found = step.result if isinstance(step.result, FoundChoice) else None
         value = found.value if found is not None else step.result
         if clause == GOALS:
@@ -286,4 +287,4 @@ class ContractReviewDialog(CancelAndHelpDialog):
             clauses = replace(clauses, end_date=parse_date_or_keep(value, clauses.end_date))
         elif clause == REVIEW:
             clauses = replace(clauses, review_date=parse_date_or_keep(value, clauses.review_date))
-        return await step.replace_dialog(self.id, {"pairId": step.options["pairId"], "clauses": clauses.to_doc()})
+        return await step.replace_dialog(self.id, {"pairId": step.options["pairId"], "clauses": CLAUSES.plain(clauses)})

@@ -271,7 +271,7 @@ class MainDialog(ComponentDialog):
         return None
 
     async def _show_contract(self, context: TurnContext, actor: Actor, pair_id: str) -> tuple[str, dict] | None:
-        view, contract = await self.services.contracts.current(actor, pair_id)
+        view, contract = await self.services.contracts.current(actor, pair_id, history=True)
         if not contract.versions or (contract.in_force is None and contract.pending is None):
             if view.role.value == "mentee":
                 return ContractDraftDialog.__name__, {"pairId": pair_id}

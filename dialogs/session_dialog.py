@@ -12,6 +12,7 @@ from bot.domain.natural_time import PartlyUnderstood, Understood, read_meeting_t
 from bot.domain.slots import Suggestions
 from bot.domain.uktime import AmbiguousTime, format_uk, to_uk, uk_today, which_reading
 from bot.services.registry import Services
+from bot.storage.kinds import UNDERSTOOD
 from cards.answers import Button, Field
 from dialogs.answers import AnswerPrompt, answer_prompt
 from dialogs.base import CancelAndHelpDialog, refuse
@@ -64,7 +65,7 @@ class SessionDialog(CancelAndHelpDialog):
         clocks go back is asked about: "BST", "GMT", "the second" then answers it. The prompt's result
         becomes the instant, as ISO text."""
         options = prompt.options.validations or {}
-        so_far = Understood.from_doc(prompt.state.get("understood"))
+        so_far = UNDERSTOOD.load(prompt.state["understood"]) if prompt.state.get("understood") else Understood()
         said = prompt.recognized.value
         asked = options.get("ambiguous")
         if asked:
@@ -78,7 +79,7 @@ class SessionDialog(CancelAndHelpDialog):
             await prompt.context.send_activity(question.message)
             return False
         except PartlyUnderstood as partly:
-            prompt.state["understood"] = partly.understood.to_doc()
+            prompt.state["understood"] = UNDERSTOOD.plain(partly.understood)
             await prompt.context.send_activity(partly.message)
             return False
         except DomainError as problem:

@@ -8,7 +8,7 @@ from enum import Enum
 from typing import Any
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState
-from bot.domain.limits import MAX_ALERT_NOTE, MAX_REQUEST_NOTE, check_length, too_long
+from bot.domain.limits import MAX_ALERT_NOTE, MAX_ALERT_STEPS, MAX_REQUEST_NOTE, check_length, too_long
 from bot.domain.text import person_name
 
 SNOOZE = timedelta(days=7)
@@ -44,13 +44,6 @@ class Step:
     by_name: str
     at: datetime
     note: str = ""
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"action": self.action.value, "byId": self.by_id, "byName": self.by_name, "at": self.at.isoformat(), "note": self.note}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Step":
-        return cls(AlertAction(doc["action"]), doc["byId"], doc["byName"], datetime.fromisoformat(doc["at"]), doc.get("note", ""))
 
 
 @dataclass(frozen=True)
@@ -94,29 +87,11 @@ class Alert:
             state, until = AlertState.SNOOZED, now + SNOOZE
         elif action in (AlertAction.RESOLVE, AlertAction.APPROVE_CLOSE):
             state, until = AlertState.RESOLVED, None
-        return replace(self, state=state, snoozed_until=until, steps=self.steps + (Step(action, by_id, by_name, now, note),))
+        steps = (self.steps + (Step(action, by_id, by_name, now, note),))[-MAX_ALERT_STEPS:]
+        return replace(self, state=state, snoozed_until=until, steps=steps)
 
     def with_delivery(self, delivery: dict[str, Any]) -> "Alert":
         return replace(self, deliveries=self.deliveries + (delivery,))
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "programmeId": self.programme_id, "pairId": self.pair_id, "kind": self.kind.name,
-            "reason": self.reason, "raisedAt": self.raised_at.isoformat(), "state": self.state.value,
-            "snoozedUntil": self.snoozed_until.isoformat() if self.snoozed_until else None,
-            "steps": [s.to_doc() for s in self.steps], "deliveries": list(self.deliveries),
-            "raisedBy": self.raised_by,
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Alert":
-        return cls(
-            id=doc["id"], programme_id=doc["programmeId"], pair_id=doc["pairId"], kind=AlertKind[doc["kind"]],
-            reason=doc["reason"], raised_at=datetime.fromisoformat(doc["raisedAt"]), state=AlertState(doc["state"]),
-            snoozed_until=datetime.fromisoformat(doc["snoozedUntil"]) if doc.get("snoozedUntil") else None,
-            steps=tuple(Step.from_doc(s) for s in doc.get("steps", [])), deliveries=tuple(doc.get("deliveries", [])),
-            raised_by=doc.get("raisedBy", ""),
-        )
 
 
 def request_note(note: str | None) -> str:

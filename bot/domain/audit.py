@@ -5,7 +5,6 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 from enum import Enum
-from typing import Any
 
 DEFAULT_AUDIT_RETENTION_DAYS = 2 * 365  # how long an audit entry is kept (expired by the store's TTL)
 MAX_DETAIL = 80  # a short code or count, never free text from a person
@@ -54,15 +53,6 @@ class AuditEntry:
     def __post_init__(self) -> None:
         if len(self.detail) > MAX_DETAIL:
             raise ValueError("audit detail is a short code, not content")
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"id": self.id, "at": self.at.isoformat(), "actorId": self.actor_id, "action": self.action.value,
-                "subjectId": self.subject_id, "programmeId": self.programme_id, "detail": self.detail}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "AuditEntry":
-        return cls(doc["id"], datetime.fromisoformat(doc["at"]), doc["actorId"], AuditAction(doc["action"]),
-                   doc["subjectId"], doc.get("programmeId", ""), doc.get("detail", ""))
 
 
 SYSTEM_ACTOR = "tandem"

@@ -57,24 +57,6 @@ class Concern:
         if self.state is ConcernState.WAITING_FOR_LEAD or by != self.lead_id:
             raise InvalidState("This concern was sent to another safeguarding lead.")
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "programmeId": self.programme_id, "reporterId": self.reporter_id, "words": self.words,
-            "raisedAt": self.raised_at.isoformat(), "state": self.state.name, "leadId": self.lead_id,
-            "acknowledgedAt": self.acknowledged_at.isoformat() if self.acknowledged_at else None,
-            "outcome": self.outcome, "outcomeAt": self.outcome_at.isoformat() if self.outcome_at else None,
-            "deliveries": list(self.deliveries),
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Concern":
-        return cls(
-            id=doc["id"], programme_id=doc["programmeId"], reporter_id=doc["reporterId"], words=doc["words"],
-            raised_at=datetime.fromisoformat(doc["raisedAt"]), state=ConcernState[doc["state"]], lead_id=doc.get("leadId", ""),
-            acknowledged_at=_instant(doc.get("acknowledgedAt")), outcome=doc.get("outcome", ""),
-            outcome_at=_instant(doc.get("outcomeAt")), deliveries=tuple(doc.get("deliveries", [])),
-        )
-
 
 def new_concern(concern_id: str, programme_id: str, reporter_id: str, words: str, now: datetime) -> Concern:
     cleaned = (words or "").strip()
@@ -82,6 +64,3 @@ def new_concern(concern_id: str, programme_id: str, reporter_id: str, words: str
         raise InvalidInput(too_long("the concern", MAX_CONCERN, len(cleaned)) + " The lead can ask you for more.")
     return Concern(concern_id, programme_id, reporter_id, cleaned, now)
 
-
-def _instant(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None

@@ -10,10 +10,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed
-from bot.domain.limits import MAX_CLAUSE, MAX_CONFIDENTIALITY_EXTRA, MAX_GOAL, MAX_GOALS
+from bot.domain.limits import LIVE_CONTRACT_VERSIONS, MAX_CLAUSE, MAX_CONFIDENTIALITY_EXTRA, MAX_GOAL, MAX_GOALS
 from bot.domain.people import Role
 from bot.domain.uktime import add_months, format_day
 
@@ -132,35 +131,6 @@ class Clauses:
             raise InvalidInput("This needs a change before it can be sent: " + "; ".join(problems) + ".")
         return replace(self, goals=goals)
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "goals": list(self.goals),
-            "cadence": self.cadence.value,
-            "meetingMinutes": self.meeting_minutes,
-            "meetingFormat": self.meeting_format.value,
-            "contactBetween": self.contact_between,
-            "confidentiality": self.confidentiality,
-            "boundaries": self.boundaries,
-            "startDate": self.start_date.isoformat(),
-            "reviewDate": self.review_date.isoformat(),
-            "endDate": self.end_date.isoformat(),
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Clauses":
-        return cls(
-            goals=tuple(doc["goals"]),
-            cadence=Cadence(doc["cadence"]),
-            meeting_minutes=int(doc["meetingMinutes"]),
-            meeting_format=MeetingFormat(doc["meetingFormat"]),
-            contact_between=doc["contactBetween"],
-            confidentiality=doc["confidentiality"],
-            boundaries=doc["boundaries"],
-            start_date=date.fromisoformat(doc["startDate"]),
-            review_date=date.fromisoformat(doc["reviewDate"]),
-            end_date=date.fromisoformat(doc["endDate"]),
-        )
-
 
 def default_clauses(today: date, programme_end: date) -> Clauses:
     """Sensible starting values for a draft: monthly hour-long Teams calls until the programme ends."""
@@ -189,33 +159,12 @@ class ContractVersion:
     status: ContractStatus
     in_force_at: datetime | None = None
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "number": self.number,
-            "clauses": self.clauses.to_doc(),
-            "proposedBy": self.proposed_by.value,
-            "proposedAt": self.proposed_at.isoformat(),
-            "confirmedBy": sorted(r.value for r in self.confirmed_by),
-            "status": self.status.value,
-            "inForceAt": self.in_force_at.isoformat() if self.in_force_at else None,
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "ContractVersion":
-        return cls(
-            number=int(doc["number"]),
-            clauses=Clauses.from_doc(doc["clauses"]),
-            proposed_by=Role(doc["proposedBy"]),
-            proposed_at=datetime.fromisoformat(doc["proposedAt"]),
-            confirmed_by=frozenset(Role(r) for r in doc["confirmedBy"]),
-            status=ContractStatus(doc["status"]),
-            in_force_at=datetime.fromisoformat(doc["inForceAt"]) if doc.get("inForceAt") else None,
-        )
-
 
 @dataclass(frozen=True)
 class Contract:
-    """All versions of one pair's contract, kept in one document so a confirmation is atomic."""
+    """One pair's contract, in one document so a confirmation is atomic. It holds the versions still in play
+    (the latest ones, the one in force, any proposal); earlier versions are final and are kept apart as
+    history (`settled`, `with_history`), so the document stays small however often the contract changes."""
 
     pair_id: str
     versions: tuple[ContractVersion, ...] = ()
@@ -270,7 +219,7 @@ class Contract:
             for v in self.versions
         )
         proposal = ContractVersion(
-            number=len(self.versions) + 1,
+            number=self.versions[-1].number + 1 if self.versions else 1,
             clauses=checked,
             proposed_by=role,
             proposed_at=now,
@@ -306,6 +255,29 @@ class Contract:
         )
         return replace(self, versions=versions), accepted
 
+    def settled(self) -> tuple[ContractVersion, ...]:
+        """Versions that can no longer change and are not needed to act on the contract: all but the latest
+        few, the one in force and any proposal. They move to history."""
+        keep = {v.number for v in self.versions[-LIVE_CONTRACT_VERSIONS:]}
+        keep |= {v.number for v in (self.in_force, self.pending) if v is not None}
+        return tuple(v for v in self.versions if v.number not in keep)
+
+    def without(self, moved: tuple[ContractVersion, ...]) -> "Contract":
+        """The contract without versions now kept in history (only if they are still exactly as moved)."""
+        gone = {v.number for v in self.settled() if v in moved}
+        return replace(self, versions=tuple(v for v in self.versions if v.number not in gone))
+
+    @property
+    def has_history(self) -> bool:
+        """Whether earlier versions were moved out (versions are numbered from 1 with no gaps)."""
+        return [v.number for v in self.versions] != list(range(1, len(self.versions) + 1))
+
+    def with_history(self, earlier: tuple[ContractVersion, ...]) -> "Contract":
+        """The whole contract, every version since the first draft (for history, export and the report)."""
+        live = {v.number for v in self.versions}
+        merged = [v for v in earlier if v.number not in live] + list(self.versions)
+        return replace(self, versions=tuple(sorted(merged, key=lambda v: v.number)))
+
     def withdraw(self, role: Role, number: int) -> tuple["Contract", ContractVersion]:
         target = self.version(number)
         if target.status is not ContractStatus.PROPOSED:
@@ -314,12 +286,3 @@ class Contract:
             raise NotAllowed("Only the person who proposed a version can withdraw it.")
         withdrawn = replace(target, status=ContractStatus.WITHDRAWN)
         return replace(self, versions=tuple(withdrawn if v.number == number else v for v in self.versions)), withdrawn
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"pairId": self.pair_id, "versions": [v.to_doc() for v in self.versions],
-                "closedAt": self.closed_at.isoformat() if self.closed_at else None}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Contract":
-        return cls(doc["pairId"], tuple(ContractVersion.from_doc(v) for v in doc.get("versions", [])),
-                   datetime.fromisoformat(doc["closedAt"]) if doc.get("closedAt") else None)

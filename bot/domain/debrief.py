@@ -64,14 +64,6 @@ class PairDebrief:
     def of(cls, pair_id: str, person_id: str, achieved: Any, step: Any, at: datetime) -> "PairDebrief":
         return cls(pair_id, person_id, _text(achieved, MAX_SUMMARY_TEXT, "what you achieved"), next_step(step), at)
 
-    def to_doc(self) -> dict[str, Any]:
-        return {"pairId": self.pair_id, "personId": self.person_id, "achieved": self.achieved,
-                "nextStep": self.next_step.name, "at": self.at.isoformat()}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "PairDebrief":
-        return cls(doc["pairId"], doc["personId"], doc.get("achieved", ""), NextStep[doc["nextStep"]], datetime.fromisoformat(doc["at"]))
-
 
 @dataclass(frozen=True)
 class ProgrammeDecision:
@@ -86,12 +78,3 @@ class ProgrammeDecision:
     def of(cls, programme_id: str, raw: Any, reasons: Any, decided_by: str, at: datetime,
            next_steps: dict[str, int] | None = None) -> "ProgrammeDecision":
         return cls(programme_id, decision(raw), _text(reasons, MAX_REASONS_TEXT, "the reasons"), decided_by, at, next_steps or {})
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"programmeId": self.programme_id, "decision": self.decision.name, "reasons": self.reasons,
-                "decidedBy": self.decided_by, "at": self.at.isoformat(), "nextSteps": dict(self.next_steps)}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "ProgrammeDecision":
-        return cls(doc["programmeId"], Decision[doc["decision"]], doc.get("reasons", ""), doc.get("decidedBy", ""),
-                   datetime.fromisoformat(doc["at"]), {k: int(v) for k, v in doc.get("nextSteps", {}).items()})

@@ -12,7 +12,7 @@ import hashlib
 from dataclasses import dataclass, replace
 from datetime import datetime
 from enum import Enum
-from typing import Any, Iterable
+from typing import Iterable
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState
 from bot.domain.limits import check_length
@@ -78,31 +78,6 @@ class Participant:
                             focus_areas=self.focus_areas, capacity=self.capacity, line_manager=self.line_manager,
                             exclude=self.exclude, ranking=self.ranking, wants=self.wants,
                             availability=tuple(s.strip() for s in self.availability.split(";") if s.strip()))
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id, "programmeId": self.programme_id, "email": self.email, "role": self.role.value,
-            "status": self.status.value, "invitedAt": self.invited_at.isoformat(), "name": self.name,
-            "personId": self.person_id, "organisation": self.organisation, "focusAreas": list(self.focus_areas),
-            "wants": self.wants, "capacity": self.capacity, "lineManager": self.line_manager,
-            "exclude": list(self.exclude), "ranking": list(self.ranking),
-            "jobTitle": self.job_title, "availability": self.availability,
-            "joinedAt": self.joined_at.isoformat() if self.joined_at else None,
-            "leftAt": self.left_at.isoformat() if self.left_at else None,
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Participant":
-        return cls(
-            programme_id=doc["programmeId"], email=doc["email"], role=RosterRole(doc["role"]), status=Status(doc["status"]),
-            invited_at=datetime.fromisoformat(doc["invitedAt"]), name=doc.get("name", ""), person_id=doc.get("personId", ""),
-            organisation=doc.get("organisation", ""), focus_areas=tuple(doc.get("focusAreas", ())), wants=doc.get("wants", ""),
-            capacity=int(doc.get("capacity", 1)), line_manager=doc.get("lineManager", ""), exclude=tuple(doc.get("exclude", ())),
-            ranking=tuple(doc.get("ranking", ())), job_title=doc.get("jobTitle", ""),
-            availability=doc.get("availability", ""),
-            joined_at=datetime.fromisoformat(doc["joinedAt"]) if doc.get("joinedAt") else None,
-            left_at=datetime.fromisoformat(doc["leftAt"]) if doc.get("leftAt") else None,
-        )
 
 
 def from_roster(person: RosterPerson, programme_id: str, now: datetime) -> Participant:

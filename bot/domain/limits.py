@@ -28,6 +28,13 @@ SHOWN_REFLECTION_ANSWER = 300  # each answer in the list is an excerpt; one refl
 SHOWN_SESSIONS = 10  # upcoming and awaiting-an-answer on the sessions card
 SHOWN_PAST_SESSIONS = 6
 SHOWN_VERSIONS = 10  # contract history
+
+# What a stored document keeps, so none grows with use (older entries move to items of their own).
+LIVE_CONTRACT_VERSIONS = 2  # the latest versions kept on the contract, besides the one in force and any proposal
+SESSION_HORIZON_DAYS = 60  # a session settled (held, cancelled, moved) this long ago leaves the schedule
+ANSWERED_PROPOSAL_DAYS = 7  # a declined or countered time leaves the schedule a week after it was answered
+MAX_PENDING_NOTICES = 20  # messages kept for someone Tandem cannot reach yet; older ones are counted, not kept
+MAX_ALERT_STEPS = 50  # who did what on one alert: the latest are kept (the card shows 10; the audit log has all)
 SHOWN_STATUS_ROWS = 40  # pairs on the programme status card
 SHOWN_ALERT_STEPS = 10  # who did what on an alert card
 

@@ -39,15 +39,6 @@ class Understood:
     day: date | None = None
     at: time | None = None
 
-    def to_doc(self) -> dict[str, str]:
-        return {k: v.isoformat() for k, v in (("day", self.day), ("at", self.at)) if v is not None}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, str] | None) -> "Understood":
-        doc = doc or {}
-        return cls(date.fromisoformat(doc["day"]) if doc.get("day") else None,
-                   time.fromisoformat(doc["at"]) if doc.get("at") else None)
-
 
 class PartlyUnderstood(InvalidInput):
     """Half a meeting time: the message says what was understood and asks for the rest."""

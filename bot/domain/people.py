@@ -7,6 +7,8 @@ from datetime import datetime
 from enum import Enum
 from typing import Any
 
+from bot.domain.limits import MAX_PENDING_NOTICES
+
 
 class Role(str, Enum):
     MENTOR = "mentor"
@@ -28,13 +30,6 @@ class Membership:
     pair_id: str
     role: Role
 
-    def to_doc(self) -> dict[str, Any]:
-        return {"programmeId": self.programme_id, "pairId": self.pair_id, "role": self.role.value}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Membership":
-        return cls(doc["programmeId"], doc["pairId"], Role(doc["role"]))
-
 
 @dataclass(frozen=True)
 class Person:
@@ -54,7 +49,8 @@ class Person:
     contact: dict[str, Any] | None = None  # how to open a first chat with them (service URL, bot, tenant)
     memberships: tuple[Membership, ...] = ()
     manages: tuple[str, ...] = ()
-    pending_notices: tuple[str, ...] = ()
+    pending_notices: tuple[str, ...] = ()  # the latest MAX_PENDING_NOTICES messages kept until they can be told
+    dropped_notices: int = 0  # earlier messages that did not fit: counted, so they can be told how many
     nudges_paused_until: datetime | None = None
     unanswered_nudges: int = 0  # nudges since they last said or pressed anything
     last_nudged_at: datetime | None = None
@@ -82,62 +78,22 @@ class Person:
             return self
         return replace(self, memberships=self.memberships + (membership,))
 
+    def with_notice(self, text: str) -> "Person":
+        """Keep a message until they can be reached: the latest MAX_PENDING_NOTICES, and a count of the rest."""
+        notices = self.pending_notices + (text,)
+        dropped = max(0, len(notices) - MAX_PENDING_NOTICES)
+        return replace(self, pending_notices=notices[dropped:], dropped_notices=self.dropped_notices + dropped)
+
+    def notices_to_tell(self) -> tuple[str, ...]:
+        """The kept messages, oldest first, after a line saying how many earlier ones could not be kept."""
+        if not self.dropped_notices:
+            return self.pending_notices
+        earlier = "message" if self.dropped_notices == 1 else "messages"
+        return (f"While I couldn't reach you there were {self.dropped_notices} earlier {earlier} as well. "
+                f"These are the latest {len(self.pending_notices)}.",) + self.pending_notices
+
     def managing(self, programme_id: str) -> "Person":
         if programme_id in self.manages:
             return self
         return replace(self, manages=self.manages + (programme_id,))
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "tenantId": self.tenant_id,
-            "aadObjectId": self.aad_object_id,
-            "name": self.name,
-            "teamsUserId": self.teams_user_id,
-            "email": self.email,
-            "conversation": self.conversation,
-            "contact": self.contact,
-            "memberships": [m.to_doc() for m in self.memberships],
-            "manages": list(self.manages),
-            "pendingNotices": list(self.pending_notices),
-            "nudgesPausedUntil": self.nudges_paused_until.isoformat() if self.nudges_paused_until else None,
-            "unansweredNudges": self.unanswered_nudges,
-            "lastNudgedAt": self.last_nudged_at.isoformat() if self.last_nudged_at else None,
-            "unreachableSince": self.unreachable_since.isoformat() if self.unreachable_since else None,
-            **({"shiftPattern": dict(self.shift_pattern)} if self.shift_pattern else {}),
-            "erasedAt": self.erased_at.isoformat() if self.erased_at else None,
-            "under18": self.under_18,
-            "guardianConsentAt": self.guardian_consent_at.isoformat() if self.guardian_consent_at else None,
-            "raised": {kind: [t.isoformat() for t in times] for kind, times in self.raised.items()},
-            "keptConcerns": list(self.kept_concerns),
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Person":
-        return cls(
-            id=doc["id"],
-            tenant_id=doc["tenantId"],
-            aad_object_id=doc["aadObjectId"],
-            name=doc["name"],
-            teams_user_id=doc.get("teamsUserId", ""),
-            email=doc.get("email", ""),
-            conversation=doc.get("conversation"),
-            contact=doc.get("contact"),
-            memberships=tuple(Membership.from_doc(m) for m in doc.get("memberships", [])),
-            manages=tuple(doc.get("manages", [])),
-            pending_notices=tuple(doc.get("pendingNotices", [])),
-            nudges_paused_until=_instant(doc.get("nudgesPausedUntil")),
-            unanswered_nudges=int(doc.get("unansweredNudges", 0)),
-            last_nudged_at=_instant(doc.get("lastNudgedAt")),
-            unreachable_since=_instant(doc.get("unreachableSince")),
-            shift_pattern=dict(doc["shiftPattern"]) if doc.get("shiftPattern") else None,
-            erased_at=_instant(doc.get("erasedAt")),
-            under_18=bool(doc.get("under18", False)),
-            guardian_consent_at=_instant(doc.get("guardianConsentAt")),
-            raised={kind: tuple(datetime.fromisoformat(t) for t in times) for kind, times in (doc.get("raised") or {}).items()},
-            kept_concerns=tuple(doc.get("keptConcerns", [])),
-        )
-
-
-def _instant(text: str | None) -> datetime | None:
-    return datetime.fromisoformat(text) if text else None

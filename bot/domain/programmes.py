@@ -63,53 +63,6 @@ class Programme:
         if not self.is_manager(person_id):
             raise NotAllowed(f"Only the managers of {plain(self.name)} can do that.")
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "tenantId": self.tenant_id,
-            "name": self.name,
-            "managers": list(self.managers),
-            "startsOn": self.starts_on.isoformat(),
-            "endsOn": self.ends_on.isoformat(),
-            "createdAt": self.created_at.isoformat(),
-            "channel": self.channel,
-            "retentionMonths": self.retention_months,
-            "safeguardingLead": self.safeguarding_lead,
-            "teams": list(self.teams),
-            "kind": self.kind,
-            "matching": self.matching,
-            "focusAreas": list(self.focus_areas),
-            "organisations": list(self.organisations),
-            "cadence": self.cadence,
-            "surveyDropped": list(self.survey_dropped),
-            "otherTenants": list(self.other_tenants),
-            "guests": self.guests,
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Programme":
-        return cls(
-            id=doc["id"],
-            tenant_id=doc["tenantId"],
-            name=doc["name"],
-            managers=tuple(doc["managers"]),
-            starts_on=date.fromisoformat(doc["startsOn"]),
-            ends_on=date.fromisoformat(doc["endsOn"]),
-            created_at=datetime.fromisoformat(doc["createdAt"]),
-            channel=doc.get("channel"),
-            retention_months=int(doc.get("retentionMonths", 12)),
-            safeguarding_lead=doc.get("safeguardingLead", ""),
-            teams=tuple(doc.get("teams", [])),
-            kind=doc.get("kind", "traditional"),
-            matching=doc.get("matching", "suggested"),
-            focus_areas=tuple(doc.get("focusAreas", ())),
-            organisations=tuple(doc.get("organisations", ())),
-            cadence=doc.get("cadence", "monthly"),
-            survey_dropped=tuple(doc.get("surveyDropped", ())),
-            other_tenants=tuple(doc.get("otherTenants", ())),
-            guests=bool(doc.get("guests", False)),
-        )
-
 
 def new_programme(
     programme_id: str, tenant_id: str, name: str, manager_id: str, today: date, now: datetime,
@@ -190,35 +143,6 @@ class Pair:
         if self.status is PairStatus.CLOSED:
             return self
         return replace(self, status=PairStatus.CLOSED, closed_reason=reason, closed_at=now)
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "programmeId": self.programme_id,
-            "tenantId": self.tenant_id,
-            "mentorId": self.mentor_id,
-            "menteeId": self.mentee_id,
-            "status": self.status.value,
-            "createdAt": self.created_at.isoformat(),
-            "createdBy": self.created_by,
-            "closedAt": self.closed_at.isoformat() if self.closed_at else None,
-            "closedReason": self.closed_reason.value if self.closed_reason else None,
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Pair":
-        return cls(
-            id=doc["id"],
-            programme_id=doc["programmeId"],
-            tenant_id=doc["tenantId"],
-            mentor_id=doc["mentorId"],
-            mentee_id=doc["menteeId"],
-            status=PairStatus(doc["status"]),
-            created_at=datetime.fromisoformat(doc["createdAt"]),
-            created_by=doc["createdBy"],
-            closed_at=datetime.fromisoformat(doc["closedAt"]) if doc.get("closedAt") else None,
-            closed_reason=CloseReason(doc["closedReason"]) if doc.get("closedReason") else None,
-        )
 
 
 def new_pair(

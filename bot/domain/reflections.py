@@ -31,39 +31,6 @@ class Reflection:
         """Private to its author unless the author shared it with their partner. Never managers."""
         return viewer_id == self.author_id or (self.shared_with_partner and viewer_id == partner_id)
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "authorId": self.author_id,
-            "pairId": self.pair_id,
-            "sessionId": self.session_id,
-            "sessionStartsAt": self.session_starts_at.isoformat(),
-            "role": self.role.value,
-            "discussed": self.discussed,
-            "learned": self.learned,
-            "nextSteps": self.next_steps,
-            "rating": self.rating,
-            "sharedWithPartner": self.shared_with_partner,
-            "createdAt": self.created_at.isoformat(),
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Reflection":
-        return cls(
-            id=doc["id"],
-            author_id=doc["authorId"],
-            pair_id=doc["pairId"],
-            session_id=doc["sessionId"],
-            session_starts_at=datetime.fromisoformat(doc["sessionStartsAt"]),
-            role=Role(doc["role"]),
-            discussed=doc["discussed"],
-            learned=doc["learned"],
-            next_steps=doc["nextSteps"],
-            rating=int(doc["rating"]),
-            shared_with_partner=bool(doc["sharedWithPartner"]),
-            created_at=datetime.fromisoformat(doc["createdAt"]),
-        )
-
 
 def reflection_id(session_id: str, role: Role) -> str:
     """One reflection per person per session: writing again replaces it, never duplicates it."""

@@ -26,7 +26,6 @@ from bot.domain.uktime import add_months, uk_instant, uk_today
 MIN_CELL = 3
 SUPPRESSED = "fewer than 3"
 NO_DATA = "no data yet"
-SUMMARY_VERSION = 1
 RULE = ("Any figure drawn from fewer than 3 people or pairs is shown as \u201cfewer than 3\u201d, and where a "
         "total would reveal a hidden figure the next smallest is hidden too, so nobody can be identified.")
 
@@ -52,34 +51,6 @@ class PairSummary:
     alerts_resolved: int
     resolution_hours: tuple[float, ...]
     updated_at: datetime
-
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "version": SUMMARY_VERSION, "pairId": self.pair_id, "programmeId": self.programme_id, "active": self.active,
-            "pairedOn": self.paired_on.isoformat(),
-            "contractAgreedOn": self.contract_agreed_on.isoformat() if self.contract_agreed_on else None,
-            "cadence": self.cadence.value if self.cadence else None,
-            "firstSessionOn": self.first_session_on.isoformat() if self.first_session_on else None,
-            "held": self.held, "cancelled": self.cancelled, "notHeld": self.not_held, "expected": self.expected,
-            "health": self.health.value, "healthByMonth": [[m, h.value] for m, h in self.health_by_month],
-            "alertsRaised": self.alerts_raised, "alertsResolved": self.alerts_resolved,
-            "resolutionHours": list(self.resolution_hours), "updatedAt": self.updated_at.isoformat(),
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "PairSummary":
-        day = lambda key: date.fromisoformat(doc[key]) if doc.get(key) else None  # noqa: E731
-        return cls(
-            pair_id=doc["pairId"], programme_id=doc["programmeId"], active=bool(doc["active"]),
-            paired_on=date.fromisoformat(doc["pairedOn"]), contract_agreed_on=day("contractAgreedOn"),
-            cadence=Cadence(doc["cadence"]) if doc.get("cadence") else None, first_session_on=day("firstSessionOn"),
-            held=int(doc["held"]), cancelled=int(doc["cancelled"]), not_held=int(doc["notHeld"]),
-            expected=int(doc["expected"]), health=Health(doc["health"]),
-            health_by_month=tuple((m, Health(h)) for m, h in doc.get("healthByMonth", [])),
-            alerts_raised=int(doc["alertsRaised"]), alerts_resolved=int(doc["alertsResolved"]),
-            resolution_hours=tuple(float(h) for h in doc.get("resolutionHours", [])),
-            updated_at=datetime.fromisoformat(doc["updatedAt"]),
-        )
 
 
 # Summarising one pair ---------------------------------------------------------------------------

@@ -8,6 +8,7 @@ from enum import Enum
 from typing import Any
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed, NotFound
+from bot.domain.limits import ANSWERED_PROPOSAL_DAYS, SESSION_HORIZON_DAYS
 from bot.domain.people import Role
 from bot.domain.uktime import format_day, format_uk, to_uk
 
@@ -26,6 +27,8 @@ class SessionStatus(str, Enum):
 
 
 OPEN = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
+ANSWERED = (SessionStatus.DECLINED, SessionStatus.COUNTERED)  # proposals the partner answered with a no or another time
+FINISHED = (SessionStatus.RESCHEDULED, SessionStatus.CANCELLED, SessionStatus.HELD, SessionStatus.NOT_HELD)
 
 
 @dataclass(frozen=True)
@@ -53,46 +56,16 @@ class Session:
     def describe(self) -> str:
         return f"{format_uk(self.starts_at)} ({self.minutes} min)"
 
-    def to_doc(self) -> dict[str, Any]:
-        return {
-            "id": self.id,
-            "startsAt": self.starts_at.isoformat(),
-            "minutes": self.minutes,
-            "proposedBy": self.proposed_by.value,
-            "proposedAt": self.proposed_at.isoformat(),
-            "status": self.status.value,
-            "replaces": self.replaces,
-            "attendance": dict(self.attendance),
-            "changedBy": self.changed_by.value if self.changed_by else None,
-            "changedAt": self.changed_at.isoformat() if self.changed_at else None,
-            **({"calendar": dict(self.calendar)} if self.calendar else {}),
-            **({"cards": list(self.cards)} if self.cards else {}),
-        }
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Session":
-        return cls(
-            id=doc["id"],
-            starts_at=datetime.fromisoformat(doc["startsAt"]),
-            minutes=int(doc["minutes"]),
-            proposed_by=Role(doc["proposedBy"]),
-            proposed_at=datetime.fromisoformat(doc["proposedAt"]),
-            status=SessionStatus(doc["status"]),
-            replaces=doc.get("replaces"),
-            attendance=dict(doc.get("attendance", {})),
-            changed_by=Role(doc["changedBy"]) if doc.get("changedBy") else None,
-            changed_at=datetime.fromisoformat(doc["changedAt"]) if doc.get("changedAt") else None,
-            calendar=dict(doc["calendar"]) if doc.get("calendar") else None,
-            cards=tuple(doc.get("cards", ())),
-        )
-
 
 @dataclass(frozen=True)
 class Schedule:
-    """All of one pair's sessions in one document, so clash checks and answers are atomic."""
+    """One pair's live sessions in one document, so clash checks and answers are atomic: everything open,
+    everything recent, and the last one held. Sessions settled long ago (`settled`) are kept apart as
+    history (`with_history`), so the document stays small however long the pair meets."""
 
     pair_id: str
     sessions: tuple[Session, ...] = ()
+    moved_out: int = 0  # sessions kept apart as history, so a reader knows whether to look there
 
     def session(self, session_id: str) -> Session:
         for s in self.sessions:
@@ -242,15 +215,38 @@ class Schedule:
     def held(self) -> list[Session]:
         return sorted((s for s in self.sessions if s.status is SessionStatus.HELD), key=lambda s: s.starts_at)
 
+    def settled(self) -> tuple[Session, ...]:
+        """Sessions that are over and past the horizon, reckoned from the schedule's latest change (so no
+        clock is needed): answered proposals a week on, held, cancelled or moved ones after 60 days. The
+        last session held stays, as the cadence counts from it."""
+        changes = [s.changed_at or s.proposed_at for s in self.sessions]
+        if not changes:
+            return ()
+        latest = max(changes)
+        held = self.held()
+        last_held = held[-1].id if held else None
+
+        def settled(s: Session) -> bool:
+            changed = s.changed_at or s.proposed_at
+            if s.status in ANSWERED:
+                return changed <= latest - timedelta(days=ANSWERED_PROPOSAL_DAYS)
+            return (s.status in FINISHED and s.id != last_held
+                    and max(changed, s.ends_at) <= latest - timedelta(days=SESSION_HORIZON_DAYS))
+
+        return tuple(s for s in self.sessions if settled(s))
+
+    def without(self, moved: tuple[Session, ...]) -> "Schedule":
+        """The schedule without sessions now kept in history (only those still exactly as moved)."""
+        gone = {s.id for s in self.settled() if s in moved}
+        return replace(self, sessions=tuple(s for s in self.sessions if s.id not in gone), moved_out=self.moved_out + len(gone))
+
+    def with_history(self, earlier: tuple[Session, ...]) -> "Schedule":
+        """Every session the pair ever had (for history, export, the report and CPD records)."""
+        live = {s.id for s in self.sessions}
+        return replace(self, sessions=tuple(s for s in earlier if s.id not in live) + self.sessions)
+
     def next_due_by(self, cadence_next_due, contract_start: date) -> date:
         """When the next session should happen: one cadence after the last held one, or after the start."""
         held = self.held()
         last = to_uk(held[-1].starts_at).date() if held else contract_start
         return cadence_next_due(last)
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"pairId": self.pair_id, "sessions": [s.to_doc() for s in self.sessions]}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Schedule":
-        return cls(doc["pairId"], tuple(Session.from_doc(s) for s in doc.get("sessions", [])))

@@ -215,19 +215,6 @@ class SurveyResponse:
     answers: tuple[Answer, ...]
     answered_at: datetime
 
-    def to_doc(self) -> dict[str, Any]:
-        return {"programmeId": self.programme_id, "pairId": self.pair_id, "personId": self.person_id,
-                "wave": self.wave.value, "answeredAt": self.answered_at.isoformat(),
-                "answers": [{"question": a.question_id, "score": a.score, "text": a.text, "share": a.share_text}
-                            for a in self.answers]}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "SurveyResponse":
-        wave = Wave(doc["wave"])
-        answers = tuple(Answer(doc["personId"], doc["pairId"], wave, a["question"], a.get("score"), a.get("text", ""),
-                               bool(a.get("share"))) for a in doc.get("answers", []))
-        return cls(doc["programmeId"], doc["pairId"], doc["personId"], wave, answers, datetime.fromisoformat(doc["answeredAt"]))
-
 
 def respondent_key(person_id: str) -> str:
     """How the programme's aggregate names a respondent: not their id, so the aggregate names nobody."""
@@ -285,10 +272,3 @@ class SurveyTally:
     def results(self, questions: Iterable[Question]) -> "SurveyResults | None":
         invited = {w: len(self.invited.get(w.value, {})) for w in Wave}
         return aggregate(questions, self.answers(), invited)
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"invited": self.invited, "entries": self.entries}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "SurveyTally":
-        return cls(dict(doc.get("invited", {})), dict(doc.get("entries", {})))

@@ -18,7 +18,7 @@ from bot.domain.programmes import CloseReason, Pair, Programme
 from bot.domain.text import clean, person_name, plain
 from bot.domain.uktime import uk_today
 from bot.services.authority import PERSONAL_CHAT, Place, PlaceKind
-from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
+from bot.services.context import DELIVERY, Actor, Message, ServiceContext, Unreachable
 from bot.services.pairs import PairService
 from bot.services.report import SummaryWriter
 from cards.alerts import alert_card, channel_alert_card, status_card
@@ -68,12 +68,12 @@ class AlertService:
         for manager_id in programme.managers:
             delivery = await self._ctx.notify(manager_id, message, key=f"alert.{alert.id}.raised")
             if delivery is not None:
-                deliveries.append(delivery.to_doc())
+                deliveries.append(DELIVERY.plain(delivery))
         if programme.channel:
             public = channel_alert_card(alert, programme.name)
             try:
                 posted = await self._ctx.messenger.post(programme.channel, Message(text=public["body"][0]["text"], card=public))
-                deliveries.append({**posted.to_doc(), CHANNEL_COPY: True})
+                deliveries.append({**DELIVERY.plain(posted), CHANNEL_COPY: True})
             except Unreachable:
                 log.warning("programme %s channel unreachable", programme.id)
         saved = await self._ctx.repos.alerts.change(
@@ -142,7 +142,7 @@ class AlertService:
         public = channel_alert_card(alert, programme.name)
         for delivery in alert.deliveries:
             try:
-                await self._ctx.messenger.update(Delivery.from_doc(delivery), public if delivery.get(CHANNEL_COPY) else card)
+                await self._ctx.messenger.update(DELIVERY.load(delivery), public if delivery.get(CHANNEL_COPY) else card)
             except Unreachable:
                 log.info("an alert card copy could not be updated")
         return card, public
@@ -244,7 +244,7 @@ class DriftWatch:
             if finding.health is Health.DRIFTING:
                 await self._alerts.raise_alert(pair, AlertKind.DRIFT, finding.reason, f"{finding.rule.value}.{finding.since.isoformat()}",
                                                refresh_summary=False)
-        await self._summaries.refresh(pair, assessment, contract, schedule)
+        await self._summaries.refresh(pair, assessment)
         if assessment.next_check is not None:
             await repos.due.schedule(DueItem(DRIFT_CHECK, assessment.next_check, pair_id, ""))
         return assessment

@@ -13,6 +13,7 @@ from typing import Protocol, Sequence
 
 from bot.domain.intervals import Interval
 from bot.domain.slots import WorkingHours
+from bot.storage.schema import Nested
 
 
 class CalendarError(Exception):
@@ -68,13 +69,9 @@ class EventRef:
     join_url: str = ""
     web_link: str = ""
 
-    def to_doc(self) -> dict[str, str]:
-        return {"organiser": self.organiser, "eventId": self.event_id, "joinUrl": self.join_url,
-                "webLink": self.web_link}
 
-    @classmethod
-    def from_doc(cls, doc: dict[str, str]) -> "EventRef":
-        return cls(doc["organiser"], doc["eventId"], doc.get("joinUrl", ""), doc.get("webLink", ""))
+
+EVENT_REF = Nested("calendar event", EventRef)  # kept on the session it books
 
 
 class Response(str, Enum):

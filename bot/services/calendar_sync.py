@@ -17,7 +17,7 @@ from bot.domain.due import CALENDAR_CHECK, CALENDAR_SYNC, DueItem
 from bot.domain.sessions import Schedule, Session, SessionStatus
 from bot.domain.uktime import format_uk
 from bot.services.calendar import (
-    Calendar, CalendarError, CalendarEventGone, CalendarNotPermitted, CalendarOff, EventRef, EventState, Invitee,
+    Calendar, CalendarError, CalendarEventGone, CalendarNotPermitted, CalendarOff, EVENT_REF, EventRef, EventState, Invitee,
     Meeting, NoCalendar,
 )
 from bot.services.context import Message, ServiceContext
@@ -97,12 +97,12 @@ class CalendarSync:
                     log.info("event for session %s was gone; booking a new one", session.replaces)
             if ref is None:
                 ref = await timed(self.calendar.book(await self._meeting(pair_id, session)))
-            await self._note(pair_id, session_id, {**ref.to_doc(), "state": BOOKED,
+            await self._note(pair_id, session_id, {**EVENT_REF.plain(ref), "state": BOOKED,
                                                    "startsAt": session.starts_at.isoformat()})
             await self._next_check(pair_id, session)
             return True
         if session.status is SessionStatus.CANCELLED and state.get("eventId"):
-            await timed(self.calendar.cancel(EventRef.from_doc(state), "This mentoring session was cancelled in Tandem."))
+            await timed(self.calendar.cancel(EVENT_REF.load(state), "This mentoring session was cancelled in Tandem."))
             await self._note(pair_id, session_id, {**state, "state": CANCELLED})
             return True
         return False
@@ -115,7 +115,7 @@ class CalendarSync:
         if session.status is not SessionStatus.CONFIRMED or state.get("state") != BOOKED or session.starts_at <= now:
             return False
         try:
-            event = await self.calendar.read(EventRef.from_doc(state))
+            event = await self.calendar.read(EVENT_REF.load(state))
             findings = self._findings(event, session, await self._names(item.pair_id))
         except CalendarEventGone:
             findings = ["the Outlook event has been deleted"]
@@ -209,5 +209,5 @@ def _moved_from(schedule: Schedule, session: Session) -> EventRef | None:
     old = schedule.session(session.replaces)
     state = old.calendar or {}
     if old.status is SessionStatus.RESCHEDULED and state.get("eventId") and state.get("state") == BOOKED:
-        return EventRef.from_doc(state)
+        return EVENT_REF.load(state)
     return None

@@ -20,6 +20,7 @@ from bot.domain.policy import AccessRole, Action, require
 from bot.domain.programmes import Programme
 from bot.services.authority import NO_ADMINS, AdminDirectory, programme_roles
 from bot.storage.documents import DocumentStore, StorageError, StoreTimeout
+from bot.storage.schema import Nested
 from bot.storage.records import RecordsRepository
 from bot.storage.surveys import SurveyRepository
 from bot.storage.repositories import (
@@ -67,12 +68,8 @@ class Delivery:
     conversation: dict[str, Any]
     activity_id: str
 
-    def to_doc(self) -> dict[str, Any]:
-        return {"conversation": self.conversation, "activityId": self.activity_id}
 
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Delivery":
-        return cls(doc["conversation"], doc["activityId"])
+DELIVERY = Nested("card delivery", Delivery)  # kept on a session, an alert or a concern, to update the card
 
 
 class Unreachable(Exception):
@@ -244,7 +241,7 @@ class ServiceContext:
         if message.text:
             await self.repos.people.change(
                 person_id_,
-                lambda p: replace(p, pending_notices=p.pending_notices + (message.text,)) if p else _stub(person_id_, message.text),
+                lambda p: p.with_notice(message.text) if p else _stub(person_id_, message.text),
             )
         return None
 

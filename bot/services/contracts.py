@@ -21,9 +21,11 @@ class ContractService:
         self._pairs = pairs
         self._surveys = surveys
 
-    async def current(self, actor: Actor, pair_id: str) -> tuple[PairView, Contract]:
+    async def current(self, actor: Actor, pair_id: str, history: bool = False) -> tuple[PairView, Contract]:
+        """The live contract, or with `history` every version since the first draft (for the history card)."""
         view = await self._pairs.view(actor, pair_id)
-        return view, await self._ctx.repos.pairs.contract(pair_id)
+        repos = self._ctx.repos
+        return view, await (repos.pairs.contract_history(pair_id) if history else repos.pairs.contract(pair_id))
 
     async def starting_clauses(self, actor: Actor, pair_id: str) -> tuple[PairView, Clauses, date]:
         """What a new proposal starts from: the pending or in-force version, else sensible defaults."""

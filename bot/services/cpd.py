@@ -41,7 +41,7 @@ class CpdService:
         for membership in person.memberships:
             programme = await repos.programmes.get(membership.programme_id)
             contract = await repos.pairs.contract(membership.pair_id)
-            schedule = await repos.pairs.schedule(membership.pair_id)
+            schedule = await repos.pairs.schedule_history(membership.pair_id)
             in_force = contract.in_force
             records.append(MentoringRecord(
                 programme.name, membership.role.value, in_force.clauses.goals if in_force else (), tuple(schedule.held()),

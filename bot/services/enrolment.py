@@ -21,7 +21,7 @@ from bot.domain.enrolment import (
     Participant, ProfileAnswers, Status, from_roster, joined_roster, merged_with_roster, rankable, require_joined,
     with_profile, with_ranking,
 )
-from bot.domain.errors import DomainError, InvalidInput, InvalidState, NotAllowed, NotFound
+from bot.domain.errors import DomainError, InvalidInput, InvalidState, NotFound
 from bot.domain.hand_matching import NOBODY, allowed_mentors, hand_pairs
 from bot.domain.matching import (
     MatchResult, Method, ProgrammeKind, best_reserve_for, former_pairs, next_best_for, stable_matching, suggested_matching,

@@ -23,6 +23,7 @@ from bot.domain.people import Person, Role
 from bot.domain.programmes import CloseReason, PairStatus
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import PairService
+from bot.storage.kinds import CONTRACT_VERSION, PAIR_DEBRIEF, PARTICIPANT, REFLECTION, SESSION, SURVEY_RESPONSE
 
 log = logging.getLogger(__name__)
 
@@ -69,21 +70,21 @@ class MyDataService:
             partner_id = pair.member(membership.role.other)
             partner = await repos.people.find(partner_id)
             names[partner_id] = partner.name if partner and partner.name else FORMER_PARTICIPANT
-            contract = await repos.pairs.contract(pair.id)
-            schedule = await repos.pairs.schedule(pair.id)
+            contract = await repos.pairs.contract_history(pair.id)
+            schedule = await repos.pairs.schedule_history(pair.id)
             pairings.append({
                 "programme": programme.name,
                 "yourRole": membership.role.value,
                 "partner": names[partner_id],
                 "status": pair.status.value,
                 "pairedOn": pair.created_at.isoformat(),
-                "contract": [{**v.to_doc(), "clauses": v.clauses.to_doc()} for v in contract.versions],
-                "sessions": [_session(s.to_doc()) for s in sorted(schedule.sessions, key=lambda s: s.starts_at)],
+                "contract": [CONTRACT_VERSION.plain(v) for v in contract.versions],
+                "sessions": [_session(SESSION.plain(s)) for s in sorted(schedule.sessions, key=lambda s: s.starts_at)],
                 "yourSurveyAnswers": [
                     {"survey": r.wave.value, "answeredAt": r.answered_at.isoformat(),
-                     "answers": r.to_doc()["answers"]}
+                     "answers": SURVEY_RESPONSE.plain(r)["answers"]}
                     for r in await repos.surveys.responses_by(programme.id, person.id) if r.pair_id == pair.id],
-                "yourClosingSummary": [d.to_doc() for d in await repos.surveys.pair_debriefs(pair.id) if d.person_id == person.id],
+                "yourClosingSummary": [PAIR_DEBRIEF.plain(d) for d in await repos.surveys.pair_debriefs(pair.id) if d.person_id == person.id],
             })
             for alert in await repos.alerts.in_programme(programme.id):
                 if alert.pair_id == pair.id:
@@ -98,7 +99,7 @@ class MyDataService:
                             "endsOn": programme.ends_on.isoformat(),
                             "recordsKeptMonthsAfterEnd": programme.retention_months})
         reflections = [
-            {k: v for k, v in r.to_doc().items() if k not in ("id", "authorId", "pairId", "sessionId")}
+            {k: v for k, v in REFLECTION.plain(r).items() if k not in ("id", "authorId", "pairId", "sessionId")}
             for r in await repos.reflections.by_author(person.id)
         ]
         taking_part = []
@@ -107,7 +108,7 @@ class MyDataService:
                 programme = await repos.programmes.get(participant.programme_id)
             except NotFound:
                 continue
-            record = {k: v for k, v in participant.to_doc().items() if k not in ("id", "programmeId", "personId")}
+            record = {k: v for k, v in PARTICIPANT.plain(participant).items() if k not in ("id", "programmeId", "personId")}
             taking_part.append({"programme": programme.name, **record})
         audit = []
         for entry in await repos.audit.about(person.id):
@@ -214,7 +215,7 @@ def _tombstone(person: Person | None, actor: Actor, now: datetime) -> Person:
     """What stays of an erased person: the key that closed pairings point at, and nothing personal."""
     base = person or Person(actor.id, actor.tenant_id, actor.aad_object_id, "")
     return replace(base, name=FORMER_PARTICIPANT, teams_user_id="", email="", conversation=None, contact=None,
-                   pending_notices=(), nudges_paused_until=None, unanswered_nudges=0, last_nudged_at=None,
+                   pending_notices=(), dropped_notices=0, nudges_paused_until=None, unanswered_nudges=0, last_nudged_at=None,
                    unreachable_since=base.unreachable_since or now, manages=(), erased_at=base.erased_at or now)
 
 

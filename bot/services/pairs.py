@@ -23,7 +23,7 @@ from bot.domain.uktime import uk_instant, uk_today
 from bot.domain.text import person_name, plain
 from bot.services.authority import pair_roles
 from bot.services.calendar_sync import CalendarSync
-from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
+from bot.services.context import DELIVERY, Actor, Message, ServiceContext, Unreachable
 from bot.services.nudges import NudgeService
 from bot.services.retention import schedule_retention
 from bot.storage.documents import DocumentExists
@@ -68,11 +68,11 @@ class PairService:
 
         def change(existing: Person | None) -> Person:
             base = existing or Person(actor.id, actor.tenant_id, actor.aad_object_id, actor.name)
-            delivered[:] = [base.pending_notices]
+            delivered[:] = [base.notices_to_tell()]
             return replace(
                 base, name=actor.name or base.name, teams_user_id=actor.teams_user_id or base.teams_user_id,
                 email=actor.email or base.email, conversation=conversation or base.conversation,
-                contact=actor.contact or base.contact, pending_notices=(), unanswered_nudges=0, unreachable_since=None,
+                contact=actor.contact or base.contact, pending_notices=(), dropped_notices=0, unanswered_nudges=0, unreachable_since=None,
                 erased_at=None,  # someone whose data was erased and who comes back starts afresh
             )
 
@@ -344,7 +344,7 @@ async def retire_session_cards(ctx: ServiceContext, session: Session, note: str)
     """Cards sent about a session that is now cancelled lose their buttons (Reschedule, Cancel)."""
     for doc in session.cards:
         try:
-            await ctx.messenger.update(Delivery.from_doc(doc), session_cancelled_card(session, note))
+            await ctx.messenger.update(DELIVERY.load(doc), session_cancelled_card(session, note))
         except Unreachable:
             log.info("a session card could not be updated")
 

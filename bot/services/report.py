@@ -5,11 +5,9 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import Protocol
 
-from bot.domain.contracts import Contract
 from bot.domain.drift import Assessment
 from bot.domain.errors import NotAllowed, NotFound
 from bot.domain.programmes import Pair, Programme
-from bot.domain.sessions import Schedule
 from bot.domain.report import ProgrammeReport, build_report, resolution_hours, summarise
 from bot.domain.debrief import ProgrammeDecision
 from bot.domain.surveys import SurveyResults
@@ -50,12 +48,11 @@ class SummaryWriter:
     def __init__(self, ctx: ServiceContext):
         self._ctx = ctx
 
-    async def refresh(self, pair: Pair, assessment: Assessment | None = None,
-                      contract: Contract | None = None, schedule: Schedule | None = None) -> None:
-        """`contract` and `schedule`, when the caller has just read them, save reading them again."""
+    async def refresh(self, pair: Pair, assessment: Assessment | None = None) -> None:
+        """From the pair's whole history (every contract version and session), not only what is live."""
         repos = self._ctx.repos
-        contract = contract or await repos.pairs.contract(pair.id)
-        schedule = schedule or await repos.pairs.schedule(pair.id)
+        contract = await repos.pairs.contract_history(pair.id)
+        schedule = await repos.pairs.schedule_history(pair.id)
         alerts = await repos.alerts.for_pair(pair.programme_id, pair.id)
         await repos.summaries.save(summarise(pair, contract, schedule, alerts, self._ctx.clock.now(), assessment))
 

@@ -12,7 +12,7 @@ from bot.domain.rate_limits import Counter, Raised
 from bot.domain.policy import Action, require
 from bot.domain.programmes import Programme
 from bot.domain.uktime import format_uk
-from bot.services.context import Actor, Delivery, Message, ServiceContext, Unreachable
+from bot.services.context import DELIVERY, Actor, Message, ServiceContext, Unreachable
 from bot.services.pairs import PairService, known_person
 from cards.safeguarding import concern_card
 
@@ -82,7 +82,7 @@ class SafeguardingService:
                 if delivery is None:
                     continue
                 await self._repos.concerns.change(programme_id, concern_id,
-                                                  lambda c: replace(c, deliveries=c.deliveries + (delivery.to_doc(),)))
+                                                  lambda c: replace(c, deliveries=c.deliveries + (DELIVERY.plain(delivery),)))
             sent.append(key)
         if sent:
             await self._repos.people.change(actor.id, lambda p: replace(
@@ -118,7 +118,7 @@ class SafeguardingService:
         # The text line carries no words: if the lead has no chat yet, only it is kept as a notice for them.
         delivery = await self._ctx.notify(lead_id, Message(
             text=f"A safeguarding concern for you, as the lead for {programme.name}.", card=await self._card(sent, programme)))
-        deliveries = (delivery.to_doc(),) if delivery else ()
+        deliveries = (DELIVERY.plain(delivery),) if delivery else ()
         if delivery is None:  # no chat with Tandem yet: the card is kept and sent when they first open it
             key = f"{concern.programme_id}/{concern.id}"
             await self._repos.people.change(lead_id, lambda p: replace(p, kept_concerns=p.kept_concerns + (key,)))
@@ -129,7 +129,7 @@ class SafeguardingService:
         card = await self._card(concern, programme)
         for delivery in concern.deliveries:
             try:
-                await self._ctx.messenger.update(Delivery.from_doc(delivery), card)
+                await self._ctx.messenger.update(DELIVERY.load(delivery), card)
             except Unreachable:
                 pass  # the lead's copy stays as it was; the answer to their button press shows the new state
         return card

@@ -12,7 +12,7 @@ from bot.domain.policy import Action
 from bot.domain.uktime import format_day, format_uk
 from bot.domain.text import person_name
 from bot.services.calendar_sync import CalendarSync
-from bot.services.context import Actor, Message, ServiceContext
+from bot.services.context import DELIVERY, Actor, Message, ServiceContext
 from bot.services.nudges import NudgeService
 from bot.services.pairs import PairService, PairView, retire_session_cards
 from cards.reflection import reflection_prompt_card
@@ -104,7 +104,7 @@ class SessionService:
                 card=session_confirmed_card(pair_id, confirmed, view.names, NO_ATTENDEES),
             ), key=f"session.{pair_id}.{confirmed.id}.confirmed")
             if delivery is not None:  # so a cancellation can take the buttons off the partner's copy
-                await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.note_card(confirmed.id, delivery.to_doc()))
+                await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.note_card(confirmed.id, DELIVERY.plain(delivery)))
 
         await self._ctx.follow_up(
             f"Your session is booked for {format_uk(confirmed.starts_at)}, but I couldn't tell your partner yet. Press **Accept** again in a minute to tell them.",

@@ -22,6 +22,11 @@ from bot.storage.documents import (
     AUDIT, CONCERNS, DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
     read_modify_write,
 )
+from bot.storage.kinds import (
+    ALERT, AUDIT_ENTRY, CONCERN, CONTRACT, CONTRACT_VERSION, PAIR, PAIR_SUMMARY, PARTICIPANT, PERSON, PROGRAMME, REFLECTION,
+    SCHEDULE, SESSION,
+)
+from bot.storage.schema import CURRENT_SCHEMA, SCHEMA, Kind
 
 R = TypeVar("R")
 DONE_TTL_SECONDS = 30 * 24 * 3600
@@ -30,7 +35,17 @@ PAIR_DOC, CONTRACT_DOC, SCHEDULE_DOC = "pair", "contract", "schedule"
 
 
 def _typed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {**body, "type": kind}
+    """A small document without a typed model of its own (an index entry, a due item): its kind and the
+    schema version, as every stored document carries."""
+    return {**body, "type": kind, SCHEMA: CURRENT_SCHEMA}
+
+
+class _CopyFirst(Exception):
+    """Raised inside a pure change (so nothing is written): these settled entries must be copied out first."""
+
+    def __init__(self, settled: tuple[Any, ...]):
+        super().__init__(f"{len(settled)} settled entries to copy first")
+        self.settled = settled
 
 
 class PeopleRepository:
@@ -43,7 +58,7 @@ class PeopleRepository:
             doc = await self._store.read(PEOPLE, person_id, person_id)
         except DocumentNotFound:
             return None
-        return Person.from_doc(doc.body)
+        return PERSON.load(doc.body, person_id)
 
     async def get(self, person_id: str) -> Person:
         person = await self.find(person_id)
@@ -53,8 +68,8 @@ class PeopleRepository:
 
     async def change(self, person_id: str, change: Callable[[Person | None], Person]) -> Person:
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Person]:
-            updated = change(Person.from_doc(body) if body else None)
-            return _typed("person", updated.to_doc()), updated
+            updated = change(PERSON.load(body, person_id) if body else None)
+            return PERSON.rewrite(body, updated), updated
 
         return await read_modify_write(self._store, PEOPLE, person_id, person_id, apply)
 
@@ -68,10 +83,10 @@ class ProgrammeRepository:
             doc = await self._store.read(PROGRAMMES, programme_id, programme_id)
         except DocumentNotFound as error:
             raise NotFound("I can't find that programme.") from error
-        return Programme.from_doc(doc.body)
+        return PROGRAMME.load(doc.body, programme_id)
 
     async def add(self, programme: Programme) -> None:
-        await self._store.create(PROGRAMMES, programme.id, programme.id, _typed("programme", programme.to_doc()))
+        await self._store.create(PROGRAMMES, programme.id, programme.id, PROGRAMME.dump(programme))
         await self._store.upsert(PROGRAMMES, self.DIRECTORY, programme.id,
                                  _typed("programmeEntry", {"id": programme.id, "name": programme.name, "tenantId": programme.tenant_id}))
 
@@ -95,8 +110,8 @@ class ProgrammeRepository:
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Programme]:
             if body is None:
                 raise NotFound("I can't find that programme.")
-            updated = change(Programme.from_doc(body))
-            return _typed("programme", updated.to_doc()), updated
+            updated = change(PROGRAMME.load(body, programme_id))
+            return PROGRAMME.rewrite(body, updated), updated
 
         return await read_modify_write(self._store, PROGRAMMES, programme_id, programme_id, apply)
 
@@ -106,7 +121,10 @@ class ProgrammeRepository:
 
 
 class PairRepository:
-    """A pair's own partition holds the pair, its contract (all versions) and its schedule."""
+    """A pair's own partition holds the pair, its contract and its schedule (what is live), and the history
+    they shed: each settled contract version as `contract.v<N>` and each settled session as `session.<id>`,
+    written once when they leave, read only for history, export, the report and CPD records. Moving is
+    copy first, then drop (only what is still exactly as copied), so a crash between the two loses nothing."""
 
     def __init__(self, store: DocumentStore):
         self._store = store
@@ -116,10 +134,10 @@ class PairRepository:
             doc = await self._store.read(PAIRS, pair_id, PAIR_DOC)
         except DocumentNotFound as error:
             raise NotFound("I can't find that pairing.") from error
-        return Pair.from_doc(doc.body)
+        return PAIR.load(doc.body, pair_id)
 
     async def add(self, pair: Pair) -> None:
-        await self._store.create(PAIRS, pair.id, PAIR_DOC, _typed(PAIR_DOC, pair.to_doc()))
+        await self._store.create(PAIRS, pair.id, PAIR_DOC, PAIR.dump(pair))
 
     async def close(self, pair_id: str, reason: CloseReason | None = None, now: datetime | None = None) -> Pair:
         """Mark the pairing closed (its history stays): nudges and drift checks then skip it. Closing a
@@ -127,36 +145,72 @@ class PairRepository:
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Pair]:
             if body is None:
                 raise NotFound("I can't find that pairing.")
-            closed = Pair.from_doc(body).closed(reason, now)
-            return _typed(PAIR_DOC, closed.to_doc()), closed
+            closed = PAIR.load(body, pair_id).closed(reason, now)
+            return PAIR.rewrite(body, closed), closed
 
         return await read_modify_write(self._store, PAIRS, pair_id, PAIR_DOC, apply)
 
-    async def _read(self, pair_id: str, doc_id: str, kind: Any) -> Any:
+    async def _read(self, pair_id: str, doc_id: str, kind: Kind[Any]) -> Any:
         """The pair's contract or schedule; an empty one if nothing was written yet."""
         try:
-            return kind.from_doc((await self._store.read(PAIRS, pair_id, doc_id)).body)
+            return kind.load((await self._store.read(PAIRS, pair_id, doc_id)).body, pair_id)
         except DocumentNotFound:
-            return kind(pair_id)
+            return kind.model(pair_id)
 
-    async def _change(self, pair_id: str, doc_id: str, kind: Any, change: Callable[[Any], tuple[Any, R]]) -> R:
+    async def _change(self, pair_id: str, doc_id: str, kind: Kind[Any], change: Callable[[Any], tuple[Any, R]]) -> R:
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], R]:
-            updated, result = change(kind.from_doc(body) if body else kind(pair_id))
-            return _typed(doc_id, updated.to_doc()), result
+            updated, result = change(kind.load(body, pair_id) if body else kind.model(pair_id))
+            return kind.rewrite(body, updated), result
 
         return await read_modify_write(self._store, PAIRS, pair_id, doc_id, apply)
 
+    async def _change_shedding(self, pair_id: str, doc_id: str, kind: Kind[Any], item: Kind[Any],
+                               item_id: Callable[[Any], str], change: Callable[[Any], tuple[Any, R]]) -> R:
+        """Change the live contract or schedule, shedding what has settled: a change that finds settled
+        entries not yet copied writes nothing, they are copied to items of their own, and the change runs
+        again dropping them. Usually nothing has settled, and this is one read and one write."""
+        copied: tuple[Any, ...] = ()
+
+        def guarded(current: Any) -> tuple[Any, R]:
+            fresh = tuple(x for x in current.settled() if x not in copied)
+            if fresh:
+                raise _CopyFirst(fresh)
+            return change(current.without(copied))
+
+        while True:
+            try:
+                return await self._change(pair_id, doc_id, kind, guarded)
+            except _CopyFirst as first:
+                for each in first.settled:
+                    await self._store.upsert(PAIRS, pair_id, item_id(each), item.dump(each))
+                copied += first.settled
+
+    async def _history(self, pair_id: str, item: Kind[Any]) -> tuple[Any, ...]:
+        return tuple(item.load(d.body, d.id) for d in await self._store.query(PAIRS, pair_id, {"type": item.name}))
+
     async def contract(self, pair_id: str) -> Contract:
-        return await self._read(pair_id, CONTRACT_DOC, Contract)
+        """The live contract: the versions still in play (see contract_history for every version)."""
+        return await self._read(pair_id, CONTRACT_DOC, CONTRACT)
+
+    async def contract_history(self, pair_id: str) -> Contract:
+        """The contract with every version since the first draft."""
+        live = await self.contract(pair_id)
+        return live.with_history(await self._history(pair_id, CONTRACT_VERSION)) if live.has_history else live
 
     async def change_contract(self, pair_id: str, change: Callable[[Contract], tuple[Contract, R]]) -> R:
-        return await self._change(pair_id, CONTRACT_DOC, Contract, change)
+        return await self._change_shedding(pair_id, CONTRACT_DOC, CONTRACT, CONTRACT_VERSION, lambda v: f"contract.v{v.number}", change)
 
     async def schedule(self, pair_id: str) -> Schedule:
-        return await self._read(pair_id, SCHEDULE_DOC, Schedule)
+        """The live schedule: open, recent and last-held sessions (see schedule_history for all of them)."""
+        return await self._read(pair_id, SCHEDULE_DOC, SCHEDULE)
+
+    async def schedule_history(self, pair_id: str) -> Schedule:
+        """Every session the pair ever had."""
+        live = await self.schedule(pair_id)
+        return live.with_history(await self._history(pair_id, SESSION)) if live.moved_out else live
 
     async def change_schedule(self, pair_id: str, change: Callable[[Schedule], tuple[Schedule, R]]) -> R:
-        return await self._change(pair_id, SCHEDULE_DOC, Schedule, change)
+        return await self._change_shedding(pair_id, SCHEDULE_DOC, SCHEDULE, SESSION, lambda s: f"session.{s.id}", change)
 
 
 class ReflectionRepository:
@@ -166,15 +220,15 @@ class ReflectionRepository:
         self._store = store
 
     async def save(self, reflection: Reflection) -> None:
-        await self._store.upsert(REFLECTIONS, reflection.author_id, reflection.id, _typed("reflection", reflection.to_doc()))
+        await self._store.upsert(REFLECTIONS, reflection.author_id, reflection.id, REFLECTION.dump(reflection))
 
     async def by_author(self, author_id: str) -> list[Reflection]:
         docs = await self._store.query(REFLECTIONS, author_id, {"type": "reflection"})
-        return sorted((Reflection.from_doc(d.body) for d in docs), key=lambda r: r.session_starts_at, reverse=True)
+        return sorted((REFLECTION.load(d.body, d.id) for d in docs), key=lambda r: r.session_starts_at, reverse=True)
 
     async def shared_with_partner(self, author_id: str, pair_id: str) -> list[Reflection]:
         docs = await self._store.query(REFLECTIONS, author_id, {"pairId": pair_id, "sharedWithPartner": True})
-        return sorted((Reflection.from_doc(d.body) for d in docs), key=lambda r: r.session_starts_at, reverse=True)
+        return sorted((REFLECTION.load(d.body, d.id) for d in docs), key=lambda r: r.session_starts_at, reverse=True)
 
 
 class DueWorkRepository:
@@ -303,12 +357,12 @@ class AlertRepository:
             doc = await self._store.read(PROGRAMMES, programme_id, self._doc_id(alert_id))
         except DocumentNotFound:
             return None
-        return Alert.from_doc(doc.body)
+        return ALERT.load(doc.body, alert_id)
 
     async def add(self, alert: Alert) -> bool:
         """False if this alert was already raised (same id): one alert per occurrence."""
         try:
-            await self._store.create(PROGRAMMES, alert.programme_id, self._doc_id(alert.id), _typed("alert", alert.to_doc()))
+            await self._store.create(PROGRAMMES, alert.programme_id, self._doc_id(alert.id), ALERT.dump(alert))
             return True
         except DocumentExists:
             return False
@@ -317,18 +371,18 @@ class AlertRepository:
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Alert]:
             if body is None:
                 raise NotFound("I can't find that alert.")
-            updated = change(Alert.from_doc(body))
-            return _typed("alert", updated.to_doc()), updated
+            updated = change(ALERT.load(body, alert_id))
+            return ALERT.rewrite(body, updated), updated
 
         return await read_modify_write(self._store, PROGRAMMES, programme_id, self._doc_id(alert_id), apply)
 
     async def for_pair(self, programme_id: str, pair_id: str) -> list[Alert]:
         docs = await self._store.query(PROGRAMMES, programme_id, {"type": "alert", "pairId": pair_id})
-        return [Alert.from_doc(d.body) for d in docs]
+        return [ALERT.load(d.body, d.id) for d in docs]
 
     async def in_programme(self, programme_id: str) -> list[Alert]:
         docs = await self._store.query(PROGRAMMES, programme_id, {"type": "alert"})
-        return sorted((Alert.from_doc(d.body) for d in docs), key=lambda a: a.raised_at, reverse=True)
+        return sorted((ALERT.load(d.body, d.id) for d in docs), key=lambda a: a.raised_at, reverse=True)
 
 
 class PairSummaryRepository:
@@ -345,17 +399,17 @@ class PairSummaryRepository:
         # Last writer wins: every writer computes the whole summary from fresh reads, and the drift check,
         # which runs after every change to the pair, rewrites it from the pair's own documents.
         await self._store.upsert(PROGRAMMES, summary.programme_id, self._doc_id(summary.pair_id),
-                                 _typed("pairSummary", summary.to_doc()))
+                                 PAIR_SUMMARY.dump(summary))
 
     async def find(self, programme_id: str, pair_id: str) -> PairSummary | None:
         try:
-            return PairSummary.from_doc((await self._store.read(PROGRAMMES, programme_id, self._doc_id(pair_id))).body)
+            return PAIR_SUMMARY.load((await self._store.read(PROGRAMMES, programme_id, self._doc_id(pair_id))).body, pair_id)
         except DocumentNotFound:
             return None
 
     async def in_programme(self, programme_id: str) -> list[PairSummary]:
         docs = await self._store.query(PROGRAMMES, programme_id, {"type": "pairSummary"})
-        return [PairSummary.from_doc(d.body) for d in docs]
+        return [PAIR_SUMMARY.load(d.body, d.id) for d in docs]
 
 
 class AuditRepository:
@@ -366,12 +420,12 @@ class AuditRepository:
         self._ttl = retention_seconds
 
     async def append(self, entry: AuditEntry) -> None:
-        await self._store.create(AUDIT, entry.subject_id, entry.id, {**_typed("audit", entry.to_doc()), "ttl": self._ttl})
+        await self._store.create(AUDIT, entry.subject_id, entry.id, {**AUDIT_ENTRY.dump(entry), "ttl": self._ttl})
 
     async def about(self, subject_id: str) -> list[AuditEntry]:
         """Everything done to one person's or programme's record, oldest first."""
         docs = await self._store.query(AUDIT, subject_id, {"type": "audit"})
-        return sorted((AuditEntry.from_doc(d.body) for d in docs), key=lambda e: (e.at, e.id))
+        return sorted((AUDIT_ENTRY.load(d.body, d.id) for d in docs), key=lambda e: (e.at, e.id))
 
 
 class ConcernRepository:
@@ -381,11 +435,11 @@ class ConcernRepository:
         self._store = store
 
     async def add(self, concern: Concern) -> None:
-        await self._store.create(CONCERNS, concern.programme_id, concern.id, _typed("concern", concern.to_doc()))
+        await self._store.create(CONCERNS, concern.programme_id, concern.id, CONCERN.dump(concern))
 
     async def get(self, programme_id: str, concern_id: str) -> Concern:
         try:
-            return Concern.from_doc((await self._store.read(CONCERNS, programme_id, concern_id)).body)
+            return CONCERN.load((await self._store.read(CONCERNS, programme_id, concern_id)).body, concern_id)
         except DocumentNotFound as error:
             raise NotFound("I can't find that concern.") from error
 
@@ -393,14 +447,14 @@ class ConcernRepository:
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Concern]:
             if body is None:
                 raise NotFound("I can't find that concern.")
-            updated = change(Concern.from_doc(body))
-            return _typed("concern", updated.to_doc()), updated
+            updated = change(CONCERN.load(body, concern_id))
+            return CONCERN.rewrite(body, updated), updated
 
         return await read_modify_write(self._store, CONCERNS, programme_id, concern_id, apply)
 
     async def waiting_for_lead(self, programme_id: str) -> list[Concern]:
         docs = await self._store.query(CONCERNS, programme_id, {"type": "concern", "state": ConcernState.WAITING_FOR_LEAD.name})
-        return sorted((Concern.from_doc(d.body) for d in docs), key=lambda c: c.raised_at)
+        return sorted((CONCERN.load(d.body, d.id) for d in docs), key=lambda c: c.raised_at)
 
 
 class ParticipantRepository:
@@ -416,13 +470,13 @@ class ParticipantRepository:
         return f"invite.{email_key(email)}"
 
     async def put(self, participant: Participant) -> None:
-        await self._store.upsert(PROGRAMMES, participant.programme_id, participant.id, _typed("participant", participant.to_doc()))
+        await self._store.upsert(PROGRAMMES, participant.programme_id, participant.id, PARTICIPANT.dump(participant))
         await self._store.upsert(PROGRAMMES, self._index(participant.email), participant.programme_id,
                                  _typed("invitation", {"programmeId": participant.programme_id}))
 
     async def put_all(self, participants: list[Participant]) -> None:
         """Many at once (a roster import): the store's bulk write, participants first, then the index."""
-        await self._store.upsert_many(PROGRAMMES, [(p.programme_id, p.id, _typed("participant", p.to_doc())) for p in participants])
+        await self._store.upsert_many(PROGRAMMES, [(p.programme_id, p.id, PARTICIPANT.dump(p)) for p in participants])
         await self._store.upsert_many(PROGRAMMES, [(self._index(p.email), p.programme_id,
                                                     _typed("invitation", {"programmeId": p.programme_id})) for p in participants])
 
@@ -431,11 +485,11 @@ class ParticipantRepository:
             doc = await self._store.read(PROGRAMMES, programme_id, f"participant.{email_key(email)}")
         except DocumentNotFound:
             return None
-        return Participant.from_doc(doc.body)
+        return PARTICIPANT.load(doc.body, doc.id)
 
     async def in_programme(self, programme_id: str) -> list[Participant]:
         docs = await self._store.query(PROGRAMMES, programme_id, {"type": "participant"})
-        return sorted((Participant.from_doc(d.body) for d in docs), key=lambda p: p.email)
+        return sorted((PARTICIPANT.load(d.body, d.id) for d in docs), key=lambda p: p.email)
 
     async def programmes_inviting(self, email: str) -> list[str]:
         docs = await self._store.query(PROGRAMMES, self._index(email), {"type": "invitation"})
@@ -445,8 +499,8 @@ class ParticipantRepository:
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Participant]:
             if body is None:
                 raise NotFound("You haven't been invited to that programme.")
-            updated = change(Participant.from_doc(body))
-            return _typed("participant", updated.to_doc()), updated
+            updated = change(PARTICIPANT.load(body, programme_id))
+            return PARTICIPANT.rewrite(body, updated), updated
 
         return await read_modify_write(self._store, PROGRAMMES, programme_id, f"participant.{email_key(email)}", apply)
 

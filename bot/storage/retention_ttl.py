@@ -15,9 +15,9 @@ from datetime import datetime
 from typing import Any, Mapping
 
 from bot.clock import Clock
-from bot.domain.programmes import Programme
 from bot.domain.retention import retention_deadline, ttl_seconds
 from bot.storage.documents import PAIRS, PROGRAMMES, REFLECTIONS, Document, DocumentNotFound, DocumentStore
+from bot.storage.kinds import PROGRAMME
 
 PAIR_DOC = "pair"
 DEADLINE_CACHE_SECONDS = 300.0  # a programme's end can change; other instances see it within this
@@ -64,7 +64,7 @@ class RetentionTtlStore(DocumentStore):
             if body.get("type") == "invitation" and isinstance(body.get("programmeId"), str):
                 return await self._programme_deadline(body["programmeId"])  # in the invitee's partition
             if id == partition and body.get("type") == "programme":
-                deadline = retention_deadline(Programme.from_doc(body))
+                deadline = retention_deadline(PROGRAMME.load(body, partition))
                 self._deadlines[partition] = (deadline, monotonic.monotonic())
                 return deadline
             return await self._programme_deadline(partition)
@@ -94,6 +94,6 @@ class RetentionTtlStore(DocumentStore):
             doc = await self._inner.read(PROGRAMMES, programme_id, programme_id)
         except DocumentNotFound:
             return None
-        deadline = retention_deadline(Programme.from_doc(doc.body))
+        deadline = retention_deadline(PROGRAMME.load(doc.body, programme_id))
         self._deadlines[programme_id] = (deadline, monotonic.monotonic())
         return deadline

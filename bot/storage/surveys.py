@@ -8,16 +8,14 @@ from __future__ import annotations
 from typing import Any, Callable, TypeVar
 
 from bot.domain.debrief import PairDebrief, ProgrammeDecision
-from bot.domain.surveys import MAX_CUSTOM_QUESTIONS, Question, QuestionKind, SurveyResponse, SurveyTally, Wave
+from bot.domain.surveys import MAX_CUSTOM_QUESTIONS, Question, SurveyResponse, SurveyTally, Wave
 from bot.domain.errors import InvalidState
 from bot.storage.documents import PAIRS, PROGRAMMES, DocumentNotFound, DocumentStore, read_modify_write
+from bot.storage.kinds import PAIR_DEBRIEF, PROGRAMME_DECISION, QUESTION, SURVEY_RESPONSE, SURVEY_TALLY
+from bot.storage.schema import SCHEMA
 
 R = TypeVar("R")
 SURVEY_DOC = "survey"  # one per programme: the tally, the managers' own questions and the debrief decision
-
-
-def _typed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
-    return {**body, "type": kind}
 
 
 class SurveyRepository:
@@ -31,18 +29,18 @@ class SurveyRepository:
     async def save_response(self, response: SurveyResponse) -> None:
         """One response per person per wave: answering again replaces the first."""
         await self._store.upsert(PROGRAMMES, response.programme_id, self._response_id(response.wave, response.person_id),
-                                 _typed("surveyResponse", response.to_doc()))
+                                 SURVEY_RESPONSE.dump(response))
 
     async def response(self, programme_id: str, wave: Wave, person_id: str) -> SurveyResponse | None:
         try:
             doc = await self._store.read(PROGRAMMES, programme_id, self._response_id(wave, person_id))
         except DocumentNotFound:
             return None
-        return SurveyResponse.from_doc(doc.body)
+        return SURVEY_RESPONSE.load(doc.body, doc.id)
 
     async def responses_by(self, programme_id: str, person_id: str) -> list[SurveyResponse]:
         docs = await self._store.query(PROGRAMMES, programme_id, {"type": "surveyResponse", "personId": person_id})
-        return sorted((SurveyResponse.from_doc(d.body) for d in docs), key=lambda r: r.answered_at)
+        return sorted((SURVEY_RESPONSE.load(d.body, d.id) for d in docs), key=lambda r: r.answered_at)
 
     async def _survey_doc(self, programme_id: str) -> dict[str, Any]:
         try:
@@ -53,22 +51,22 @@ class SurveyRepository:
     async def _change(self, programme_id: str, change: Callable[[dict[str, Any]], tuple[dict[str, Any], R]]) -> R:
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], R]:
             updated, result = change(dict(body or {}))
-            return _typed(SURVEY_DOC, updated), result
+            return {**SURVEY_TALLY.upgrade(updated, programme_id), "type": SURVEY_DOC, SCHEMA: SURVEY_TALLY.version}, result
 
         return await read_modify_write(self._store, PROGRAMMES, programme_id, SURVEY_DOC, apply)
 
     async def for_report(self, programme_id: str) -> tuple[SurveyTally, tuple[Question, ...], ProgrammeDecision | None]:
         """Everything the report needs about surveys, in one point read."""
         body = await self._survey_doc(programme_id)
-        return SurveyTally.from_doc(body), _questions(body), ProgrammeDecision.from_doc(body["decision"]) if body.get("decision") else None
+        return SURVEY_TALLY.load(body, programme_id), _questions(body), _decision(body)
 
     async def tally(self, programme_id: str) -> SurveyTally:
-        return SurveyTally.from_doc(await self._survey_doc(programme_id))
+        return SURVEY_TALLY.load(await self._survey_doc(programme_id), programme_id)
 
     async def change_tally(self, programme_id: str, change: Callable[[SurveyTally], tuple[SurveyTally, R]]) -> R:
         def apply(body: dict[str, Any]) -> tuple[dict[str, Any], R]:
-            updated, result = change(SurveyTally.from_doc(body))
-            return {**body, **updated.to_doc()}, result
+            updated, result = change(SURVEY_TALLY.load(body, programme_id))
+            return {**body, **SURVEY_TALLY.plain(updated)}, result
 
         return await self._change(programme_id, apply)
 
@@ -82,7 +80,7 @@ class SurveyRepository:
             if len(existing) >= MAX_CUSTOM_QUESTIONS:
                 raise InvalidState(f"A programme can have up to {MAX_CUSTOM_QUESTIONS} questions of its own.")
             question = make(len(existing) + 1)
-            existing.append({"id": question.id, "text": question.text, "kind": question.kind.value})
+            existing.append(QUESTION.plain(question))
             return {**body, "questions": existing}, question
 
         return await self._change(programme_id, apply)
@@ -100,20 +98,23 @@ class SurveyRepository:
 
     # Debrief ------------------------------------------------------------------------------------
     async def save_pair_debrief(self, debrief: PairDebrief) -> None:
-        await self._store.upsert(PAIRS, debrief.pair_id, f"debrief.{debrief.person_id}", _typed("pairDebrief", debrief.to_doc()))
+        await self._store.upsert(PAIRS, debrief.pair_id, f"debrief.{debrief.person_id}", PAIR_DEBRIEF.dump(debrief))
 
     async def pair_debriefs(self, pair_id: str) -> list[PairDebrief]:
         docs = await self._store.query(PAIRS, pair_id, {"type": "pairDebrief"})
-        return sorted((PairDebrief.from_doc(d.body) for d in docs), key=lambda d: d.at)
+        return sorted((PAIR_DEBRIEF.load(d.body, d.id) for d in docs), key=lambda d: d.at)
 
     async def save_decision(self, decision: ProgrammeDecision) -> None:
         """The managers' decision, kept with the programme's survey document (a later decision replaces it)."""
-        await self._change(decision.programme_id, lambda body: ({**body, "decision": decision.to_doc()}, None))
+        await self._change(decision.programme_id, lambda body: ({**body, "decision": PROGRAMME_DECISION.plain(decision)}, None))
 
     async def decision(self, programme_id: str) -> ProgrammeDecision | None:
-        body = await self._survey_doc(programme_id)
-        return ProgrammeDecision.from_doc(body["decision"]) if body.get("decision") else None
+        return _decision(await self._survey_doc(programme_id))
 
 
 def _questions(body: dict[str, Any]) -> tuple[Question, ...]:
-    return tuple(Question(q["id"], q["text"], QuestionKind(q["kind"])) for q in body.get("questions", []))
+    return tuple(QUESTION.load(q) for q in body.get("questions", []))
+
+
+def _decision(body: dict[str, Any]) -> ProgrammeDecision | None:
+    return PROGRAMME_DECISION.load(body["decision"], "decision") if body.get("decision") else None

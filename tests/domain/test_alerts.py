@@ -8,7 +8,9 @@ import pytest
 
 from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState
 from bot.domain.errors import AlreadyDone, InvalidInput
+from bot.domain.limits import MAX_ALERT_STEPS
 from tests.domain.builders import NOW
+from bot.storage import kinds
 
 ALERT = Alert("a1", "prog", "p1", AlertKind.HELP, "Adele would like a word", NOW)
 
@@ -31,4 +33,12 @@ def test_resolving_needs_a_note_and_ends_the_alert():
 def test_every_step_records_who_and_when():
     acted = ALERT.act(AlertAction.ACKNOWLEDGE, "m1", "Sam", NOW).act(AlertAction.MESSAGE, "m2", "Jo", NOW, "Shall we talk Tuesday?")
     assert [(s.action, s.by_name) for s in acted.steps] == [(AlertAction.ACKNOWLEDGE, "Sam"), (AlertAction.MESSAGE, "Jo")]
-    assert Alert.from_doc(acted.to_doc()) == acted
+    assert kinds.ALERT.load(kinds.ALERT.dump(acted)) == acted
+
+
+def test_an_alert_messaged_again_and_again_keeps_only_its_latest_steps():
+    alert = ALERT
+    for n in range(MAX_ALERT_STEPS + 30):
+        alert = alert.act(AlertAction.MESSAGE, "m1", "Sam", NOW + timedelta(hours=n), f"Message {n}")
+    assert len(alert.steps) == MAX_ALERT_STEPS and alert.steps[-1].note == f"Message {MAX_ALERT_STEPS + 29}"
+    assert alert.steps[0].note == "Message 30"

@@ -11,6 +11,7 @@ from bot.domain.contracts import CONFIDENTIALITY_LIMIT, Cadence, Contract, Contr
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed
 from bot.domain.people import Role
 from tests.domain.builders import NOW, PROGRAMME_END, clauses
+from bot.storage.kinds import CONTRACT
 
 
 def drafted() -> Contract:
@@ -89,7 +90,7 @@ def test_confidentiality_clause_always_states_its_limit():
 
 def test_contract_round_trips_through_its_document():
     contract, _ = drafted().accept(Role.MENTOR, 1, NOW)
-    assert Contract.from_doc(contract.to_doc()) == contract
+    assert CONTRACT.load(CONTRACT.dump(contract)) == contract
 
 
 def test_cadence_sets_when_the_next_session_is_due():

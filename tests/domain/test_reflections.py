@@ -9,6 +9,7 @@ from bot.domain.people import Role
 from bot.domain.reflections import Reflection, new_reflection
 from bot.domain.sessions import Session, SessionStatus
 from tests.domain.builders import NOW, at
+from bot.storage.kinds import REFLECTION
 
 HELD = Session("s1", at(20), 60, Role.MENTEE, NOW, SessionStatus.HELD, attendance={"mentor": True, "mentee": True})
 
@@ -55,4 +56,4 @@ def test_one_reflection_per_person_per_session():
 
 def test_reflection_round_trips_through_its_document():
     r = reflection(shared=True)
-    assert Reflection.from_doc(r.to_doc()) == r
+    assert REFLECTION.load(REFLECTION.dump(r)) == r

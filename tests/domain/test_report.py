@@ -15,6 +15,7 @@ from bot.domain.report import (
 )
 from bot.domain.sessions import Schedule
 from tests.domain.builders import NOW, PROGRAMME_END, TODAY, clauses
+from bot.storage.kinds import PAIR_SUMMARY
 
 
 def on(day: date, hour: int = 10) -> datetime:
@@ -72,8 +73,8 @@ def test_a_pair_summary_counts_dates_and_outcomes_without_content():
     assert summary.expected == 3  # due 15 Feb, 15 Mar, 15 Apr
     assert (summary.alerts_raised, summary.alerts_resolved, summary.resolution_hours) == (2, 1, (30.0,))
     assert [m for m, _ in summary.health_by_month] == ["2027-01", "2027-02", "2027-03", "2027-04"]
-    assert "would like a word" not in str(summary.to_doc())
-    assert PairSummary.from_doc(summary.to_doc()) == summary
+    assert "would like a word" not in str(PAIR_SUMMARY.dump(summary))
+    assert PAIR_SUMMARY.load(PAIR_SUMMARY.dump(summary)) == summary
 
 
 def test_health_by_month_is_judged_as_things_stood_at_each_months_end():

@@ -10,6 +10,7 @@ from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowe
 from bot.domain.people import Role
 from bot.domain.sessions import Schedule, SessionStatus
 from tests.domain.builders import NOW, at
+from bot.storage.kinds import SCHEDULE
 
 LAST_DAY = date(2027, 6, 30)
 
@@ -107,4 +108,4 @@ def test_next_session_is_due_one_cadence_after_the_last_held_one():
 
 def test_schedule_round_trips_through_its_document():
     schedule = booked()
-    assert Schedule.from_doc(schedule.to_doc()) == schedule
+    assert SCHEDULE.load(SCHEDULE.dump(schedule)) == schedule

@@ -4,6 +4,7 @@ removes what they wrote and who they are, ends their pairings cleanly, and tells
 from __future__ import annotations
 
 import json
+from dataclasses import replace
 from datetime import timedelta
 
 import pytest
@@ -15,7 +16,9 @@ from bot.domain.sessions import SessionStatus
 from bot.services.export_html import render_export_html
 from bot.services.context import Message
 from bot.services.my_data import FORMER_PARTICIPANT
+from bot.services.report import SummaryWriter
 from tests.dialogs.harness import World, user
+from bot.storage.kinds import PARTICIPANT
 
 MANAGER, MENTOR, MENTEE = user("Manager"), user("Megan"), user("Adele")
 MINE, PARTNERS_PRIVATE, PARTNERS_SHARED = "MARKER-own-7f3a", "MARKER-partner-private-91c2", "MARKER-partner-shared-44d0"
@@ -192,4 +195,29 @@ async def test_programmes_someone_was_invited_to_are_in_their_export_and_gone_af
     assert await repos.participants.programmes_inviting(MENTEE.email) == []
     for each in (programme, other):
         assert await repos.participants.find(each.id, MENTEE.email) is None
-        assert "MARKER-wants-3c9d" not in json.dumps([p.to_doc() for p in await repos.participants.in_programme(each.id)])
+        assert "MARKER-wants-3c9d" not in json.dumps([PARTICIPANT.plain(p) for p in await repos.participants.in_programme(each.id)])
+
+
+async def test_export_and_the_report_summary_include_sessions_and_versions_moved_out_of_the_live_documents(world):
+    """Months of sessions and several amendments: the early ones now live in items of their own, and the
+    export and the pair's report summary still count every one."""
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    await world.agree_contract(pair_id, MENTOR, MENTEE)
+    s, repos = world.services, world.services.ctx.repos
+    for n in range(5):
+        amended = await s.contracts.propose(MENTOR, pair_id, replace((await repos.pairs.contract(pair_id)).in_force.clauses,
+                                                                        meeting_minutes=40 + n))
+        await s.contracts.accept(MENTEE, pair_id, amended.number)
+    for _ in range(8):  # one a fortnight for four months
+        await world.hold_session(pair_id, MENTOR, MENTEE)
+        world.clock.advance(timedelta(days=11))
+    await world.hold_session(pair_id, MENTOR, MENTEE)
+    live = await repos.pairs.schedule(pair_id)
+    assert len(live.sessions) < 9 and len((await repos.pairs.contract(pair_id)).versions) < 6  # some moved out
+    [pairing] = (await s.my_data.export(MENTEE))["pairings"]
+    assert [v["number"] for v in pairing["contract"]] == [1, 2, 3, 4, 5, 6]
+    assert [x["status"] for x in pairing["sessions"]] == ["held"] * 9
+    pair = await repos.pairs.get(pair_id)
+    await SummaryWriter(s.ctx).refresh(pair)  # as the drift check does after every change
+    summary = await repos.summaries.find(pair.programme_id, pair_id)
+    assert summary is not None and summary.held == 9

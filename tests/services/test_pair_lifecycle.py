@@ -19,6 +19,7 @@ from bot.storage.sqlite_store import SqliteDocumentStore
 from cards import verbs
 from tests.dialogs.harness import World, press, user
 from tests.domain.builders import clauses
+from bot.storage.kinds import CONTRACT
 
 MANAGER, MENTOR, MENTEE, OTHER, STRANGER = user("Manager"), user("Megan"), user("Adele"), user("Priya"), user("Sam")
 
@@ -203,4 +204,4 @@ def test_the_contract_keeps_its_versions_when_closed():
     closed, withdrawn = contract.close(now)
     assert withdrawn == 1 and closed.version(first.number).status is ContractStatus.WITHDRAWN
     assert closed.close(now) == (closed, 0)
-    assert Contract.from_doc(closed.to_doc()) == closed
+    assert CONTRACT.load(CONTRACT.dump(closed)) == closed

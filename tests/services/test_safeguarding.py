@@ -16,6 +16,7 @@ from bot.domain.rate_limits import PER_DAY, Raised, TooMany
 from bot.services.authority import Place, PlaceKind
 from cards import verbs
 from tests.dialogs.harness import ADMIN, World, user
+from bot.storage.kinds import AUDIT_ENTRY, PAIR
 
 MANAGER, DEPUTY, MENTOR, MENTEE, LEAD, YOUNG = (user("Manager"), user("Deputy"), user("Megan"), user("Adele"),
                                                 user("Lead"), user("Young"))
@@ -209,7 +210,7 @@ async def test_every_manager_admin_and_safeguarding_action_is_audited_without_co
         (MENTEE.id, AuditAction.CONCERN_RAISED), (LEAD.id, AuditAction.CONCERN_ACTED), (MANAGER.id, AuditAction.MANAGER_REMOVED),
     }
     assert expected <= done, expected - done
-    trail = str([e.to_doc() for e in entries])
+    trail = str([AUDIT_ENTRY.plain(e) for e in entries])
     for content in (CONCERN, "secret outcome", "private words"):
         assert content not in trail
 
@@ -224,7 +225,7 @@ async def test_a_programme_never_loses_its_last_manager(world):
 async def test_a_concern_can_be_raised_after_the_pairing_closed(world):
     pair_id, programme_id = await programme_with_pair(world)
     pair = await world.services.ctx.repos.pairs.get(pair_id)
-    await world.store.upsert("pairs", pair_id, "pair", {**pair.closed().to_doc(), "type": "pair"})
+    await world.store.upsert("pairs", pair_id, "pair", PAIR.dump(pair.closed()))
     replies = " ".join(a.text or "" for a in await world.chat(MENTEE).say("raise a concern about last month"))
     assert "I've sent your concern to Lead" in replies
     assert any("about last month" in str(m.card) for m in world.messenger.to(LEAD.id))

@@ -24,6 +24,7 @@ from bot.storage.documents import DocumentStore
 from bot.storage.sqlite_store import SqliteDocumentStore
 from bot.teams.messenger import TeamsMessenger
 from tests.domain.builders import clauses
+from bot.storage.kinds import PERSON
 
 TENANT = "tenant-load"
 ALWAYS = QuietHours(datetime.min.time(), datetime.min.time(), weekends_off=False)
@@ -50,10 +51,10 @@ async def seed(store: DocumentStore, pairs: int, service_url: str, due_fraction:
         pair = Pair(f"pair-{n}", programme.id, TENANT, f"{TENANT}:mentor-{n}", f"{TENANT}:mentee-{n}", PairStatus.ACTIVE, then, "manager")
         await repos.pairs.add(pair)
         for role, person_id in ((Role.MENTOR, pair.mentor_id), (Role.MENTEE, pair.mentee_id)):
-            await store.create("people", person_id, person_id, {**Person(
+            await store.create("people", person_id, person_id, PERSON.dump(Person(
                 person_id, TENANT, person_id.split(":")[1], f"Person {n}",
                 conversation=conversation(service_url, f"chat-{person_id.split(':')[1]}"),
-                memberships=(Membership(programme.id, pair.id, role),)).to_doc(), "type": "person"})
+                memberships=(Membership(programme.id, pair.id, role),))))
         await repos.pairs.change_contract(pair.id, lambda c, p=pair: (Contract(p.id, contract.versions), None))
         if due_every and n % due_every == 0:
             await repos.due.schedule(DueItem(FINISH_CONTRACT, now - timedelta(minutes=1), pair.id, ""))
