@@ -30,7 +30,8 @@ KIND_OF = {
 }
 SURVEY_DOCUMENT = "survey"  # the programme's survey document: the tally, its questions and the managers' decision
 DROPPED_BY_UPGRADE = {"version", "ttl"}  # the summary's own old version number; the TTL is the store's
-ADDED_SINCE = {"person": {"droppedNotices": 0}, "schedule": {"movedOut": 0}}  # added since version 1, read as defaults
+ADDED_SINCE = {"person": {"droppedNotices": 0}, "schedule": {"movedOut": 0}, "participant": {"jobTitle": "", "availability": ""},
+               "programme": {"guests": False}}  # added since version 1, read as defaults
 
 
 def _same_values(value: Any) -> Any:
