@@ -7,12 +7,13 @@ import logging
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
 from bot.clock import Clock
 from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEntry
-from bot.domain.due import DRIFT_CHECK, MAX_ATTEMPTS, DueItem, DueState, outbox_item, retry_delay
+from bot.domain.due import DRIFT_CHECK, MAX_ATTEMPTS, DueItem, DueState, outbox_item, relay_item, retry_delay
 from bot.domain.errors import NotFound, Unfinished
+from bot.domain.outbox import DocRef, Outgoing
 from bot.domain.text import plain
 from bot.domain.people import Person, person_id
 from bot.domain.retention import DEFAULT_RETENTION_MONTHS
@@ -23,12 +24,13 @@ from bot.storage.documents import DocumentStore, StorageError, StoreTimeout
 from bot.storage.records import RecordsRepository
 from bot.storage.surveys import SurveyRepository
 from bot.storage.repositories import (
-    AlertRepository, AuditRepository, ConcernRepository, DueWorkRepository, PairRepository, PairSummaryRepository,
+    AlertRepository, AuditRepository, EmbeddedOutbox, ConcernRepository, DueWorkRepository, PairRepository, PairSummaryRepository,
     ParticipantRepository,
     PeopleRepository, ProgrammeRepository, ReflectionRepository,
 )
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 INLINE_BUDGET = timedelta(seconds=5)  # how long a user step waits for its messages to go: well inside Teams' 15 s
 INLINE_LEASE = timedelta(seconds=30)  # the inline sender holds an item this much past its wait; then the sweep may
@@ -105,13 +107,15 @@ class Repositories:
     concerns: ConcernRepository
     participants: ParticipantRepository
     surveys: SurveyRepository
+    embedded: EmbeddedOutbox
 
     @classmethod
     def over(cls, store: DocumentStore, audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS) -> "Repositories":
         return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store),
                    ReflectionRepository(store), DueWorkRepository(store), AlertRepository(store),
                    AuditRepository(store, audit_retention_days * 24 * 3600), PairSummaryRepository(store),
-                   RecordsRepository(store), ConcernRepository(store), ParticipantRepository(store), SurveyRepository(store))
+                   RecordsRepository(store), ConcernRepository(store), ParticipantRepository(store), SurveyRepository(store),
+                   EmbeddedOutbox(store))
 
 
 def new_id() -> str:
@@ -173,6 +177,50 @@ class ServiceContext:
             except StorageError as error:
                 log.warning("a step landed but its follow-up failed (%s)", type(error).__name__)
                 raise Unfinished(unfinished) from error
+
+    async def change_and_tell(self, ref: DocRef, write: Callable[[], Awaitable[R]], *, recheck: str = "",
+                              fresher: dict[str, Message] | None = None) -> tuple[R, dict[str, Delivery | None]]:
+        """A state change and the messages it causes, as one: `write` changes the document at `ref`,
+        writing the messages into it in the same write (a repository's `tell`). Before it, a relay item
+        is scheduled (and, with `recheck`, that pair's drift check), so nothing needed afterwards can be
+        refused once the change has landed; after it, the messages are relayed now. If the relay is cut
+        short, the relay item finishes it within minutes: a message exists exactly when its change landed,
+        so the person may be told "done" as soon as `write` returns. Returns its result and the deliveries
+        made now (by key). `fresher`: a newer copy of a message (by key) to send instead, if relayed now."""
+        await self.before_change(ref, recheck)
+        result = await write()
+        return result, await self.relay_now(ref, fresher)
+
+    async def before_change(self, ref: DocRef, recheck: str = "") -> None:
+        """What must be recorded before a change with messages is written: its relay item, and the pair's
+        drift check. Refused: nothing is changed yet, and the person may be told so."""
+        item = relay_item(ref.container, ref.partition, ref.id, self.clock.now())
+        try:
+            await self.repos.due.schedule(item)
+        except StoreTimeout:
+            if await self.repos.due.get(item) is None:  # it did not land: nothing is changed yet
+                raise
+        if recheck:
+            await self.recheck(recheck)
+
+    async def relay_now(self, ref: DocRef, fresher: dict[str, Message] | None = None) -> dict[str, Delivery | None]:
+        """Hand the messages waiting in a document to the outbox (one item per recipient and key, tried
+        now), then drop them from the document. Never raises for the store: what is left waits for the
+        relay item (and relaying twice tells no one twice: the outbox keeps one item per key)."""
+        deliveries: dict[str, Delivery | None] = {}
+        try:
+            waiting = await self.repos.embedded.waiting(ref)
+            relayed: list[Outgoing] = []
+            for message in waiting:
+                body = (fresher or {}).get(message.key) or Message(message.text, message.card)
+                deliveries[message.key] = await self.notify(message.recipient, body, key=message.key)
+                relayed.append(message)
+            if relayed:
+                await self.repos.embedded.drop(ref, relayed)
+        except StorageError as error:
+            log.warning("messages in %s/%s not all relayed now (%s); the relay item will", ref.container, ref.id,
+                        type(error).__name__)
+        return deliveries
 
     async def notify(self, person_id_: str, message: Message, key: str | None = None,
                      within: timedelta = INLINE_BUDGET) -> Delivery | None:

@@ -11,10 +11,12 @@ from datetime import datetime, timedelta
 from typing import Awaitable, Callable, TypeVar
 
 from bot.domain.due import (
-    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DEBRIEF, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, OUTBOX, PROGRAMME_END, RETENTION_PURGE,
+    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DEBRIEF, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, OUTBOX, PROGRAMME_END, RELAY,
+    RETENTION_PURGE,
     SURVEY, SURVEY_REMINDER, DueItem, buckets_between, hour_bucket, retry_delay,
 )
 from bot.domain.errors import DomainError, NotFound
+from bot.domain.outbox import DocRef
 from bot.services.alerts import DriftWatch
 from bot.services.calendar_sync import CalendarSync
 from bot.services.context import ServiceContext, stored_message
@@ -219,6 +221,12 @@ class DueWorkService:
             return await self._calendar.retry(item, now)
         if item.kind == CALENDAR_CHECK:
             return await self._calendar.check(item, now)
+        if item.kind == RELAY:
+            ref = DocRef(item.detail, item.pair_id, item.session_id)
+            await self._ctx.relay_now(ref)
+            if await self._ctx.repos.embedded.waiting(ref):
+                raise StoreBusy("messages still wait to be relayed")  # released, and tried again with backoff
+            return True
         if item.kind == OUTBOX:
             await self._ctx.deliver(item.pair_id, stored_message(item))  # raises on failure: retried, then set aside
             return True

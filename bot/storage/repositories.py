@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Collection, Sequence, TypeVar
 
 from bot.domain.alerts import Alert
 from bot.domain.audit import AuditEntry
@@ -13,6 +13,7 @@ from bot.domain.contracts import Contract
 from bot.domain.due import DueItem, DueState, outbox_partitions, partitions_of
 from bot.domain.enrolment import Participant, email_key
 from bot.domain.errors import NotFound
+from bot.domain.outbox import DocRef, Outgoing
 from bot.domain.people import Person
 from bot.domain.programmes import CloseReason, Pair, Programme
 from bot.domain.reflections import Reflection
@@ -20,13 +21,18 @@ from bot.domain.report import PairSummary
 from bot.domain.sessions import Schedule
 from bot.storage.documents import (
     AUDIT, CONCERNS, DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
-    read_modify_write,
+    drop_messages, read_modify_write, waiting_messages,
 )
 
 R = TypeVar("R")
+Tell = Callable[[Any], Sequence[Outgoing]]  # from a change's result, the messages it causes
 DONE_TTL_SECONDS = 30 * 24 * 3600
 
 PAIR_DOC, CONTRACT_DOC, SCHEDULE_DOC = "pair", "contract", "schedule"
+
+
+def _as_docs(tell: Tell | None) -> Callable[[Any], list[dict[str, Any]]] | None:
+    return (lambda result: [m.to_doc() for m in tell(result)]) if tell else None
 
 
 def _typed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -139,24 +145,36 @@ class PairRepository:
         except DocumentNotFound:
             return kind(pair_id)
 
-    async def _change(self, pair_id: str, doc_id: str, kind: Any, change: Callable[[Any], tuple[Any, R]]) -> R:
+    async def _change(self, pair_id: str, doc_id: str, kind: Any, change: Callable[[Any], tuple[Any, R]],
+                      tell: Tell | None = None) -> R:
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], R]:
             updated, result = change(kind.from_doc(body) if body else kind(pair_id))
             return _typed(doc_id, updated.to_doc()), result
 
-        return await read_modify_write(self._store, PAIRS, pair_id, doc_id, apply)
+        return await read_modify_write(self._store, PAIRS, pair_id, doc_id, apply, tell=_as_docs(tell))
+
+    @staticmethod
+    def contract_ref(pair_id: str) -> DocRef:
+        return DocRef(PAIRS, pair_id, CONTRACT_DOC)
+
+    @staticmethod
+    def schedule_ref(pair_id: str) -> DocRef:
+        return DocRef(PAIRS, pair_id, SCHEDULE_DOC)
 
     async def contract(self, pair_id: str) -> Contract:
         return await self._read(pair_id, CONTRACT_DOC, Contract)
 
-    async def change_contract(self, pair_id: str, change: Callable[[Contract], tuple[Contract, R]]) -> R:
-        return await self._change(pair_id, CONTRACT_DOC, Contract, change)
+    async def change_contract(self, pair_id: str, change: Callable[[Contract], tuple[Contract, R]],
+                              tell: Tell | None = None) -> R:
+        """`tell`: the messages the change causes, from its result, written with it (see EmbeddedOutbox)."""
+        return await self._change(pair_id, CONTRACT_DOC, Contract, change, tell)
 
     async def schedule(self, pair_id: str) -> Schedule:
         return await self._read(pair_id, SCHEDULE_DOC, Schedule)
 
-    async def change_schedule(self, pair_id: str, change: Callable[[Schedule], tuple[Schedule, R]]) -> R:
-        return await self._change(pair_id, SCHEDULE_DOC, Schedule, change)
+    async def change_schedule(self, pair_id: str, change: Callable[[Schedule], tuple[Schedule, R]],
+                              tell: Tell | None = None) -> R:
+        return await self._change(pair_id, SCHEDULE_DOC, Schedule, change, tell)
 
 
 class ReflectionRepository:
@@ -463,3 +481,17 @@ class ParticipantRepository:
         """Gone from the programme and from the index: nothing of them is left here (an erasure)."""
         await self._store.delete(PROGRAMMES, programme_id, f"participant.{email_key(email)}")
         await self._store.delete(PROGRAMMES, self._index(email), programme_id)
+
+
+class EmbeddedOutbox:
+    """The messages a change caused, kept in its own document (written with it) until they are relayed
+    to the per-recipient outbox: read them, and drop those relayed (a conditional write)."""
+
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    async def waiting(self, ref: DocRef) -> list[Outgoing]:
+        return [Outgoing.from_doc(d) for d in await waiting_messages(self._store, ref.container, ref.partition, ref.id)]
+
+    async def drop(self, ref: DocRef, relayed: Collection[Outgoing]) -> None:
+        await drop_messages(self._store, ref.container, ref.partition, ref.id, {m.address for m in relayed})
