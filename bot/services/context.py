@@ -20,7 +20,7 @@ from bot.domain.retention import DEFAULT_RETENTION_MONTHS
 from bot.domain.policy import AccessRole, Action, require
 from bot.domain.programmes import Programme
 from bot.services.authority import NO_ADMINS, AdminDirectory, programme_roles
-from bot.storage.documents import DocumentStore, StorageError, StoreTimeout
+from bot.storage.documents import DocumentStore, StorageError, StoreBusy, StoreTimeout
 from bot.storage.records import RecordsRepository
 from bot.storage.surveys import SurveyRepository
 from bot.storage.repositories import (
@@ -244,7 +244,9 @@ class ServiceContext:
         except StoreTimeout:
             pass  # it may have landed: the read below tells
         found = await self.repos.due.get(item)
-        if found is None or found[0].state is not DueState.PENDING:
+        if found is None:
+            raise StoreBusy("the message could not be recorded")  # the write went unanswered and did not land
+        if found[0].state is not DueState.PENDING:
             return None  # already delivered (or set aside), or a sender holds it now
         claim = await self.repos.due.claim(found[0], found[1], INLINE_SENDER, now + within + INLINE_LEASE)
         if claim is None:
@@ -260,7 +262,7 @@ class ServiceContext:
                 log.warning("outbox item %s: could not record the failure; its lease will run out", held.id)
             return None
         try:
-            await self.repos.due.finish(replace(held, sent_to=(person_id_,)), etag)
+            await persist(lambda: self.repos.due.finish(replace(held, sent_to=(person_id_,)), etag))
         except StorageError:
             log.warning("outbox item %s: delivered, but not marked; it may be sent again", held.id)
         return delivery
@@ -311,6 +313,17 @@ class ServiceContext:
                     await self.notify(manager_id, Message(text=(
                         f"A message to {plain(who)} in {plain(programme.name)} could not be delivered after {MAX_ATTEMPTS} tries. "
                         "Please check they still have Tandem, or contact them another way.")), key=f"undelivered.{item.id}")
+
+
+async def persist(write: Callable[[], Awaitable[R]], attempts: int = 4) -> R:
+    """A bookkeeping write after a message went out: worth a few tries while the store is busy, since
+    giving up means the message may go again."""
+    for attempt in range(attempts - 1):
+        try:
+            return await write()
+        except StoreBusy:
+            await asyncio.sleep(0.2 * 2 ** attempt)
+    return await write()
 
 
 def stored_message(item: DueItem) -> Message:

@@ -21,7 +21,7 @@ from bot.domain.report import PairSummary
 from bot.domain.sessions import Schedule
 from bot.storage.documents import (
     AUDIT, CONCERNS, DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
-    drop_messages, read_modify_write, waiting_messages,
+    OUTBOX_FIELD, drop_messages, read_modify_write, waiting_messages,
 )
 
 R = TypeVar("R")
@@ -124,10 +124,17 @@ class PairRepository:
             raise NotFound("I can't find that pairing.") from error
         return Pair.from_doc(doc.body)
 
-    async def add(self, pair: Pair) -> None:
-        await self._store.create(PAIRS, pair.id, PAIR_DOC, _typed(PAIR_DOC, pair.to_doc()))
+    async def add(self, pair: Pair, tell: Sequence[Outgoing] = ()) -> None:
+        """`tell`: the messages the new pairing causes, written with it (see EmbeddedOutbox)."""
+        body = _typed(PAIR_DOC, pair.to_doc())
+        await self._store.create(PAIRS, pair.id, PAIR_DOC, {**body, OUTBOX_FIELD: [m.to_doc() for m in tell]} if tell else body)
 
-    async def close(self, pair_id: str, reason: CloseReason | None = None, now: datetime | None = None) -> Pair:
+    @staticmethod
+    def pair_ref(pair_id: str) -> DocRef:
+        return DocRef(PAIRS, pair_id, PAIR_DOC)
+
+    async def close(self, pair_id: str, reason: CloseReason | None = None, now: datetime | None = None,
+                    tell: Tell | None = None) -> Pair:
         """Mark the pairing closed (its history stays): nudges and drift checks then skip it. Closing a
         closed pairing changes nothing (its first reason and time stay)."""
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Pair]:
@@ -136,7 +143,7 @@ class PairRepository:
             closed = Pair.from_doc(body).closed(reason, now)
             return _typed(PAIR_DOC, closed.to_doc()), closed
 
-        return await read_modify_write(self._store, PAIRS, pair_id, PAIR_DOC, apply)
+        return await read_modify_write(self._store, PAIRS, pair_id, PAIR_DOC, apply, tell=_as_docs(tell))
 
     async def _read(self, pair_id: str, doc_id: str, kind: Any) -> Any:
         """The pair's contract or schedule; an empty one if nothing was written yet."""
