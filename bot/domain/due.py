@@ -160,6 +160,16 @@ def outbox_item(recipient: str, key: str, text: str, card: dict[str, Any] | None
     return DueItem(OUTBOX, now, recipient, key[:300], message={"text": text[:MAX_MESSAGE_TEXT], "card": card})
 
 
+def conversation_item(conversation: dict[str, Any], key: str, text: str, card: dict[str, Any] | None, now: datetime,
+                      update: dict[str, Any] | None = None) -> DueItem:
+    """A post into a known conversation (a channel), or with `update` (a delivery), a card replaced in
+    place: through the outbox like a personal message, with the same retries and dead-letter."""
+    conv_id = str((conversation.get("conversation") or {}).get("id") or "")
+    item = outbox_item(f"conversation:{conv_id}", key, text, card, now)
+    return DueItem(OUTBOX, now, item.pair_id, item.session_id,
+                   message={**(item.message or {}), "conversation": conversation, **({"update": update} if update else {})})
+
+
 RELAY_AFTER = timedelta(minutes=2)
 
 

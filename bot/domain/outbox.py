@@ -25,14 +25,16 @@ class Outgoing:
     key: str
     text: str = ""
     card: dict[str, Any] | None = None
+    conversation: dict[str, Any] | None = None  # set: a post into this conversation (a channel), not a personal chat
 
     @property
     def address(self) -> tuple[str, str]:
         return self.recipient, self.key
 
     def to_doc(self) -> dict[str, Any]:
-        return {"recipient": self.recipient, "key": self.key, "text": self.text, "card": self.card}
+        return {"recipient": self.recipient, "key": self.key, "text": self.text, "card": self.card,
+                **({"conversation": self.conversation} if self.conversation else {})}
 
     @classmethod
     def from_doc(cls, doc: dict[str, Any]) -> "Outgoing":
-        return cls(doc["recipient"], doc["key"], doc.get("text") or "", doc.get("card"))
+        return cls(doc["recipient"], doc["key"], doc.get("text") or "", doc.get("card"), doc.get("conversation"))

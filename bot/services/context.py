@@ -11,7 +11,7 @@ from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
 from bot.clock import Clock
 from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEntry
-from bot.domain.due import DRIFT_CHECK, MAX_ATTEMPTS, DueItem, DueState, outbox_item, relay_item, retry_delay
+from bot.domain.due import DRIFT_CHECK, MAX_ATTEMPTS, DueItem, DueState, conversation_item, outbox_item, relay_item, retry_delay
 from bot.domain.errors import NotFound, Unfinished
 from bot.domain.outbox import DocRef, Outgoing
 from bot.domain.text import plain
@@ -179,14 +179,14 @@ class ServiceContext:
                 raise Unfinished(unfinished) from error
 
     async def change_and_tell(self, ref: DocRef, write: Callable[[], Awaitable[R]], *, recheck: str = "",
-                              fresher: dict[str, Message] | None = None) -> tuple[R, dict[str, Delivery | None]]:
+                              fresher: dict[str, Message] | None = None) -> tuple[R, dict[tuple[str, str], Delivery | None]]:
         """A state change and the messages it causes, as one: `write` changes the document at `ref`,
         writing the messages into it in the same write (a repository's `tell`). Before it, a relay item
         is scheduled (and, with `recheck`, that pair's drift check), so nothing needed afterwards can be
         refused once the change has landed; after it, the messages are relayed now. If the relay is cut
         short, the relay item finishes it within minutes: a message exists exactly when its change landed,
         so the person may be told "done" as soon as `write` returns. Returns its result and the deliveries
-        made now (by key). `fresher`: a newer copy of a message (by key) to send instead, if relayed now."""
+        made now (by recipient and key). `fresher`: a newer copy of a message (by key) to send instead, if relayed now."""
         await self.before_change(ref, recheck)
         result = await write()
         return result, await self.relay_now(ref, fresher)
@@ -203,17 +203,20 @@ class ServiceContext:
         if recheck:
             await self.recheck(recheck)
 
-    async def relay_now(self, ref: DocRef, fresher: dict[str, Message] | None = None) -> dict[str, Delivery | None]:
+    async def relay_now(self, ref: DocRef, fresher: dict[str, Message] | None = None) -> dict[tuple[str, str], Delivery | None]:
         """Hand the messages waiting in a document to the outbox (one item per recipient and key, tried
         now), then drop them from the document. Never raises for the store: what is left waits for the
         relay item (and relaying twice tells no one twice: the outbox keeps one item per key)."""
-        deliveries: dict[str, Delivery | None] = {}
+        deliveries: dict[tuple[str, str], Delivery | None] = {}
         try:
             waiting = await self.repos.embedded.waiting(ref)
             relayed: list[Outgoing] = []
             for message in waiting:
                 body = (fresher or {}).get(message.key) or Message(message.text, message.card)
-                deliveries[message.key] = await self.notify(message.recipient, body, key=message.key)
+                if message.conversation:
+                    deliveries[message.address] = await self.post(message.conversation, body, message.key)
+                else:
+                    deliveries[message.address] = await self.notify(message.recipient, body, key=message.key)
                 relayed.append(message)
             if relayed:
                 await self.repos.embedded.drop(ref, relayed)
@@ -239,6 +242,25 @@ class ServiceContext:
             return None  # they had their data erased: no message, and no notice kept for them
         now = self.clock.now()
         item = outbox_item(person_id_, key or f"once.{self.make_id()}", message.text, message.card, now)
+        return await self._through_outbox(item, lambda held: self.deliver(person_id_, stored_message(held)), within)
+
+    async def post(self, conversation: dict[str, Any], message: Message, key: str,
+                   within: timedelta = INLINE_BUDGET) -> Delivery | None:
+        """Post into a known conversation (a programme's channel) through the outbox, like `notify`."""
+        item = conversation_item(conversation, key, message.text, message.card, self.clock.now())
+        return await self._through_outbox(item, self.deliver_stored, within)
+
+    async def update_card(self, delivery: Delivery, card: dict[str, Any], key: str,
+                          within: timedelta = INLINE_BUDGET) -> None:
+        """Replace a card delivered earlier, through the outbox (retried, then set aside), like `notify`.
+        `key` names the change the new card shows, so the same update asked for twice is made once."""
+        item = conversation_item(delivery.conversation, f"{key}.{delivery.activity_id}", "", card, self.clock.now(),
+                                 update=delivery.to_doc())
+        await self._through_outbox(item, self.deliver_stored, within)
+
+    async def _through_outbox(self, item: DueItem, send: Callable[[DueItem], Awaitable[Delivery | None]],
+                              within: timedelta) -> Delivery | None:
+        """Record the item (kept if it is there already), then try it once now, waiting at most `within`."""
         try:
             await self.repos.due.schedule(item)
         except StoreTimeout:
@@ -248,24 +270,36 @@ class ServiceContext:
             raise StoreBusy("the message could not be recorded")  # the write went unanswered and did not land
         if found[0].state is not DueState.PENDING:
             return None  # already delivered (or set aside), or a sender holds it now
-        claim = await self.repos.due.claim(found[0], found[1], INLINE_SENDER, now + within + INLINE_LEASE)
+        claim = await self.repos.due.claim(found[0], found[1], INLINE_SENDER, self.clock.now() + within + INLINE_LEASE)
         if claim is None:
             return None  # the sweep took it first: it delivers
         held, etag = claim
         try:
-            delivery = await asyncio.wait_for(self.deliver(person_id_, stored_message(held)), within.total_seconds())
+            delivery = await asyncio.wait_for(send(held), within.total_seconds())
         except Exception as error:  # any failure to send: the outbox keeps it and the sweep tries again
-            log.warning("message to %s not delivered now (%s); the sweep will retry", person_id_, type(error).__name__)
+            log.warning("outbox item %s not delivered now (%s); the sweep will retry", held.id, type(error).__name__)
             try:
                 await self.repos.due.release(held, etag, self.clock.now() + retry_delay(held.attempts), type(error).__name__)
             except StorageError:
                 log.warning("outbox item %s: could not record the failure; its lease will run out", held.id)
             return None
         try:
-            await persist(lambda: self.repos.due.finish(replace(held, sent_to=(person_id_,)), etag))
+            await persist(lambda: self.repos.due.finish(replace(held, sent_to=(held.pair_id,)), etag))
         except StorageError:
             log.warning("outbox item %s: delivered, but not marked; it may be sent again", held.id)
         return delivery
+
+    async def deliver_stored(self, item: DueItem) -> Delivery | None:
+        """Send one outbox item now (the sweep's turn, or the first try): a card update, a post into a
+        conversation, or a personal message. Raises whatever the messenger raises for a failure worth retrying."""
+        body = item.message or {}
+        message = stored_message(item)
+        if body.get("update"):
+            await self.messenger.update(Delivery.from_doc(body["update"]), message.card or {})
+            return None
+        if body.get("conversation"):
+            return await self.messenger.post(body["conversation"], message)
+        return await self.deliver(item.pair_id, message)
 
     async def deliver(self, person_id_: str, message: Message) -> Delivery | None:
         """Send one stored message now: to their chat, or as a notice if Tandem can't reach them (None).

@@ -19,7 +19,7 @@ from bot.domain.errors import DomainError, NotFound
 from bot.domain.outbox import DocRef
 from bot.services.alerts import DriftWatch
 from bot.services.calendar_sync import CalendarSync
-from bot.services.context import ServiceContext, persist, stored_message
+from bot.services.context import ServiceContext, persist
 from bot.services.nudges import NudgeService, Outcome
 from bot.services.pairs import PairService
 from bot.storage.documents import StorageError, StoreBusy
@@ -228,7 +228,7 @@ class DueWorkService:
                 raise StoreBusy("messages still wait to be relayed")  # released, and tried again with backoff
             return True
         if item.kind == OUTBOX:
-            await self._ctx.deliver(item.pair_id, stored_message(item))  # raises on failure: retried, then set aside
+            await self._ctx.deliver_stored(item)  # raises on failure: retried, then set aside
             return True
 
         async def reached(person_id: str) -> None:

@@ -114,7 +114,7 @@ class SessionService:
         latest = self._booked(view, pair_id, confirmed)
         deliveries = await self._ctx.relay_now(self._ctx.repos.pairs.schedule_ref(pair_id),
                                                fresher={latest.key: Message(latest.text, latest.card)})
-        delivery = deliveries.get(latest.key)
+        delivery = deliveries.get(latest.address)
         if delivery is not None:
             try:
                 await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.note_card(confirmed.id, delivery.to_doc()))

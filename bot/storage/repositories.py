@@ -330,10 +330,16 @@ class AlertRepository:
             return None
         return Alert.from_doc(doc.body)
 
-    async def add(self, alert: Alert) -> bool:
-        """False if this alert was already raised (same id): one alert per occurrence."""
+    def ref(self, alert: Alert) -> DocRef:
+        return DocRef(PROGRAMMES, alert.programme_id, self._doc_id(alert.id))
+
+    async def add(self, alert: Alert, tell: Sequence[Outgoing] = ()) -> bool:
+        """False if this alert was already raised (same id): one alert per occurrence. `tell`: the
+        messages it causes, written with it (see EmbeddedOutbox)."""
+        body = _typed("alert", alert.to_doc())
         try:
-            await self._store.create(PROGRAMMES, alert.programme_id, self._doc_id(alert.id), _typed("alert", alert.to_doc()))
+            await self._store.create(PROGRAMMES, alert.programme_id, self._doc_id(alert.id),
+                                     {**body, OUTBOX_FIELD: [m.to_doc() for m in tell]} if tell else body)
             return True
         except DocumentExists:
             return False
