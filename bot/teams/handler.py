@@ -80,8 +80,9 @@ class TandemBot(ActivityHandler):
         actor = turn_context.turn_state[ACTOR_KEY]
         personal = turn_context.activity.conversation.conversation_type in (PERSONAL, None)
         known = None if force else await self.services.ctx.repos.people.find(actor.id)
-        if personal and (known is None or not known.conversation or known.pending_notices):
-            reference = stored_reference(turn_context)
+        reference = stored_reference(turn_context) if personal else {}
+        if personal and (known is None or not known.conversation or known.pending_notices
+                         or address_moved(known.conversation, reference)):
             first_time = known is None or not known.conversation  # their first chat with Tandem
             if (known is None or not known.email) and not actor.email:  # once: how invitations by email (a roster) find them
                 actor = replace(actor, email=await self.email_of(turn_context))
@@ -176,3 +177,13 @@ class TandemBot(ActivityHandler):
             return await self.actions.handle(turn_context, turn_context.turn_state[ACTOR_KEY], value)
         except DomainError as refusal:
             return message_response(refusal.message)
+
+
+def address_moved(stored: dict[str, Any], reference: dict[str, Any]) -> bool:
+    """Teams now reaches this personal chat at another service URL (or it is another conversation):
+    the stored address is replaced (once, by a conditional write), so proactive messages follow it.
+    A reference without a service URL (local mode never keeps one) moves nothing by its absence."""
+    now_at, was_at = reference.get("serviceUrl") or "", stored.get("serviceUrl") or ""
+    now_id = (reference.get("conversation") or {}).get("id") or ""
+    was_id = (stored.get("conversation") or {}).get("id") or ""
+    return bool(now_at and now_at != was_at) or bool(now_id and was_id and now_id != was_id)
