@@ -10,6 +10,7 @@ from datetime import timedelta
 from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
 from bot.clock import Clock
+from bot.deadline import remaining
 from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEntry
 from bot.domain.due import DRIFT_CHECK, MAX_ATTEMPTS, DueItem, DueState, conversation_item, outbox_item, relay_item, retry_delay
 from bot.domain.errors import NotFound, Unfinished
@@ -35,6 +36,7 @@ R = TypeVar("R")
 INLINE_BUDGET = timedelta(seconds=5)  # how long a user step waits for its messages to go: well inside Teams' 15 s
 INLINE_LEASE = timedelta(seconds=30)  # the inline sender holds an item this much past its wait; then the sweep may
 INLINE_SENDER = "inline"
+REPLY_MARGIN = timedelta(seconds=2)  # of a turn's budget, kept for its reply
 
 
 @dataclass(frozen=True)
@@ -260,7 +262,11 @@ class ServiceContext:
 
     async def _through_outbox(self, item: DueItem, send: Callable[[DueItem], Awaitable[Delivery | None]],
                               within: timedelta) -> Delivery | None:
-        """Record the item (kept if it is there already), then try it once now, waiting at most `within`."""
+        """Record the item (kept if it is there already), then try it once now, waiting at most `within`
+        (and never past what is left of the turn, less a margin for the reply)."""
+        left = remaining()
+        if left is not None:
+            within = max(timedelta(0), min(within, timedelta(seconds=left) - REPLY_MARGIN))
         try:
             await self.repos.due.schedule(item)
         except StoreTimeout:

@@ -10,6 +10,7 @@ from botbuilder.core import ActivityHandler, BotState, InvokeResponse, TurnConte
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
+from bot.deadline import turn_deadline
 from bot.domain.errors import DomainError
 from bot.services.registry import Services
 from bot.storage.documents import StoreBusy, StoreTimeout
@@ -38,7 +39,7 @@ PERSONAL = "personal"
 class TandemBot(ActivityHandler):
     def __init__(self, services: Services, conversation_state: BotState, main_dialog: Dialog,
                  exports: DataExportDelivery | None = None, keep_service_url: bool = True,
-                 email_of: Callable[[TurnContext], Awaitable[str]] = own_email):
+                 email_of: Callable[[TurnContext], Awaitable[str]] = own_email, turn_budget_seconds: float | None = None):
         """`conversation_state` should be per person per conversation (PrivateConversationState), so
         in a group chat one member's half-finished dialog is never answered by another. `keep_service_url`
         is False in local mode: an unauthenticated activity's serviceUrl is used to reply, never stored."""
@@ -51,12 +52,14 @@ class TandemBot(ActivityHandler):
         self.exports = exports or DataExportDelivery(services)
         self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation, self.exports.offer_report)
         self.email_of = email_of  # asked once per person, so invitations sent to their email find them
+        self.turn_budget_seconds = turn_budget_seconds  # store and connector calls in a turn share this budget
 
     async def on_turn(self, turn_context: TurnContext):
         turn_context.turn_state[KEEP_SERVICE_URL_KEY] = self.keep_service_url
         try:
-            await super().on_turn(turn_context)
-            await self.conversation_state.save_changes(turn_context)
+            with turn_deadline(self.turn_budget_seconds):  # past it the store refuses: "busy", nothing half-done
+                await super().on_turn(turn_context)
+            await self.conversation_state.save_changes(turn_context)  # the step's own answer stands: keep its dialog
         except StoreBusy as busy:
             # The store stayed throttled after the SDK's retries, or did not answer in time. Each write is
             # one document, so what was written is whole; the dialog step is not saved, so the person
