@@ -24,7 +24,7 @@ from bot.services.calendar_sync import CalendarSync
 from bot.services.context import Actor, Delivery, ServiceContext, Unreachable
 from bot.services.nudges import NudgeService
 from bot.services.retention import schedule_retention
-from bot.storage.documents import DocumentExists
+from bot.storage.documents import DocumentExists, StorageError
 from cards.pairing import paired_card
 from cards.session import session_cancelled_card
 
@@ -325,11 +325,15 @@ async def schedule_programme_end(ctx: ServiceContext, programme: Programme) -> D
 
 async def retire_session_cards(ctx: ServiceContext, session: Session, note: str) -> None:
     """Cards sent about a session that is now cancelled lose their buttons (Reschedule, Cancel)."""
-    for doc in session.cards:
+    for doc in session.cards:  # through the outbox: retried, then set aside, like any message
+        copy, card = Delivery.from_doc(doc), session_cancelled_card(session, note)
         try:
-            await ctx.messenger.update(Delivery.from_doc(doc), session_cancelled_card(session, note))
-        except Unreachable:
-            log.info("a session card could not be updated")
+            await ctx.update_card(copy, card, key=f"session.{session.id}.retired")
+        except StorageError:  # the outbox can't record it: try it once directly (the cancellation stands)
+            try:
+                await ctx.messenger.update(copy, card)
+            except Unreachable:
+                log.info("a session card could not be updated")
 
 
 def closing_words(reason: CloseReason, programme_name: str, role: Role, partner_name: str, cancelled: int) -> str:
