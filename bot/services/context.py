@@ -300,11 +300,15 @@ class ServiceContext:
         conversation, or a personal message. Raises whatever the messenger raises for a failure worth retrying."""
         body = item.message or {}
         message = stored_message(item)
-        if body.get("update"):
-            await self.messenger.update(Delivery.from_doc(body["update"]), message.card or {})
+        try:
+            if body.get("update"):
+                await self.messenger.update(Delivery.from_doc(body["update"]), message.card or {})
+                return None
+            if body.get("conversation"):
+                return await self.messenger.post(body["conversation"], message)
+        except Unreachable:  # the channel or the card is gone (or the app removed there): not worth retrying
+            log.info("outbox item %s: its conversation can't be reached; not retried", item.id)
             return None
-        if body.get("conversation"):
-            return await self.messenger.post(body["conversation"], message)
         return await self.deliver(item.pair_id, message)
 
     async def deliver(self, person_id_: str, message: Message) -> Delivery | None:
