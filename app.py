@@ -35,6 +35,7 @@ from bot.services.registry import Services
 from bot.settings import AuthMode, Settings, SettingsError
 from bot.storage.bot_state import DocumentBotStorage
 from bot.storage.documents import DocumentStore
+from bot.storage.budgeted import BudgetedStore
 from bot.storage.engines import open_store
 from bot.storage.metered import MeteredStore
 from bot.teams.actions import message_response
@@ -114,6 +115,7 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock, http: ai
     adapter.use(RoundTripMiddleware())
     # Writes of a programme's records carry a Cosmos DB TTL as the retention backstop.
     messenger = TeamsMessenger(adapter, settings.app_id, service_url=local_service_url(settings))
+    store = BudgetedStore(store)  # inside a turn, every store call ends within the turn's budget
     ctx = ServiceContext(Repositories.over(RetentionTtlStore(store, clock)), messenger, clock,
                          retention_months=settings.retention_months, admins=admins or admin_directory(settings))
     services = Services.build(ctx, nudge_policy(settings), calendar or NoCalendar())
@@ -125,7 +127,7 @@ async def build(settings: Settings, store: DocumentStore, clock: Clock, http: ai
     main_dialog = MainDialog(services, mentioned_people, member_pages, roster_files.download)
     # An unauthenticated (local) activity's serviceUrl answers that activity, and is never kept for later.
     bot = TandemBot(services, conversation_state, main_dialog, exports, keep_service_url=settings.authenticated,
-                    teams_app_id=settings.teams_app_id)
+                    teams_app_id=settings.teams_app_id, turn_budget_seconds=settings.turn_budget_seconds)
 
     adapter.on_turn_error = turn_error_handler(conversation_state)
     if settings.demo:

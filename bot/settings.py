@@ -286,6 +286,7 @@ class Settings:
     allow_emulator: bool = False
     unknown_key_refetch_seconds: float = 60.0  # an unknown signing key id refetches the keys at most this often
     reply_budget_seconds: float = 10.0  # how long one turn may wait, in total, for Teams to take its replies
+    turn_budget_seconds: float = 12.0  # a turn's store and connector calls end within this (Teams waits 15 s)
     retention_months: int = 12  # default for new programmes: their records are deleted this long after they end
     admins: tuple[str, ...] = ()  # TANDEM_ADMINS: Entra object ids or UPNs/emails of Tandem administrators
     admin_group: str = ""  # TANDEM_ADMIN_GROUP: an Entra group whose members are administrators (needs Graph)
@@ -345,6 +346,7 @@ class Settings:
             allow_emulator=_flag(env, "TANDEM_ALLOW_EMULATOR"),
             unknown_key_refetch_seconds=_seconds(env, "TANDEM_KEY_REFETCH_SECONDS", 60.0),
             reply_budget_seconds=_seconds(env, "TANDEM_REPLY_BUDGET_SECONDS", 10.0),
+            turn_budget_seconds=_seconds(env, "TANDEM_TURN_BUDGET_SECONDS", 12.0),
             retention_months=_months(env, "TANDEM_RETENTION_MONTHS", 12),
             admins=tuple(part.strip() for part in env.get("TANDEM_ADMINS", "").split(",") if part.strip()),
             admin_group=env.get("TANDEM_ADMIN_GROUP", "").strip(),

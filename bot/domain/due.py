@@ -23,6 +23,8 @@ OUTBOX = "outbox"  # one message to one person (pair_id: the recipient; session_
 SURVEY = "survey"  # detail: the wave (baseline, mid-point, end); the end one also asks for the closing summary
 SURVEY_REMINDER = "survey-reminder"  # detail: the wave; one, 3 days after it was sent, never once it closes
 DEBRIEF = "debrief"  # session_id: the programme id; at its end date the managers get the debrief card
+RELAY = "relay"  # detail: container, pair_id: partition, session_id: document id; relays the messages a change
+# wrote into that document to the outbox (a backstop for a step interrupted between its write and its relay)
 NUDGES = (ATTENDANCE_CHECK, REMINDER, REFLECT_REMINDER, BOOK_NEXT, FINISH_CONTRACT)
 
 
@@ -156,6 +158,26 @@ def outbox_item(recipient: str, key: str, text: str, card: dict[str, Any] | None
     if card is not None and len(json.dumps(card, separators=(",", ":")).encode()) > MAX_MESSAGE_CARD_BYTES:
         card = None
     return DueItem(OUTBOX, now, recipient, key[:300], message={"text": text[:MAX_MESSAGE_TEXT], "card": card})
+
+
+def conversation_item(conversation: dict[str, Any], key: str, text: str, card: dict[str, Any] | None, now: datetime,
+                      update: dict[str, Any] | None = None) -> DueItem:
+    """A post into a known conversation (a channel), or with `update` (a delivery), a card replaced in
+    place: through the outbox like a personal message, with the same retries and dead-letter."""
+    conv_id = str((conversation.get("conversation") or {}).get("id") or "")
+    item = outbox_item(f"conversation:{conv_id}", key, text, card, now)
+    return DueItem(OUTBOX, now, item.pair_id, item.session_id,
+                   message={**(item.message or {}), "conversation": conversation, **({"update": update} if update else {})})
+
+
+RELAY_AFTER = timedelta(minutes=2)
+
+
+def relay_item(container: str, partition: str, id: str, now: datetime) -> DueItem:
+    """The backstop for a change about to be written with its messages: due at the start of the minute
+    after next, so steps within a minute share one, and one that already ran never precedes a change
+    scheduled with it (a step's write takes far less than a minute)."""
+    return DueItem(RELAY, now.replace(second=0, microsecond=0) + RELAY_AFTER, partition, id, detail=container)
 
 
 def _digest(text: str) -> str:

@@ -18,6 +18,8 @@ from bot.domain.programmes import CloseReason, Pair, Programme
 from bot.domain.text import clean, person_name, plain
 from bot.domain.uktime import uk_today
 from bot.services.authority import PERSONAL_CHAT, Place, PlaceKind
+from bot.domain.outbox import Outgoing
+from bot.storage.documents import StorageError
 from bot.services.context import DELIVERY, Actor, Message, ServiceContext, Unreachable
 from bot.services.pairs import PairService
 from bot.services.report import SummaryWriter
@@ -59,25 +61,31 @@ class AlertService:
         partner may be in the channel. Returns the alert and whether it is new."""
         alert = Alert(f"{kind.name.lower()}.{pair.id}.{occurrence}", pair.programme_id, pair.id, kind, reason, self._ctx.clock.now(),
                       raised_by=raised_by)
-        if not await self._ctx.repos.alerts.add(alert):
-            return await self._ctx.repos.alerts.find(pair.programme_id, alert.id) or alert, False
+        ref = self._ctx.repos.alerts.ref(alert)
+        existing = await self._ctx.repos.alerts.find(pair.programme_id, alert.id)
+        if existing is not None:
+            await self._ctx.relay_now(ref)  # raised before, perhaps cut short by a fault: anything left goes now
+            return existing, False
         programme = await self._ctx.repos.programmes.get(pair.programme_id)
         card = await self._card(alert, programme)
-        message = Message(text=f"Alert: {card['body'][0]['text']}.", card=card)
-        deliveries: list[dict[str, Any]] = []
-        for manager_id in programme.managers:
-            delivery = await self._ctx.notify(manager_id, message, key=f"alert.{alert.id}.raised")
-            if delivery is not None:
-                deliveries.append(DELIVERY.plain(delivery))
+        key = f"alert.{alert.id}.raised"
+        # Each manager's copy, and the channel's, are written with the alert itself, then relayed.
+        told = [Outgoing(manager_id, key, f"Alert: {card['body'][0]['text']}.", card) for manager_id in programme.managers]
         if programme.channel:
             public = channel_alert_card(alert, programme.name)
-            try:
-                posted = await self._ctx.messenger.post(programme.channel, Message(text=public["body"][0]["text"], card=public))
-                deliveries.append({**DELIVERY.plain(posted), CHANNEL_COPY: True})
-            except Unreachable:
-                log.warning("programme %s channel unreachable", programme.id)
-        saved = await self._ctx.repos.alerts.change(
-            pair.programme_id, alert.id, lambda a: replace(a, deliveries=a.deliveries + tuple(deliveries)))
+            told.append(Outgoing(f"channel:{programme.id}", f"{key}.channel", public["body"][0]["text"], public,
+                                 conversation=programme.channel))
+        await self._ctx.before_change(ref)
+        if not await self._ctx.repos.alerts.add(alert, told):
+            await self._ctx.relay_now(ref)
+            return await self._ctx.repos.alerts.find(pair.programme_id, alert.id) or alert, False
+        sent = await self._ctx.relay_now(ref)
+        deliveries = [{**DELIVERY.plain(d), **({CHANNEL_COPY: True} if m.conversation else {})}
+                      for m in told if (d := sent.get(m.address)) is not None]
+        saved = alert
+        if deliveries:  # so every copy can be updated in place when a manager acts
+            saved = await self._ctx.repos.alerts.change(
+                pair.programme_id, alert.id, lambda a: replace(a, deliveries=a.deliveries + tuple(deliveries)))
         if refresh_summary:
             await self._summaries.refresh_alerts(pair.programme_id, pair.id)
         return saved, True
@@ -140,11 +148,16 @@ class AlertService:
         """Every copy of the alert's card shows where it stands now (the same update twice changes nothing)."""
         card = await self._card(alert, programme)
         public = channel_alert_card(alert, programme.name)
-        for delivery in alert.deliveries:
+        for delivery in alert.deliveries:  # through the outbox: retried, then set aside, like any message
+            copy, shown = DELIVERY.load(delivery), public if delivery.get(CHANNEL_COPY) else card
             try:
-                await self._ctx.messenger.update(DELIVERY.load(delivery), public if delivery.get(CHANNEL_COPY) else card)
-            except Unreachable:
-                log.info("an alert card copy could not be updated")
+                await self._ctx.update_card(copy, shown, key=f"alert.{alert.id}.step{len(alert.steps)}")
+            except StorageError:  # the outbox can't record it: try it once directly (the step is recorded)
+                log.warning("alert %s: a card copy's update could not be recorded; trying it once now", alert.id)
+                try:
+                    await self._ctx.messenger.update(copy, shown)
+                except Unreachable:
+                    log.info("an alert card copy could not be updated")
         return card, public
 
     async def _approve_close(self, actor: Actor, programme: Programme, alert_id: str, now) -> None:

@@ -7,33 +7,37 @@ import logging
 import uuid
 from dataclasses import dataclass, field, replace
 from datetime import timedelta
-from typing import Any, Awaitable, Callable, Protocol
+from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
 from bot.clock import Clock
+from bot.deadline import remaining
 from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEntry
-from bot.domain.due import DRIFT_CHECK, MAX_ATTEMPTS, DueItem, DueState, outbox_item, retry_delay
+from bot.domain.due import DRIFT_CHECK, MAX_ATTEMPTS, DueItem, DueState, conversation_item, outbox_item, relay_item, retry_delay
 from bot.domain.errors import NotFound, Unfinished
+from bot.domain.outbox import DocRef, Outgoing
 from bot.domain.text import plain
 from bot.domain.people import Person, person_id
 from bot.domain.retention import DEFAULT_RETENTION_MONTHS
 from bot.domain.policy import AccessRole, Action, require
 from bot.domain.programmes import Programme
 from bot.services.authority import NO_ADMINS, AdminDirectory, programme_roles
-from bot.storage.documents import DocumentStore, StorageError, StoreTimeout
+from bot.storage.documents import DocumentStore, StorageError, StoreBusy, StoreTimeout
 from bot.storage.schema import Nested
 from bot.storage.records import RecordsRepository
 from bot.storage.surveys import SurveyRepository
 from bot.storage.repositories import (
-    AlertRepository, AuditRepository, ConcernRepository, DueWorkRepository, PairRepository, PairSummaryRepository,
+    AlertRepository, AuditRepository, EmbeddedOutbox, ConcernRepository, DueWorkRepository, PairRepository, PairSummaryRepository,
     ParticipantRepository,
     PeopleRepository, ProgrammeRepository, ReflectionRepository,
 )
 
 log = logging.getLogger(__name__)
+R = TypeVar("R")
 
 INLINE_BUDGET = timedelta(seconds=5)  # how long a user step waits for its messages to go: well inside Teams' 15 s
 INLINE_LEASE = timedelta(seconds=30)  # the inline sender holds an item this much past its wait; then the sweep may
 INLINE_SENDER = "inline"
+REPLY_MARGIN = timedelta(seconds=2)  # of a turn's budget, kept for its reply
 
 
 @dataclass(frozen=True)
@@ -103,13 +107,15 @@ class Repositories:
     concerns: ConcernRepository
     participants: ParticipantRepository
     surveys: SurveyRepository
+    embedded: EmbeddedOutbox
 
     @classmethod
     def over(cls, store: DocumentStore, audit_retention_days: int = DEFAULT_AUDIT_RETENTION_DAYS) -> "Repositories":
         return cls(PeopleRepository(store), ProgrammeRepository(store), PairRepository(store),
                    ReflectionRepository(store), DueWorkRepository(store), AlertRepository(store),
                    AuditRepository(store, audit_retention_days * 24 * 3600), PairSummaryRepository(store),
-                   RecordsRepository(store), ConcernRepository(store), ParticipantRepository(store), SurveyRepository(store))
+                   RecordsRepository(store), ConcernRepository(store), ParticipantRepository(store), SurveyRepository(store),
+                   EmbeddedOutbox(store))
 
 
 def new_id() -> str:
@@ -172,6 +178,53 @@ class ServiceContext:
                 log.warning("a step landed but its follow-up failed (%s)", type(error).__name__)
                 raise Unfinished(unfinished) from error
 
+    async def change_and_tell(self, ref: DocRef, write: Callable[[], Awaitable[R]], *, recheck: str = "",
+                              fresher: dict[str, Message] | None = None) -> tuple[R, dict[tuple[str, str], Delivery | None]]:
+        """A state change and the messages it causes, as one: `write` changes the document at `ref`,
+        writing the messages into it in the same write (a repository's `tell`). Before it, a relay item
+        is scheduled (and, with `recheck`, that pair's drift check), so nothing needed afterwards can be
+        refused once the change has landed; after it, the messages are relayed now. If the relay is cut
+        short, the relay item finishes it within minutes: a message exists exactly when its change landed,
+        so the person may be told "done" as soon as `write` returns. Returns its result and the deliveries
+        made now (by recipient and key). `fresher`: a newer copy of a message (by key) to send instead, if relayed now."""
+        await self.before_change(ref, recheck)
+        result = await write()
+        return result, await self.relay_now(ref, fresher)
+
+    async def before_change(self, ref: DocRef, recheck: str = "") -> None:
+        """What must be recorded before a change with messages is written: its relay item, and the pair's
+        drift check. Refused: nothing is changed yet, and the person may be told so."""
+        item = relay_item(ref.container, ref.partition, ref.id, self.clock.now())
+        try:
+            await self.repos.due.schedule(item)
+        except StoreTimeout:
+            if await self.repos.due.get(item) is None:  # it did not land: nothing is changed yet
+                raise
+        if recheck:
+            await self.recheck(recheck)
+
+    async def relay_now(self, ref: DocRef, fresher: dict[str, Message] | None = None) -> dict[tuple[str, str], Delivery | None]:
+        """Hand the messages waiting in a document to the outbox (one item per recipient and key, tried
+        now), then drop them from the document. Never raises for the store: what is left waits for the
+        relay item (and relaying twice tells no one twice: the outbox keeps one item per key)."""
+        deliveries: dict[tuple[str, str], Delivery | None] = {}
+        try:
+            waiting = await self.repos.embedded.waiting(ref)
+            relayed: list[Outgoing] = []
+            for message in waiting:
+                body = (fresher or {}).get(message.key) or Message(message.text, message.card)
+                if message.conversation:
+                    deliveries[message.address] = await self.post(message.conversation, body, message.key)
+                else:
+                    deliveries[message.address] = await self.notify(message.recipient, body, key=message.key)
+                relayed.append(message)
+            if relayed:
+                await self.repos.embedded.drop(ref, relayed)
+        except StorageError as error:
+            log.warning("messages in %s/%s not all relayed now (%s); the relay item will", ref.container, ref.id,
+                        type(error).__name__)
+        return deliveries
+
     async def notify(self, person_id_: str, message: Message, key: str | None = None,
                      within: timedelta = INLINE_BUDGET) -> Delivery | None:
         """Message someone through the outbox: record the message (one item per recipient and `key`, kept
@@ -189,31 +242,72 @@ class ServiceContext:
             return None  # they had their data erased: no message, and no notice kept for them
         now = self.clock.now()
         item = outbox_item(person_id_, key or f"once.{self.make_id()}", message.text, message.card, now)
+        return await self._through_outbox(item, lambda held: self.deliver(person_id_, stored_message(held)), within)
+
+    async def post(self, conversation: dict[str, Any], message: Message, key: str,
+                   within: timedelta = INLINE_BUDGET) -> Delivery | None:
+        """Post into a known conversation (a programme's channel) through the outbox, like `notify`."""
+        item = conversation_item(conversation, key, message.text, message.card, self.clock.now())
+        return await self._through_outbox(item, self.deliver_stored, within)
+
+    async def update_card(self, delivery: Delivery, card: dict[str, Any], key: str,
+                          within: timedelta = INLINE_BUDGET) -> None:
+        """Replace a card delivered earlier, through the outbox (retried, then set aside), like `notify`.
+        `key` names the change the new card shows, so the same update asked for twice is made once."""
+        item = conversation_item(delivery.conversation, f"{key}.{delivery.activity_id}", "", card, self.clock.now(),
+                                 update=DELIVERY.plain(delivery))
+        await self._through_outbox(item, self.deliver_stored, within)
+
+    async def _through_outbox(self, item: DueItem, send: Callable[[DueItem], Awaitable[Delivery | None]],
+                              within: timedelta) -> Delivery | None:
+        """Record the item (kept if it is there already), then try it once now, waiting at most `within`
+        (and never past what is left of the turn, less a margin for the reply)."""
+        left = remaining()
+        if left is not None:
+            within = max(timedelta(0), min(within, timedelta(seconds=left) - REPLY_MARGIN))
         try:
             await self.repos.due.schedule(item)
         except StoreTimeout:
             pass  # it may have landed: the read below tells
         found = await self.repos.due.get(item)
-        if found is None or found[0].state is not DueState.PENDING:
+        if found is None:
+            raise StoreBusy("the message could not be recorded")  # the write went unanswered and did not land
+        if found[0].state is not DueState.PENDING:
             return None  # already delivered (or set aside), or a sender holds it now
-        claim = await self.repos.due.claim(found[0], found[1], INLINE_SENDER, now + within + INLINE_LEASE)
+        claim = await self.repos.due.claim(found[0], found[1], INLINE_SENDER, self.clock.now() + within + INLINE_LEASE)
         if claim is None:
             return None  # the sweep took it first: it delivers
         held, etag = claim
         try:
-            delivery = await asyncio.wait_for(self.deliver(person_id_, stored_message(held)), within.total_seconds())
+            delivery = await asyncio.wait_for(send(held), within.total_seconds())
         except Exception as error:  # any failure to send: the outbox keeps it and the sweep tries again
-            log.warning("message to %s not delivered now (%s); the sweep will retry", person_id_, type(error).__name__)
+            log.warning("outbox item %s not delivered now (%s); the sweep will retry", held.id, type(error).__name__)
             try:
                 await self.repos.due.release(held, etag, self.clock.now() + retry_delay(held.attempts), type(error).__name__)
             except StorageError:
                 log.warning("outbox item %s: could not record the failure; its lease will run out", held.id)
             return None
         try:
-            await self.repos.due.finish(replace(held, sent_to=(person_id_,)), etag)
+            await persist(lambda: self.repos.due.finish(replace(held, sent_to=(held.pair_id,)), etag))
         except StorageError:
             log.warning("outbox item %s: delivered, but not marked; it may be sent again", held.id)
         return delivery
+
+    async def deliver_stored(self, item: DueItem) -> Delivery | None:
+        """Send one outbox item now (the sweep's turn, or the first try): a card update, a post into a
+        conversation, or a personal message. Raises whatever the messenger raises for a failure worth retrying."""
+        body = item.message or {}
+        message = stored_message(item)
+        try:
+            if body.get("update"):
+                await self.messenger.update(DELIVERY.load(body["update"]), message.card or {})
+                return None
+            if body.get("conversation"):
+                return await self.messenger.post(body["conversation"], message)
+        except Unreachable:  # the channel or the card is gone (or the app removed there): not worth retrying
+            log.info("outbox item %s: its conversation can't be reached; not retried", item.id)
+            return None
+        return await self.deliver(item.pair_id, message)
 
     async def deliver(self, person_id_: str, message: Message) -> Delivery | None:
         """Send one stored message now: to their chat, or as a notice if Tandem can't reach them (None).
@@ -261,6 +355,17 @@ class ServiceContext:
                     await self.notify(manager_id, Message(text=(
                         f"A message to {plain(who)} in {plain(programme.name)} could not be delivered after {MAX_ATTEMPTS} tries. "
                         "Please check they still have Tandem, or contact them another way.")), key=f"undelivered.{item.id}")
+
+
+async def persist(write: Callable[[], Awaitable[R]], attempts: int = 4) -> R:
+    """A bookkeeping write after a message went out: worth a few tries while the store is busy, since
+    giving up means the message may go again."""
+    for attempt in range(attempts - 1):
+        try:
+            return await write()
+        except StoreBusy:
+            await asyncio.sleep(0.2 * 2 ** attempt)
+    return await write()
 
 
 def stored_message(item: DueItem) -> Message:

@@ -6,10 +6,11 @@ from datetime import date
 
 from bot.domain.contracts import Clauses, Contract, ContractStatus, ContractVersion, default_clauses
 from bot.domain.errors import AlreadyDone
+from bot.domain.outbox import Outgoing
 from bot.domain.policy import Action
 from bot.domain.uktime import uk_today
 from bot.domain.text import person_name
-from bot.services.context import Actor, Message, ServiceContext
+from bot.services.context import Actor, ServiceContext
 from bot.services.pairs import PairService, PairView
 from bot.services.surveys import SurveyService
 from cards.contract import contract_card
@@ -39,54 +40,60 @@ class ContractService:
         view = await self._pairs.view(actor, pair_id, Action.CHANGE_CONTRACT)
         view.pair.require_active()
         now = self._ctx.clock.now()
-        latest = (await self._ctx.repos.pairs.contract(pair_id)).pending
+        contract = await self._ctx.repos.pairs.contract(pair_id)
+        latest = contract.pending
         checked = clauses.validate(view.programme.ends_on)
+        ref = self._ctx.repos.pairs.contract_ref(pair_id)
         if latest is not None and latest.proposed_by is view.role and latest.clauses == checked:
-            proposal = latest  # the same proposal again (say, after a fault): finish telling the partner
-        else:
-            proposal = await self._ctx.repos.pairs.change_contract(
-                pair_id, lambda c: c.propose(view.role, clauses, view.programme.ends_on, now)
-            )
+            await self._ctx.relay_now(ref)  # the same proposal again (say, after a fault): anything left goes now
+            return latest
         partner_role = view.role.other
-        compared_with = (await self._ctx.repos.pairs.contract(pair_id)).compared_with(proposal)
-        await self._ctx.follow_up(
-            f"Version {proposal.number} is saved, but I couldn't tell your partner yet. Send the same version again in a minute to tell them.",
-            lambda: self._ctx.notify(view.partner.id, Message(
-                text=f"{person_name(view.me.name, 'Your partner')} proposed version {proposal.number} of your mentoring contract. Press **Accept**, or say **accept** or **contract** to review it.",
-                card=contract_card(pair_id, proposal, view.names, partner_role, compared_with=compared_with, kind=view.programme.kind),
-            ), key=f"contract.{pair_id}.{proposal.number}.proposed"))
+
+        def tell(proposal: ContractVersion) -> list[Outgoing]:
+            return [Outgoing(view.partner.id, f"contract.{pair_id}.{proposal.number}.proposed",
+                             f"{person_name(view.me.name, 'Your partner')} proposed version {proposal.number} of your mentoring contract. Press **Accept**, or say **accept** or **contract** to review it.",
+                             contract_card(pair_id, proposal, view.names, partner_role, compared_with=contract.compared_with(proposal), kind=view.programme.kind))]
+
+        proposal, _ = await self._ctx.change_and_tell(ref, lambda: self._ctx.repos.pairs.change_contract(
+            pair_id, lambda c: c.propose(view.role, clauses, view.programme.ends_on, now), tell))
         return proposal
 
     async def accept(self, actor: Actor, pair_id: str, number: int) -> ContractVersion:
         view = await self._pairs.view(actor, pair_id, Action.CHANGE_CONTRACT)
         view.pair.require_active()
         now = self._ctx.clock.now()
+        ref = self._ctx.repos.pairs.contract_ref(pair_id)
+
+        def tell(accepted: ContractVersion) -> list[Outgoing]:
+            return [Outgoing(view.partner.id, f"contract.{pair_id}.{number}.accepted.{view.role.value}",
+                             f"{person_name(view.me.name, 'Your partner')} accepted version {number}: your mentoring contract is in force. Next, press **Propose a time** for your first session, or say **schedule**.",
+                             contract_card(pair_id, accepted, view.names, view.role.other, kind=view.programme.kind))]
+
         try:
-            accepted = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.accept(view.role, number, now))
+            accepted, _ = await self._ctx.change_and_tell(ref, lambda: self._ctx.repos.pairs.change_contract(
+                pair_id, lambda c: c.accept(view.role, number, now), tell), recheck=pair_id)
         except AlreadyDone:
-            # Accepted before, perhaps with the partner's message lost to a fault: finish that, then say so.
+            # Accepted before, perhaps cut short by a fault: anything still to send goes now, then say so.
+            await self._ctx.relay_now(ref)
             version = (await self._ctx.repos.pairs.contract(pair_id)).version(number)
             if view.role in version.confirmed_by and version.proposed_by is not view.role:
-                await self._after_accept(view, pair_id, version)
+                await self._after_accept(pair_id, version)
             raise
-        await self._after_accept(view, pair_id, accepted)
+        await self._after_accept(pair_id, accepted)
         return accepted
 
-    async def _after_accept(self, view: PairView, pair_id: str, accepted: ContractVersion) -> None:
-        number = accepted.number
-        in_force = accepted.status is ContractStatus.IN_FORCE
+    async def _after_accept(self, pair_id: str, accepted: ContractVersion) -> None:
+        if self._surveys is None or accepted.status is not ContractStatus.IN_FORCE:
+            return
         await self._ctx.follow_up(
-            f"You accepted version {number}{': it is in force' if in_force else ''}, but I couldn't tell your partner yet. "
-            "Press **Accept** again in a minute to tell them.",
-            lambda: self._ctx.recheck(pair_id),
-            *([lambda: self._surveys.after_contract_in_force(pair_id)] if self._surveys is not None and in_force else []),
-            lambda: self._ctx.notify(view.partner.id, Message(
-                text=f"{person_name(view.me.name, 'Your partner')} accepted version {number}: your mentoring contract is in force. Next, press **Propose a time** for your first session, or say **schedule**.",
-                card=contract_card(pair_id, accepted, view.names, view.role.other, kind=view.programme.kind),
-            ), key=f"contract.{pair_id}.{number}.accepted.{view.role.value}"))
+            f"You accepted version {accepted.number}: it is in force, and your partner is told. I couldn't set up the "
+            "programme's surveys yet: press **Accept** again in a minute to finish.",
+            lambda: self._surveys.after_contract_in_force(pair_id))
 
     async def withdraw(self, actor: Actor, pair_id: str, number: int) -> ContractVersion:
         view = await self._pairs.view(actor, pair_id, Action.CHANGE_CONTRACT)
-        withdrawn = await self._ctx.repos.pairs.change_contract(pair_id, lambda c: c.withdraw(view.role, number))
-        await self._ctx.notify(view.partner.id, Message(text=f"{person_name(view.me.name, 'Your partner')} withdrew their proposed version {number} of your contract."))
+        tell = lambda _: [Outgoing(view.partner.id, f"contract.{pair_id}.{number}.withdrawn",  # noqa: E731
+                                   f"{person_name(view.me.name, 'Your partner')} withdrew their proposed version {number} of your contract.")]
+        withdrawn, _ = await self._ctx.change_and_tell(self._ctx.repos.pairs.contract_ref(pair_id), lambda: self._ctx.repos.pairs.change_contract(
+            pair_id, lambda c: c.withdraw(view.role, number), tell))
         return withdrawn

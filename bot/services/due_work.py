@@ -8,16 +8,18 @@ import asyncio
 import logging
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from typing import Awaitable, Callable, TypeVar
+from typing import TypeVar
 
 from bot.domain.due import (
-    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DEBRIEF, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, OUTBOX, PROGRAMME_END, RETENTION_PURGE,
+    CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DEBRIEF, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, OUTBOX, PROGRAMME_END, RELAY,
+    RETENTION_PURGE,
     SURVEY, SURVEY_REMINDER, DueItem, buckets_between, hour_bucket, retry_delay,
 )
 from bot.domain.errors import DomainError, NotFound
+from bot.domain.outbox import DocRef
 from bot.services.alerts import DriftWatch
 from bot.services.calendar_sync import CalendarSync
-from bot.services.context import ServiceContext, stored_message
+from bot.services.context import ServiceContext, persist
 from bot.services.nudges import NudgeService, Outcome
 from bot.services.pairs import PairService
 from bot.storage.documents import StorageError, StoreBusy
@@ -156,7 +158,7 @@ class DueWorkService:
         await _stop(stop, renewer)
         try:
             async with held.lock:
-                finished = not held.lost and await _persist(lambda: repo.finish(held.item, held.etag))
+                finished = not held.lost and await persist(lambda: repo.finish(held.item, held.etag))
         except StorageError:
             log.warning("due item %s: done, but the store could not record it; it may be acted on again", item.id)
             report.failed += 1
@@ -219,13 +221,19 @@ class DueWorkService:
             return await self._calendar.retry(item, now)
         if item.kind == CALENDAR_CHECK:
             return await self._calendar.check(item, now)
+        if item.kind == RELAY:
+            ref = DocRef(item.detail, item.pair_id, item.session_id)
+            await self._ctx.relay_now(ref)
+            if await self._ctx.repos.embedded.waiting(ref):
+                raise StoreBusy("messages still wait to be relayed")  # released, and tried again with backoff
+            return True
         if item.kind == OUTBOX:
-            await self._ctx.deliver(item.pair_id, stored_message(item))  # raises on failure: retried, then set aside
+            await self._ctx.deliver_stored(item)  # raises on failure: retried, then set aside
             return True
 
         async def reached(person_id: str) -> None:
             async with held.lock:
-                marked = await _persist(lambda: self._ctx.repos.due.mark_sent(held.item, held.etag, person_id))
+                marked = await persist(lambda: self._ctx.repos.due.mark_sent(held.item, held.etag, person_id))
                 if marked is None:
                     held.lost = True
                 else:
@@ -237,17 +245,6 @@ class DueWorkService:
             return await self._surveys.deliver(item, now, reached) is Outcome.SENT
         log.warning("unknown due work %s", item.kind)
         return False
-
-
-async def _persist(write: Callable[[], Awaitable[T]], attempts: int = 4) -> T:
-    """A bookkeeping write after a message went out: worth a few tries while the store is busy, since
-    giving up means the message may go again."""
-    for attempt in range(attempts - 1):
-        try:
-            return await write()
-        except StoreBusy:
-            await asyncio.sleep(0.2 * 2 ** attempt)
-    return await write()
 
 
 def _keep_open(report: SweepReport, item: DueItem) -> None:

@@ -19,7 +19,7 @@ from typing import Any
 from bot.domain.alerts import Alert, AlertKind, Step
 from bot.domain.audit import SYSTEM_ACTOR, AuditAction
 from bot.domain.errors import InvalidState, NotFound
-from bot.domain.people import Person, Role
+from bot.domain.people import Person
 from bot.domain.programmes import CloseReason, PairStatus
 from bot.services.context import Actor, Message, ServiceContext
 from bot.services.pairs import PairService

@@ -19,14 +19,15 @@ from bot.domain.programmes import (
     require_may_take_part,
 )
 from bot.domain.due import PROGRAMME_END, DueItem
+from bot.domain.outbox import Outgoing
 from bot.domain.uktime import uk_instant, uk_today
 from bot.domain.text import person_name, plain
 from bot.services.authority import pair_roles
 from bot.services.calendar_sync import CalendarSync
-from bot.services.context import DELIVERY, Actor, Message, ServiceContext, Unreachable
+from bot.services.context import DELIVERY, Actor, ServiceContext, Unreachable
 from bot.services.nudges import NudgeService
 from bot.services.retention import schedule_retention
-from bot.storage.documents import DocumentExists
+from bot.storage.documents import DocumentExists, StorageError
 from cards.pairing import paired_card
 from cards.session import session_cancelled_card
 
@@ -143,12 +144,21 @@ class PairService:
             if known is not None:
                 await self._require_room(known, who, role, programme, pair_id)
         pair = new_pair(pair_id, programme, mentor.id, mentee.id, actor.id, self._ctx.clock.now())
+        ref = self._repos.pairs.pair_ref(pair.id)
         # Each step is idempotent, so a pairing interrupted part-way (the store busy) completes when retried.
         if pair.id in await self._repos.programmes.roster(programme.id) and await self._both_know(pair):
+            await self._ctx.relay_now(ref)  # paired before, perhaps cut short by a fault: anything left goes now
             raise AlreadyDone(f"{person_name(mentor.name, 'They')} and {person_name(mentee.name, 'their partner')} are already paired "
                                f"in {plain(programme.name)}.")
+        # Both are told by messages written with the pair itself, relayed once every step below is done
+        # (or, if the pairing is cut short, by its relay item within minutes).
+        told = [Outgoing(who.id, f"pair.{pair.id}.paired.{role.value}",
+                         f"You've been paired in {plain(programme.name)}: your {role.other.value} is {person_name(partner.name, 'someone new')}.",
+                         paired_card(pair.id, programme, role, partner.name))
+                for who, role, partner in ((mentor, Role.MENTOR, mentee), (mentee, Role.MENTEE, mentor))]
+        await self._ctx.before_change(ref)
         try:
-            await self._repos.pairs.add(pair)
+            await self._repos.pairs.add(pair, told)
         except DocumentExists:
             pass
         await self._repos.programmes.add_to_roster(pair)
@@ -158,11 +168,7 @@ class PairService:
         await self._ctx.recheck(pair.id)
         await self._nudges.after_pairing(pair)
         await self._ctx.audit(actor.id, AuditAction.PAIR_CREATED, pair.id, programme.id)
-        for who, role, partner in ((mentor, Role.MENTOR, mentee), (mentee, Role.MENTEE, mentor)):
-            await self._ctx.notify(who.id, Message(
-                text=f"You've been paired in {plain(programme.name)}: your {role.other.value} is {person_name(partner.name, 'someone new')}.",
-                card=paired_card(pair.id, programme, role, partner.name),
-            ))
+        await self._ctx.relay_now(ref)
         return pair
 
     async def _free_pair_id(self, programme_id: str, mentor_id: str, mentee_id: str) -> str:
@@ -250,16 +256,18 @@ class PairService:
             await retire_session_cards(self._ctx, session, "Cancelled: this pairing has ended.")
         await self._repos.pairs.change_contract(pair.id, lambda c: c.close(now))
         was_active = (await self._repos.pairs.get(pair.id)).active
-        closed = await self._repos.pairs.close(pair.id, reason, now)
-        await self._ctx.recheck(pair.id)  # the report summary and status then show it closed
-        if was_active:
+        told: list[Outgoing] = []
+        if was_active:  # both told kindly, by messages written with the close itself
             programme = await self._repos.programmes.get(pair.programme_id)
             for role in Role:
                 if role is leaving:
                     continue
                 partner = await self._repos.people.find(pair.member(role.other))
-                await self._ctx.notify(pair.member(role), Message(text=closing_words(
+                told.append(Outgoing(pair.member(role), f"pair.{pair.id}.closed.{role.value}", closing_words(
                     reason, programme.name, role, partner.name if partner else "", len(cancelled))))
+        ref = self._repos.pairs.pair_ref(pair.id)
+        closed, _ = await self._ctx.change_and_tell(ref, lambda: self._repos.pairs.close(
+            pair.id, reason, now, lambda _: told), recheck=pair.id)  # the re-check shows it closed in the report
         if was_active and reason in (CloseReason.NO_FAULT, CloseReason.LEFT_PROGRAMME, CloseReason.DECLINED):
             for then in self._when_ended:  # e.g. offer the programme's managers a reserve for who is left
                 try:
@@ -342,11 +350,15 @@ async def schedule_programme_end(ctx: ServiceContext, programme: Programme) -> D
 
 async def retire_session_cards(ctx: ServiceContext, session: Session, note: str) -> None:
     """Cards sent about a session that is now cancelled lose their buttons (Reschedule, Cancel)."""
-    for doc in session.cards:
+    for doc in session.cards:  # through the outbox: retried, then set aside, like any message
+        copy, card = DELIVERY.load(doc), session_cancelled_card(session, note)
         try:
-            await ctx.messenger.update(DELIVERY.load(doc), session_cancelled_card(session, note))
-        except Unreachable:
-            log.info("a session card could not be updated")
+            await ctx.update_card(copy, card, key=f"session.{session.id}.retired")
+        except StorageError:  # the outbox can't record it: try it once directly (the cancellation stands)
+            try:
+                await ctx.messenger.update(copy, card)
+            except Unreachable:
+                log.info("a session card could not be updated")
 
 
 def closing_words(reason: CloseReason, programme_name: str, role: Role, partner_name: str, cancelled: int) -> str:

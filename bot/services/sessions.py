@@ -2,11 +2,12 @@
 
 from __future__ import annotations
 
+import logging
 from datetime import date, datetime
 
 from bot.domain.contracts import Cadence
 from bot.domain.errors import AlreadyDone
-from bot.domain.people import Role
+from bot.domain.outbox import Outgoing
 from bot.domain.sessions import Schedule, Session, SessionStatus
 from bot.domain.policy import Action
 from bot.domain.uktime import format_day, format_uk
@@ -16,7 +17,10 @@ from bot.services.context import DELIVERY, Actor, Message, ServiceContext
 from bot.services.nudges import NudgeService
 from bot.services.pairs import PairService, PairView, retire_session_cards
 from cards.reflection import reflection_prompt_card
+from bot.storage.documents import StorageError
 from cards.session import next_session_card, session_confirmed_card, session_proposal_card
+
+log = logging.getLogger(__name__)
 
 DEFAULT_MINUTES = 60
 # Tandem never hands one person's contact details to another (young volunteers are paired with senior
@@ -56,21 +60,21 @@ class SessionService:
         view.pair.require_active()
         last_day, minutes, _ = await self._limits(view)
         now, session_id = self._ctx.clock.now(), self._ctx.make_id()
+        ref = self._ctx.repos.pairs.schedule_ref(pair_id)
         repeated = next((s for s in (await self._ctx.repos.pairs.schedule(pair_id)).sessions
                          if s.status is SessionStatus.PROPOSED and s.proposed_by is view.role and s.starts_at == starts_at), None)
         if repeated is not None:
-            proposal = repeated  # the same time proposed again (say, after a fault): finish telling the partner
-        else:
-            proposal = await self._ctx.repos.pairs.change_schedule(
-                pair_id, lambda s: s.propose(session_id, view.role, starts_at, minutes, last_day, now, answering, moving)
-            )
+            await self._ctx.relay_now(ref)  # the same time proposed again (say, after a fault): anything left goes now
+            return repeated
         verb = "suggested another time" if answering else "would like to move your session" if moving else "proposed a session"
-        await self._ctx.follow_up(
-            f"Your proposal for {format_uk(starts_at)} is saved, but I couldn't tell your partner yet. Propose the same time again in a minute to tell them.",
-            lambda: self._ctx.notify(view.partner.id, Message(
-                text=f"{person_name(view.me.name, 'Your partner')} {verb}: {format_uk(starts_at)}. Press **Accept**, or say **accept**.",
-                card=session_proposal_card(pair_id, proposal, view.me.name, view.role.other),
-            ), key=f"session.{pair_id}.{proposal.id}.proposed"))
+
+        def tell(proposal: Session) -> list[Outgoing]:
+            return [Outgoing(view.partner.id, f"session.{pair_id}.{proposal.id}.proposed",
+                             f"{person_name(view.me.name, 'Your partner')} {verb}: {format_uk(starts_at)}. Press **Accept**, or say **accept**.",
+                             session_proposal_card(pair_id, proposal, view.me.name, view.role.other))]
+
+        proposal, _ = await self._ctx.change_and_tell(ref, lambda: self._ctx.repos.pairs.change_schedule(
+            pair_id, lambda s: s.propose(session_id, view.role, starts_at, minutes, last_day, now, answering, moving), tell))
         return proposal
 
     async def accept(self, actor: Actor, pair_id: str, session_id: str) -> Session:
@@ -82,79 +86,89 @@ class SessionService:
         # Index the reminders and the "did it happen?" question first: if the confirmation then fails,
         # the sweep finds the session unconfirmed and sends nothing; the other order could lose them.
         await self._nudges.after_booking(pair_id, proposal)
+        ref = self._ctx.repos.pairs.schedule_ref(pair_id)
         try:
+            await self._ctx.before_change(ref)
             confirmed, _moved = await self._ctx.repos.pairs.change_schedule(
-                pair_id, lambda s: _drop_first(s.accept(view.role, session_id, last_day, now))
-            )
+                pair_id, lambda s: _drop_first(s.accept(view.role, session_id, last_day, now)),
+                lambda done: [self._booked(view, pair_id, done[0])])
         except AlreadyDone:
-            # Booked before, perhaps with the partner's message lost to a fault: finish that, then say so.
-            if proposal.status is SessionStatus.CONFIRMED and proposal.proposed_by is not view.role:
-                await self._tell_booked(view, pair_id, proposal)
+            # Booked before, perhaps cut short by a fault: anything still to send goes now, then say so.
+            await self._tell_booked(view, pair_id, proposal)
             raise
         await self._calendar.after_change(pair_id, confirmed.id)  # never fails the booking
-        # The event (and its join link) may be in the schedule now: both cards carry what is known.
+        # The event (and its join link) may be in the schedule now: the partner's card carries what is known.
         confirmed = (await self._ctx.repos.pairs.schedule(pair_id)).session(confirmed.id)
         await self._tell_booked(view, pair_id, confirmed)
         return confirmed
 
-    async def _tell_booked(self, view: PairView, pair_id: str, confirmed: Session) -> None:
-        async def tell() -> None:
-            delivery = await self._ctx.notify(view.partner.id, Message(
-                text=f"{person_name(view.me.name, 'Your partner')} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
-                card=session_confirmed_card(pair_id, confirmed, view.names, NO_ATTENDEES),
-            ), key=f"session.{pair_id}.{confirmed.id}.confirmed")
-            if delivery is not None:  # so a cancellation can take the buttons off the partner's copy
-                await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.note_card(confirmed.id, DELIVERY.plain(delivery)))
+    def _booked(self, view: PairView, pair_id: str, confirmed: Session) -> Outgoing:
+        return Outgoing(view.partner.id, f"session.{pair_id}.{confirmed.id}.confirmed",
+                        f"{person_name(view.me.name, 'Your partner')} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
+                        session_confirmed_card(pair_id, confirmed, view.names, NO_ATTENDEES))
 
-        await self._ctx.follow_up(
-            f"Your session is booked for {format_uk(confirmed.starts_at)}, but I couldn't tell your partner yet. Press **Accept** again in a minute to tell them.",
-            tell)
+    async def _tell_booked(self, view: PairView, pair_id: str, confirmed: Session) -> None:
+        """Relay the partner's message (with the freshest card), and keep where it went, so a cancellation
+        can take the buttons off the partner's copy. Keeping that is worth a try, never a failure."""
+        latest = self._booked(view, pair_id, confirmed)
+        deliveries = await self._ctx.relay_now(self._ctx.repos.pairs.schedule_ref(pair_id),
+                                               fresher={latest.key: Message(latest.text, latest.card)})
+        delivery = deliveries.get(latest.address)
+        if delivery is not None:
+            try:
+                await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.note_card(confirmed.id, DELIVERY.plain(delivery)))
+            except StorageError:
+                log.warning("session %s: the partner's card was sent but not noted", confirmed.id)
 
     async def decline(self, actor: Actor, pair_id: str, session_id: str) -> Session:
         view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         now = self._ctx.clock.now()
-        declined = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.decline(view.role, session_id, now))
-        await self._ctx.follow_up(
-            "You declined that time, but I couldn't tell your partner yet. Decline it again in a minute to tell them.",
-            lambda: self._ctx.notify(view.partner.id, Message(
-                text=f"{person_name(view.me.name, 'Your partner')} can't make {format_uk(declined.starts_at)}. Say **schedule** to propose another time."),
-                key=f"session.{pair_id}.{declined.id}.declined"))
+        def tell(declined: Session) -> list[Outgoing]:
+            return [Outgoing(view.partner.id, f"session.{pair_id}.{declined.id}.declined",
+                             f"{person_name(view.me.name, 'Your partner')} can't make {format_uk(declined.starts_at)}. Say **schedule** to propose another time.")]
+
+        declined, _ = await self._ctx.change_and_tell(self._ctx.repos.pairs.schedule_ref(pair_id), lambda: self._ctx.repos.pairs.change_schedule(
+            pair_id, lambda s: s.decline(view.role, session_id, now), tell))
         return declined
 
     async def cancel(self, actor: Actor, pair_id: str, session_id: str) -> Session:
         view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         now = self._ctx.clock.now()
+        ref = self._ctx.repos.pairs.schedule_ref(pair_id)
+
+        def tell(cancelled: Session) -> list[Outgoing]:
+            return [Outgoing(view.partner.id, f"session.{pair_id}.{cancelled.id}.cancelled",
+                             f"{person_name(view.me.name, 'Your partner')} cancelled the session on {format_uk(cancelled.starts_at)}. Say **schedule** to propose a new time.")]
+
         try:
-            cancelled = await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.cancel(view.role, session_id, now))
+            cancelled, _ = await self._ctx.change_and_tell(ref, lambda: self._ctx.repos.pairs.change_schedule(
+                pair_id, lambda s: s.cancel(view.role, session_id, now), tell), recheck=pair_id)
         except AlreadyDone:
-            before = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id)
-            if before.changed_by is view.role:  # cancelled by them before: finish telling the partner
-                await self._tell_cancelled(view, pair_id, before)
+            await self._ctx.relay_now(ref)  # cancelled before, perhaps cut short by a fault: anything left goes now
             raise
         await self._calendar.after_change(pair_id, cancelled.id)
         await retire_session_cards(self._ctx, cancelled, f"{person_name(view.me.name, 'Your partner')} cancelled this session.")
-        await self._tell_cancelled(view, pair_id, cancelled)
         return cancelled
-
-    async def _tell_cancelled(self, view: PairView, pair_id: str, cancelled: Session) -> None:
-        await self._ctx.follow_up(
-            f"The session on {format_uk(cancelled.starts_at)} is cancelled, but I couldn't tell your partner yet. Cancel it again in a minute to tell them.",
-            lambda: self._ctx.recheck(pair_id),
-            lambda: self._ctx.notify(view.partner.id, Message(
-                text=f"{person_name(view.me.name, 'Your partner')} cancelled the session on {format_uk(cancelled.starts_at)}. Say **schedule** to propose a new time."),
-                key=f"session.{pair_id}.{cancelled.id}.cancelled"))
 
     async def record_attendance(self, actor: Actor, pair_id: str, session_id: str, happened: bool) -> Session:
         """When both say it happened, each is asked to reflect and prompted to book the next session."""
         view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         now = self._ctx.clock.now()
         before = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id)
+        ref = self._ctx.repos.pairs.schedule_ref(pair_id)
+
+        def tell(updated: Session) -> list[Outgoing]:
+            if updated.status is not SessionStatus.NOT_HELD or before.status is SessionStatus.NOT_HELD:
+                return []
+            return [Outgoing(view.partner.id, f"session.{view.pair.id}.{updated.id}.not-held",
+                             f"{person_name(view.me.name, 'Your partner')} says the session on {format_uk(updated.starts_at)} didn't happen. Say **schedule** to find a new time.")]
+
         try:
-            updated = await self._ctx.repos.pairs.change_schedule(
-                pair_id, lambda s: s.record_attendance(view.role, session_id, happened, now)
-            )
+            updated, _ = await self._ctx.change_and_tell(ref, lambda: self._ctx.repos.pairs.change_schedule(
+                pair_id, lambda s: s.record_attendance(view.role, session_id, happened, now), tell), recheck=pair_id)
         except AlreadyDone:
             # Recorded before, perhaps with what follows lost to a fault: finish it (no one is told twice).
+            await self._ctx.relay_now(ref)
             await self._after_attendance(view, before, None)
             raise
         await self._after_attendance(view, updated, before.status)
@@ -162,17 +176,10 @@ class SessionService:
 
     async def _after_attendance(self, view: PairView, updated: Session, before: SessionStatus | None) -> None:
         """What follows a change of attendance; `before` None: the change landed earlier, so finish it all."""
-        steps = []
-        if updated.status is not before:
-            steps.append(lambda: self._ctx.recheck(view.pair.id))
         if updated.status is SessionStatus.HELD and before is not SessionStatus.HELD:
-            steps.append(lambda: self._after_held(view, updated))
-        elif updated.status is SessionStatus.NOT_HELD and before is not SessionStatus.NOT_HELD:
-            steps.append(lambda: self._ctx.notify(view.partner.id, Message(
-                text=f"{person_name(view.me.name, 'Your partner')} says the session on {format_uk(updated.starts_at)} didn't happen. Say **schedule** to find a new time."),
-                key=f"session.{view.pair.id}.{updated.id}.not-held"))
-        await self._ctx.follow_up(
-            "Your answer is saved, but I couldn't finish what follows it yet. Give the same answer again in a minute to finish.", *steps)
+            await self._ctx.follow_up(
+                "Your answer is saved, but I couldn't finish what follows it yet. Give the same answer again in a minute to finish.",
+                lambda: self._after_held(view, updated))
 
     async def _after_held(self, view: PairView, session: Session) -> None:
         _, _, cadence = await self._limits(view)

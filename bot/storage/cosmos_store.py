@@ -26,7 +26,7 @@ from azure.cosmos.exceptions import (
 )
 
 from bot.storage.documents import (
-    BOT_STATE, CONTAINERS, DUE, Document, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch, StoreBusy, StoreTimeout,
+    BOT_STATE, CONTAINERS, Document, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch, StoreBusy, StoreTimeout,
 )
 
 log = logging.getLogger(__name__)

@@ -12,7 +12,7 @@ import asyncio
 import json
 import random
 from dataclasses import dataclass
-from typing import Any, Awaitable, Callable, Mapping, Sequence, TypeVar
+from typing import Any, Callable, Mapping, Sequence, TypeVar
 
 PEOPLE = "people"  # partition: person id (tenant:objectId)
 PROGRAMMES = "programmes"  # partition: programme id; the programme and its roster entries
@@ -119,10 +119,14 @@ async def read_modify_write(
     id: str,
     change: Callable[[dict[str, Any] | None], tuple[dict[str, Any], R]],
     attempts: int = MAX_WRITE_ATTEMPTS,
+    tell: Callable[[R], Sequence[dict[str, Any]]] | None = None,
 ) -> R:
     """Apply `change` to the current body (None if absent) and write it back, retrying on a lost race.
 
     `change` must be pure: it may run again on a fresher copy. If it raises, nothing is written.
+    `tell` names the messages the change causes (from its result): they are added to the document's
+    envelope-level OUTBOX_FIELD in the same write, so they exist exactly when the change landed. Messages
+    already waiting there are kept through every write, whatever `change` returns.
     """
     for attempt in range(attempts):
         try:
@@ -130,6 +134,8 @@ async def read_modify_write(
         except DocumentNotFound:
             current = None
         new_body, result = change(current.body if current else None)
+        new_body = _with_outbox(new_body, (current.body.get(OUTBOX_FIELD) or []) if current else [],
+                                list(tell(result)) if tell else [])
         try:
             if current is None:
                 await store.create(container, partition, id, new_body)
@@ -147,6 +153,53 @@ async def read_modify_write(
             raise
         except (EtagMismatch, DocumentExists, DocumentNotFound):
             # Someone wrote first: back off (jittered, growing, capped) and apply the change to their version.
+            await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.002 * 2 ** attempt)))
+    raise StoreBusy(f"Too many concurrent writers on {container}/{partition}/{id}")
+
+
+OUTBOX_FIELD = "outbox"  # envelope level: messages a change caused, waiting to be relayed
+OUTBOX_FIELD_LIMIT = 50  # entries are relayed within minutes; more waiting than this means the relay is down
+
+
+def _with_outbox(body: dict[str, Any], waiting: list[dict[str, Any]], new: list[dict[str, Any]]) -> dict[str, Any]:
+    """The body with the messages still waiting plus the new ones, one per recipient and key."""
+    entries, seen = [], set()
+    for entry in [*waiting, *new]:
+        address = (entry["recipient"], entry["key"])
+        if address not in seen:
+            seen.add(address)
+            entries.append(entry)
+    if len(entries) > OUTBOX_FIELD_LIMIT:
+        raise StoreBusy(f"{len(entries)} messages wait to be relayed; nothing was written")
+    body = {k: v for k, v in body.items() if k != OUTBOX_FIELD}
+    return {**body, OUTBOX_FIELD: entries} if entries else body
+
+
+async def waiting_messages(store: DocumentStore, container: str, partition: str, id: str) -> list[dict[str, Any]]:
+    """The messages a document's changes caused that are not relayed yet (none if it is gone)."""
+    try:
+        return list((await store.read(container, partition, id)).body.get(OUTBOX_FIELD) or [])
+    except DocumentNotFound:
+        return []
+
+
+async def drop_messages(store: DocumentStore, container: str, partition: str, id: str,
+                        relayed: set[tuple[str, str]], attempts: int = 5) -> None:
+    """Remove relayed messages (by recipient and key) with a conditional write, keeping anything else."""
+    for attempt in range(attempts):
+        try:
+            current = await store.read(container, partition, id)
+        except DocumentNotFound:
+            return
+        waiting = current.body.get(OUTBOX_FIELD) or []
+        left = [e for e in waiting if (e["recipient"], e["key"]) not in relayed]
+        if len(left) == len(waiting):
+            return
+        body = {k: v for k, v in current.body.items() if k != OUTBOX_FIELD}
+        try:
+            await store.replace(container, partition, id, {**body, OUTBOX_FIELD: left} if left else body, if_match=current.etag)
+            return
+        except (EtagMismatch, DocumentNotFound):
             await asyncio.sleep(random.uniform(0, min(MAX_BACKOFF_SECONDS, 0.002 * 2 ** attempt)))
     raise StoreBusy(f"Too many concurrent writers on {container}/{partition}/{id}")
 

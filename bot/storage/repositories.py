@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 from datetime import datetime
-from typing import Any, Callable, TypeVar
+from typing import Any, Callable, Collection, Sequence, TypeVar
 
 from bot.domain.alerts import Alert
 from bot.domain.audit import AuditEntry
@@ -13,6 +13,7 @@ from bot.domain.contracts import Contract
 from bot.domain.due import DueItem, DueState, outbox_partitions, partitions_of
 from bot.domain.enrolment import Participant, email_key
 from bot.domain.errors import NotFound
+from bot.domain.outbox import DocRef, Outgoing
 from bot.domain.people import Person
 from bot.domain.programmes import CloseReason, Pair, Programme
 from bot.domain.reflections import Reflection
@@ -20,7 +21,7 @@ from bot.domain.report import PairSummary
 from bot.domain.sessions import Schedule
 from bot.storage.documents import (
     AUDIT, CONCERNS, DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
-    read_modify_write,
+    OUTBOX_FIELD, drop_messages, read_modify_write, waiting_messages,
 )
 from bot.storage.kinds import (
     ALERT, AUDIT_ENTRY, CONCERN, CONTRACT, CONTRACT_VERSION, PAIR, PAIR_SUMMARY, PARTICIPANT, PERSON, PROGRAMME, REFLECTION,
@@ -29,9 +30,14 @@ from bot.storage.kinds import (
 from bot.storage.schema import CURRENT_SCHEMA, SCHEMA, Kind
 
 R = TypeVar("R")
+Tell = Callable[[Any], Sequence[Outgoing]]  # from a change's result, the messages it causes
 DONE_TTL_SECONDS = 30 * 24 * 3600
 
 PAIR_DOC, CONTRACT_DOC, SCHEDULE_DOC = "pair", "contract", "schedule"
+
+
+def _as_docs(tell: Tell | None) -> Callable[[Any], list[dict[str, Any]]] | None:
+    return (lambda result: [m.to_doc() for m in tell(result)]) if tell else None
 
 
 def _typed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -136,10 +142,17 @@ class PairRepository:
             raise NotFound("I can't find that pairing.") from error
         return PAIR.load(doc.body, pair_id)
 
-    async def add(self, pair: Pair) -> None:
-        await self._store.create(PAIRS, pair.id, PAIR_DOC, PAIR.dump(pair))
+    async def add(self, pair: Pair, tell: Sequence[Outgoing] = ()) -> None:
+        """`tell`: the messages the new pairing causes, written with it (see EmbeddedOutbox)."""
+        body = PAIR.dump(pair)
+        await self._store.create(PAIRS, pair.id, PAIR_DOC, {**body, OUTBOX_FIELD: [m.to_doc() for m in tell]} if tell else body)
 
-    async def close(self, pair_id: str, reason: CloseReason | None = None, now: datetime | None = None) -> Pair:
+    @staticmethod
+    def pair_ref(pair_id: str) -> DocRef:
+        return DocRef(PAIRS, pair_id, PAIR_DOC)
+
+    async def close(self, pair_id: str, reason: CloseReason | None = None, now: datetime | None = None,
+                    tell: Tell | None = None) -> Pair:
         """Mark the pairing closed (its history stays): nudges and drift checks then skip it. Closing a
         closed pairing changes nothing (its first reason and time stay)."""
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Pair]:
@@ -148,7 +161,7 @@ class PairRepository:
             closed = PAIR.load(body, pair_id).closed(reason, now)
             return PAIR.rewrite(body, closed), closed
 
-        return await read_modify_write(self._store, PAIRS, pair_id, PAIR_DOC, apply)
+        return await read_modify_write(self._store, PAIRS, pair_id, PAIR_DOC, apply, tell=_as_docs(tell))
 
     async def _read(self, pair_id: str, doc_id: str, kind: Kind[Any]) -> Any:
         """The pair's contract or schedule; an empty one if nothing was written yet."""
@@ -157,15 +170,25 @@ class PairRepository:
         except DocumentNotFound:
             return kind.model(pair_id)
 
-    async def _change(self, pair_id: str, doc_id: str, kind: Kind[Any], change: Callable[[Any], tuple[Any, R]]) -> R:
+    async def _change(self, pair_id: str, doc_id: str, kind: Kind[Any], change: Callable[[Any], tuple[Any, R]],
+                      tell: Tell | None = None) -> R:
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], R]:
             updated, result = change(kind.load(body, pair_id) if body else kind.model(pair_id))
             return kind.rewrite(body, updated), result
 
-        return await read_modify_write(self._store, PAIRS, pair_id, doc_id, apply)
+        return await read_modify_write(self._store, PAIRS, pair_id, doc_id, apply, tell=_as_docs(tell))
+
+    @staticmethod
+    def contract_ref(pair_id: str) -> DocRef:
+        return DocRef(PAIRS, pair_id, CONTRACT_DOC)
+
+    @staticmethod
+    def schedule_ref(pair_id: str) -> DocRef:
+        return DocRef(PAIRS, pair_id, SCHEDULE_DOC)
 
     async def _change_shedding(self, pair_id: str, doc_id: str, kind: Kind[Any], item: Kind[Any],
-                               item_id: Callable[[Any], str], change: Callable[[Any], tuple[Any, R]]) -> R:
+                               item_id: Callable[[Any], str], change: Callable[[Any], tuple[Any, R]],
+                               tell: Tell | None = None) -> R:
         """Change the live contract or schedule, shedding what has settled: a change that finds settled
         entries not yet copied writes nothing, they are copied to items of their own, and the change runs
         again dropping them. Usually nothing has settled, and this is one read and one write."""
@@ -179,7 +202,7 @@ class PairRepository:
 
         while True:
             try:
-                return await self._change(pair_id, doc_id, kind, guarded)
+                return await self._change(pair_id, doc_id, kind, guarded, tell)
             except _CopyFirst as first:
                 for each in first.settled:
                     await self._store.upsert(PAIRS, pair_id, item_id(each), item.dump(each))
@@ -197,8 +220,11 @@ class PairRepository:
         live = await self.contract(pair_id)
         return live.with_history(await self._history(pair_id, CONTRACT_VERSION)) if live.has_history else live
 
-    async def change_contract(self, pair_id: str, change: Callable[[Contract], tuple[Contract, R]]) -> R:
-        return await self._change_shedding(pair_id, CONTRACT_DOC, CONTRACT, CONTRACT_VERSION, lambda v: f"contract.v{v.number}", change)
+    async def change_contract(self, pair_id: str, change: Callable[[Contract], tuple[Contract, R]],
+                              tell: Tell | None = None) -> R:
+        """`tell`: the messages the change causes, from its result, written with it (see EmbeddedOutbox)."""
+        return await self._change_shedding(pair_id, CONTRACT_DOC, CONTRACT, CONTRACT_VERSION, lambda v: f"contract.v{v.number}",
+                                           change, tell)
 
     async def schedule(self, pair_id: str) -> Schedule:
         """The live schedule: open, recent and last-held sessions (see schedule_history for all of them)."""
@@ -209,8 +235,9 @@ class PairRepository:
         live = await self.schedule(pair_id)
         return live.with_history(await self._history(pair_id, SESSION)) if live.moved_out else live
 
-    async def change_schedule(self, pair_id: str, change: Callable[[Schedule], tuple[Schedule, R]]) -> R:
-        return await self._change_shedding(pair_id, SCHEDULE_DOC, SCHEDULE, SESSION, lambda s: f"session.{s.id}", change)
+    async def change_schedule(self, pair_id: str, change: Callable[[Schedule], tuple[Schedule, R]],
+                              tell: Tell | None = None) -> R:
+        return await self._change_shedding(pair_id, SCHEDULE_DOC, SCHEDULE, SESSION, lambda s: f"session.{s.id}", change, tell)
 
 
 class ReflectionRepository:
@@ -359,10 +386,16 @@ class AlertRepository:
             return None
         return ALERT.load(doc.body, alert_id)
 
-    async def add(self, alert: Alert) -> bool:
-        """False if this alert was already raised (same id): one alert per occurrence."""
+    def ref(self, alert: Alert) -> DocRef:
+        return DocRef(PROGRAMMES, alert.programme_id, self._doc_id(alert.id))
+
+    async def add(self, alert: Alert, tell: Sequence[Outgoing] = ()) -> bool:
+        """False if this alert was already raised (same id): one alert per occurrence. `tell`: the
+        messages it causes, written with it (see EmbeddedOutbox)."""
+        body = ALERT.dump(alert)
         try:
-            await self._store.create(PROGRAMMES, alert.programme_id, self._doc_id(alert.id), ALERT.dump(alert))
+            await self._store.create(PROGRAMMES, alert.programme_id, self._doc_id(alert.id),
+                                     {**body, OUTBOX_FIELD: [m.to_doc() for m in tell]} if tell else body)
             return True
         except DocumentExists:
             return False
@@ -532,3 +565,17 @@ class ParticipantRepository:
         """Gone from the programme and from the index: nothing of them is left here (an erasure)."""
         await self._store.delete(PROGRAMMES, programme_id, f"participant.{email_key(email)}")
         await self._store.delete(PROGRAMMES, self._index(email), programme_id)
+
+
+class EmbeddedOutbox:
+    """The messages a change caused, kept in its own document (written with it) until they are relayed
+    to the per-recipient outbox: read them, and drop those relayed (a conditional write)."""
+
+    def __init__(self, store: DocumentStore):
+        self._store = store
+
+    async def waiting(self, ref: DocRef) -> list[Outgoing]:
+        return [Outgoing.from_doc(d) for d in await waiting_messages(self._store, ref.container, ref.partition, ref.id)]
+
+    async def drop(self, ref: DocRef, relayed: Collection[Outgoing]) -> None:
+        await drop_messages(self._store, ref.container, ref.partition, ref.id, {m.address for m in relayed})

@@ -20,7 +20,7 @@ from bot.services.context import Actor
 from bot.services.sessions import NO_ATTENDEES
 from bot.services.registry import Services
 from cards import verbs
-from cards.adaptive import CONTENT_TYPE, card, done, heading, text, who
+from cards.adaptive import CONTENT_TYPE, card, done, heading, text
 from cards.contract import contract_card
 from bot.domain.matching import Method, ProgrammeKind
 from bot.domain.enrolment import ProfileAnswers

@@ -10,6 +10,7 @@ from botbuilder.core import ActivityHandler, BotState, InvokeResponse, TurnConte
 from botbuilder.dialogs import Dialog, DialogSet, DialogTurnStatus
 from botbuilder.schema import Activity, ActivityTypes, ChannelAccount
 
+from bot.deadline import turn_deadline
 from bot.domain.errors import DomainError
 from bot.services.registry import Services
 from bot.storage.documents import StoreBusy, StoreTimeout
@@ -21,7 +22,7 @@ from bot.teams.roster_file import offered_file
 from cards.enrolment import join_card
 from cards.welcome import welcome_card
 from dialogs.commands import PRIVATE_COMMANDS, Command, parse_command
-from dialogs.help import help_text, next_step
+from dialogs.help import next_step
 from dialogs.turn import ACTOR_KEY, KEEP_SERVICE_URL_KEY, TEAMS_APP_ID_KEY, card_activity, only_in_personal_chat, send_card, stored_reference
 
 log = logging.getLogger(__name__)
@@ -39,7 +40,8 @@ PERSONAL = "personal"
 class TandemBot(ActivityHandler):
     def __init__(self, services: Services, conversation_state: BotState, main_dialog: Dialog,
                  exports: DataExportDelivery | None = None, keep_service_url: bool = True,
-                 email_of: Callable[[TurnContext], Awaitable[str]] = own_email, teams_app_id: str = ""):
+                 email_of: Callable[[TurnContext], Awaitable[str]] = own_email, teams_app_id: str = "",
+                 turn_budget_seconds: float | None = None):
         """`conversation_state` should be per person per conversation (PrivateConversationState), so
         in a group chat one member's half-finished dialog is never answered by another. `keep_service_url`
         is False in local mode: an unauthenticated activity's serviceUrl is used to reply, never stored."""
@@ -53,13 +55,15 @@ class TandemBot(ActivityHandler):
         self.actions = CardActionRouter(services, self.start_conversation, self.continue_conversation, self.exports.offer_report)
         self.email_of = email_of  # asked once per person, so invitations sent to their email find them
         self.teams_app_id = teams_app_id  # for the link that adds Tandem (dialogs.turn.app_link)
+        self.turn_budget_seconds = turn_budget_seconds  # store and connector calls in a turn share this budget
 
     async def on_turn(self, turn_context: TurnContext):
         turn_context.turn_state[KEEP_SERVICE_URL_KEY] = self.keep_service_url
         turn_context.turn_state[TEAMS_APP_ID_KEY] = self.teams_app_id
         try:
-            await super().on_turn(turn_context)
-            await self.conversation_state.save_changes(turn_context)
+            with turn_deadline(self.turn_budget_seconds):  # past it the store refuses: "busy", nothing half-done
+                await super().on_turn(turn_context)
+            await self.conversation_state.save_changes(turn_context)  # the step's own answer stands: keep its dialog
         except StoreBusy as busy:
             # The store stayed throttled after the SDK's retries, or did not answer in time. Each write is
             # one document, so what was written is whole; the dialog step is not saved, so the person
@@ -83,8 +87,9 @@ class TandemBot(ActivityHandler):
         actor = turn_context.turn_state[ACTOR_KEY]
         personal = turn_context.activity.conversation.conversation_type in (PERSONAL, None)
         known = None if force else await self.services.ctx.repos.people.find(actor.id)
-        if personal and (known is None or not known.conversation or known.pending_notices):
-            reference = stored_reference(turn_context)
+        reference = stored_reference(turn_context) if personal else {}
+        if personal and (known is None or not known.conversation or known.pending_notices
+                         or address_moved(known.conversation, reference)):
             first_time = known is None or not known.conversation  # their first chat with Tandem
             if (known is None or not known.email) and not actor.email:  # once: how invitations by email (a roster) find them
                 actor = replace(actor, email=await self.email_of(turn_context))
@@ -191,3 +196,13 @@ class TandemBot(ActivityHandler):
             return await self.actions.handle(turn_context, turn_context.turn_state[ACTOR_KEY], value)
         except DomainError as refusal:
             return message_response(refusal.message)
+
+
+def address_moved(stored: dict[str, Any], reference: dict[str, Any]) -> bool:
+    """Teams now reaches this personal chat at another service URL (or it is another conversation):
+    the stored address is replaced (once, by a conditional write), so proactive messages follow it.
+    A reference without a service URL (local mode never keeps one) moves nothing by its absence."""
+    now_at, was_at = reference.get("serviceUrl") or "", stored.get("serviceUrl") or ""
+    now_id = (reference.get("conversation") or {}).get("id") or ""
+    was_id = (stored.get("conversation") or {}).get("id") or ""
+    return bool(now_at and now_at != was_at) or bool(now_id and was_id and now_id != was_id)

@@ -15,6 +15,7 @@ from botbuilder.integration.aiohttp import CloudAdapter
 from botbuilder.schema import Activity, ResourceResponse
 from botframework.connector.models import ErrorResponseException
 
+from bot.deadline import remaining
 from bot.teams.delivery import BACKOFF_STATUSES, retry_after_of, status_of
 
 log = logging.getLogger(__name__)
@@ -65,7 +66,8 @@ class ReplyingAdapter(CloudAdapter):
                     raise
                 wait = retry_after_of(error, backoff) if status == 429 else backoff
                 backoff = min(backoff * 2, 4.0)
-                if wait > budget.remaining():
+                turn_left = remaining()  # the turn's own budget, when the reply is sent inside the turn
+                if wait > min(budget.remaining(), turn_left if turn_left is not None else budget.remaining()):
                     raise
                 budget.retries += 1
                 log.info("Teams answered %s to a reply; retrying in %.2fs", status, wait)

@@ -140,3 +140,46 @@ def test_a_stored_message_is_bounded_in_size():
     small = outbox_item("t:p", "k", "hi", {"type": "AdaptiveCard"}, datetime(2027, 1, 1, tzinfo=timezone.utc))
     assert small.message == {"text": "hi", "card": {"type": "AdaptiveCard"}}
     assert small.id == outbox_item("t:p", "k", "other", None, datetime(2027, 6, 1, tzinfo=timezone.utc)).id  # key + recipient only
+
+
+class FlakyChannel(FlakyMessenger):
+    """Posts into conversations (a channel) and card updates fail `fails` times, then go through."""
+
+    async def post(self, conversation, message):
+        self.tries += 1
+        if self.fails > 0:
+            self.fails -= 1
+            raise ConnectionResetError("connector reset")
+        return await self.inner.post(conversation, message)
+
+    async def update(self, delivery, card):
+        self.tries += 1
+        if self.fails > 0:
+            self.fails -= 1
+            raise ConnectionResetError("connector reset")
+        return await self.inner.update(delivery, card)
+
+
+async def test_a_channel_copy_and_a_card_update_that_fail_are_retried_by_the_sweep_and_arrive_once(world):
+    from dataclasses import replace
+    from bot.domain.alerts import AlertAction
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    await world.services.pairs.register(MANAGER, {"conversation": {"id": "conv-manager"}})
+    pair = await world.services.ctx.repos.pairs.get(pair_id)
+    await world.services.ctx.repos.programmes.change(
+        pair.programme_id, lambda p: replace(p, channel={"conversation": {"id": "19:alerts@thread.tacv2"}}))
+    messenger = FlakyChannel(world.messenger, set(), fails=1)  # the manager's own copy goes; the channel's fails
+    world.services.ctx.messenger = messenger
+    alert = await world.services.alerts.request_help(MENTEE, pair_id, "")
+    assert world.messenger.posted == []  # the channel copy failed now, and waits in the outbox
+    world.clock.advance(timedelta(minutes=5))
+    await world.services.due_work.sweep()
+    await world.services.due_work.sweep()
+    assert [conv for conv, _ in world.messenger.posted] == ["19:alerts@thread.tacv2"]
+    messenger.fails = 1  # the manager acknowledges; updating their card copy fails once
+    await world.services.alerts.act(MANAGER, alert.programme_id, alert.id, AlertAction.ACKNOWLEDGE)
+    assert world.messenger.updates == []
+    world.clock.advance(timedelta(minutes=5))
+    await world.services.due_work.sweep()
+    await world.services.due_work.sweep()
+    assert len(world.messenger.updates) == 1 and "acknowledged" in str(world.messenger.updates[0][1]).lower()

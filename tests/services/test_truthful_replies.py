@@ -205,16 +205,15 @@ async def test_a_step_under_a_fault_is_told_truthfully_and_repeating_it_tells_th
         assert operation.told(world, ctx) == 1
 
 
-async def test_accept_after_a_throttled_recheck_says_it_is_in_force_not_that_nothing_changed(world, faulty):
+async def test_accept_with_its_recheck_refused_says_nothing_changed_and_nothing_did(world, faulty):
+    # The re-check and the relay are recorded before the change, so a refusal there leaves nothing half-done.
     ctx = await proposed_contract(world)
     chat = world.chat(MENTOR)
     await chat.say("hello")
     faulty.inject(Fault(THROTTLE, "create", DUE, "drift-check"))
     status, body, _ = await press(chat, verbs.CONTRACT_ACCEPT, {"pairId": ctx["pair"], "version": ctx["version"]})
-    shown = str(body)
-    assert "Nothing was changed" not in shown
-    assert "in force" in shown and "couldn't tell your partner" in shown
-    assert count(world, MENTEE, "accepted version 1") == 0
+    assert "Nothing was changed" in str(body)
+    assert not await _in_force(world, ctx) and count(world, MENTEE, "accepted version 1") == 0
     status, body, _ = await press(chat, verbs.CONTRACT_ACCEPT, {"pairId": ctx["pair"], "version": ctx["version"]})
-    assert "already in force" in str(body)
+    assert "Nothing was changed" not in str(body) and await _in_force(world, ctx)
     assert count(world, MENTEE, "accepted version 1") == 1

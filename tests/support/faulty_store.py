@@ -1,9 +1,10 @@
 """A document store wrapper that injects the faults a busy Cosmos DB gives: throttling (429, nothing
-written), a timeout (nothing written, the caller can't tell) and a lost response (the write lands, then
-the call raises as if it timed out). Test set-up only."""
+written), a timeout (nothing written, the caller can't tell), a lost response (the write lands, then
+the call raises as if it timed out) and a slow store (every matching call waits). Test set-up only."""
 
 from __future__ import annotations
 
+import asyncio
 from dataclasses import dataclass, field
 from typing import Any, Awaitable, Callable, Mapping, TypeVar
 
@@ -11,7 +12,7 @@ from bot.storage.documents import Document, DocumentStore, StoreBusy, StoreTimeo
 
 T = TypeVar("T")
 WRITES = ("create", "replace", "upsert", "delete")
-THROTTLE, TIMEOUT, LOST = "throttle", "timeout", "lost"
+THROTTLE, TIMEOUT, LOST, SLOW = "throttle", "timeout", "lost", "slow"
 
 
 @dataclass
@@ -21,6 +22,8 @@ class Fault:
     container: str | None = None
     id_prefix: str = ""  # only documents whose id starts with this
     times: int = 1  # how many matching calls fail; then it is spent
+    skip: int = 0  # let this many matching calls through first (fail the n-th write of a step)
+    delay: float = 0.0  # seconds every matching call waits before it runs (a slow store); with SLOW, never fails
 
 
 @dataclass
@@ -28,6 +31,7 @@ class FaultyStore(DocumentStore):
     inner: DocumentStore
     faults: list[Fault] = field(default_factory=list)
     injected: list[tuple[str, str, str, str]] = field(default_factory=list)  # (kind, op, container, id) of each fault given
+    writes: list[tuple[str, str, str]] = field(default_factory=list)  # (op, container, id) of every write asked for
 
     def inject(self, *faults: Fault) -> None:
         self.faults.extend(faults)
@@ -36,9 +40,17 @@ class FaultyStore(DocumentStore):
         self.faults.clear()
 
     async def _call(self, op: str, container: str, id: str, run: Callable[[], Awaitable[T]]) -> T:
+        if op in WRITES:
+            self.writes.append((op, container, id))
         for fault in self.faults:
             if fault.times > 0 and (fault.op == op or (fault.op == "write" and op in WRITES)) \
                     and fault.container in (None, container) and id.startswith(fault.id_prefix):
+                if fault.kind == SLOW:
+                    await asyncio.sleep(fault.delay)
+                    continue
+                if fault.skip > 0:
+                    fault.skip -= 1
+                    continue
                 fault.times -= 1
                 self.injected.append((fault.kind, op, container, id))
                 if fault.kind == THROTTLE:
