@@ -387,7 +387,7 @@ class AlertRepository:
         return ALERT.load(doc.body, alert_id)
 
     def ref(self, alert: Alert) -> DocRef:
-        return DocRef(PROGRAMMES, alert.programme_id, self._doc_id(alert.id))
+        return self.ref_of(alert.programme_id, alert.id)
 
     async def add(self, alert: Alert, tell: Sequence[Outgoing] = ()) -> bool:
         """False if this alert was already raised (same id): one alert per occurrence. `tell`: the
@@ -400,14 +400,18 @@ class AlertRepository:
         except DocumentExists:
             return False
 
-    async def change(self, programme_id: str, alert_id: str, change: Callable[[Alert], Alert]) -> Alert:
+    def ref_of(self, programme_id: str, alert_id: str) -> DocRef:
+        return DocRef(PROGRAMMES, programme_id, self._doc_id(alert_id))
+
+    async def change(self, programme_id: str, alert_id: str, change: Callable[[Alert], Alert], tell: Tell | None = None) -> Alert:
+        """`tell`: the messages the change causes, from the changed alert, written with it (see EmbeddedOutbox)."""
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Alert]:
             if body is None:
                 raise NotFound("I can't find that alert.")
             updated = change(ALERT.load(body, alert_id))
             return ALERT.rewrite(body, updated), updated
 
-        return await read_modify_write(self._store, PROGRAMMES, programme_id, self._doc_id(alert_id), apply)
+        return await read_modify_write(self._store, PROGRAMMES, programme_id, self._doc_id(alert_id), apply, tell=_as_docs(tell))
 
     async def for_pair(self, programme_id: str, pair_id: str) -> list[Alert]:
         docs = await self._store.query(PROGRAMMES, programme_id, {"type": "alert", "pairId": pair_id})
