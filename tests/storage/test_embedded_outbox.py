@@ -3,8 +3,8 @@ change, kept through later changes of that document, and dropped (conditionally)
 
 from __future__ import annotations
 
-from bot.domain.contracts import Contract
 from bot.domain.outbox import Outgoing
+from bot.storage import kinds
 from bot.storage.documents import OUTBOX_FIELD, PAIRS
 from bot.storage.repositories import EmbeddedOutbox, PairRepository
 
@@ -25,6 +25,6 @@ async def test_a_change_and_its_messages_are_one_write_and_stay_until_relayed(st
     assert await outbox.waiting(ref) == [other]
     await outbox.drop(ref, [other])
     body = (await store.read(PAIRS, "p1", "contract")).body
-    assert OUTBOX_FIELD not in body and Contract.from_doc(body).pair_id == "p1"
+    assert OUTBOX_FIELD not in body and kinds.CONTRACT.load(body, "p1").pair_id == "p1"
     assert await outbox.waiting(pairs.contract_ref("gone")) == []  # a document that isn't there: nothing waits
     await outbox.drop(pairs.contract_ref("gone"), [told])  # and dropping from it is fine

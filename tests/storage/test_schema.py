@@ -128,9 +128,11 @@ async def test_repositories_read_version_1_documents_and_upgrade_them_on_the_nex
 
 async def test_a_rewrite_keeps_envelope_fields_it_does_not_own(store):
     await store.create(PEOPLE, "t1:o1", "t1:o1", {**kinds.PERSON.dump(kinds.PERSON.load(V1["person"])),
-                                                  "outbox": [{"id": "m1", "to": "t1:o2"}]})
+                                                  "outbox": [{"recipient": "t1:o2", "key": "k1", "text": "hi"}],
+                                                  "addedByANewerTool": {"note": "kept"}})
     await PeopleRepository(store).change("t1:o1", lambda p: p)
-    assert (await store.read(PEOPLE, "t1:o1", "t1:o1")).body["outbox"] == [{"id": "m1", "to": "t1:o2"}]
+    body = (await store.read(PEOPLE, "t1:o1", "t1:o1")).body
+    assert body["outbox"] == [{"recipient": "t1:o2", "key": "k1", "text": "hi"}] and body["addedByANewerTool"] == {"note": "kept"}
 
 
 async def test_a_malformed_stored_document_reaches_the_caller_as_a_storage_error(store):
