@@ -248,7 +248,8 @@ class EnrolmentService:
         await self._ctx.audit(actor.id, AuditAction.JOINED_PROGRAMME, actor.id, programme_id)
         for manager in programme.managers:
             await self._ctx.notify(manager, Message(
-                text=f"{person_name(actor.name, 'Someone')} joined {plain(programme.name)} as a {joined.role.value}."))
+                text=f"{person_name(actor.name, 'Someone')} joined {plain(programme.name)} as a {joined.role.value}."),
+                key=f"joined.{programme_id}.{joined.id}.{joined.joined_at.isoformat() if joined.joined_at else ''}.{manager}")
         return joined
 
     async def leave(self, actor: Actor, programme_id: str) -> Participant:
@@ -286,7 +287,8 @@ class EnrolmentService:
             offer = offer or next_best_for(joined_roster(free), mentee.email, ProgrammeKind(programme.kind), former)
         except (NotFound, InvalidInput) as none:
             for manager in programme.managers:
-                await self._ctx.notify(manager, Message(text=f"A pairing in {plain(programme.name)} has ended. {none.message}"))
+                await self._ctx.notify(manager, Message(text=f"A pairing in {plain(programme.name)} has ended. {none.message}"),
+                                       key=f"reserve.{pair.id}.none.{manager}")
             return
         reserve = next(p for p in participants if p.email == offer.mentor)
         for manager in programme.managers:
