@@ -8,6 +8,7 @@ from typing import Any, AsyncIterator, Awaitable, Callable
 from botbuilder.core import TurnContext
 from botbuilder.dialogs import ComponentDialog, DialogTurnResult, WaterfallDialog, WaterfallStepContext
 
+from bot.deadline import remaining
 from bot.domain.errors import DomainError
 from bot.domain.policy import PersonalChatOnly
 from bot.domain.people import Role
@@ -45,6 +46,7 @@ from dialogs.turn import actor_of, app_link, only_in_personal_chat, place_of, se
 MentionResolver = Callable[[TurnContext], Awaitable[list[Actor]]]
 # A team's or channel's members, page by page: (people, bots skipped); bot.teams.members.member_pages.
 MemberPages = Callable[[TurnContext, str], AsyncIterator[tuple[list[Actor], int]]]
+TEAM_PAGE_RESERVE_SECONDS = 4.0  # a team invite stops reading pages with less than this left of the turn
 TEAM_INVITE = re.compile(r"\bthis\s+(?P<scope>team|channel)\b", re.IGNORECASE)
 
 UNKNOWN_REPLY = ("Sorry, I didn't understand that. Try **help** to see what you can do now, "
@@ -320,14 +322,26 @@ class MainDialog(ComponentDialog):
             return
         await context.send_activity(f"Inviting this {scope}'s members to {plain(programme.name)} as {role.value}s. "
                                     "For a large team this can take a minute.")
-        total = Invited()
+        total, pages, cut_short = Invited(), 0, False
         async for people, bots in self.member_pages(context, scope):
-            total = total + await self.services.enrolment.invite_members(actor, programme.id, people, role) + Invited(skipped=bots)
-        waiting = total.invited - total.reached
+            # The first page's cards go now; later pages' go from the outbox within minutes, so a large team
+            # fits in the manager's turn. Short of time: stop, and say how to carry on (the invited are skipped).
+            total = total + await self.services.enrolment.invite_members(actor, programme.id, people, role,
+                                                                           send_now=pages == 0) + Invited(skipped=bots)
+            pages += 1
+            left = remaining()
+            if left is not None and left < TEAM_PAGE_RESERVE_SECONDS:
+                cut_short = True
+                break
+        waiting = total.invited - total.reached - total.queued
         lines = [f"I invited {total.invited} of this {scope}'s members to {plain(programme.name)} as {role.value}s."]
         if total.invited:
             lines.append(f"{total.reached} have their card to join now" + (
+                f", and {total.queued} more get theirs within a few minutes" if total.queued else "") + (
                 f"; {waiting} will get it when they first open Tandem." if waiting else "."))
+        if cut_short:
+            lines.append(f"That's as many as I can do in one go. Say **invite this {scope} as {role.value}s** again to carry on: "
+                         "everyone invited so far is skipped.")
         lines.append(f"Already invited or taking part: {total.already}. Skipped: {total.skipped} (you, bots, anyone "
                      "without a work email, and anyone the programme's settings don't let take part).")
         lines.append("I'll tell you as people join. Say **roster** to see who has.")

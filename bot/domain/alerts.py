@@ -12,6 +12,7 @@ from bot.domain.limits import MAX_ALERT_NOTE, MAX_ALERT_STEPS, MAX_REQUEST_NOTE,
 from bot.domain.text import person_name
 
 SNOOZE = timedelta(days=7)
+SAME_MESSAGE_WITHIN = timedelta(minutes=15)  # the same message to the pair pressed again this soon is the same message
 
 
 class AlertKind(str, Enum):
@@ -77,6 +78,10 @@ class Alert:
         if action in (AlertAction.RESOLVE, AlertAction.MESSAGE) and not note:
             raise InvalidInput("Please write a note first." if action is AlertAction.RESOLVE else "Please write the message first.")
         state, until = self.state, self.snoozed_until
+        last = self.steps[-1] if self.steps else None
+        if (action is AlertAction.MESSAGE and last is not None and last.action is AlertAction.MESSAGE and last.by_id == by_id
+                and last.note == note and now - last.at < SAME_MESSAGE_WITHIN):
+            raise AlreadyDone("That message was already sent to the pair.")  # pressed again (say, after a fault)
         if action is AlertAction.APPROVE_CLOSE and self.kind is not AlertKind.CLOSE:
             raise InvalidState("Only a request for a no-fault close can be approved.")
         if action is AlertAction.ACKNOWLEDGE:

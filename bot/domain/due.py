@@ -130,23 +130,6 @@ class DueItem:
         """Swept through the hour buckets behind the cursor (everything but the outbox)."""
         return self.kind != OUTBOX
 
-    def to_doc(self) -> dict[str, Any]:
-        return {"kind": self.kind, "dueAt": self.due_at.isoformat(), "pairId": self.pair_id,
-                "sessionId": self.session_id, "state": self.state.value, "detail": self.detail,
-                "leaseUntil": self.lease_until.isoformat() if self.lease_until else None, "owner": self.owner,
-                "attempts": self.attempts, "retryAt": self.retry_at.isoformat() if self.retry_at else None,
-                "sentTo": list(self.sent_to), **({"onlyTo": list(self.only_to)} if self.only_to else {}),
-                **({"message": self.message} if self.message is not None else {}),
-                "open": not self.state.finished}  # one query per partition finds what is still to do
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "DueItem":
-        return cls(doc["kind"], datetime.fromisoformat(doc["dueAt"]), doc["pairId"], doc["sessionId"], DueState(doc["state"]),
-                   doc.get("detail", ""), datetime.fromisoformat(doc["leaseUntil"]) if doc.get("leaseUntil") else None,
-                   doc.get("owner", ""), int(doc.get("attempts", 0)),
-                   datetime.fromisoformat(doc["retryAt"]) if doc.get("retryAt") else None,
-                   tuple(doc.get("sentTo", ())), tuple(doc.get("onlyTo", ())), doc.get("message"))
-
 
 def outbox_partitions() -> list[str]:
     return [f"{OUTBOX_PARTITION}.{shard}" for shard in range(OUTBOX_SHARDS)]

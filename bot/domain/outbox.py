@@ -30,11 +30,3 @@ class Outgoing:
     @property
     def address(self) -> tuple[str, str]:
         return self.recipient, self.key
-
-    def to_doc(self) -> dict[str, Any]:
-        return {"recipient": self.recipient, "key": self.key, "text": self.text, "card": self.card,
-                **({"conversation": self.conversation} if self.conversation else {})}
-
-    @classmethod
-    def from_doc(cls, doc: dict[str, Any]) -> "Outgoing":
-        return cls(doc["recipient"], doc["key"], doc.get("text") or "", doc.get("card"), doc.get("conversation"))

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import logging
 from dataclasses import dataclass, replace
-from typing import Any
+from typing import Any, Callable
 
 from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState, request_note
 from bot.domain.drift import Assessment, Health, assess
@@ -20,7 +20,7 @@ from bot.domain.uktime import uk_today
 from bot.services.authority import PERSONAL_CHAT, Place, PlaceKind
 from bot.domain.outbox import Outgoing
 from bot.storage.documents import StorageError
-from bot.services.context import DELIVERY, Actor, Message, ServiceContext, Unreachable
+from bot.services.context import DELIVERY, Actor, ServiceContext, Unreachable
 from bot.services.pairs import PairService
 from bot.services.report import SummaryWriter
 from cards.alerts import alert_card, channel_alert_card, status_card
@@ -122,10 +122,15 @@ class AlertService:
         if action is AlertAction.APPROVE_CLOSE:
             await self._approve_close(actor, programme, alert_id, now)
         refresh = action in (AlertAction.RESOLVE, AlertAction.APPROVE_CLOSE)
+        ref = self._ctx.repos.alerts.ref_of(programme_id, alert_id)
+        tell = await self._message_to_pair(actor, programme_id, alert_id, note) if action is AlertAction.MESSAGE else None
         try:
-            alert = await self._ctx.repos.alerts.change(programme_id, alert_id, lambda a: a.act(action, actor.id, actor.name, now, note))
+            # A message to the pair is written with the step that records it, then relayed (see change_and_tell).
+            alert, _ = await self._ctx.change_and_tell(ref, lambda: self._ctx.repos.alerts.change(
+                programme_id, alert_id, lambda a: a.act(action, actor.id, actor.name, now, note), tell))
         except AlreadyDone:
             # Done before, perhaps with what follows lost to a fault: bring the summary and every copy up to date.
+            await self._ctx.relay_now(ref)
             done = await self._ctx.repos.alerts.find(programme_id, alert_id)
             if done is not None:
                 if refresh:
@@ -136,13 +141,19 @@ class AlertService:
             f"The alert is {action.value}, but I couldn't finish updating it everywhere. Press the same button again in a minute to finish.",
             lambda: self._ctx.audit(actor.id, AuditAction.ALERT_ACTED, alert.pair_id, programme_id, action.name.lower()),
             *([lambda: self._summaries.refresh_alerts(programme_id, alert.pair_id)] if refresh else []))
-        if action is AlertAction.MESSAGE:
-            pair = await self._ctx.repos.pairs.get(alert.pair_id)
-            for member in (pair.mentor_id, pair.mentee_id):
-                await self._ctx.notify(member, Message(text=f"A message from {person_name(actor.name, 'your programme manager')}, your programme manager: "
-                                                              f"{plain(note, multiline=True)}"))
         card, public = await self._update_copies(alert, programme)
         return alert, card if place.personal else public
+
+    async def _message_to_pair(self, actor: Actor, programme_id: str, alert_id: str, note: str) -> Callable[[Alert], list[Outgoing]]:
+        """The manager's message to both members of the alert's pair, one per member, named by the step."""
+        alert = await self._ctx.repos.alerts.find(programme_id, alert_id)
+        if alert is None:
+            raise NotFound("I can't find that alert.")
+        pair = await self._ctx.repos.pairs.get(alert.pair_id)
+        text = (f"A message from {person_name(actor.name, 'your programme manager')}, your programme manager: "
+                f"{plain(note.strip(), multiline=True)}")
+        key = f"alert.{alert_id}.message.{self._ctx.make_id()}"  # one per press; a press again is refused by the alert
+        return lambda _: [Outgoing(member, key, text) for member in (pair.mentor_id, pair.mentee_id)]
 
     async def _update_copies(self, alert: Alert, programme: Programme) -> tuple[dict[str, Any], dict[str, Any]]:
         """Every copy of the alert's card shows where it stands now (the same update twice changes nothing)."""

@@ -274,6 +274,8 @@ class ServiceContext:
             raise StoreBusy("the message could not be recorded")  # the write went unanswered and did not land
         if found[0].state is not DueState.PENDING:
             return None  # already delivered (or set aside), or a sender holds it now
+        if within <= timedelta(0):
+            return None  # no time to try it now (asked for, or the turn's time is spent): the sweep sends it
         claim = await self.repos.due.claim(found[0], found[1], INLINE_SENDER, self.clock.now() + within + INLINE_LEASE)
         if claim is None:
             return None  # the sweep took it first: it delivers

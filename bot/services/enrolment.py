@@ -13,6 +13,7 @@ from __future__ import annotations
 import hashlib
 import json
 from collections import Counter
+from datetime import timedelta
 from dataclasses import dataclass, replace
 from typing import Sequence
 
@@ -34,7 +35,7 @@ from bot.domain.text import person_name, plain
 from bot.domain.uktime import uk_today
 from bot.services.authority import Place
 from bot.services.calendar import Invitee
-from bot.services.context import Actor, Delivery, Message, ServiceContext
+from bot.services.context import INLINE_BUDGET, Actor, Delivery, Message, ServiceContext
 from bot.services.line_managers import LineManagerService
 from bot.services.pairs import PairService, known_person
 from cards.enrolment import join_card, ranking_card, reserve_offer_card
@@ -62,10 +63,11 @@ class Invited:
     reached: int = 0  # of those invited, how many have their card now (the rest get it on opening Tandem)
     already: int = 0  # already invited or taking part: left as they were
     skipped: int = 0  # the manager, anyone without a work email, and anyone the allow-list refuses (other tenants, guests)
+    queued: int = 0  # of those invited, how many have their card on its way (sent by the sweep, within minutes)
 
     def __add__(self, other: "Invited") -> "Invited":
         return Invited(self.invited + other.invited, self.reached + other.reached, self.already + other.already,
-                       self.skipped + other.skipped)
+                       self.skipped + other.skipped, self.queued + other.queued)
 
 
 @dataclass(frozen=True)
@@ -164,10 +166,13 @@ class EnrolmentService:
             invited.append(participant)
         return invited
 
-    async def invite_members(self, actor: Actor, programme_id: str, people: Sequence[Actor], role: RosterRole) -> Invited:
+    async def invite_members(self, actor: Actor, programme_id: str, people: Sequence[Actor], role: RosterRole,
+                             send_now: bool = True) -> Invited:
         """Invite one page of a team's or channel's members. Nobody stops the others: the manager themself,
         anyone without a work email, and anyone the programme's allow-list refuses are skipped, and anyone
-        already invited or taking part is left as they are (so inviting a team again sends no second card)."""
+        already invited or taking part is left as they are (so inviting a team again sends no second card).
+        `send_now` False: each card is recorded in the outbox for the sweep to send (a large team's later
+        pages, so the manager's turn stays within Teams' time)."""
         programme = await self._managed(actor, programme_id, Action.ENROL)
         invited = reached = already = skipped = 0
         for person in people:
@@ -178,13 +183,13 @@ class EnrolmentService:
             if current is not None and current.status in (Status.INVITED, Status.JOINED):
                 already += 1
                 continue
-            _, delivery = await self._invite_one(programme, person, current, role)
+            _, delivery = await self._invite_one(programme, person, current, role, send_now)
             invited += 1
             reached += delivery is not None
-        return Invited(invited, reached, already, skipped)
+        return Invited(invited, reached, already, skipped, queued=0 if send_now else invited)
 
     async def _invite_one(self, programme: Programme, person: Actor, current: Participant | None,
-                          role: RosterRole) -> tuple[Participant, Delivery | None]:
+                          role: RosterRole, send_now: bool = True) -> tuple[Participant, Delivery | None]:
         now = self._ctx.clock.now()
         participant = replace(current, role=role, status=Status.INVITED) if current else Participant(
             programme.id, person.email.strip().lower(), role, Status.INVITED, now, name=person.name)
@@ -193,7 +198,7 @@ class EnrolmentService:
         await self._repos.people.change(person.id, lambda p, who=person: known_person(p, who))
         delivery = await self._ctx.notify(person.id, Message(
             text=f"You're invited to join {plain(programme.name)} as a {role.value}.",
-            card=join_card(programme, participant)))
+            card=join_card(programme, participant)), within=INLINE_BUDGET if send_now else timedelta(0))
         return participant, delivery
 
     async def invitations(self, actor: Actor) -> list[tuple[Programme, Participant]]:
@@ -243,7 +248,8 @@ class EnrolmentService:
         await self._ctx.audit(actor.id, AuditAction.JOINED_PROGRAMME, actor.id, programme_id)
         for manager in programme.managers:
             await self._ctx.notify(manager, Message(
-                text=f"{person_name(actor.name, 'Someone')} joined {plain(programme.name)} as a {joined.role.value}."))
+                text=f"{person_name(actor.name, 'Someone')} joined {plain(programme.name)} as a {joined.role.value}."),
+                key=f"joined.{programme_id}.{joined.id}.{joined.joined_at.isoformat() if joined.joined_at else ''}.{manager}")
         return joined
 
     async def leave(self, actor: Actor, programme_id: str) -> Participant:
@@ -281,7 +287,8 @@ class EnrolmentService:
             offer = offer or next_best_for(joined_roster(free), mentee.email, ProgrammeKind(programme.kind), former)
         except (NotFound, InvalidInput) as none:
             for manager in programme.managers:
-                await self._ctx.notify(manager, Message(text=f"A pairing in {plain(programme.name)} has ended. {none.message}"))
+                await self._ctx.notify(manager, Message(text=f"A pairing in {plain(programme.name)} has ended. {none.message}"),
+                                       key=f"reserve.{pair.id}.none.{manager}")
             return
         reserve = next(p for p in participants if p.email == offer.mentor)
         for manager in programme.managers:

@@ -39,7 +39,8 @@ class ReflectionService:
         await self._ctx.repos.reflections.save(reflection)
         if share:
             await self._ctx.notify(view.partner.id, Message(
-                text=f"{person_name(view.me.name, 'Your partner')} shared their reflection on your session of {format_uk(session.starts_at)} with you. Say **my reflections** to read it."))
+                text=f"{person_name(view.me.name, 'Your partner')} shared their reflection on your session of {format_uk(session.starts_at)} with you. Say **my reflections** to read it."),
+                key=f"reflection.{reflection.id}.shared")
         return reflection
 
     async def mine(self, actor: Actor) -> tuple[list[Reflection], list[tuple[str, Reflection]]]:

@@ -62,7 +62,8 @@ class SafeguardingService:
         for manager_id in programme.managers:
             await self._ctx.notify(manager_id, Message(
                 text=f"{programme.name} has no safeguarding lead, and a concern is waiting for one. Please name a lead "
-                     "now: safeguarding lead @person. I haven't told you anything about the concern, and won't."))
+                     "now: safeguarding lead @person. I haven't told you anything about the concern, and won't."),
+                key=f"concern.{concern.id}.no-lead.{manager_id}")
         return concern, (f"{programme.name} has no safeguarding lead named yet. I've kept your concern safe for the lead "
                          "and asked the managers to name one, without telling them anything about it or who raised it. "
                          f"It goes to the lead as soon as one is named. {DANGER}")
@@ -78,7 +79,8 @@ class SafeguardingService:
             concern = await self._repos.concerns.get(programme_id, concern_id)
             programme = await self._repos.programmes.get(programme_id)
             if concern.lead_id == actor.id == programme.safeguarding_lead:
-                delivery = await self._ctx.notify(actor.id, Message(card=await self._card(concern, programme)))
+                delivery = await self._ctx.notify(actor.id, Message(card=await self._card(concern, programme)),
+                                                  key=f"concern.{concern_id}.kept.{actor.id}")
                 if delivery is None:
                     continue
                 await self._repos.concerns.change(programme_id, concern_id,
@@ -96,7 +98,8 @@ class SafeguardingService:
         concern = await self._repos.concerns.change(programme_id, concern_id, lambda c: c.acknowledged(actor.id, now))
         await self._ctx.audit(actor.id, AuditAction.CONCERN_ACTED, concern.reporter_id, programme_id, "acknowledged")
         await self._ctx.notify(concern.reporter_id, Message(
-            text=f"The safeguarding lead has acknowledged the concern you raised on {format_uk(concern.raised_at)}."))
+            text=f"The safeguarding lead has acknowledged the concern you raised on {format_uk(concern.raised_at)}."),
+            key=f"concern.{concern.id}.acknowledged")
         return concern, await self._updated_everywhere(concern, programme)
 
     async def record_outcome(self, actor: Actor, programme_id: str, concern_id: str, outcome: str) -> tuple[Concern, dict[str, Any]]:
@@ -106,7 +109,8 @@ class SafeguardingService:
         concern = await self._repos.concerns.change(programme_id, concern_id, lambda c: c.closed(actor.id, outcome, now))
         await self._ctx.audit(actor.id, AuditAction.CONCERN_ACTED, concern.reporter_id, programme_id, "outcome recorded")
         await self._ctx.notify(concern.reporter_id, Message(
-            text=f"The safeguarding lead has recorded an outcome for the concern you raised on {format_uk(concern.raised_at)}."))
+            text=f"The safeguarding lead has recorded an outcome for the concern you raised on {format_uk(concern.raised_at)}."),
+            key=f"concern.{concern.id}.outcome")
         return concern, await self._updated_everywhere(concern, programme)
 
     async def _card(self, concern: Concern, programme: Programme) -> dict[str, Any]:
@@ -117,7 +121,8 @@ class SafeguardingService:
         sent = concern.sent_to(lead_id)
         # The text line carries no words: if the lead has no chat yet, only it is kept as a notice for them.
         delivery = await self._ctx.notify(lead_id, Message(
-            text=f"A safeguarding concern for you, as the lead for {programme.name}.", card=await self._card(sent, programme)))
+            text=f"A safeguarding concern for you, as the lead for {programme.name}.", card=await self._card(sent, programme)),
+            key=f"concern.{concern.id}.to.{lead_id}")
         deliveries = (DELIVERY.plain(delivery),) if delivery else ()
         if delivery is None:  # no chat with Tandem yet: the card is kept and sent when they first open it
             key = f"{concern.programme_id}/{concern.id}"

@@ -97,14 +97,16 @@ class SurveyService:
                 text = "A short survey about your mentoring: your partner never sees your answers."
             questions = await self._questions_for(programme, pair)
             card = survey_card(pair.id, wave, questions, uk_today(sent_at + SURVEY_OPEN))
-            await self._ctx.notify(person_id, Message(text=text, card=card))
+            # Keyed by pair, wave and person: a retry after a failed write below never sends the survey twice.
+            sending = "survey-reminder" if item.kind == SURVEY_REMINDER else "survey"
+            await self._ctx.notify(person_id, Message(text=text, card=card), key=f"{sending}.{pair.id}.{wave.value}.{person_id}")
             if item.kind == SURVEY:
                 await repos.surveys.change_tally(programme.id, lambda t, p=person_id: (t.with_invite(wave, p, now), None))
                 if wave is Wave.END:
                     partner = await repos.people.get(pair.member(role.other))
                     await self._ctx.notify(person_id, Message(
                         text="The programme has ended: close your pairing with a short summary.",
-                        card=pair_debrief_card(pair.id, partner.name)))
+                        card=pair_debrief_card(pair.id, partner.name)), key=f"pair-debrief.{pair.id}.{person_id}")
             if reached is not None:
                 await reached(person_id)
             sent_any = True
@@ -118,7 +120,8 @@ class SurveyService:
         for manager_id in programme.managers:
             if manager_id in item.sent_to:
                 continue
-            await self._ctx.notify(manager_id, Message(text=f"{programme.name} has reached its end date: time for the debrief.", card=card))
+            await self._ctx.notify(manager_id, Message(text=f"{programme.name} has reached its end date: time for the debrief.", card=card),
+                                   key=f"debrief.{programme.id}.{manager_id}")
             if reached is not None:
                 await reached(manager_id)
         return Outcome.SENT

@@ -15,8 +15,10 @@ from bot.domain.audit import AuditEntry
 from bot.domain.concerns import Concern, ConcernState
 from bot.domain.contracts import Clauses, Contract, ContractVersion
 from bot.domain.debrief import Decision, NextStep, PairDebrief, ProgrammeDecision
+from bot.domain.due import DueItem, DueState
 from bot.domain.enrolment import Participant, email_key
 from bot.domain.natural_time import Understood
+from bot.domain.outbox import Outgoing
 from bot.domain.people import Person
 from bot.domain.programmes import Pair, Programme
 from bot.domain.reflections import Reflection
@@ -61,6 +63,13 @@ def _response_write(body: dict[str, Any]) -> dict[str, Any]:
 def _tally_read(body: dict[str, Any]) -> dict[str, Any]:
     return {"invited": body.get("invited") or {}, "entries": body.get("entries") or {}}
 
+def _due_write(body: dict[str, Any]) -> dict[str, Any]:
+    """A due item says whether it is still to do (one query per partition finds those), and leaves out what
+    only some items have (a message, recipients it was postponed for) when it has none."""
+    trimmed = {k: v for k, v in body.items() if not (k == "onlyTo" and not v) and not (k == "message" and v is None)}
+    return {**trimmed, "open": not DueState(body["state"]).finished}
+
+
 PERSON = Kind("person", Person)
 PROGRAMME = Kind("programme", Programme)
 PAIR = Kind("pair", Pair)
@@ -81,6 +90,8 @@ PAIR_DEBRIEF = Kind("pairDebrief", PairDebrief, read_hook=_next_step_read, write
 SURVEY_TALLY = Kind("survey", SurveyTally, read_hook=_tally_read)
 PROGRAMME_DECISION = Kind("decision", ProgrammeDecision, read_hook=_decision_read, write_hook=_decision_write)
 QUESTION = Nested("survey question", Question)
+DUE_ITEM = Kind("due", DueItem, write_hook=_due_write)  # work due at a time: nudges, checks, the outbox
+OUTGOING = Nested("waiting message", Outgoing)  # in a document's embedded outbox
 
 CLAUSES = Nested("draft", Clauses)  # a draft's clauses in dialog state
 UNDERSTOOD = Nested("half-read time", Understood)  # half an answer to "when?" in dialog state

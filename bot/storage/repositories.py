@@ -24,8 +24,8 @@ from bot.storage.documents import (
     OUTBOX_FIELD, drop_messages, read_modify_write, waiting_messages,
 )
 from bot.storage.kinds import (
-    ALERT, AUDIT_ENTRY, CONCERN, CONTRACT, CONTRACT_VERSION, PAIR, PAIR_SUMMARY, PARTICIPANT, PERSON, PROGRAMME, REFLECTION,
-    SCHEDULE, SESSION,
+    ALERT, AUDIT_ENTRY, CONCERN, CONTRACT, CONTRACT_VERSION, DUE_ITEM, OUTGOING, PAIR, PAIR_SUMMARY, PARTICIPANT, PERSON, PROGRAMME,
+    REFLECTION, SCHEDULE, SESSION,
 )
 from bot.storage.schema import CURRENT_SCHEMA, SCHEMA, Kind
 
@@ -37,7 +37,7 @@ PAIR_DOC, CONTRACT_DOC, SCHEDULE_DOC = "pair", "contract", "schedule"
 
 
 def _as_docs(tell: Tell | None) -> Callable[[Any], list[dict[str, Any]]] | None:
-    return (lambda result: [m.to_doc() for m in tell(result)]) if tell else None
+    return (lambda result: [OUTGOING.plain(m) for m in tell(result)]) if tell else None
 
 
 def _typed(kind: str, body: dict[str, Any]) -> dict[str, Any]:
@@ -145,7 +145,7 @@ class PairRepository:
     async def add(self, pair: Pair, tell: Sequence[Outgoing] = ()) -> None:
         """`tell`: the messages the new pairing causes, written with it (see EmbeddedOutbox)."""
         body = PAIR.dump(pair)
-        await self._store.create(PAIRS, pair.id, PAIR_DOC, {**body, OUTBOX_FIELD: [m.to_doc() for m in tell]} if tell else body)
+        await self._store.create(PAIRS, pair.id, PAIR_DOC, {**body, OUTBOX_FIELD: [OUTGOING.plain(m) for m in tell]} if tell else body)
 
     @staticmethod
     def pair_ref(pair_id: str) -> DocRef:
@@ -274,7 +274,7 @@ class DueWorkRepository:
         """Add this work unless it is already there, in whatever state: scheduling the same work again
         never resets an item a sweeper holds or has finished. True if it was added."""
         try:
-            await self._store.create(DUE, item.bucket, item.id, _typed("due", item.fresh().to_doc()))
+            await self._store.create(DUE, item.bucket, item.id, DUE_ITEM.dump(item.fresh()))
             return True
         except DocumentExists:
             return False
@@ -284,14 +284,14 @@ class DueWorkRepository:
             doc = await self._store.read(DUE, item.bucket, item.id)
         except DocumentNotFound:
             return None
-        return DueItem.from_doc(doc.body), doc.etag
+        return DUE_ITEM.load(doc.body, doc.id), doc.etag
 
     async def unfinished_in(self, hour: str) -> list[tuple[DueItem, str]]:
         """Items in that hour still to do: pending, or claimed by a sweeper (whose lease may have run out)."""
         found = []
         for partition in partitions_of(hour):
             docs = await self._store.query(DUE, partition, {"type": "due", "open": True})
-            found += [(DueItem.from_doc(d.body), d.etag) for d in docs]
+            found += [(DUE_ITEM.load(d.body, d.id), d.etag) for d in docs]
         return found
 
     async def open_outbox(self) -> list[tuple[DueItem, str]]:
@@ -299,7 +299,7 @@ class DueWorkRepository:
         found = []
         for partition in outbox_partitions():
             docs = await self._store.query(DUE, partition, {"type": "due", "open": True})
-            found += [(DueItem.from_doc(d.body), d.etag) for d in docs]
+            found += [(DUE_ITEM.load(d.body, d.id), d.etag) for d in docs]
         return found
 
     async def _write(self, item: DueItem, etag: str, body: dict[str, Any]) -> str | None:
@@ -312,40 +312,40 @@ class DueWorkRepository:
         """Take the item until `lease_until` (reckoned from the moment of claiming), counting the attempt.
         None if another sweeper got there first."""
         claimed = replace(item, state=DueState.CLAIMED, owner=owner, lease_until=lease_until, attempts=item.attempts + 1)
-        new_etag = await self._write(item, etag, _typed("due", claimed.to_doc()))
+        new_etag = await self._write(item, etag, DUE_ITEM.dump(claimed))
         return (claimed, new_etag) if new_etag else None
 
     async def renew(self, item: DueItem, etag: str, lease_until: datetime) -> tuple[DueItem, str] | None:
         """Extend our lease while the work is still in flight; None if it was taken over."""
         renewed = replace(item, lease_until=lease_until)
-        new_etag = await self._write(item, etag, _typed("due", renewed.to_doc()))
+        new_etag = await self._write(item, etag, DUE_ITEM.dump(renewed))
         return (renewed, new_etag) if new_etag else None
 
     async def mark_sent(self, item: DueItem, etag: str, recipient: str) -> tuple[DueItem, str] | None:
         """Record that one recipient of this item's messages was reached; None if it was taken over."""
         marked = replace(item, sent_to=item.sent_to + (recipient,))
-        new_etag = await self._write(item, etag, _typed("due", marked.to_doc()))
+        new_etag = await self._write(item, etag, DUE_ITEM.dump(marked))
         return (marked, new_etag) if new_etag else None
 
     async def finish(self, item: DueItem, etag: str) -> bool:
         """Done: kept a while for the record, then expired by its TTL. False if our lease was taken over."""
-        done = {**_typed("due", replace(item, state=DueState.DONE, lease_until=None).to_doc()), "ttl": DONE_TTL_SECONDS}
+        done = {**DUE_ITEM.dump(replace(item, state=DueState.DONE, lease_until=None)), "ttl": DONE_TTL_SECONDS}
         return await self._write(item, etag, done) is not None
 
     async def release(self, item: DueItem, etag: str, retry_at: datetime, error: str) -> bool:
         """It failed: back to pending, to be tried again from `retry_at`."""
-        body = _typed("due", replace(item, state=DueState.PENDING, owner="", lease_until=None, retry_at=retry_at).to_doc())
+        body = DUE_ITEM.dump(replace(item, state=DueState.PENDING, owner="", lease_until=None, retry_at=retry_at))
         return await self._write(item, etag, {**body, "lastError": error[:200]}) is not None
 
     async def dead_letter(self, item: DueItem, etag: str, error: str) -> bool:
         """Failed too often: set aside for an engineer, never tried again; kept as long as done items."""
-        body = _typed("due", replace(item, state=DueState.DEAD, lease_until=None).to_doc())
+        body = DUE_ITEM.dump(replace(item, state=DueState.DEAD, lease_until=None))
         return await self._write(item, etag, {**body, "lastError": error[:200], "ttl": DONE_TTL_SECONDS}) is not None
 
     async def dead_letters_in(self, hour: str) -> list[DueItem]:
         found = []
         for partition in partitions_of(hour):
-            found += [DueItem.from_doc(d.body) for d in await self._store.query(DUE, partition, {"type": "due", "state": DueState.DEAD.value})]
+            found += [DUE_ITEM.load(d.body, d.id) for d in await self._store.query(DUE, partition, {"type": "due", "state": DueState.DEAD.value})]
         return found
 
     async def cursor(self) -> tuple[str | None, str | None]:
@@ -387,7 +387,7 @@ class AlertRepository:
         return ALERT.load(doc.body, alert_id)
 
     def ref(self, alert: Alert) -> DocRef:
-        return DocRef(PROGRAMMES, alert.programme_id, self._doc_id(alert.id))
+        return self.ref_of(alert.programme_id, alert.id)
 
     async def add(self, alert: Alert, tell: Sequence[Outgoing] = ()) -> bool:
         """False if this alert was already raised (same id): one alert per occurrence. `tell`: the
@@ -395,19 +395,23 @@ class AlertRepository:
         body = ALERT.dump(alert)
         try:
             await self._store.create(PROGRAMMES, alert.programme_id, self._doc_id(alert.id),
-                                     {**body, OUTBOX_FIELD: [m.to_doc() for m in tell]} if tell else body)
+                                     {**body, OUTBOX_FIELD: [OUTGOING.plain(m) for m in tell]} if tell else body)
             return True
         except DocumentExists:
             return False
 
-    async def change(self, programme_id: str, alert_id: str, change: Callable[[Alert], Alert]) -> Alert:
+    def ref_of(self, programme_id: str, alert_id: str) -> DocRef:
+        return DocRef(PROGRAMMES, programme_id, self._doc_id(alert_id))
+
+    async def change(self, programme_id: str, alert_id: str, change: Callable[[Alert], Alert], tell: Tell | None = None) -> Alert:
+        """`tell`: the messages the change causes, from the changed alert, written with it (see EmbeddedOutbox)."""
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Alert]:
             if body is None:
                 raise NotFound("I can't find that alert.")
             updated = change(ALERT.load(body, alert_id))
             return ALERT.rewrite(body, updated), updated
 
-        return await read_modify_write(self._store, PROGRAMMES, programme_id, self._doc_id(alert_id), apply)
+        return await read_modify_write(self._store, PROGRAMMES, programme_id, self._doc_id(alert_id), apply, tell=_as_docs(tell))
 
     async def for_pair(self, programme_id: str, pair_id: str) -> list[Alert]:
         docs = await self._store.query(PROGRAMMES, programme_id, {"type": "alert", "pairId": pair_id})
@@ -575,7 +579,7 @@ class EmbeddedOutbox:
         self._store = store
 
     async def waiting(self, ref: DocRef) -> list[Outgoing]:
-        return [Outgoing.from_doc(d) for d in await waiting_messages(self._store, ref.container, ref.partition, ref.id)]
+        return [OUTGOING.load(d) for d in await waiting_messages(self._store, ref.container, ref.partition, ref.id)]
 
     async def drop(self, ref: DocRef, relayed: Collection[Outgoing]) -> None:
         await drop_messages(self._store, ref.container, ref.partition, ref.id, {m.address for m in relayed})

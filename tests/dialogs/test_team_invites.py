@@ -3,6 +3,8 @@ Teams; the manager, bots and people already invited or taking part are skipped, 
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 from bot.domain.enrolment import Status
 from bot.domain.roster import RosterRole
 from bot.services.context import Actor
@@ -34,7 +36,11 @@ async def test_inviting_this_team_reads_every_page_and_counts_invited_already_an
     reply = await say(world, "invite this team as mentees")
     assert world.pages_read == 3
     assert "I invited 6 of this team's members to Pilot as mentees" in reply
-    assert "6 have their card to join now" in reply
+    # The first page's cards go at once; later pages' are sent by the sweep, so a large team fits in one turn.
+    assert "2 have their card to join now, and 4 more get theirs within a few minutes" in reply
+    assert sum(bool(world.messenger.to(m.id)) for m in members[1:]) == 2
+    world.clock.advance(timedelta(minutes=2))
+    await world.services.due_work.sweep()
     assert "Already invited or taking part: 1. Skipped: 2" in reply
     participants = {p.email: p for p in await world.services.ctx.repos.participants.in_programme(programme.id)}
     assert set(participants) == {m.email for m in members}  # never the manager, never the bot
@@ -84,3 +90,20 @@ async def test_the_roster_lists_who_tandem_cannot_message_yet_with_a_link_that_a
     assert "You're invited to join Pilot as a mentor" in opened
     after = text_of(await world.chat(MANAGER).say("roster"))
     assert "Waiting to open Tandem" not in after and "Has the card, not joined yet** (3)" in after
+
+
+async def test_a_team_too_large_for_one_turn_stops_truthfully_and_carries_on_when_asked_again(world, monkeypatch):
+    programme = await world.programme(MANAGER, "Pilot")
+    members = team(9)
+    world.member_pages = [members[:3], members[3:6], members[6:]]
+    monkeypatch.setattr("dialogs.main_dialog.remaining", lambda: 1.0)  # the turn's time is nearly spent after a page
+    first = await say(world, "invite this team as mentees")
+    assert world.pages_read == 1 and "I invited 3 of this team's members" in first
+    assert "Say **invite this team as mentees** again to carry on" in first
+    assert len(await world.services.ctx.repos.participants.in_programme(programme.id)) == 3
+    monkeypatch.setattr("dialogs.main_dialog.remaining", lambda: None)
+    again = await say(world, "invite this team as mentees")
+    assert "I invited 6 of this team's members" in again and "Already invited or taking part: 3" in again
+    world.clock.advance(timedelta(minutes=2))
+    await world.services.due_work.sweep()
+    assert all(len(world.messenger.to(m.id)) == 1 for m in members)  # everyone has one card, nobody two

@@ -66,8 +66,9 @@ def test_when_nothing_fits_within_two_weeks_the_quiet_hours_decide_so_nothing_is
 
 def test_a_copy_postponed_for_one_person_is_its_own_item_and_keeps_who_it_is_for():
     from bot.domain.due import REMINDER, DueItem
+    from bot.storage.kinds import DUE_ITEM
 
     item = DueItem(REMINDER, at(MON, 9), "p1", "s1", detail="60", sent_to=("t:a",))
     copy = DueItem(REMINDER, at(MON, 9), "p1", "s1", detail="60", only_to=("t:b",))
     assert copy.id != item.id and copy.fresh().only_to == ("t:b",) and item.fresh().sent_to == ()
-    assert DueItem.from_doc(copy.to_doc()) == copy and "onlyTo" not in item.to_doc()
+    assert DUE_ITEM.load(DUE_ITEM.dump(copy)) == copy and "onlyTo" not in DUE_ITEM.dump(item)

@@ -7,7 +7,7 @@ from datetime import timedelta
 import pytest
 
 from bot.domain.alerts import AlertAction, AlertKind, AlertState
-from bot.domain.errors import NotAllowed
+from bot.domain.errors import AlreadyDone, NotAllowed
 from cards import verbs
 from tests.dialogs.harness import user
 
@@ -91,3 +91,17 @@ async def test_status_shows_whether_pairs_meet_never_what_they_said(world):
     assert "SECRET" not in card
     with pytest.raises(NotAllowed):
         await world.services.alerts.status(MENTOR, programme_id)
+
+
+async def test_the_same_message_pressed_again_soon_is_sent_once_and_a_new_one_is_sent(world):
+    pair_id, programme_id = await two_managers(world)
+    alert = await world.services.alerts.request_help(MENTEE, pair_id, "")
+    await world.services.alerts.act(MANAGER, programme_id, alert.id, AlertAction.MESSAGE, "Can we talk on Tuesday?")
+    with pytest.raises(AlreadyDone):  # pressed again (a slow reply, a fault): the same message, not a second one
+        await world.services.alerts.act(MANAGER, programme_id, alert.id, AlertAction.MESSAGE, " Can we talk on Tuesday? ")
+    await world.services.alerts.act(MANAGER, programme_id, alert.id, AlertAction.MESSAGE, "Or Wednesday?")
+    world.clock.advance(timedelta(minutes=20))
+    await world.services.alerts.act(MANAGER, programme_id, alert.id, AlertAction.MESSAGE, "Can we talk on Tuesday?")
+    for member in (MENTOR, MENTEE):
+        texts = [m.text for m in world.messenger.to(member.id)]
+        assert sum("Can we talk on Tuesday?" in t for t in texts) == 2 and sum("Or Wednesday?" in t for t in texts) == 1

@@ -152,3 +152,25 @@ async def test_a_persons_answers_are_in_their_export_and_gone_when_they_erase_th
     tally = await repos.surveys.tally(programme_id)
     assert not tally.answered(Wave.BASELINE, MENTEE.id) and "Only mine" not in json.dumps(SURVEY_TALLY.plain(tally))
     assert tally.sent_at(Wave.BASELINE, MENTEE.id) is not None  # still counted as asked
+
+
+async def test_a_survey_whose_tally_write_fails_after_sending_is_not_sent_again_by_the_retry(tmp_path):
+    from bot.storage.documents import PROGRAMMES
+    from bot.storage.sqlite_store import SqliteDocumentStore
+    from tests.dialogs.harness import World
+    from tests.support.faulty_store import THROTTLE, Fault, FaultyStore
+
+    store = FaultyStore(await SqliteDocumentStore.open(tmp_path / "surveys.sqlite3"))
+    try:
+        world = World(store)
+        await agreed_pair(world)
+        store.inject(Fault(THROTTLE, "write", PROGRAMMES, "survey"))  # the tally can't record who was sent it
+        await world.services.due_work.sweep()
+        assert store.injected and len(surveys_to(world, MENTOR)) == 1  # sent, then the tally write failed
+        for _ in range(2):  # the sweep tries the item again, the store answering now
+            world.clock.advance(timedelta(minutes=30))
+            await world.services.due_work.sweep()
+        for who in (MENTOR, MENTEE):
+            assert len(surveys_to(world, who)) == 1
+    finally:
+        await store.close()

@@ -104,6 +104,17 @@ async def alert_state(world: World, ctx: dict[str, Any], state: AlertState) -> b
     return (await world.services.ctx.repos.alerts.find(ctx["programme"], ctx["alert"])).state is state
 
 
+async def messaged(world: World, ctx: dict[str, Any]) -> bool:
+    alert = await world.services.ctx.repos.alerts.find(ctx["programme"], ctx["alert"])
+    return any(step.action is AlertAction.MESSAGE for step in alert.steps)
+
+
+def both_told(world: World, ctx: dict[str, Any]) -> int:
+    """How many times the pair heard the manager's message: each member once, or the count is off."""
+    mentor, mentee = count(world, MENTOR, "Can we talk on Tuesday?"), count(world, MENTEE, "Can we talk on Tuesday?")
+    return mentee if mentor == mentee else -1
+
+
 def copies_updated(world: World, ctx: dict[str, Any]) -> int:
     return min(1, len(world.messenger.updates))  # each copy's card is replaced in place; doing it again changes nothing
 
@@ -133,6 +144,9 @@ OPERATIONS = [
     Operation("resolve alert", (PROGRAMMES, "alert."), raised_alert,
               lambda w, c: w.services.alerts.act(MANAGER, c["programme"], c["alert"], AlertAction.RESOLVE, "We talked it through."),
               lambda w, c: alert_state(w, c, AlertState.RESOLVED), copies_updated),
+    Operation("message the pair", (PROGRAMMES, "alert."), raised_alert,
+              lambda w, c: w.services.alerts.act(MANAGER, c["programme"], c["alert"], AlertAction.MESSAGE, "Can we talk on Tuesday?"),
+              messaged, both_told),
 ]
 
 
@@ -199,7 +213,7 @@ async def test_a_step_under_a_fault_is_told_truthfully_and_repeating_it_tells_th
     await world.services.due_work.sweep()
     await world.services.due_work.sweep()
     assert operation.told(world, ctx) == 1, "the other side must be told exactly once"
-    if operation.name.startswith(("propose", "accept", "cancel", "record")):
+    if operation.name.startswith(("propose", "accept", "cancel", "record", "message")):
         third = await outcome(operation.act(world, ctx))  # pressing yet again changes nothing and tells no one
         assert third in ("done", "already")
         assert operation.told(world, ctx) == 1

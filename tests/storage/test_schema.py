@@ -6,12 +6,14 @@ from __future__ import annotations
 
 import json
 import logging
+from dataclasses import replace
 from datetime import datetime
 from pathlib import Path
 from typing import Any
 
 import pytest
 
+from bot.domain.due import DueState
 from bot.domain.people import Person
 from bot.storage import kinds
 from bot.storage.documents import PAIRS, PEOPLE, PROGRAMMES, StorageError
@@ -139,3 +141,16 @@ async def test_a_malformed_stored_document_reaches_the_caller_as_a_storage_error
     await store.create(PAIRS, "pair1", "pair", {**V1["pair"], "status": 12})
     with pytest.raises(DocumentCorrupt):
         await PairRepository(store).get("pair1")
+
+
+def test_a_due_item_written_by_the_hand_written_code_reads_and_writes_back_the_same_fields():
+    old = {"kind": "outbox", "dueAt": "2027-01-14T09:00:00+00:00", "pairId": "t1:o1", "sessionId": "contract.p1.1.proposed",
+           "state": "pending", "detail": "", "leaseUntil": None, "owner": "", "attempts": 2,
+           "retryAt": "2027-01-14T09:04:00+00:00", "sentTo": [], "message": {"text": "Hello", "card": None},
+           "open": True, "type": "due"}
+    item = kinds.DUE_ITEM.load(old, "v1")
+    assert item.attempts == 2 and item.retry_at.tzinfo is not None and item.message == {"text": "Hello", "card": None}
+    written = kinds.DUE_ITEM.dump(item)
+    assert written[SCHEMA] == 2 and _same_values({k: v for k, v in written.items() if k != SCHEMA}) == _same_values(old)
+    finished = kinds.DUE_ITEM.dump(replace(item, state=DueState.DONE))
+    assert finished["open"] is False and "onlyTo" not in finished  # what the sweep's query and the id rely on
