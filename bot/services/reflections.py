@@ -37,10 +37,12 @@ class ReflectionService:
             actor.id, pair_id, view.role, session, discussed, learned, next_steps, rating, share, self._ctx.clock.now()
         )
         await self._ctx.repos.reflections.save(reflection)
-        if share:
-            await self._ctx.notify(view.partner.id, Message(
-                text=f"{person_name(view.me.name, 'Your partner')} shared their reflection on your session of {format_uk(session.starts_at)} with you. Say **my reflections** to read it."),
-                key=f"reflection.{reflection.id}.shared")
+        if share:  # saved: a failure telling the partner must not read as "nothing was saved"
+            await self._ctx.follow_up(
+                "Your reflection is saved, but I couldn't tell your partner yet. Save it again in a minute to tell them.",
+                lambda: self._ctx.notify(view.partner.id, Message(
+                    text=f"{person_name(view.me.name, 'Your partner')} shared their reflection on your session of {format_uk(session.starts_at)} with you. Say **my reflections** to read it."),
+                    key=f"reflection.{reflection.id}.shared"))
         return reflection
 
     async def mine(self, actor: Actor) -> tuple[list[Reflection], list[tuple[str, Reflection]]]:

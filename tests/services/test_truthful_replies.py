@@ -14,7 +14,7 @@ import pytest
 from bot.domain.alerts import AlertAction, AlertState
 from bot.domain.errors import AlreadyDone, Unfinished
 from bot.domain.sessions import SessionStatus
-from bot.storage.documents import DUE, PAIRS, PROGRAMMES, StoreBusy, StoreTimeout
+from bot.storage.documents import DUE, PAIRS, PROGRAMMES, REFLECTIONS, StoreBusy, StoreTimeout
 from bot.storage.sqlite_store import SqliteDocumentStore
 from cards import verbs
 from tests.dialogs.harness import World, press, user
@@ -87,6 +87,13 @@ async def past_session(world: World) -> dict[str, Any]:
     return ctx
 
 
+async def held_session(world: World) -> dict[str, Any]:
+    ctx = await paired(world)
+    await world.agree_contract(ctx["pair"], MENTOR, MENTEE)
+    ctx["session"] = (await world.hold_session(ctx["pair"], MENTOR, MENTEE)).id
+    return ctx
+
+
 async def raised_alert(world: World) -> dict[str, Any]:
     ctx = await paired(world)
     await world.services.pairs.register(MANAGER, {"conversation": {"id": "conv-manager"}})
@@ -144,10 +151,18 @@ OPERATIONS = [
     Operation("resolve alert", (PROGRAMMES, "alert."), raised_alert,
               lambda w, c: w.services.alerts.act(MANAGER, c["programme"], c["alert"], AlertAction.RESOLVE, "We talked it through."),
               lambda w, c: alert_state(w, c, AlertState.RESOLVED), copies_updated),
+    Operation("share a reflection", (REFLECTIONS, ""), held_session,
+              lambda w, c: w.services.reflections.write(MENTEE, c["pair"], c["session"], "Knife crime work", "Listen first",
+                                                         "Visit the youth club", 4, True),
+              lambda w, c: _reflected(w), lambda w, c: count(w, MENTOR, "shared their reflection")),
     Operation("message the pair", (PROGRAMMES, "alert."), raised_alert,
               lambda w, c: w.services.alerts.act(MANAGER, c["programme"], c["alert"], AlertAction.MESSAGE, "Can we talk on Tuesday?"),
               messaged, both_told),
 ]
+
+
+async def _reflected(world: World) -> bool:
+    return bool(await world.services.ctx.repos.reflections.by_author(MENTEE.id))
 
 
 async def _pending(world: World, ctx: dict[str, Any]) -> bool:
