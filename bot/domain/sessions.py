@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field, replace
 from datetime import date, datetime, timedelta
 from enum import Enum
-from typing import Any
+from typing import Any, NoReturn
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState, NotAllowed, NotFound
 from bot.domain.limits import ANSWERED_PROPOSAL_DAYS, SESSION_HORIZON_DAYS
@@ -29,6 +29,7 @@ class SessionStatus(str, Enum):
 OPEN = (SessionStatus.PROPOSED, SessionStatus.CONFIRMED)
 ANSWERED = (SessionStatus.DECLINED, SessionStatus.COUNTERED)  # proposals the partner answered with a no or another time
 FINISHED = (SessionStatus.RESCHEDULED, SessionStatus.CANCELLED, SessionStatus.HELD, SessionStatus.NOT_HELD)
+NO_SUCH_SESSION = "I can't find that session. It may have been replaced; say **sessions** to see them."
 
 
 @dataclass(frozen=True)
@@ -71,7 +72,11 @@ class Schedule:
         for s in self.sessions:
             if s.id == session_id:
                 return s
-        raise NotFound("I can't find that session. It may have been replaced; say **sessions** to see them.")
+        raise NotFound(NO_SUCH_SESSION)
+
+    def moved_out_may_hold(self, session_id: str) -> bool:
+        """True when the session is not here but some have moved out to history: it may be one of them."""
+        return bool(self.moved_out) and all(s.id != session_id for s in self.sessions)
 
     def _with(self, *changed: Session) -> "Schedule":
         by_id = {s.id: s for s in changed}
@@ -250,3 +255,19 @@ class Schedule:
         held = self.held()
         last = to_uk(held[-1].starts_at).date() if held else contract_start
         return cadence_next_due(last)
+
+
+def attendance_settled(session: Session, role: Role, happened: bool) -> NoReturn:
+    """An answer to "did it happen?" about a session kept in history (it ended over SESSION_HORIZON_DAYS ago):
+    what was recorded stands, so nothing changes and the person is told why. A late reflection on a held one
+    is still welcome (ReflectionService.write finds it there)."""
+    status = session.status.value
+    if session.status not in (SessionStatus.HELD, SessionStatus.NOT_HELD):
+        raise InvalidState(f"That session was {status}.")
+    if session.attendance.get(role.value) == happened:
+        raise AlreadyDone(f"Already recorded: the session {status}.")
+    settled = (f"Your session on {format_uk(session.starts_at)} was more than {SESSION_HORIZON_DAYS} days ago, so "
+               f"whether it happened is settled: it stays recorded as {status}.")
+    if session.status is SessionStatus.HELD:
+        raise InvalidState(settled + " You can still write a reflection on it: press **Write my reflection** on the card I sent after it.")
+    raise InvalidState(settled)

@@ -32,7 +32,7 @@ class ReflectionService:
         rating: Any, share: bool,
     ) -> Reflection:
         view = await self._pairs.view(actor, pair_id, Action.REFLECT)
-        session = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id)
+        session = await self._ctx.repos.pairs.session(pair_id, session_id)  # live, or moved out to history
         reflection = new_reflection(
             actor.id, pair_id, view.role, session, discussed, learned, next_steps, rating, share, self._ctx.clock.now()
         )

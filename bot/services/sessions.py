@@ -8,7 +8,7 @@ from datetime import date, datetime
 from bot.domain.contracts import Cadence
 from bot.domain.errors import AlreadyDone
 from bot.domain.outbox import Outgoing
-from bot.domain.sessions import Schedule, Session, SessionStatus
+from bot.domain.sessions import Schedule, Session, SessionStatus, attendance_settled
 from bot.domain.policy import Action
 from bot.domain.uktime import format_day, format_uk
 from bot.domain.text import person_name
@@ -47,6 +47,11 @@ class SessionService:
     async def overview(self, actor: Actor, pair_id: str) -> tuple[PairView, Schedule]:
         view = await self._pairs.view(actor, pair_id)
         return view, await self._ctx.repos.pairs.schedule(pair_id)
+
+    async def session(self, actor: Actor, pair_id: str, session_id: str) -> Session:
+        """One of the pair's sessions, live or moved out to history long ago (a late reflection's card)."""
+        await self._pairs.view(actor, pair_id)
+        return await self._ctx.repos.pairs.session(pair_id, session_id)
 
     async def check_time(self, actor: Actor, pair_id: str, starts_at: datetime, answering: str | None = None, moving: str | None = None) -> None:
         """Validate a time without proposing it, so a dialog can re-prompt before anything is written."""
@@ -154,7 +159,10 @@ class SessionService:
         """When both say it happened, each is asked to reflect and prompted to book the next session."""
         view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         now = self._ctx.clock.now()
-        before = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id)
+        schedule = await self._ctx.repos.pairs.schedule(pair_id)
+        if schedule.moved_out_may_hold(session_id):  # kept in history: what was recorded stands, and is said
+            attendance_settled(await self._ctx.repos.pairs.moved_out_session(pair_id, session_id), view.role, happened)
+        before = schedule.session(session_id)
         ref = self._ctx.repos.pairs.schedule_ref(pair_id)
 
         def tell(updated: Session) -> list[Outgoing]:

@@ -2,12 +2,15 @@
 
 Dialog state holds SDK objects (dialog stacks, prompt options with activities). They are stored as
 plain JSON with a small closed set of type tags, not pickled class paths, so documents stay
-readable and survive an SDK upgrade or a move to another framework.
+readable and survive an SDK upgrade or a move to another framework. Like every stored document they carry
+`"schema": 2`: one with none is version 1 (what Tandem wrote before versions) and gains it on its next
+write; one from a newer Tandem is refused and, for bot state only, the conversation starts afresh.
 """
 
 from __future__ import annotations
 
 import hashlib
+import logging
 from enum import Enum
 from typing import Any, Dict, List
 from urllib.parse import quote
@@ -19,14 +22,31 @@ from botbuilder.dialogs.prompts import PromptOptions
 from botbuilder.schema import Activity, Attachment, CardAction
 
 from bot.storage.documents import BOT_STATE, DocumentNotFound, DocumentStore, EtagMismatch
+from bot.storage.schema import CURRENT_SCHEMA, SCHEMA, DocumentCorrupt
 
 TYPE = "$type"
 _MODELS = {"Activity": Activity, "CardAction": CardAction, "Attachment": Attachment}
 MAX_ID_LENGTH = 200
+STATE_SCHEMA = CURRENT_SCHEMA  # the bot state document's version; version 1 had no `schema` and reads unchanged
+
+log = logging.getLogger(__name__)
 
 
 class StateEtagConflict(EtagMismatch):
     """Bot state changed since this turn read it (another turn of the same conversation wrote first)."""
+
+
+class StateUnreadable(DocumentCorrupt):
+    """A stored bot state this Tandem can't read: a newer Tandem's (schema above ours), or not a version at all."""
+
+
+def stored_state(body: dict[str, Any], doc_id: str) -> Any:
+    """The state a bot state document holds, from any version this Tandem reads (1: no `schema`; 2)."""
+    version = body.get(SCHEMA, 1)
+    if not isinstance(version, int) or isinstance(version, bool) or not 1 <= version <= STATE_SCHEMA:
+        raise StateUnreadable(f"The stored bot state {doc_id} has schema version {version!r}; this Tandem reads up to "
+                              f"{STATE_SCHEMA}.", BOT_STATE)
+    return decode(body["state"])
 
 
 def encode(value: Any) -> Any:
@@ -111,7 +131,13 @@ class DocumentBotStorage(Storage):
                 doc = await self._store.read(BOT_STATE, doc_id, doc_id)
             except DocumentNotFound:
                 continue
-            item = decode(doc.body["state"])
+            try:
+                item = stored_state(doc.body, doc_id)
+            except StateUnreadable as unreadable:
+                # A state we can't read must not trap the person: their dialog starts afresh. The e_tag is
+                # kept, so the fresh state replaces this one only if nothing else wrote it since.
+                log.warning("%s The conversation starts afresh.", unreadable)
+                item = {}
             if isinstance(item, dict):
                 item["e_tag"] = doc.etag
             items[key] = item
@@ -128,7 +154,7 @@ class DocumentBotStorage(Storage):
             if e_tag == "":
                 raise StateEtagConflict(f"state for {key!r} has an empty e_tag: read it before writing")
             doc_id = document_id(key)
-            body = {"key": key, "state": encode(state)}
+            body = {"key": key, "state": encode(state), SCHEMA: STATE_SCHEMA}
             if e_tag in (None, "*"):
                 await self._store.upsert(BOT_STATE, doc_id, doc_id, body)
                 continue

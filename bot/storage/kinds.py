@@ -25,7 +25,7 @@ from bot.domain.reflections import Reflection
 from bot.domain.report import PairSummary
 from bot.domain.sessions import Schedule, Session
 from bot.domain.surveys import Question, SurveyResponse, SurveyTally
-from bot.storage.schema import Kind, Nested
+from bot.storage.schema import DialogStateCorrupt, Kind, Nested
 
 
 def _by_name(field: str, enum: type[Enum]) -> tuple[Callable[[dict[str, Any]], dict[str, Any]], Callable[[dict[str, Any]], dict[str, Any]]]:
@@ -93,5 +93,5 @@ QUESTION = Nested("survey question", Question)
 DUE_ITEM = Kind("due", DueItem, write_hook=_due_write)  # work due at a time: nudges, checks, the outbox
 OUTGOING = Nested("waiting message", Outgoing)  # in a document's embedded outbox
 
-CLAUSES = Nested("draft", Clauses)  # a draft's clauses in dialog state
-UNDERSTOOD = Nested("half-read time", Understood)  # half an answer to "when?" in dialog state
+CLAUSES = Nested("draft", Clauses, DialogStateCorrupt)  # a draft's clauses in dialog state
+UNDERSTOOD = Nested("half-read time", Understood, DialogStateCorrupt)  # half an answer to "when?" in dialog state

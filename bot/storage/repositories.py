@@ -18,7 +18,7 @@ from bot.domain.people import Person
 from bot.domain.programmes import CloseReason, Pair, Programme
 from bot.domain.reflections import Reflection
 from bot.domain.report import PairSummary
-from bot.domain.sessions import Schedule
+from bot.domain.sessions import NO_SUCH_SESSION, Schedule, Session
 from bot.storage.documents import (
     AUDIT, CONCERNS, DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
     OUTBOX_FIELD, drop_messages, read_modify_write, waiting_messages,
@@ -229,6 +229,21 @@ class PairRepository:
     async def schedule(self, pair_id: str) -> Schedule:
         """The live schedule: open, recent and last-held sessions (see schedule_history for all of them)."""
         return await self._read(pair_id, SCHEDULE_DOC, SCHEDULE)
+
+    async def session(self, pair_id: str, session_id: str) -> Session:
+        """One session by id, live or settled long ago: the live schedule, then, only if it is not there and
+        some have moved out, one more point read of its own item (a late reflection on an old session)."""
+        live = await self.schedule(pair_id)
+        if live.moved_out_may_hold(session_id):
+            return await self.moved_out_session(pair_id, session_id)
+        return live.session(session_id)
+
+    async def moved_out_session(self, pair_id: str, session_id: str) -> Session:
+        """A session kept in history (`session.<id>`), or NotFound as for one nowhere at all."""
+        try:
+            return SESSION.load((await self._store.read(PAIRS, pair_id, f"session.{session_id}")).body, pair_id)
+        except DocumentNotFound:
+            raise NotFound(NO_SUCH_SESSION) from None
 
     async def schedule_history(self, pair_id: str) -> Schedule:
         """Every session the pair ever had."""

@@ -32,7 +32,16 @@ _CONFIG = ConfigDict(alias_generator=to_camel, validate_by_name=True, validate_b
 
 class DocumentCorrupt(StorageError):
     """A stored document does not fit its kind's model (or was written by a newer Tandem). The message names
-    the kind, the document and the fields at fault, never their content."""
+    the kind, the document and the fields at fault, never their content; `kind` is the kind's name."""
+
+    def __init__(self, message: str, kind: str = ""):
+        super().__init__(message)
+        self.kind = kind
+
+
+class DialogStateCorrupt(DocumentCorrupt):
+    """Half a conversation kept in dialog state (a draft, half an answer) does not fit its model: the
+    person's dialog is what is broken, so it is started afresh (a stored record that is broken keeps it)."""
 
 
 def _configure(cls: Any, seen: set[type]) -> None:
@@ -72,15 +81,15 @@ class Kind(Generic[T]):
         except ValidationError as error:
             problems = _problems(error)
             log.warning("Stored %s %s does not fit its model (%s)", self.name, where, problems)
-            raise DocumentCorrupt(f"The stored {self.name} {where} is malformed ({problems}).") from None
+            raise DocumentCorrupt(f"The stored {self.name} {where} is malformed ({problems}).", self.name) from None
 
     def upgrade(self, body: dict[str, Any], where: str = "") -> dict[str, Any]:
         if not isinstance(body, dict):
-            raise DocumentCorrupt(f"The stored {self.name} {where} is not a document.")
+            raise DocumentCorrupt(f"The stored {self.name} {where} is not a document.", self.name)
         version = body.get(SCHEMA, 1)
         if not isinstance(version, int) or version < 1 or version > self.version:
             log.warning("Stored %s %s has schema version %r; this Tandem reads up to %d", self.name, where, version, self.version)
-            raise DocumentCorrupt(f"The stored {self.name} {where} has an unknown schema version.")
+            raise DocumentCorrupt(f"The stored {self.name} {where} has an unknown schema version.", self.name)
         while version < self.version:
             body, version = self._upgrades[version](body), version + 1
         return body
@@ -110,11 +119,12 @@ def _problems(error: ValidationError) -> str:
 
 class Nested(Generic[T]):
     """A record kept inside another document (where a card was sent, an Outlook event) or in dialog state:
-    the same camelCase fields as a stored kind, without the envelope."""
+    the same camelCase fields as a stored kind, without the envelope. `corrupt`: the error a malformed one
+    raises (DialogStateCorrupt for what dialog state holds)."""
 
-    def __init__(self, name: str, model: type[T]):
+    def __init__(self, name: str, model: type[T], corrupt: type[DocumentCorrupt] = DocumentCorrupt):
         _configure(model, set())
-        self.name, self._adapter = name, TypeAdapter(model)
+        self.name, self._adapter, self._corrupt = name, TypeAdapter(model), corrupt
 
     def plain(self, value: T) -> dict[str, Any]:
         return self._adapter.dump_python(value, mode="json")
@@ -125,4 +135,4 @@ class Nested(Generic[T]):
         except ValidationError as error:
             problems = _problems(error)
             log.warning("A stored %s does not fit its model (%s)", self.name, problems)
-            raise DocumentCorrupt(f"A stored {self.name} is malformed ({problems}).") from None
+            raise self._corrupt(f"A stored {self.name} is malformed ({problems}).", self.name) from None

@@ -259,8 +259,7 @@ class CardActionRouter:
 
     async def start_reflection(self, context, actor, data) -> Card:
         pair_id, session_id = field(data, "pairId"), field(data, "sessionId")
-        _, schedule = await self.services.sessions.overview(actor, pair_id)
-        session = schedule.session(session_id)
+        session = await self.services.sessions.session(actor, pair_id, session_id)  # a late one too, long settled
         await self.start_conversation(context, {"command": Command.REFLECT.value, "pairId": pair_id, "sessionId": session_id})
         return reflection_prompt_card(pair_id, session, note="Write it in the chat below: it stays private to you.")
 

@@ -14,6 +14,7 @@ from bot.deadline import turn_deadline
 from bot.domain.errors import DomainError
 from bot.services.registry import Services
 from bot.storage.documents import StoreBusy, StoreTimeout
+from bot.storage.schema import DialogStateCorrupt, DocumentCorrupt
 from bot.teams.actions import CardActionRouter, message_response
 from bot.teams.file_consent import DataExportDelivery
 from bot.domain.text import plain
@@ -33,6 +34,8 @@ BUSY = ("Tandem is very busy right now and couldn't finish that. Nothing was cha
         "already saved is lost: please try again in a minute.")
 UNSURE = ("Tandem's store didn't answer in time, so I can't tell whether that was saved. Please do the same "
           "again in a minute: if it was saved, nothing happens twice.")
+UNREADABLE = ("Part of your Tandem record can't be read, so I couldn't do that. Nothing was changed. I've logged it "
+              "for the team that runs Tandem.")
 UNIDENTIFIED = "Sorry, I couldn't tell who you are from this chat, so I can't act on it. Please message me from Microsoft Teams."
 PERSONAL = "personal"
 
@@ -68,11 +71,24 @@ class TandemBot(ActivityHandler):
             # The store stayed throttled after the SDK's retries, or did not answer in time. Each write is
             # one document, so what was written is whole; the dialog step is not saved, so the person
             # simply repeats it (steps are idempotent). Only a timeout leaves us unsure what landed.
-            answer = UNSURE if isinstance(busy, StoreTimeout) else BUSY
-            if turn_context.activity.type == ActivityTypes.invoke:
-                await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response, value=message_response(answer, 503)))
-            else:
-                await turn_context.send_activity(answer)
+            await self._answer(turn_context, UNSURE if isinstance(busy, StoreTimeout) else BUSY, 503)
+        except DialogStateCorrupt:
+            raise  # the person's dialog itself is broken: the turn error handler starts them afresh
+        except DocumentCorrupt as corrupt:
+            # A stored record can't be read: trying again can't help, so "busy" would be untrue. Nothing was
+            # written (a change that landed and failed after says Unfinished), and the dialog step is not
+            # saved, so the person's dialog (a half-drafted contract) is kept for when the record is repaired.
+            # The message names the kind, the document and the fields at fault, never their content.
+            log.error("a stored %s can't be read, so the turn stopped with nothing changed: %s", corrupt.kind or "record", corrupt)
+            await self._answer(turn_context, UNREADABLE, 200)
+
+    @staticmethod
+    async def _answer(turn_context: TurnContext, answer: str, status: int) -> None:
+        """The turn's last word: in the chat, or for a button press in the invoke response Teams shows by the card."""
+        if turn_context.activity.type == ActivityTypes.invoke:
+            await turn_context.send_activity(Activity(type=ActivityTypes.invoke_response, value=message_response(answer, status)))
+        else:
+            await turn_context.send_activity(answer)
 
     def _identify(self, turn_context: TurnContext) -> bool:
         try:

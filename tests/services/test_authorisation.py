@@ -130,6 +130,7 @@ CASES: dict[str, Case] = {
     "ContractService.withdraw": Case(lambda c, a: c.s.contracts.withdraw(a, c.pair_id, 2), MENTEE, False),
     # SessionService
     "SessionService.overview": Case(lambda c, a: c.s.sessions.overview(a, c.pair_id), MENTEE, False),
+    "SessionService.session": Case(lambda c, a: c.s.sessions.session(a, c.pair_id, c.held_id), MENTEE, False),
     "SessionService.check_time": Case(lambda c, a: c.s.sessions.check_time(a, c.pair_id, sched(c)), MENTEE, False),
     "SessionService.propose": Case(lambda c, a: c.s.sessions.propose(a, c.pair_id, sched(c)), MENTEE, False),
     "SessionService.accept": Case(lambda c, a: c.s.sessions.accept(a, c.pair_id, c.proposed_id), MENTOR, False),

@@ -5,11 +5,15 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
+
 from bot.domain.contracts import ContractStatus
+from bot.domain.errors import NotFound
 from bot.domain.people import Role
 from bot.domain.sessions import SessionStatus
 from bot.storage.documents import PAIRS
 from bot.storage.kinds import CONTRACT_VERSION
+from bot.storage.metered import MeteredStore, counting
 from bot.storage.records import RecordsRepository
 from bot.storage.repositories import PairRepository
 from tests.domain.builders import NOW, PROGRAMME_END, clauses
@@ -54,16 +58,18 @@ async def test_a_copy_whose_drop_never_happened_is_read_once(store):
     assert [v.number for v in (await pairs.contract_history(PAIR)).versions] == list(range(1, 7))
 
 
-async def test_settled_sessions_move_out_of_the_schedule_and_history_and_erasure_see_them(store):
-    pairs = PairRepository(store)
-    last_day = PROGRAMME_END
+async def _twenty_weeks(pairs: PairRepository) -> None:
     for week in range(20):
         now = NOW + timedelta(weeks=week)
-        session = await pairs.change_schedule(PAIR, lambda s, n=now, w=week: s.propose(f"s{w}", Role.MENTEE, n + timedelta(days=1), 60, last_day, n))
-        await pairs.change_schedule(PAIR, lambda s, n=now, i=session.id: s.accept(Role.MENTOR, i, last_day, n)[:2])
-        after = now + timedelta(days=1, hours=2)
+        session = await pairs.change_schedule(PAIR, lambda s, n=now, w=week: s.propose(f"s{w}", Role.MENTEE, n + timedelta(days=1), 60, PROGRAMME_END, n))
+        await pairs.change_schedule(PAIR, lambda s, n=now, i=session.id: s.accept(Role.MENTOR, i, PROGRAMME_END, n)[:2])
         for role in Role:
-            await pairs.change_schedule(PAIR, lambda s, r=role, a=after, i=session.id: s.record_attendance(r, i, True, a))
+            await pairs.change_schedule(PAIR, lambda s, r=role, a=now + timedelta(days=1, hours=2), i=session.id: s.record_attendance(r, i, True, a))
+
+
+async def test_settled_sessions_move_out_of_the_schedule_and_history_and_erasure_see_them(store):
+    pairs = PairRepository(store)
+    await _twenty_weeks(pairs)
     live, history = await pairs.schedule(PAIR), await pairs.schedule_history(PAIR)
     assert len(history.held()) == 20 and [s.id for s in history.held()] == [f"s{w}" for w in range(20)]
     assert len(live.sessions) < 12 and live.held()[-1].id == "s19"
@@ -72,3 +78,27 @@ async def test_settled_sessions_move_out_of_the_schedule_and_history_and_erasure
     assert all(s.status is SessionStatus.HELD for s in history.sessions)
     await RecordsRepository(store).delete_pair_records(PAIR)
     assert await store.query(PAIRS, PAIR) == [] and (await pairs.schedule_history(PAIR)).sessions == ()
+
+
+async def test_one_session_by_id_is_found_live_or_moved_out_with_one_more_read_only_when_moved_out(store):
+    pairs = PairRepository(MeteredStore(store))
+    await _twenty_weeks(pairs)
+    live = await pairs.schedule(PAIR)
+    assert "s0" not in {s.id for s in live.sessions} and live.moved_out  # s0 has moved out to its own item
+    with counting() as old:
+        s0 = await pairs.session(PAIR, "s0")
+    assert s0.id == "s0" and s0.status is SessionStatus.HELD and (old.point_reads, old.queries) == (2, 0)
+    with counting() as recent:
+        assert (await pairs.session(PAIR, "s19")).status is SessionStatus.HELD
+    assert (recent.point_reads, recent.queries) == (1, 0)
+    with counting() as nowhere, pytest.raises(NotFound, match="can't find that session"):
+        await pairs.session(PAIR, "never")
+    assert nowhere.point_reads == 2
+
+
+async def test_a_schedule_that_never_shed_reads_a_missing_session_in_one_read(store):
+    pairs = PairRepository(MeteredStore(store))
+    await pairs.change_schedule(PAIR, lambda s: s.propose("s0", Role.MENTEE, NOW + timedelta(days=1), 60, PROGRAMME_END, NOW))
+    with counting() as trips, pytest.raises(NotFound):
+        await pairs.session(PAIR, "s9")
+    assert trips.point_reads == 1
