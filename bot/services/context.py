@@ -158,7 +158,7 @@ class ServiceContext:
         now = at or self.clock.now()
         entry = AuditEntry(f"{now.strftime('%Y%m%dT%H%M%S%f')}.{once or self.make_id()}", now, actor_id, action,
                            subject_id, programme_id, detail)
-        await self.repos.audit.append(entry)
+        await (self.repos.audit.append_once(entry) if once else self.repos.audit.append(entry))
         return entry
 
     async def recheck(self, pair_id: str) -> None:

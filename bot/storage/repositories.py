@@ -457,10 +457,13 @@ class AuditRepository:
         self._ttl = retention_seconds
 
     async def append(self, entry: AuditEntry) -> None:
-        """Written once: an entry with an id already there is that entry (a step repeated after a fault
-        appends its entry, named for the step, again), so it is kept as it was."""
+        await self._store.create(AUDIT, entry.subject_id, entry.id, {**AUDIT_ENTRY.dump(entry), "ttl": self._ttl})
+
+    async def append_once(self, entry: AuditEntry) -> None:
+        """An entry whose id names the step it records: if one with that id is there already (the step was
+        repeated after a fault, or finished later), that is this entry, kept as it was."""
         try:
-            await self._store.create(AUDIT, entry.subject_id, entry.id, {**AUDIT_ENTRY.dump(entry), "ttl": self._ttl})
+            await self.append(entry)
         except DocumentExists:
             pass
 
