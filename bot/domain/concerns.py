@@ -3,13 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass, replace
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import Enum
-from typing import Any
+from typing import Any, Iterable
 
 from bot.domain.errors import AlreadyDone, InvalidInput, InvalidState
 from bot.domain.limits import MAX_CONCERN, MAX_OUTCOME, check_length, too_long
 
+SAME_CONCERN_WITHIN = timedelta(minutes=15)  # the same words raised again this soon, by the same person, are the same concern
 
 
 class ConcernState(str, Enum):
@@ -64,3 +65,11 @@ def new_concern(concern_id: str, programme_id: str, reporter_id: str, words: str
         raise InvalidInput(too_long("the concern", MAX_CONCERN, len(cleaned)) + " The lead can ask you for more.")
     return Concern(concern_id, programme_id, reporter_id, cleaned, now)
 
+
+
+def raised_again(earlier: Iterable[Concern], concern: Concern) -> Concern | None:
+    """The concern this one repeats, if any: the same reporter, programme and words, raised within
+    SAME_CONCERN_WITHIN (say, raised again after "busy, try again"). The latest such one."""
+    same = [c for c in earlier if c.reporter_id == concern.reporter_id and c.programme_id == concern.programme_id
+            and c.words == concern.words and timedelta(0) <= concern.raised_at - c.raised_at < SAME_CONCERN_WITHIN]
+    return max(same, key=lambda c: c.raised_at, default=None)

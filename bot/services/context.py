@@ -6,7 +6,7 @@ import asyncio
 import logging
 import uuid
 from dataclasses import dataclass, field, replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 from typing import Any, Awaitable, Callable, Protocol, TypeVar
 
 from bot.clock import Clock
@@ -151,12 +151,14 @@ class ServiceContext:
         return roles
 
     async def audit(self, actor_id: str, action: AuditAction, subject_id: str, programme_id: str = "",
-                    detail: str = "") -> AuditEntry:
-        """Record who did what to whose record (never content). Ids sort by time within a subject."""
-        now = self.clock.now()
-        entry = AuditEntry(f"{now.strftime('%Y%m%dT%H%M%S%f')}.{self.make_id()}", now, actor_id, action,
+                    detail: str = "", *, once: str = "", at: datetime | None = None) -> AuditEntry:
+        """Record who did what to whose record (never content). Ids sort by time within a subject.
+        `once` names the step (with `at`, when it landed): the entry's id is then the same each time that
+        step is audited, so a step repeated after a fault, or finished later, is recorded once."""
+        now = at or self.clock.now()
+        entry = AuditEntry(f"{now.strftime('%Y%m%dT%H%M%S%f')}.{once or self.make_id()}", now, actor_id, action,
                            subject_id, programme_id, detail)
-        await self.repos.audit.append(entry)
+        await (self.repos.audit.append_once(entry) if once else self.repos.audit.append(entry))
         return entry
 
     async def recheck(self, pair_id: str) -> None:

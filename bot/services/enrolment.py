@@ -22,11 +22,12 @@ from bot.domain.enrolment import (
     Participant, ProfileAnswers, Status, from_roster, joined_roster, merged_with_roster, rankable, require_joined,
     with_profile, with_ranking,
 )
-from bot.domain.errors import DomainError, InvalidInput, InvalidState, NotFound
+from bot.domain.errors import AlreadyDone, DomainError, InvalidInput, InvalidState, NotFound
 from bot.domain.hand_matching import NOBODY, allowed_mentors, hand_pairs
 from bot.domain.matching import (
     MatchResult, Method, ProgrammeKind, best_reserve_for, former_pairs, next_best_for, stable_matching, suggested_matching,
 )
+from bot.domain.outbox import Outgoing
 from bot.domain.people import Role
 from bot.domain.policy import Action, PersonalChatOnly, require
 from bot.domain.programmes import CloseReason, Pair, PairStatus, Programme, allows_several, may_take_part, require_may_take_part
@@ -243,14 +244,42 @@ class EnrolmentService:
         programme = await self._repos.programmes.get(programme_id)
         require_may_take_part(programme, actor.tenant_id, actor.guest)  # from the activity: nothing is enrolled
         now = self._ctx.clock.now()
-        joined = await self._repos.participants.change(
-            programme_id, participant.email, lambda p: p.join(actor.id, actor.name, None, now))
-        await self._ctx.audit(actor.id, AuditAction.JOINED_PROGRAMME, actor.id, programme_id)
-        for manager in programme.managers:
-            await self._ctx.notify(manager, Message(
-                text=f"{person_name(actor.name, 'Someone')} joined {plain(programme.name)} as a {joined.role.value}."),
-                key=f"joined.{programme_id}.{joined.id}.{joined.joined_at.isoformat() if joined.joined_at else ''}.{manager}")
+        ref = self._repos.participants.ref(programme_id, participant.email)
+
+        def tell(joined: Participant) -> list[Outgoing]:
+            when = joined.joined_at.isoformat() if joined.joined_at else ""
+            return [Outgoing(manager, f"joined.{programme_id}.{joined.id}.{when}.{manager}",
+                             f"{person_name(actor.name, 'Someone')} joined {plain(programme.name)} as a {joined.role.value}.")
+                    for manager in programme.managers]
+
+        try:
+            # The managers' messages are written with the join itself, then relayed (see change_and_tell).
+            joined, _ = await self._ctx.change_and_tell(ref, lambda: self._repos.participants.change(
+                programme_id, participant.email, lambda p: p.join(actor.id, actor.name, None, now), tell))
+        except AlreadyDone:
+            # Joined before, perhaps cut short by a fault: the managers' messages still waiting go now, and
+            # the audit entry is made if it was lost, then they hear they had already joined.
+            await self._ctx.relay_now(ref)
+            await self._audit_joined(actor, programme, participant.email)
+            raise
+        await self._audit_joined(actor, programme, participant.email, joined)
         return joined
+
+    async def _audit_joined(self, actor: Actor, programme: Programme, email: str, joined: Participant | None = None) -> None:
+        """The audit entry for a join, written after the join landed, and again on every later press of
+        "I agree: join". Its id is named for this join (the programme, and when it landed), so writing it
+        twice keeps one entry, and a press after a fault finishes an entry that was lost. A store failure
+        here says they joined and to press again (Unfinished), never "busy": the join itself is recorded."""
+        async def record() -> None:
+            done = joined or await self._repos.participants.find(programme.id, email)
+            if done is None or done.status is not Status.JOINED or done.person_id != actor.id or done.joined_at is None:
+                return
+            await self._ctx.audit(actor.id, AuditAction.JOINED_PROGRAMME, actor.id, programme.id,
+                                  once=f"joined.{programme.id}", at=done.joined_at)
+
+        await self._ctx.follow_up(
+            f"You joined {plain(programme.name)}, and its managers are told, but I couldn't finish recording it: "
+            "press \u201cI agree: join\u201d again to finish.", record)
 
     async def leave(self, actor: Actor, programme_id: str) -> Participant:
         """They leave: never matched again here, and a pairing they are in ends cleanly (their partner is

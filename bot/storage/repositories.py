@@ -21,7 +21,7 @@ from bot.domain.report import PairSummary
 from bot.domain.sessions import NO_SUCH_SESSION, Schedule, Session
 from bot.storage.documents import (
     AUDIT, CONCERNS, DUE, PAIRS, PEOPLE, PROGRAMMES, REFLECTIONS, DocumentExists, DocumentNotFound, DocumentStore, EtagMismatch,
-    OUTBOX_FIELD, drop_messages, read_modify_write, waiting_messages,
+    OUTBOX_FIELD, StorageError, StoreTimeout, drop_messages, read_modify_write, waiting_messages,
 )
 from bot.storage.kinds import (
     ALERT, AUDIT_ENTRY, CONCERN, CONTRACT, CONTRACT_VERSION, DUE_ITEM, OUTGOING, PAIR, PAIR_SUMMARY, PARTICIPANT, PERSON, PROGRAMME,
@@ -474,6 +474,14 @@ class AuditRepository:
     async def append(self, entry: AuditEntry) -> None:
         await self._store.create(AUDIT, entry.subject_id, entry.id, {**AUDIT_ENTRY.dump(entry), "ttl": self._ttl})
 
+    async def append_once(self, entry: AuditEntry) -> None:
+        """An entry whose id names the step it records: if one with that id is there already (the step was
+        repeated after a fault, or finished later), that is this entry, kept as it was."""
+        try:
+            await self.append(entry)
+        except DocumentExists:
+            pass
+
     async def about(self, subject_id: str) -> list[AuditEntry]:
         """Everything done to one person's or programme's record, oldest first."""
         docs = await self._store.query(AUDIT, subject_id, {"type": "audit"})
@@ -486,8 +494,27 @@ class ConcernRepository:
     def __init__(self, store: DocumentStore):
         self._store = store
 
-    async def add(self, concern: Concern) -> None:
-        await self._store.create(CONCERNS, concern.programme_id, concern.id, CONCERN.dump(concern))
+    @staticmethod
+    def ref(concern: Concern) -> DocRef:
+        return DocRef(CONCERNS, concern.programme_id, concern.id)
+
+    async def add(self, concern: Concern, tell: Sequence[Outgoing] = ()) -> None:
+        """`tell`: the messages the new concern causes, written with it (see EmbeddedOutbox). A write left
+        unanswered is looked for (its id is new, so if it is there it is this one) before it counts as failed."""
+        body = CONCERN.dump(concern)
+        try:
+            await self._store.create(CONCERNS, concern.programme_id, concern.id,
+                                     {**body, OUTBOX_FIELD: [OUTGOING.plain(m) for m in tell]} if tell else body)
+        except StoreTimeout as unanswered:
+            try:
+                await self._store.read(CONCERNS, concern.programme_id, concern.id)
+            except StorageError:
+                raise unanswered from None
+
+    async def raised_by(self, programme_id: str, reporter_id: str) -> list[Concern]:
+        """The concerns one person raised in a programme, oldest first: to know a concern raised again."""
+        docs = await self._store.query(CONCERNS, programme_id, {"type": "concern", "reporterId": reporter_id})
+        return sorted((CONCERN.load(d.body, d.id) for d in docs), key=lambda c: c.raised_at)
 
     async def get(self, programme_id: str, concern_id: str) -> Concern:
         try:
@@ -495,14 +522,16 @@ class ConcernRepository:
         except DocumentNotFound as error:
             raise NotFound("I can't find that concern.") from error
 
-    async def change(self, programme_id: str, concern_id: str, change: Callable[[Concern], Concern]) -> Concern:
+    async def change(self, programme_id: str, concern_id: str, change: Callable[[Concern], Concern],
+                     tell: Tell | None = None) -> Concern:
+        """`tell`: the messages the change causes, from the changed concern, written with it (see EmbeddedOutbox)."""
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Concern]:
             if body is None:
                 raise NotFound("I can't find that concern.")
             updated = change(CONCERN.load(body, concern_id))
             return CONCERN.rewrite(body, updated), updated
 
-        return await read_modify_write(self._store, CONCERNS, programme_id, concern_id, apply)
+        return await read_modify_write(self._store, CONCERNS, programme_id, concern_id, apply, tell=_as_docs(tell))
 
     async def waiting_for_lead(self, programme_id: str) -> list[Concern]:
         docs = await self._store.query(CONCERNS, programme_id, {"type": "concern", "state": ConcernState.WAITING_FOR_LEAD.name})
@@ -547,14 +576,21 @@ class ParticipantRepository:
         docs = await self._store.query(PROGRAMMES, self._index(email), {"type": "invitation"})
         return sorted(d.body["programmeId"] for d in docs)
 
-    async def change(self, programme_id: str, email: str, change: Callable[[Participant], Participant]) -> Participant:
+    @staticmethod
+    def ref(programme_id: str, email: str) -> DocRef:
+        return DocRef(PROGRAMMES, programme_id, f"participant.{email_key(email)}")
+
+    async def change(self, programme_id: str, email: str, change: Callable[[Participant], Participant],
+                     tell: Tell | None = None) -> Participant:
+        """`tell`: the messages the change causes, from the changed participant, written with it (see EmbeddedOutbox)."""
         def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], Participant]:
             if body is None:
                 raise NotFound("You haven't been invited to that programme.")
             updated = change(PARTICIPANT.load(body, programme_id))
             return PARTICIPANT.rewrite(body, updated), updated
 
-        return await read_modify_write(self._store, PROGRAMMES, programme_id, f"participant.{email_key(email)}", apply)
+        return await read_modify_write(self._store, PROGRAMMES, programme_id, f"participant.{email_key(email)}", apply,
+                                       tell=_as_docs(tell))
 
     async def of_email(self, email: str) -> list[Participant]:
         """Every programme's record of this person (by the invitation index): for their export and erasure."""

@@ -4,14 +4,20 @@ proposal published as pairs. Nobody who has not joined is ever matched."""
 
 from __future__ import annotations
 
+from datetime import timedelta
+
 import pytest
 
+from bot.domain.audit import AuditAction
 from bot.domain.enrolment import Status
-from bot.domain.errors import NotFound
+from bot.domain.errors import AlreadyDone, NotFound, Unfinished
 from bot.domain.matching import Method
 from bot.domain.roster import RosterRejected, RosterRole
+from bot.storage.documents import AUDIT, DUE
+from bot.storage.sqlite_store import SqliteDocumentStore
 from cards import verbs
 from tests.dialogs.harness import World, press, text_of, user
+from tests.support.faulty_store import THROTTLE, Fault, FaultyStore
 
 MANAGER = user("Manager")
 MENTORS = [user(n) for n in ("Megan", "Isaiah", "Lynne")]
@@ -186,3 +192,34 @@ async def test_only_the_programmes_managers_see_or_save_its_settings(world):
                                                               "cadence": "monthly"})
     assert "Only the managers" in str(body["value"]) or "can't find" in str(body["value"])
     assert (await world.services.ctx.repos.programmes.get(programme_id)).kind == "traditional"
+
+
+@pytest.mark.parametrize("fault", [
+    Fault(THROTTLE, "create", DUE, "outbox."),  # the managers' messages can't be handed to the outbox now
+    Fault(THROTTLE, "create", AUDIT),  # the audit entry can't be written
+], ids=["relay", "audit"])
+async def test_a_join_cut_short_by_a_fault_is_kept_and_pressing_again_finishes_it_telling_the_managers_once(tmp_path, fault):
+    store = FaultyStore(await SqliteDocumentStore.open(tmp_path / "faults.sqlite3"))
+    try:
+        world = World(store)
+        programme_id = await programme_with_roster(world)
+        adele = MENTEES[0]
+        await world.chat(adele).say("hello")
+        store.inject(fault)
+        try:
+            await world.services.enrolment.join(adele, programme_id)
+        except Unfinished as unfinished:
+            assert "You joined Reverse mentoring pilot" in unfinished.message and "again" in unfinished.message
+        assert store.injected
+        store.clear()
+        assert (await world.services.ctx.repos.participants.find(programme_id, adele.email)).status is Status.JOINED
+        with pytest.raises(AlreadyDone):  # they press "I agree: join" again
+            await world.services.enrolment.join(adele, programme_id)
+        world.clock.advance(timedelta(minutes=5))
+        await world.services.due_work.sweep()
+        told = [m for m in world.messenger.to(MANAGER.id) if "Adele joined Reverse mentoring pilot" in (m.text or "")]
+        assert len(told) == 1
+        audited = [e for e in await world.services.ctx.repos.audit.about(adele.id) if e.action is AuditAction.JOINED_PROGRAMME]
+        assert len(audited) == 1
+    finally:
+        await store.close()

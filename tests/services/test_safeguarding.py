@@ -11,12 +11,15 @@ import pytest
 from bot.domain.alerts import AlertAction
 from bot.domain.audit import AuditAction
 from bot.domain.concerns import ConcernState
-from bot.domain.errors import InvalidState, NotAllowed
+from bot.domain.errors import InvalidState, NotAllowed, Unfinished
 from bot.domain.rate_limits import PER_DAY, Raised, TooMany
 from bot.services.authority import Place, PlaceKind
 from cards import verbs
 from tests.dialogs.harness import ADMIN, World, user
+from bot.storage.documents import AUDIT, CONCERNS, StoreTimeout
 from bot.storage.kinds import AUDIT_ENTRY, PAIR
+from bot.storage.sqlite_store import SqliteDocumentStore
+from tests.support.faulty_store import LOST, THROTTLE, Fault, FaultyStore
 
 MANAGER, DEPUTY, MENTOR, MENTEE, LEAD, YOUNG = (user("Manager"), user("Deputy"), user("Megan"), user("Adele"),
                                                 user("Lead"), user("Young"))
@@ -155,10 +158,10 @@ async def test_help_requests_are_limited_per_person_per_day_with_a_kind_message(
 async def test_concerns_have_a_higher_limit_and_over_it_the_reporter_is_told_to_contact_the_lead(world):
     pair_id, _ = await programme_with_pair(world)
     assert PER_DAY[Raised.CONCERN] > PER_DAY[Raised.HELP]
-    for _ in range(PER_DAY[Raised.CONCERN]):
-        await world.services.safeguarding.raise_concern(MENTEE, pair_id, "again")
+    for n in range(PER_DAY[Raised.CONCERN]):  # different words each time: the same words again are the same concern
+        await world.services.safeguarding.raise_concern(MENTEE, pair_id, f"again {n}")
     with pytest.raises(TooMany) as refused:
-        await world.services.safeguarding.raise_concern(MENTEE, pair_id, "again")
+        await world.services.safeguarding.raise_concern(MENTEE, pair_id, "once more")
     assert "contact Lead directly" in refused.value.message and "999" in refused.value.message
 
 
@@ -229,3 +232,50 @@ async def test_a_concern_can_be_raised_after_the_pairing_closed(world):
     replies = " ".join(a.text or "" for a in await world.chat(MENTEE).say("raise a concern about last month"))
     assert "I've sent your concern to Lead" in replies
     assert any("about last month" in str(m.card) for m in world.messenger.to(LEAD.id))
+
+
+@pytest.fixture
+async def faulty(tmp_path):
+    store = FaultyStore(await SqliteDocumentStore.open(tmp_path / "faults.sqlite3"))
+    yield store
+    await store.close()
+
+
+async def test_a_concern_raised_again_after_a_fault_is_one_concern_counted_once_and_the_lead_is_told_once(faulty):
+    world = World(faulty)
+    pair_id, programme_id = await programme_with_pair(world)
+    # The concern is stored, but the answer is lost and the store can't be asked: the reporter hears "not sure".
+    faulty.inject(Fault(LOST, "create", CONCERNS), Fault(THROTTLE, "read", CONCERNS))
+    with pytest.raises(StoreTimeout):
+        await world.services.safeguarding.raise_concern(MENTEE, pair_id, CONCERN)
+    faulty.clear()
+    world.clock.advance(timedelta(minutes=1))
+    concern, acknowledgement = await world.services.safeguarding.raise_concern(MENTEE, pair_id, CONCERN)  # as asked
+    assert "I've sent your concern to Lead" in acknowledgement
+    assert [c.id for c in await world.services.ctx.repos.concerns.raised_by(programme_id, MENTEE.id)] == [concern.id]
+    assert len((await world.services.ctx.repos.people.get(MENTEE.id)).raised["concern"]) == 1
+    world.clock.advance(timedelta(minutes=5))
+    await world.services.due_work.sweep()
+    assert sum(CONCERN in str(m.card) for m in world.messenger.to(LEAD.id)) == 1
+    raised = [e for e in await world.services.ctx.repos.audit.about(MENTEE.id) if e.action is AuditAction.CONCERN_RAISED]
+    assert len(raised) == 1
+    world.clock.advance(timedelta(minutes=15))  # later, the same words are a new concern
+    await world.services.safeguarding.raise_concern(MENTEE, pair_id, CONCERN)
+    assert len(await world.services.ctx.repos.concerns.raised_by(programme_id, MENTEE.id)) == 2
+
+
+async def test_a_concern_whose_audit_entry_cant_be_written_says_saved_and_raising_it_again_finishes_it(faulty):
+    world = World(faulty)
+    pair_id, programme_id = await programme_with_pair(world, lead=False)
+    faulty.inject(Fault(THROTTLE, "create", AUDIT))
+    with pytest.raises(Unfinished, match="saved for the safeguarding lead"):
+        await world.services.safeguarding.raise_concern(MENTEE, pair_id, CONCERN)
+    faulty.clear()
+    concern, acknowledgement = await world.services.safeguarding.raise_concern(MENTEE, pair_id, CONCERN)
+    assert "no safeguarding lead named yet" in acknowledgement and concern.state is ConcernState.WAITING_FOR_LEAD
+    assert len(await world.services.ctx.repos.concerns.raised_by(programme_id, MENTEE.id)) == 1
+    for manager in (MANAGER, DEPUTY):  # asked once to name a lead, and told nothing of the concern
+        asked = [m.text for m in world.messenger.to(manager.id) if "name a lead" in m.text]
+        assert len(asked) == 1 and CONCERN not in asked[0]
+    raised = [e for e in await world.services.ctx.repos.audit.about(MENTEE.id) if e.action is AuditAction.CONCERN_RAISED]
+    assert len(raised) == 1

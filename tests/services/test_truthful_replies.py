@@ -12,16 +12,19 @@ from typing import Any, Awaitable, Callable
 import pytest
 
 from bot.domain.alerts import AlertAction, AlertState
+from bot.domain.enrolment import Status
+from bot.domain.roster import RosterRole
 from bot.domain.errors import AlreadyDone, Unfinished
 from bot.domain.sessions import SessionStatus
-from bot.storage.documents import DUE, PAIRS, PROGRAMMES, REFLECTIONS, StoreBusy, StoreTimeout
+from bot.storage.documents import CONCERNS, DUE, PAIRS, PROGRAMMES, REFLECTIONS, StoreBusy, StoreTimeout
 from bot.storage.sqlite_store import SqliteDocumentStore
 from cards import verbs
 from tests.dialogs.harness import World, press, user
 from tests.domain.builders import clauses
 from tests.support.faulty_store import LOST, THROTTLE, TIMEOUT, Fault, FaultyStore
 
-MANAGER, MENTOR, MENTEE = user("Manager"), user("Megan"), user("Adele")
+MANAGER, MENTOR, MENTEE, JOINER, LEAD = user("Manager"), user("Megan"), user("Adele"), user("Patti"), user("Lead")
+CONCERN = "He asked me to meet him alone after the shift"
 WHEN = datetime(2027, 1, 14, 10, 0, tzinfo=timezone.utc)
 
 
@@ -102,6 +105,36 @@ async def raised_alert(world: World) -> dict[str, Any]:
     return ctx
 
 
+async def invited(world: World) -> dict[str, Any]:
+    programme = await world.programme(MANAGER, "Pilot")
+    for who in (MANAGER, JOINER):
+        await world.services.pairs.register(who, {"conversation": {"id": f"conv-{who.aad_object_id}"}})
+    await world.services.enrolment.invite(MANAGER, programme.id, [JOINER], RosterRole.MENTEE)
+    return {"programme": programme.id}
+
+
+async def with_lead(world: World) -> dict[str, Any]:
+    ctx = await paired(world)
+    ctx["programme"] = (await world.services.ctx.repos.pairs.get(ctx["pair"])).programme_id
+    await world.services.pairs.register(LEAD, {"conversation": {"id": "conv-lead"}})
+    await world.services.safeguarding.name_lead(MANAGER, ctx["programme"], LEAD)
+    return ctx
+
+
+async def joined(world: World, ctx: dict[str, Any]) -> bool:
+    participant = await world.services.ctx.repos.participants.find(ctx["programme"], JOINER.email)
+    return participant.status is Status.JOINED
+
+
+async def one_concern(world: World, ctx: dict[str, Any]) -> bool:
+    """Stored, and stored once: a second copy of the same concern is a failure too."""
+    return len(await world.services.ctx.repos.concerns.raised_by(ctx["programme"], MENTEE.id)) == 1
+
+
+def lead_told(world: World, ctx: dict[str, Any]) -> int:
+    return sum(CONCERN in str(m.card) for m in world.messenger.to(LEAD.id))
+
+
 async def session_status(world: World, ctx: dict[str, Any], status: SessionStatus) -> bool:
     schedule = await world.services.ctx.repos.pairs.schedule(ctx["pair"])
     return any(s.status is status and s.starts_at == WHEN for s in schedule.sessions)
@@ -158,6 +191,12 @@ OPERATIONS = [
     Operation("message the pair", (PROGRAMMES, "alert."), raised_alert,
               lambda w, c: w.services.alerts.act(MANAGER, c["programme"], c["alert"], AlertAction.MESSAGE, "Can we talk on Tuesday?"),
               messaged, both_told),
+    Operation("join a programme", (PROGRAMMES, "participant."), invited,
+              lambda w, c: w.services.enrolment.join(JOINER, c["programme"]),
+              joined, lambda w, c: count(w, MANAGER, "Patti joined Pilot")),
+    Operation("raise a concern", (CONCERNS, ""), with_lead,
+              lambda w, c: w.services.safeguarding.raise_concern(MENTEE, c["pair"], CONCERN),
+              one_concern, lead_told),
 ]
 
 
@@ -228,7 +267,7 @@ async def test_a_step_under_a_fault_is_told_truthfully_and_repeating_it_tells_th
     await world.services.due_work.sweep()
     await world.services.due_work.sweep()
     assert operation.told(world, ctx) == 1, "the other side must be told exactly once"
-    if operation.name.startswith(("propose", "accept", "cancel", "record", "message")):
+    if operation.name.startswith(("propose", "accept", "cancel", "record", "message", "join", "raise")):
         third = await outcome(operation.act(world, ctx))  # pressing yet again changes nothing and tells no one
         assert third in ("done", "already")
         assert operation.told(world, ctx) == 1

@@ -43,6 +43,16 @@ async def test_an_entry_is_never_overwritten_and_carries_the_retention_ttl(store
     assert stored.body["ttl"] == 30 * 24 * 3600
 
 
+async def test_an_entry_named_for_its_step_is_written_once_however_often_the_step_is_audited(store):
+    clock = ManualClock(START)
+    ctx = ServiceContext(Repositories.over(store, audit_retention_days=30), NoMessenger(), clock)
+    first = await ctx.audit("t:alex", AuditAction.JOINED_PROGRAMME, "t:alex", "programme-1", once="joined.programme-1", at=START)
+    clock.advance(timedelta(minutes=3))  # pressed again later: the same join, so the same entry
+    again = await ctx.audit("t:alex", AuditAction.JOINED_PROGRAMME, "t:alex", "programme-1", once="joined.programme-1", at=START)
+    assert again.id == first.id
+    assert [(e.id, e.at) for e in await ctx.repos.audit.about("t:alex")] == [(first.id, START)]
+
+
 def test_an_entry_refuses_content_in_its_detail():
     with pytest.raises(ValueError):
         AuditEntry("x", START, "t:a", AuditAction.CONCERN_RAISED, "t:a", detail="I am worried because " * 10)
