@@ -9,18 +9,21 @@ is not retried: managers are told once, and the pair keep the Teams deep link.
 from __future__ import annotations
 
 import asyncio
+import hashlib
 import logging
 from datetime import datetime, timedelta
 from typing import Awaitable, TypeVar
 
 from bot.domain.due import CALENDAR_CHECK, CALENDAR_SYNC, DueItem
+from bot.domain.outbox import Outgoing
 from bot.domain.sessions import Schedule, Session, SessionStatus
 from bot.domain.uktime import format_uk
 from bot.services.calendar import (
     Calendar, CalendarError, CalendarEventGone, CalendarNotPermitted, CalendarOff, EVENT_REF, EventRef, EventState, Invitee,
     Meeting, NoCalendar,
 )
-from bot.services.context import Message, ServiceContext
+from bot.services.context import ServiceContext
+from bot.storage.repositories import Tell
 
 log = logging.getLogger(__name__)
 T = TypeVar("T")
@@ -126,12 +129,13 @@ class CalendarSync:
         signature = "; ".join(findings)
         if not findings or signature == state.get("noticed"):
             return False
-        await self._note(item.pair_id, session.id, {**state, "noticed": signature})
         pair = await self._ctx.repos.pairs.get(item.pair_id)
-        for person_id in (pair.mentor_id, pair.mentee_id):
-            await self._ctx.notify(person_id, Message(text=(
-                f"Your session on {format_uk(session.starts_at)}: {signature}. It still stands in Tandem. "
-                "If it no longer suits, say **schedule** to move it (or cancel it); otherwise there's nothing to do.")))
+        key = f"calendar.{item.pair_id}.{session.id}.noticed.{hashlib.sha256(signature.encode()).hexdigest()[:16]}"
+        text = (f"Your session on {format_uk(session.starts_at)}: {signature}. It still stands in Tandem. "
+                "If it no longer suits, say **schedule** to move it (or cancel it); otherwise there's nothing to do.")
+        # Noted with the pair's messages in one write: noted means asked, so the next check never skips them.
+        await self._note(item.pair_id, session.id, {**state, "noticed": signature},
+                         lambda _: [Outgoing(person_id, key, text) for person_id in (pair.mentor_id, pair.mentee_id)])
         return True
 
     @staticmethod
@@ -168,8 +172,14 @@ class CalendarSync:
             body="Booked in Tandem. To move or cancel it, use Tandem in Teams so you both stay in step.",
             transaction_id=f"tandem-{pair_id}-{session.id}"[:200])
 
-    async def _note(self, pair_id: str, session_id: str, calendar: dict[str, str]) -> None:
-        await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.note_calendar(session_id, calendar))
+    async def _note(self, pair_id: str, session_id: str, calendar: dict[str, str], tell: Tell | None = None) -> None:
+        """Record the calendar's state on the session; `tell`: the messages that causes, in the same write."""
+        repos = self._ctx.repos
+        if tell is None:
+            await repos.pairs.change_schedule(pair_id, lambda s: s.note_calendar(session_id, calendar))
+            return
+        await self._ctx.change_and_tell(repos.pairs.schedule_ref(pair_id), lambda: repos.pairs.change_schedule(
+            pair_id, lambda s: s.note_calendar(session_id, calendar), tell))
 
     async def _note_retry(self, pair_id: str, session_id: str, attempt: int, delay: timedelta) -> None:
         await self._ctx.repos.due.schedule(DueItem(CALENDAR_SYNC, self._ctx.clock.now() + delay, pair_id, session_id,
@@ -177,29 +187,33 @@ class CalendarSync:
 
     async def _refused(self, pair_id: str, session_id: str, refused: CalendarNotPermitted) -> None:
         log.warning("calendar refused for session %s: %s", session_id, refused.reason)
-        await self._note(pair_id, session_id, {"state": NOT_PERMITTED, "reason": refused.reason[:500]})
+        noted = {"state": NOT_PERMITTED, "reason": refused.reason[:500]}
         pair = await self._ctx.repos.pairs.get(pair_id)
         if pair.programme_id in self._managers_told:
+            await self._note(pair_id, session_id, noted)
             return
-        self._managers_told.add(pair.programme_id)
         programme = await self._ctx.repos.programmes.get(pair.programme_id)
-        for manager in programme.managers:
-            await self._ctx.notify(manager, Message(text=(
-                "Tandem could not put a session in Outlook: Microsoft Graph refused "
+        text = ("Tandem could not put a session in Outlook: Microsoft Graph refused "
                 f"({refused.reason}). An administrator needs to grant the app Calendars.ReadWrite with admin "
                 "consent and include the mailboxes in its application access policy. Until then pairs keep "
-                "the Teams link on their session card.")))
+                "the Teams link on their session card.")
+        # The managers' message is written with the note; keyed by programme, so every instance tells them once.
+        await self._note(pair_id, session_id, noted, lambda _: [
+            Outgoing(manager, f"calendar.{pair.programme_id}.not-permitted", text) for manager in programme.managers])
+        self._managers_told.add(pair.programme_id)
 
     async def _give_up(self, pair_id: str, session_id: str, error: CalendarError) -> None:
         log.warning("calendar for session %s given up: %s", session_id, error.reason)
-        await self._note(pair_id, session_id, {"state": GAVE_UP, "reason": error.reason[:500]})
         pair = await self._ctx.repos.pairs.get(pair_id)
-        session = (await self._ctx.repos.pairs.schedule(pair_id)).session(session_id)
-        what = "cancel" if session.status is SessionStatus.CANCELLED else "add"
-        for person_id in (pair.mentor_id, pair.mentee_id):
-            await self._ctx.notify(person_id, Message(text=(
-                f"I couldn't {what} your session on {format_uk(session.starts_at)} in Outlook after several tries. "
-                "It still stands in Tandem; please update your calendar yourself (the session card has a Teams link).")))
+
+        def tell(session: Session) -> list[Outgoing]:
+            what = "cancel" if session.status is SessionStatus.CANCELLED else "add"
+            text = (f"I couldn't {what} your session on {format_uk(session.starts_at)} in Outlook after several tries. "
+                    "It still stands in Tandem; please update your calendar yourself (the session card has a Teams link).")
+            return [Outgoing(person_id, f"calendar.{pair_id}.{session_id}.gave-up", text)
+                    for person_id in (pair.mentor_id, pair.mentee_id)]
+
+        await self._note(pair_id, session_id, {"state": GAVE_UP, "reason": error.reason[:500]}, tell)
 
 
 def _moved_from(schedule: Schedule, session: Session) -> EventRef | None:

@@ -5,13 +5,14 @@ from __future__ import annotations
 from typing import Any
 
 from bot.domain.errors import NotFound
+from bot.domain.outbox import Outgoing
 from bot.domain.policy import Action, allowed, require
 from bot.domain.reflections import Reflection, new_reflection
 from bot.domain.sessions import Session
 from bot.domain.uktime import format_uk
 from bot.domain.text import person_name
 from bot.services.authority import pair_roles
-from bot.services.context import Actor, Message, ServiceContext
+from bot.services.context import Actor, ServiceContext
 from bot.services.pairs import PairService
 
 
@@ -36,13 +37,21 @@ class ReflectionService:
         reflection = new_reflection(
             actor.id, pair_id, view.role, session, discussed, learned, next_steps, rating, share, self._ctx.clock.now()
         )
-        await self._ctx.repos.reflections.save(reflection)
-        if share:  # saved: a failure telling the partner must not read as "nothing was saved"
-            await self._ctx.follow_up(
-                "Your reflection is saved, but I couldn't tell your partner yet. Save it again in a minute to tell them.",
-                lambda: self._ctx.notify(view.partner.id, Message(
-                    text=f"{person_name(view.me.name, 'Your partner')} shared their reflection on your session of {format_uk(session.starts_at)} with you. Say **my reflections** to read it."),
-                    key=f"reflection.{reflection.id}.shared"))
+        repo = self._ctx.repos.reflections
+        if not share:
+            await repo.save(reflection)
+            return reflection
+        text = (f"{person_name(view.me.name, 'Your partner')} shared their reflection on your session of "
+                f"{format_uk(session.starts_at)} with you. Say **my reflections** to read it.")
+
+        def tell(saved: tuple[Reflection, bool]) -> list[Outgoing]:
+            _, already_shared = saved
+            if already_shared:
+                return []  # saved again (say, after a fault): anything still waiting is relayed below
+            return [Outgoing(view.partner.id, f"reflection.{reflection.id}.shared", text)]
+
+        # The partner's note is written with the reflection, so "saved" is true as soon as the write lands.
+        await self._ctx.change_and_tell(repo.ref(reflection), lambda: repo.save(reflection, tell))
         return reflection
 
     async def mine(self, actor: Actor) -> tuple[list[Reflection], list[tuple[str, Reflection]]]:

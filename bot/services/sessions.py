@@ -156,56 +156,80 @@ class SessionService:
         return cancelled
 
     async def record_attendance(self, actor: Actor, pair_id: str, session_id: str, happened: bool) -> Session:
-        """When both say it happened, each is asked to reflect and prompted to book the next session."""
+        """When both say it happened, each is asked to reflect and prompted to book the next session: those
+        messages are written with the answer that makes it held, in the same write."""
         view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)
         now = self._ctx.clock.now()
         schedule = await self._ctx.repos.pairs.schedule(pair_id)
         if schedule.moved_out_may_hold(session_id):  # kept in history: what was recorded stands, and is said
             attendance_settled(await self._ctx.repos.pairs.moved_out_session(pair_id, session_id), view.role, happened)
         before = schedule.session(session_id)
+        cadence, start = await self._held_terms(view) if happened else (Cadence.MONTHLY, now.date())  # only a yes makes it held
         ref = self._ctx.repos.pairs.schedule_ref(pair_id)
 
-        def tell(updated: Session) -> list[Outgoing]:
-            if updated.status is not SessionStatus.NOT_HELD or before.status is SessionStatus.NOT_HELD:
-                return []
-            return [Outgoing(view.partner.id, f"session.{view.pair.id}.{updated.id}.not-held",
-                             f"{person_name(view.me.name, 'Your partner')} says the session on {format_uk(updated.starts_at)} didn't happen. Say **schedule** to find a new time.")]
+        def change(schedule: Schedule) -> tuple[Schedule, tuple[Session, SessionStatus, Schedule]]:
+            was = schedule.session(session_id).status
+            changed, updated = schedule.record_attendance(view.role, session_id, happened, now)
+            return changed, (updated, was, changed)
+
+        def tell(result: tuple[Session, SessionStatus, Schedule]) -> list[Outgoing]:
+            updated, was, schedule = result
+            if updated.status is SessionStatus.NOT_HELD and was is not SessionStatus.NOT_HELD:
+                return [Outgoing(view.partner.id, f"session.{view.pair.id}.{updated.id}.not-held",
+                                 f"{person_name(view.me.name, 'Your partner')} says the session on {format_uk(updated.starts_at)} didn't happen. Say **schedule** to find a new time.")]
+            if updated.status is SessionStatus.HELD and was is not SessionStatus.HELD:
+                return self._held_messages(view, updated, schedule, cadence, start)
+            return []
 
         try:
-            updated, _ = await self._ctx.change_and_tell(ref, lambda: self._ctx.repos.pairs.change_schedule(
-                pair_id, lambda s: s.record_attendance(view.role, session_id, happened, now), tell), recheck=pair_id)
+            (updated, was, schedule), _ = await self._ctx.change_and_tell(
+                ref, lambda: self._ctx.repos.pairs.change_schedule(pair_id, change, tell), recheck=pair_id)
         except AlreadyDone:
-            # Recorded before, perhaps with what follows lost to a fault: finish it (no one is told twice).
+            # Recorded before, perhaps with what follows cut short by a fault: anything left goes now
+            # (no one is told twice), and the reminders are scheduled (the same items again, if they were).
             await self._ctx.relay_now(ref)
-            await self._after_attendance(view, before, None)
+            if before.status is SessionStatus.HELD:
+                await self._after_held(view, before, cadence, start)
             raise
-        await self._after_attendance(view, updated, before.status)
+        if updated.status is SessionStatus.HELD and was is not SessionStatus.HELD:
+            await self._after_held(view, updated, cadence, start, schedule)
         return updated
 
-    async def _after_attendance(self, view: PairView, updated: Session, before: SessionStatus | None) -> None:
-        """What follows a change of attendance; `before` None: the change landed earlier, so finish it all."""
-        if updated.status is SessionStatus.HELD and before is not SessionStatus.HELD:
-            await self._ctx.follow_up(
-                "Your answer is saved, but I couldn't finish what follows it yet. Give the same answer again in a minute to finish.",
-                lambda: self._after_held(view, updated))
-
-    async def _after_held(self, view: PairView, session: Session) -> None:
-        _, _, cadence = await self._limits(view)
-        schedule = await self._ctx.repos.pairs.schedule(view.pair.id)
+    async def _held_terms(self, view: PairView) -> tuple[Cadence, date]:
+        """What the next due date counts by: the cadence, and the start the first session counts from."""
         contract = await self._ctx.repos.pairs.contract(view.pair.id)
-        start = contract.in_force.clauses.start_date if contract.in_force else view.programme.starts_on
+        if contract.in_force:
+            return contract.in_force.clauses.cadence, contract.in_force.clauses.start_date
+        return Cadence.MONTHLY, view.programme.starts_on
+
+    def _held_messages(self, view: PairView, session: Session, schedule: Schedule, cadence: Cadence,
+                       start: date) -> list[Outgoing]:
+        """Each of the pair: write a reflection, and (unless the next one is booked) when the next session is due."""
         due_by = schedule.next_due_by(cadence.next_due, start)
-        await self._nudges.after_held(view.pair.id, session, due_by)
         booked = schedule.booked_within(session.starts_at, due_by)
         held = f"session.{view.pair.id}.{session.id}.held"
+        messages = []
         for person_id, partner_name in ((view.me.id, view.partner_name), (view.partner.id, view.me.name)):
-            await self._ctx.notify(person_id, Message(
-                text="Your session is confirmed as held. Write a private reflection while it's fresh: say **reflect**.",
-                card=reflection_prompt_card(view.pair.id, session)), key=f"{held}.reflect")
+            messages.append(Outgoing(person_id, f"{held}.reflect",
+                                     "Your session is confirmed as held. Write a private reflection while it's fresh: say **reflect**.",
+                                     reflection_prompt_card(view.pair.id, session)))
             if not booked:
-                await self._ctx.notify(person_id, Message(
-                    text=f"Your next session is due by {format_day(due_by)}.",
-                    card=next_session_card(view.pair.id, due_by, cadence.value, partner_name)), key=f"{held}.book-next")
+                messages.append(Outgoing(person_id, f"{held}.book-next", f"Your next session is due by {format_day(due_by)}.",
+                                         next_session_card(view.pair.id, due_by, cadence.value, partner_name)))
+        return messages
+
+    async def _after_held(self, view: PairView, session: Session, cadence: Cadence, start: date,
+                          schedule: Schedule | None = None) -> None:
+        """The reflection and booking reminders (due items, scheduled alike however often this runs). They
+        can't ride the schedule's write; if the store fails here the answer and its messages are recorded,
+        and giving the same answer again (AlreadyDone) schedules them."""
+        async def schedule_reminders() -> None:
+            current = schedule or await self._ctx.repos.pairs.schedule(view.pair.id)
+            await self._nudges.after_held(view.pair.id, session, current.next_due_by(cadence.next_due, start))
+
+        await self._ctx.follow_up(
+            "Your answer is saved, but I couldn't set up the reminders that follow it yet. "
+            "Give the same answer again in a minute to finish.", schedule_reminders)
 
 
 def _drop_first(result: tuple[Schedule, Session, Session | None]) -> tuple[Schedule, tuple[Session, Session | None]]:

@@ -261,8 +261,20 @@ class ReflectionRepository:
     def __init__(self, store: DocumentStore):
         self._store = store
 
-    async def save(self, reflection: Reflection) -> None:
-        await self._store.upsert(REFLECTIONS, reflection.author_id, reflection.id, REFLECTION.dump(reflection))
+    async def save(self, reflection: Reflection, tell: Tell | None = None) -> bool:
+        """Write the reflection (writing again replaces it). True if the version it replaced was already
+        shared with the partner. `tell`: the messages the save causes, from (reflection, already shared),
+        written with it (see EmbeddedOutbox)."""
+        def apply(body: dict[str, Any] | None) -> tuple[dict[str, Any], tuple[Reflection, bool]]:
+            return REFLECTION.rewrite(body, reflection), (reflection, bool(body and body.get("sharedWithPartner")))
+
+        _, was_shared = await read_modify_write(self._store, REFLECTIONS, reflection.author_id, reflection.id, apply,
+                                                tell=_as_docs(tell))
+        return was_shared
+
+    @staticmethod
+    def ref(reflection: Reflection) -> DocRef:
+        return DocRef(REFLECTIONS, reflection.author_id, reflection.id)
 
     async def by_author(self, author_id: str) -> list[Reflection]:
         docs = await self._store.query(REFLECTIONS, author_id, {"type": "reflection"})

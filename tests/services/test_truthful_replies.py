@@ -50,6 +50,7 @@ class Operation:
     act: Callable[[World, dict[str, Any]], Awaitable[Any]]
     changed: Callable[[World, dict[str, Any]], Awaitable[bool]]
     told: Callable[[World, dict[str, Any]], int]  # how many times the other side was told
+    messages: int = 1  # how many messages the change writes with it
 
 
 def count(world: World, who, words: str) -> int:
@@ -87,6 +88,13 @@ async def booked_session(world: World) -> dict[str, Any]:
 async def past_session(world: World) -> dict[str, Any]:
     ctx = await booked_session(world)
     world.clock.set(WHEN + timedelta(hours=3))
+    return ctx
+
+
+async def half_held(world: World) -> dict[str, Any]:
+    """A booked session whose time has passed, and the mentor has said it happened."""
+    ctx = await past_session(world)
+    await world.services.sessions.record_attendance(MENTOR, ctx["pair"], ctx["session"], True)
     return ctx
 
 
@@ -155,6 +163,14 @@ def both_told(world: World, ctx: dict[str, Any]) -> int:
     return mentee if mentor == mentee else -1
 
 
+def held_follow_ups(world: World, ctx: dict[str, Any]) -> int:
+    """How many times the pair were asked to reflect and to book the next session: each of them once of
+    each, or the count is off."""
+    counts = {count(world, who, words) for who in (MENTOR, MENTEE)
+              for words in ("confirmed as held. Write a private reflection", "Your next session is due by")}
+    return counts.pop() if len(counts) == 1 else -1
+
+
 def copies_updated(world: World, ctx: dict[str, Any]) -> int:
     return min(1, len(world.messenger.updates))  # each copy's card is replaced in place; doing it again changes nothing
 
@@ -178,6 +194,9 @@ OPERATIONS = [
     Operation("record attendance", (PAIRS, "schedule"), past_session,
               lambda w, c: w.services.sessions.record_attendance(MENTEE, c["pair"], c["session"], False),
               lambda w, c: session_status(w, c, SessionStatus.NOT_HELD), lambda w, c: count(w, MENTOR, "didn't happen")),
+    Operation("record attendance held", (PAIRS, "schedule"), half_held,
+              lambda w, c: w.services.sessions.record_attendance(MENTEE, c["pair"], c["session"], True),
+              lambda w, c: session_status(w, c, SessionStatus.HELD), held_follow_ups, messages=4),
     Operation("acknowledge alert", (PROGRAMMES, "alert."), raised_alert,
               lambda w, c: w.services.alerts.act(MANAGER, c["programme"], c["alert"], AlertAction.ACKNOWLEDGE),
               lambda w, c: alert_state(w, c, AlertState.ACKNOWLEDGED), copies_updated),
