@@ -75,6 +75,21 @@ async def test_a_channel_copy_posted_by_the_sweep_is_kept_and_updated_in_place_w
     assert "'acknowledged'" in channel_card and "Adele" not in channel_card and "Megan" not in channel_card  # no names
 
 
+async def test_a_raised_alert_whose_copies_cannot_be_noted_is_still_raised_not_busy(world, monkeypatch):
+    from bot.storage.documents import StoreTimeout
+
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
+    await world.services.pairs.register(MANAGER, {"conversation": {"id": "conv-manager"}})
+
+    async def unanswered(*args, **kwargs):
+        raise StoreTimeout("no answer")
+
+    monkeypatch.setattr(world.services.ctx.repos.alerts, "change", unanswered)
+    alert = await world.services.alerts.request_help(MENTEE, pair_id, "")  # the alert and its copies are out
+    assert await world.services.ctx.repos.alerts.find(alert.programme_id, alert.id) is not None
+    assert sum(1 for m in world.messenger.to(MANAGER.id) if m.card) == 1
+
+
 async def test_a_booked_session_card_sent_by_the_sweep_is_kept_and_loses_its_buttons_when_cancelled(world):
     pair_id = await world.pair(MANAGER, MENTOR, MENTEE)
     await world.agree_contract(pair_id, MENTOR, MENTEE)
