@@ -207,7 +207,7 @@ class ServiceContext:
         """What must be recorded before a change with messages is written: its relay item, and the pair's
         drift check. Refused: nothing is changed yet, and the person may be told so. Returns the relay item
         for `relay_now` to finish (None when its write went unanswered but landed: the sweep finishes it)."""
-        item = relay_item(ref.container, ref.partition, ref.id, self.clock.now(), step=self.make_id())
+        item = relay_item(ref.container, ref.partition, ref.id, self.clock.now(), step=self.make_id()[:12])
         backstop = None
         try:
             etag = await self.repos.due.add(item)
