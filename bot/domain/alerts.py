@@ -12,6 +12,7 @@ from bot.domain.limits import MAX_ALERT_NOTE, MAX_ALERT_STEPS, MAX_REQUEST_NOTE,
 from bot.domain.text import person_name
 
 SNOOZE = timedelta(days=7)
+CHANNEL_COPY = "channel"  # marks a delivery as the programme channel's copy (the card without personal words)
 SAME_MESSAGE_WITHIN = timedelta(minutes=15)  # the same message to the pair pressed again this soon is the same message
 
 
@@ -97,6 +98,12 @@ class Alert:
 
     def with_delivery(self, delivery: dict[str, Any]) -> "Alert":
         return replace(self, deliveries=self.deliveries + (delivery,))
+
+    def keep_delivery(self, delivery: dict[str, Any], channel: bool = False) -> "Alert":
+        """Where one copy of the card went (the channel's, with `channel`), unless that copy is kept already."""
+        if any(kept.get("activityId") == delivery.get("activityId") for kept in self.deliveries):
+            return self
+        return self.with_delivery({**delivery, **({CHANNEL_COPY: True} if channel else {})})
 
 
 def request_note(note: str | None) -> str:

@@ -9,6 +9,8 @@ from datetime import datetime, timedelta, timezone
 from enum import Enum
 from typing import Any
 
+from bot.domain.outbox import DocRef, Keep
+
 ATTENDANCE_CHECK = "attendance-check"
 DRIFT_CHECK = "drift-check"
 REMINDER = "reminder"  # detail: how long before the session, e.g. "1440" minutes
@@ -89,6 +91,7 @@ class DueItem:
     sent_to: tuple[str, ...] = ()  # recipients already reached: a retry never messages them again
     only_to: tuple[str, ...] = ()  # a nudge postponed for some recipients (their shifts): for them alone
     message: dict[str, Any] | None = None  # an outbox item's message: {"text": ..., "card": ...}
+    keep: Keep | None = None  # an outbox item's: where its delivery is kept once delivered
 
     def claimable(self, now: datetime, skew: timedelta = CLOCK_SKEW) -> bool:
         if self.due_at > now or (self.retry_at is not None and self.retry_at > now):
@@ -101,7 +104,7 @@ class DueItem:
     def fresh(self) -> "DueItem":
         """As first scheduled: pending, unclaimed, never tried."""
         return DueItem(self.kind, self.due_at, self.pair_id, self.session_id, detail=self.detail, only_to=self.only_to,
-                       message=self.message)
+                       message=self.message, keep=self.keep)
 
     @property
     def id(self) -> str:
@@ -135,32 +138,40 @@ def outbox_partitions() -> list[str]:
     return [f"{OUTBOX_PARTITION}.{shard}" for shard in range(OUTBOX_SHARDS)]
 
 
-def outbox_item(recipient: str, key: str, text: str, card: dict[str, Any] | None, now: datetime) -> DueItem:
+def outbox_item(recipient: str, key: str, text: str, card: dict[str, Any] | None, now: datetime,
+                keep: Keep | None = None) -> DueItem:
     """One message to one person, due now, bounded in size: the text is cut at MAX_MESSAGE_TEXT and a card
-    past MAX_MESSAGE_CARD_BYTES is left out (the text still goes)."""
+    past MAX_MESSAGE_CARD_BYTES is left out (the text still goes). `keep`: where its delivery is kept."""
     if card is not None and len(json.dumps(card, separators=(",", ":")).encode()) > MAX_MESSAGE_CARD_BYTES:
         card = None
-    return DueItem(OUTBOX, now, recipient, key[:300], message={"text": text[:MAX_MESSAGE_TEXT], "card": card})
+    return DueItem(OUTBOX, now, recipient, key[:300], message={"text": text[:MAX_MESSAGE_TEXT], "card": card}, keep=keep)
 
 
 def conversation_item(conversation: dict[str, Any], key: str, text: str, card: dict[str, Any] | None, now: datetime,
-                      update: dict[str, Any] | None = None) -> DueItem:
+                      update: dict[str, Any] | None = None, keep: Keep | None = None) -> DueItem:
     """A post into a known conversation (a channel), or with `update` (a delivery), a card replaced in
     place: through the outbox like a personal message, with the same retries and dead-letter."""
     conv_id = str((conversation.get("conversation") or {}).get("id") or "")
     item = outbox_item(f"conversation:{conv_id}", key, text, card, now)
-    return DueItem(OUTBOX, now, item.pair_id, item.session_id,
+    return DueItem(OUTBOX, now, item.pair_id, item.session_id, keep=keep,
                    message={**(item.message or {}), "conversation": conversation, **({"update": update} if update else {})})
 
 
 RELAY_AFTER = timedelta(minutes=2)
+RELAY_LOOKS_AGAIN = timedelta(minutes=15)  # a relay item finding nothing this soon after its due time looks again
 
 
-def relay_item(container: str, partition: str, id: str, now: datetime) -> DueItem:
-    """The backstop for a change about to be written with its messages: due at the start of the minute
-    after next, so steps within a minute share one, and one that already ran never precedes a change
-    scheduled with it (a step's write takes far less than a minute)."""
-    return DueItem(RELAY, now.replace(second=0, microsecond=0) + RELAY_AFTER, partition, id, detail=container)
+def relay_item(container: str, partition: str, id: str, now: datetime, step: str = "") -> DueItem:
+    """The backstop for a change about to be written with its messages, due at the start of the minute
+    after next. `step` names the step it is for: each step has its own, which it finishes itself once it
+    has relayed (a shared one finished by one step could leave another's messages unguarded)."""
+    return DueItem(RELAY, now.replace(second=0, microsecond=0) + RELAY_AFTER, partition, id,
+                   detail=f"{container}.{step}" if step else container)
+
+
+def relay_ref(item: DueItem) -> DocRef:
+    """The document a relay item looks in (items written before steps were named say only the container)."""
+    return DocRef(item.detail.partition(".")[0], item.pair_id, item.session_id)
 
 
 def _digest(text: str) -> str:

@@ -192,9 +192,10 @@ class Schedule:
         return self._with(noted), noted
 
     def note_card(self, session_id: str, delivery: dict[str, Any]) -> tuple["Schedule", Session]:
-        """Remember where a card about this session was sent, so it can be updated when the session changes."""
+        """Remember where a card about this session was sent, so it can be updated when the session changes
+        (once: a card already noted, by its activity id, is not noted again)."""
         target = self.session(session_id)
-        if delivery in target.cards:
+        if any(card.get("activityId") == delivery.get("activityId") for card in target.cards):
             return self, target
         noted = replace(target, cards=target.cards + (dict(delivery),))
         return self._with(noted), noted

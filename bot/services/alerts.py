@@ -6,7 +6,7 @@ import logging
 from dataclasses import dataclass, replace
 from typing import Any, Callable
 
-from bot.domain.alerts import Alert, AlertAction, AlertKind, AlertState, request_note
+from bot.domain.alerts import CHANNEL_COPY, Alert, AlertAction, AlertKind, AlertState, request_note
 from bot.domain.drift import Assessment, Health, assess
 from bot.domain.due import DRIFT_CHECK, DueItem
 from bot.domain.audit import AuditAction
@@ -18,7 +18,7 @@ from bot.domain.programmes import CloseReason, Pair, Programme
 from bot.domain.text import clean, person_name, plain
 from bot.domain.uktime import uk_today
 from bot.services.authority import PERSONAL_CHAT, Place, PlaceKind
-from bot.domain.outbox import Outgoing
+from bot.domain.outbox import Keep, Outgoing
 from bot.storage.documents import StorageError
 from bot.services.context import DELIVERY, Actor, ServiceContext, Unreachable
 from bot.services.pairs import PairService
@@ -68,27 +68,26 @@ class AlertService:
             return existing, False
         programme = await self._ctx.repos.programmes.get(pair.programme_id)
         card = await self._card(alert, programme)
-        key = f"alert.{alert.id}.raised"
-        # Each manager's copy, and the channel's, are written with the alert itself, then relayed.
-        told = [Outgoing(manager_id, key, f"Alert: {card['body'][0]['text']}.", card) for manager_id in programme.managers]
+        key, keep = f"alert.{alert.id}.raised", Keep.alert(alert.programme_id, alert.id)
+        # Each manager's copy, and the channel's, are written with the alert itself, then relayed. Each
+        # copy's delivery is kept on the alert whenever it is made (now, or by the sweep after a failed
+        # first try), so every copy can be updated in place when a manager acts.
+        told = [Outgoing(manager_id, key, f"Alert: {card['body'][0]['text']}.", card, keep=keep) for manager_id in programme.managers]
         if programme.channel:
             public = channel_alert_card(alert, programme.name)
             told.append(Outgoing(f"channel:{programme.id}", f"{key}.channel", public["body"][0]["text"], public,
-                                 conversation=programme.channel))
-        await self._ctx.before_change(ref)
+                                 conversation=programme.channel, keep=keep))
+        backstop = await self._ctx.before_change(ref)
         if not await self._ctx.repos.alerts.add(alert, told):
-            await self._ctx.relay_now(ref)
+            await self._ctx.relay_now(ref, backstop=backstop)
             return await self._ctx.repos.alerts.find(pair.programme_id, alert.id) or alert, False
-        sent = await self._ctx.relay_now(ref)
-        deliveries = [{**DELIVERY.plain(d), **({CHANNEL_COPY: True} if m.conversation else {})}
-                      for m in told if (d := sent.get(m.address)) is not None]
-        saved = alert
-        if deliveries:  # so every copy can be updated in place when a manager acts
-            saved = await self._ctx.repos.alerts.change(
-                pair.programme_id, alert.id, lambda a: replace(a, deliveries=a.deliveries + tuple(deliveries)))
+        sent = await self._ctx.relay_now(ref, backstop=backstop)
+        for message in told:  # the alert as kept: with the copies delivered now
+            if (delivery := sent.get(message.address)) is not None:
+                alert = alert.keep_delivery(DELIVERY.plain(delivery), channel=message.conversation is not None)
         if refresh_summary:
             await self._summaries.refresh_alerts(pair.programme_id, pair.id)
-        return saved, True
+        return alert, True
 
     async def request_help(self, actor: Actor, pair_id: str, note: str) -> Alert:
         return await self._request(actor, pair_id, note, _HELP)
@@ -227,8 +226,6 @@ class AlertService:
         await self._ctx.audit(actor.id, AuditAction.ALERT_CHANNEL_SET, programme.id, programme.id)
         return updated
 
-
-CHANNEL_COPY = "channel"  # marks a delivery doc as the programme channel's copy (the card without personal words)
 
 
 def _is_alert_channel(programme: Programme, place: Place) -> bool:

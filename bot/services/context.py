@@ -13,8 +13,8 @@ from bot.clock import Clock
 from bot.deadline import remaining
 from bot.domain.audit import DEFAULT_AUDIT_RETENTION_DAYS, AuditAction, AuditEntry
 from bot.domain.due import DRIFT_CHECK, MAX_ATTEMPTS, DueItem, DueState, conversation_item, outbox_item, relay_item, retry_delay
-from bot.domain.errors import NotFound, Unfinished
-from bot.domain.outbox import DocRef, Outgoing
+from bot.domain.errors import DomainError, NotFound, Unfinished
+from bot.domain.outbox import DocRef, Keep, KeepKind, Outgoing
 from bot.domain.text import plain
 from bot.domain.people import Person, person_id
 from bot.domain.retention import DEFAULT_RETENTION_MONTHS
@@ -74,6 +74,14 @@ class Delivery:
 
 
 DELIVERY = Nested("card delivery", Delivery)  # kept on a session, an alert or a concern, to update the card
+
+
+@dataclass(frozen=True)
+class Backstop:
+    """A step's own relay item, as it wrote it (with its ETag), so the step can finish it once it has relayed."""
+
+    item: DueItem
+    etag: str
 
 
 class Unreachable(Exception):
@@ -189,26 +197,36 @@ class ServiceContext:
         short, the relay item finishes it within minutes: a message exists exactly when its change landed,
         so the person may be told "done" as soon as `write` returns. Returns its result and the deliveries
         made now (by recipient and key). `fresher`: a newer copy of a message (by key) to send instead, if relayed now."""
-        await self.before_change(ref, recheck)
-        result = await write()
-        return result, await self.relay_now(ref, fresher)
-
-    async def before_change(self, ref: DocRef, recheck: str = "") -> None:
-        """What must be recorded before a change with messages is written: its relay item, and the pair's
-        drift check. Refused: nothing is changed yet, and the person may be told so."""
-        item = relay_item(ref.container, ref.partition, ref.id, self.clock.now())
+        backstop = await self.before_change(ref, recheck)
         try:
-            await self.repos.due.schedule(item)
+            result = await write()
+        except DomainError:
+            await self.finish_backstop(backstop)  # a rule said no: nothing was written, nothing to relay
+            raise
+        return result, await self.relay_now(ref, fresher, backstop)
+
+    async def before_change(self, ref: DocRef, recheck: str = "") -> Backstop | None:
+        """What must be recorded before a change with messages is written: its relay item, and the pair's
+        drift check. Refused: nothing is changed yet, and the person may be told so. Returns the relay item
+        for `relay_now` to finish (None when its write went unanswered but landed: the sweep finishes it)."""
+        item = relay_item(ref.container, ref.partition, ref.id, self.clock.now(), step=self.make_id()[:12])
+        backstop = None
+        try:
+            etag = await self.repos.due.add(item)
+            backstop = Backstop(item, etag) if etag else None
         except StoreTimeout:
             if await self.repos.due.get(item) is None:  # it did not land: nothing is changed yet
                 raise
         if recheck:
             await self.recheck(recheck)
+        return backstop
 
-    async def relay_now(self, ref: DocRef, fresher: dict[str, Message] | None = None) -> dict[tuple[str, str], Delivery | None]:
+    async def relay_now(self, ref: DocRef, fresher: dict[str, Message] | None = None,
+                        backstop: Backstop | None = None) -> dict[tuple[str, str], Delivery | None]:
         """Hand the messages waiting in a document to the outbox (one item per recipient and key, tried
         now), then drop them from the document. Never raises for the store: what is left waits for the
-        relay item (and relaying twice tells no one twice: the outbox keeps one item per key)."""
+        relay item (and relaying twice tells no one twice: the outbox keeps one item per key). Everything
+        relayed, the step's own relay item (`backstop`) is finished, so the sweep has nothing to look at."""
         deliveries: dict[tuple[str, str], Delivery | None] = {}
         try:
             waiting = await self.repos.embedded.waiting(ref)
@@ -216,19 +234,32 @@ class ServiceContext:
             for message in waiting:
                 body = (fresher or {}).get(message.key) or Message(message.text, message.card)
                 if message.conversation:
-                    deliveries[message.address] = await self.post(message.conversation, body, message.key)
+                    deliveries[message.address] = await self.post(message.conversation, body, message.key, keep=message.keep)
                 else:
-                    deliveries[message.address] = await self.notify(message.recipient, body, key=message.key)
+                    deliveries[message.address] = await self.notify(message.recipient, body, key=message.key,
+                                                                    keep=message.keep)
                 relayed.append(message)
             if relayed:
                 await self.repos.embedded.drop(ref, relayed)
         except StorageError as error:
             log.warning("messages in %s/%s not all relayed now (%s); the relay item will", ref.container, ref.id,
                         type(error).__name__)
+            return deliveries
+        await self.finish_backstop(backstop)
         return deliveries
 
+    async def finish_backstop(self, backstop: Backstop | None) -> None:
+        """The step's relay item is not needed (its messages are relayed, or it wrote none). Best effort: if
+        this fails, or a sweeper holds the item now (the ETag moved on), the sweep finishes it instead."""
+        if backstop is None:
+            return
+        try:
+            await self.repos.due.finish(backstop.item.fresh(), backstop.etag)
+        except StorageError as error:
+            log.info("relay item %s not finished now (%s); the sweep will", backstop.item.id, type(error).__name__)
+
     async def notify(self, person_id_: str, message: Message, key: str | None = None,
-                     within: timedelta = INLINE_BUDGET) -> Delivery | None:
+                     within: timedelta = INLINE_BUDGET, keep: Keep | None = None) -> Delivery | None:
         """Message someone through the outbox: record the message (one item per recipient and `key`, kept
         if it is already there), then try it once now, waiting at most `within`. Delivered: the item is marked
         sent and the delivery returned. Not delivered now: None, and the sweep delivers it later with
@@ -238,18 +269,18 @@ class ServiceContext:
         `within`: how long the step waits for it now (the sweep takes over past that). `key` names the state
         change the message tells of (say `contract.<pair>.<version>.accepted.mentor`): the same step repeated
         after a fault notifies again with the same key, and the person is told once. Without a key each call
-        is a new message."""
+        is a new message. `keep`: where the delivery is kept, whenever it is made (see `keep_delivery`)."""
         person = await self.repos.people.find(person_id_)
         if person is not None and person.erased_at is not None:
             return None  # they had their data erased: no message, and no notice kept for them
         now = self.clock.now()
-        item = outbox_item(person_id_, key or f"once.{self.make_id()}", message.text, message.card, now)
+        item = outbox_item(person_id_, key or f"once.{self.make_id()}", message.text, message.card, now, keep)
         return await self._through_outbox(item, lambda held: self.deliver(person_id_, stored_message(held)), within)
 
     async def post(self, conversation: dict[str, Any], message: Message, key: str,
-                   within: timedelta = INLINE_BUDGET) -> Delivery | None:
+                   within: timedelta = INLINE_BUDGET, keep: Keep | None = None) -> Delivery | None:
         """Post into a known conversation (a programme's channel) through the outbox, like `notify`."""
-        item = conversation_item(conversation, key, message.text, message.card, self.clock.now())
+        item = conversation_item(conversation, key, message.text, message.card, self.clock.now(), keep=keep)
         return await self._through_outbox(item, self.deliver_stored, within)
 
     async def update_card(self, delivery: Delivery, card: dict[str, Any], key: str,
@@ -295,7 +326,26 @@ class ServiceContext:
             await persist(lambda: self.repos.due.finish(replace(held, sent_to=(held.pair_id,)), etag))
         except StorageError:
             log.warning("outbox item %s: delivered, but not marked; it may be sent again", held.id)
+        await self.keep_delivery(held, delivery)
         return delivery
+
+    async def keep_delivery(self, item: DueItem, delivery: Delivery | None) -> None:
+        """A delivered outbox item that names where its delivery is kept (`item.keep`): keep it there (once
+        per activity id), so the card can be updated in place later, whoever delivered it (the step or the
+        sweep). Worth a few tries, never a failure: the message is out, and sending it again would tell twice."""
+        keep = item.keep
+        if keep is None or delivery is None:
+            return
+        kept = DELIVERY.plain(delivery)
+        try:
+            if keep.kind is KeepKind.ALERT:
+                channel = bool((item.message or {}).get("conversation"))  # an alert's post into a conversation: the channel copy
+                await persist(lambda: self.repos.alerts.change(keep.partition, keep.id, lambda a: a.keep_delivery(kept, channel)))
+            elif keep.kind is KeepKind.SESSION:
+                await persist(lambda: self.repos.pairs.change_schedule(keep.partition, lambda s: s.note_card(keep.id, kept)))
+        except (StorageError, DomainError) as error:
+            log.warning("outbox item %s: delivered, but where it went is not kept (%s); its card can't be updated in place",
+                        item.id, type(error).__name__)
 
     async def deliver_stored(self, item: DueItem) -> Delivery | None:
         """Send one outbox item now (the sweep's turn, or the first try): a card update, a post into a

@@ -12,11 +12,10 @@ from typing import TypeVar
 
 from bot.domain.due import (
     CALENDAR_CHECK, CALENDAR_SYNC, CLOCK_SKEW, DEBRIEF, DRIFT_CHECK, MAX_ATTEMPTS, NUDGES, OUTBOX, PROGRAMME_END, RELAY,
-    RETENTION_PURGE,
-    SURVEY, SURVEY_REMINDER, DueItem, buckets_between, hour_bucket, retry_delay,
+    RELAY_LOOKS_AGAIN, RETENTION_PURGE,
+    SURVEY, SURVEY_REMINDER, DueItem, buckets_between, hour_bucket, relay_ref, retry_delay,
 )
 from bot.domain.errors import DomainError, NotFound
-from bot.domain.outbox import DocRef
 from bot.services.alerts import DriftWatch
 from bot.services.calendar_sync import CalendarSync
 from bot.services.context import ServiceContext, persist
@@ -33,6 +32,10 @@ FIRST_LOOKBACK = timedelta(days=2)
 GRACE = timedelta(hours=2)  # hours behind the cursor are read again: late writes, skewed clocks
 DEFAULT_LEASE = timedelta(minutes=5)
 DEFAULT_WORKERS = 8  # items acted on at once; delivery has its own limits within Teams' ceilings
+
+
+class LookAgain(Exception):
+    """Not a failure: the item found nothing to do yet and is to look again later (with backoff)."""
 
 
 @dataclass
@@ -138,6 +141,16 @@ class DueWorkService:
         renewer = asyncio.create_task(self._keep_renewed(held, stop))
         try:
             acted = await self._act(held, claimed_at)
+        except LookAgain as why:
+            await _stop(stop, renewer)
+            report.skipped += 1
+            _keep_open(report, item)
+            try:
+                async with held.lock:
+                    await repo.release(held.item, held.etag, self._ctx.clock.now() + retry_delay(held.item.attempts), str(why))
+            except StorageError:
+                log.warning("due item %s: could not release it to look again; its lease will run out", item.id)
+            return
         except Exception as error:  # one failing item must not stop the others; it is retried, then set aside
             log.exception("due item %s (%s) failed on attempt %s", item.id, item.kind, held.item.attempts)
             await _stop(stop, renewer)
@@ -222,13 +235,18 @@ class DueWorkService:
         if item.kind == CALENDAR_CHECK:
             return await self._calendar.check(item, now)
         if item.kind == RELAY:
-            ref = DocRef(item.detail, item.pair_id, item.session_id)
-            await self._ctx.relay_now(ref)
+            ref = relay_ref(item)
+            relayed = await self._ctx.relay_now(ref)
             if await self._ctx.repos.embedded.waiting(ref):
                 raise StoreBusy("messages still wait to be relayed")  # released, and tried again with backoff
-            return True
+            if not relayed and now < item.due_at + RELAY_LOOKS_AGAIN and item.attempts < MAX_ATTEMPTS:
+                # Nothing there yet. Our clock may be ahead of the step's (CLOCK_SKEW): its write may still
+                # be coming, and the step may not live to relay it. (A step that relays finishes its item.)
+                raise LookAgain("nothing to relay yet")
+            return bool(relayed)
         if item.kind == OUTBOX:
-            await self._ctx.deliver_stored(item)  # raises on failure: retried, then set aside
+            delivery = await self._ctx.deliver_stored(item)  # raises on failure: retried, then set aside
+            await self._ctx.keep_delivery(item, delivery)  # never raises: a delivered message is not sent again
             return True
 
         async def reached(person_id: str) -> None:

@@ -156,7 +156,7 @@ class PairService:
                          f"You've been paired in {plain(programme.name)}: your {role.other.value} is {person_name(partner.name, 'someone new')}.",
                          paired_card(pair.id, programme, role, partner.name))
                 for who, role, partner in ((mentor, Role.MENTOR, mentee), (mentee, Role.MENTEE, mentor))]
-        await self._ctx.before_change(ref)
+        backstop = await self._ctx.before_change(ref)
         try:
             await self._repos.pairs.add(pair, told)
         except DocumentExists:
@@ -168,7 +168,7 @@ class PairService:
         await self._ctx.recheck(pair.id)
         await self._nudges.after_pairing(pair)
         await self._ctx.audit(actor.id, AuditAction.PAIR_CREATED, pair.id, programme.id)
-        await self._ctx.relay_now(ref)
+        await self._ctx.relay_now(ref, backstop=backstop)
         return pair
 
     async def _free_pair_id(self, programme_id: str, mentor_id: str, mentee_id: str) -> str:

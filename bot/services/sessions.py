@@ -7,17 +7,16 @@ from datetime import date, datetime
 
 from bot.domain.contracts import Cadence
 from bot.domain.errors import AlreadyDone
-from bot.domain.outbox import Outgoing
+from bot.domain.outbox import Keep, Outgoing
 from bot.domain.sessions import Schedule, Session, SessionStatus, attendance_settled
 from bot.domain.policy import Action
 from bot.domain.uktime import format_day, format_uk
 from bot.domain.text import person_name
 from bot.services.calendar_sync import CalendarSync
-from bot.services.context import DELIVERY, Actor, Message, ServiceContext
+from bot.services.context import Actor, Backstop, Message, ServiceContext
 from bot.services.nudges import NudgeService
 from bot.services.pairs import PairService, PairView, retire_session_cards
 from cards.reflection import reflection_prompt_card
-from bot.storage.documents import StorageError
 from cards.session import next_session_card, session_confirmed_card, session_proposal_card
 
 log = logging.getLogger(__name__)
@@ -92,38 +91,33 @@ class SessionService:
         # the sweep finds the session unconfirmed and sends nothing; the other order could lose them.
         await self._nudges.after_booking(pair_id, proposal)
         ref = self._ctx.repos.pairs.schedule_ref(pair_id)
+        backstop = await self._ctx.before_change(ref)
         try:
-            await self._ctx.before_change(ref)
             confirmed, _moved = await self._ctx.repos.pairs.change_schedule(
                 pair_id, lambda s: _drop_first(s.accept(view.role, session_id, last_day, now)),
                 lambda done: [self._booked(view, pair_id, done[0])])
         except AlreadyDone:
             # Booked before, perhaps cut short by a fault: anything still to send goes now, then say so.
-            await self._tell_booked(view, pair_id, proposal)
+            await self._tell_booked(view, pair_id, proposal, backstop)
             raise
         await self._calendar.after_change(pair_id, confirmed.id)  # never fails the booking
         # The event (and its join link) may be in the schedule now: the partner's card carries what is known.
         confirmed = (await self._ctx.repos.pairs.schedule(pair_id)).session(confirmed.id)
-        await self._tell_booked(view, pair_id, confirmed)
+        await self._tell_booked(view, pair_id, confirmed, backstop)
         return confirmed
 
     def _booked(self, view: PairView, pair_id: str, confirmed: Session) -> Outgoing:
+        # Where the card goes is kept on the session whenever it is delivered (now, or by the sweep after a
+        # failed first try), so a cancellation can take the buttons off the partner's copy.
         return Outgoing(view.partner.id, f"session.{pair_id}.{confirmed.id}.confirmed",
                         f"{person_name(view.me.name, 'Your partner')} accepted: your session is booked for {format_uk(confirmed.starts_at)}.",
-                        session_confirmed_card(pair_id, confirmed, view.names, NO_ATTENDEES))
+                        session_confirmed_card(pair_id, confirmed, view.names, NO_ATTENDEES), keep=Keep.session(pair_id, confirmed.id))
 
-    async def _tell_booked(self, view: PairView, pair_id: str, confirmed: Session) -> None:
-        """Relay the partner's message (with the freshest card), and keep where it went, so a cancellation
-        can take the buttons off the partner's copy. Keeping that is worth a try, never a failure."""
+    async def _tell_booked(self, view: PairView, pair_id: str, confirmed: Session, backstop: Backstop | None = None) -> None:
+        """Relay the partner's message, with the freshest card (the calendar's join link, once known)."""
         latest = self._booked(view, pair_id, confirmed)
-        deliveries = await self._ctx.relay_now(self._ctx.repos.pairs.schedule_ref(pair_id),
-                                               fresher={latest.key: Message(latest.text, latest.card)})
-        delivery = deliveries.get(latest.address)
-        if delivery is not None:
-            try:
-                await self._ctx.repos.pairs.change_schedule(pair_id, lambda s: s.note_card(confirmed.id, DELIVERY.plain(delivery)))
-            except StorageError:
-                log.warning("session %s: the partner's card was sent but not noted", confirmed.id)
+        await self._ctx.relay_now(self._ctx.repos.pairs.schedule_ref(pair_id),
+                                  fresher={latest.key: Message(latest.text, latest.card)}, backstop=backstop)
 
     async def decline(self, actor: Actor, pair_id: str, session_id: str) -> Session:
         view = await self._pairs.view(actor, pair_id, Action.BOOK_SESSION)

@@ -65,8 +65,8 @@ def _tally_read(body: dict[str, Any]) -> dict[str, Any]:
 
 def _due_write(body: dict[str, Any]) -> dict[str, Any]:
     """A due item says whether it is still to do (one query per partition finds those), and leaves out what
-    only some items have (a message, recipients it was postponed for) when it has none."""
-    trimmed = {k: v for k, v in body.items() if not (k == "onlyTo" and not v) and not (k == "message" and v is None)}
+    only some items have (a message, where its delivery is kept, recipients it was postponed for) when it has none."""
+    trimmed = {k: v for k, v in body.items() if not (k == "onlyTo" and not v) and not (k in ("message", "keep") and v is None)}
     return {**trimmed, "open": not DueState(body["state"]).finished}
 
 

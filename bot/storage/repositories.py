@@ -300,11 +300,14 @@ class DueWorkRepository:
     async def schedule(self, item: DueItem) -> bool:
         """Add this work unless it is already there, in whatever state: scheduling the same work again
         never resets an item a sweeper holds or has finished. True if it was added."""
+        return await self.add(item) is not None
+
+    async def add(self, item: DueItem) -> str | None:
+        """`schedule`, answering with the new item's ETag (to finish it with), or None if it was already there."""
         try:
-            await self._store.create(DUE, item.bucket, item.id, DUE_ITEM.dump(item.fresh()))
-            return True
+            return (await self._store.create(DUE, item.bucket, item.id, DUE_ITEM.dump(item.fresh()))).etag
         except DocumentExists:
-            return False
+            return None
 
     async def get(self, item: DueItem) -> tuple[DueItem, str] | None:
         try:

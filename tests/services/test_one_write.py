@@ -82,11 +82,11 @@ async def test_a_crash_between_the_write_and_the_relay_leaves_the_message_for_th
     relayed = services_ctx.relay_now
     crashed: list[DocRef] = []
 
-    async def crash_once(ref, fresher=None):
+    async def crash_once(ref, *args, **kwargs):
         if not crashed:
             crashed.append(ref)
             raise Crash()
-        return await relayed(ref, fresher)
+        return await relayed(ref, *args, **kwargs)
 
     monkeypatch.setattr(services_ctx, "relay_now", crash_once)
     with pytest.raises(Crash):

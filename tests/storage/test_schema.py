@@ -154,3 +154,19 @@ def test_a_due_item_written_by_the_hand_written_code_reads_and_writes_back_the_s
     assert written[SCHEMA] == 2 and _same_values({k: v for k, v in written.items() if k != SCHEMA}) == _same_values(old)
     finished = kinds.DUE_ITEM.dump(replace(item, state=DueState.DONE))
     assert finished["open"] is False and "onlyTo" not in finished  # what the sweep's query and the id rely on
+
+
+def test_where_a_delivery_is_kept_travels_with_a_waiting_message_and_its_outbox_item_and_older_ones_still_load():
+    from bot.domain.due import outbox_item
+    from bot.domain.outbox import Keep, KeepKind, Outgoing
+
+    keep = Keep.session("p1", "s1")
+    told = Outgoing("t1:o1", "session.p1.s1.confirmed", "Booked", {"type": "AdaptiveCard"}, keep=keep)
+    assert kinds.OUTGOING.plain(told)["keep"] == {"kind": "session", "partition": "p1", "id": "s1"}
+    assert kinds.OUTGOING.load(kinds.OUTGOING.plain(told)) == told
+    assert kinds.OUTGOING.load({"recipient": "t1:o1", "key": "k", "text": "Hi"}).keep is None  # written before keeps
+    item = outbox_item("t1:o1", told.key, told.text, told.card, datetime.fromisoformat("2027-01-14T09:00:00+00:00"), keep)
+    written = kinds.DUE_ITEM.dump(item.fresh())
+    assert written["keep"] == {"kind": "session", "partition": "p1", "id": "s1"}
+    assert kinds.DUE_ITEM.load(written, item.id).keep == Keep(KeepKind.SESSION, "p1", "s1")
+    assert "keep" not in kinds.DUE_ITEM.dump(replace(item, keep=None))  # an item without one stores as before
