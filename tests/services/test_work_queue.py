@@ -234,3 +234,28 @@ async def test_one_hour_of_work_is_spread_over_shards(store):
         await worker._ctx.repos.due.schedule(item)
     assert len({item.bucket for item in items}) == SHARDS
     assert (await worker.sweep()).acted == 40 and sorted(nudges.delivered) == sorted(i.pair_id for i in items)
+
+
+async def test_a_sweeper_that_loses_the_claim_race_keeps_the_hour_open_for_when_the_winner_dies(store):
+    clock = ManualClock(NOON)
+    nudges = Nudges(clock)
+    worker = sweeper(store, clock, nudges)
+    repo = worker._ctx.repos.due
+    item = nudge("p")
+    await repo.schedule(item)
+    read = repo.unfinished_in
+
+    async def read_then_lose_the_race(hour: str):
+        seen = await read(hour)
+        for found, etag in seen:  # another instance claims it between our read and our claim, then dies
+            assert await repo.claim(found, etag, "instance-that-dies", clock.now() + timedelta(minutes=5))
+        return seen
+
+    repo.unfinished_in = read_then_lose_the_race
+    report = await worker.sweep()
+    repo.unfinished_in = read
+    assert report.skipped == 1 and nudges.delivered == []
+    assert (await repo.cursor())[0] == item.hour  # not moved past the hour whose item someone else holds
+    clock.advance(timedelta(hours=3))  # past the grace window behind the cursor: only an open hour is read
+    await worker.sweep()
+    assert nudges.delivered == ["p"]  # the dead winner's lease ran out and the item was taken over
