@@ -78,11 +78,7 @@ class NudgeService:
     async def deliver(self, item: DueItem, now: datetime, reached: Reached | None = None) -> Outcome:
         """Send what is due to whoever it is for, skipping anyone this item already reached (a retry
         after a partial failure); `reached` records each recipient as soon as they are messaged."""
-        if not self.policy.quiet.allows(now):
-            if item.kind == REMINDER:
-                session = (await self._ctx.repos.pairs.schedule(item.pair_id)).session(item.session_id)
-                if self.policy.quiet.next_allowed(now) >= session.starts_at:
-                    return Outcome.SKIPPED  # too late to remind without waking anyone
+        if not self.policy.quiet.allows(now):  # (a reminder postponed past its session's start is dropped then as stale)
             later = self.policy.quiet.next_allowed(now)
             await self._ctx.repos.due.schedule(replace(item, due_at=later))
             return Outcome.POSTPONED

@@ -333,10 +333,22 @@ class DueWorkRepository:
         return found
 
     async def _write(self, item: DueItem, etag: str, body: dict[str, Any]) -> str | None:
+        """The conditional write every state change is: its new ETag, or None if someone else wrote the item
+        since `etag`. A write whose answer was lost is read back: landed, it is ours (a sweeper must not think
+        a claim, renewal or sent mark it made was someone else's, and stop, or send again); unchanged, it
+        did not land, and the timeout is raised."""
         try:
             return (await self._store.replace(DUE, item.bucket, item.id, body, if_match=etag)).etag
         except (EtagMismatch, DocumentNotFound):
             return None
+        except StoreTimeout:
+            try:
+                doc = await self._store.read(DUE, item.bucket, item.id)
+            except DocumentNotFound:
+                return None
+            if doc.etag == etag:
+                raise  # nothing was written
+            return doc.etag if DUE_ITEM.load(doc.body, doc.id) == DUE_ITEM.load(body, item.id) else None
 
     async def claim(self, item: DueItem, etag: str, owner: str, lease_until: datetime) -> tuple[DueItem, str] | None:
         """Take the item until `lease_until` (reckoned from the moment of claiming), counting the attempt.

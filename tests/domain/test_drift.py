@@ -73,3 +73,18 @@ def test_contract_end_passing_without_a_closing_conversation_is_drifting():
 def test_the_next_check_is_when_the_assessment_could_next_change():
     fresh = assess(PAIR, Contract("p1"), Schedule("p1"), NOW)
     assert fresh.next_check is not None and fresh.next_check.date() == (NOW + timedelta(days=7)).date()
+
+
+def test_a_member_teams_says_removed_or_blocked_tandem_makes_the_pair_drift():
+    day = on(date(2027, 1, 20))  # otherwise on track: a contract in force, well inside its cadence
+    assert assess(PAIR, agreed(), Schedule("p1"), day).health is Health.ON_TRACK
+    cut_off = assess(PAIR, agreed(), Schedule("p1"), day, unreachable=(("Adele", date(2027, 1, 18)),))
+    assert cut_off.health is Health.DRIFTING and cut_off.findings[-1].rule is Rule.UNREACHABLE
+    assert "Adele can't be reached in Teams" in cut_off.reason
+
+
+def test_silence_counts_from_the_second_unanswered_reminder():
+    day = on(date(2027, 1, 20))
+    once = assess(PAIR, agreed(), Schedule("p1"), day, unanswered=(("Adele", 1, date(2027, 1, 19)),))
+    twice = assess(PAIR, agreed(), Schedule("p1"), day, unanswered=(("Adele", 2, date(2027, 1, 19)),))
+    assert once.health is Health.ON_TRACK and twice.health is Health.DRIFTING and "2 reminders" in twice.reason

@@ -9,11 +9,10 @@ from __future__ import annotations
 
 from aiohttp import web
 
-from tests.e2e.test_pair_journey import mention
+from tests.e2e.steps import CARD, invite_by_mention, join_all
 from tests.support.loopback import serve_on_loopback
 
 PROGRAMME = "Force mentoring programme"
-CARD = "application/vnd.microsoft.card.adaptive"
 ROSTER = ("email,name,role,focus_areas\n"
           "grady.archie@contoso.example,Grady Archie,mentor,knife crime\n"
           "irvin.sayers@contoso.example,Irvin Sayers,mentee,knife crime\n")
@@ -34,7 +33,6 @@ async def test_s1_invited_joined_matched_and_the_reserve_rematched_after_a_no_fa
     pg = playground
     alex = pg.me
     people = {name: pg.user(name) for name in ("Megan Bowen", "Isaiah Langer", "Lynne Robbins", "Adele Vance", "Patti Fernandez")}
-    bot_account = {"id": pg.bot_id, "name": pg.config["bot"]["name"]}
     await pg.install(pg.personal_chat)
     await pg.reply_to(pg.personal_chat, alex["id"], f"new programme {PROGRAMME}", "Created")
 
@@ -48,27 +46,12 @@ async def test_s1_invited_joined_matched_and_the_reserve_rematched_after_a_no_fa
         await runner.cleanup()
     assert f"Imported into {PROGRAMME}: 2 people" in imported.text
 
-    async def invite(names: list[str], role: str) -> dict[str, object]:
-        """Invite them in the group chat; their join cards arrive in their personal chats, in mention order."""
-        at = " ".join(f"<at>{n}</at>" for n in names)
-        mark = len(pg.messages)
-        await pg.say(pg.group_chat, alex["id"], f"<at>{bot_account['name']}</at> invite {at} as {role}s",
-                     mentions=[mention(bot_account), *(mention(people[n]) for n in names)])
-        await pg.wait_for(lambda m: m.conversation_id == pg.group_chat and "Invited" in m.text, after=mark)
-        cards = [m for m in pg.messages[mark:] if "I agree: join" in m.all_text]
-        assert len(cards) == len(names) and len({c.conversation_id for c in cards}) == len(names)
-        assert all(f"as a {role}" in c.all_text and c.conversation_id != pg.group_chat for c in cards)
-        return dict(zip(names, cards))
-
-    invitations = {**await invite(["Megan Bowen", "Isaiah Langer"], "mentor"), **await invite(["Lynne Robbins"], "reserve"),
-                   **await invite(["Adele Vance", "Patti Fernandez"], "mentee")}
+    invitations = {**await invite_by_mention(pg, alex, people, ["Megan Bowen", "Isaiah Langer"], "mentor"),
+                   **await invite_by_mention(pg, alex, people, ["Lynne Robbins"], "reserve"),
+                   **await invite_by_mention(pg, alex, people, ["Adele Vance", "Patti Fernandez"], "mentee")}
 
     # Each joins by pressing the card in their own personal chat; nobody is enrolled without it.
-    chats = {}
-    for name, card in invitations.items():
-        chats[name] = card.conversation_id
-        joined = await pg.press(card, people[name]["id"], "I agree: join")
-        assert joined["type"] == CARD and "You joined as a" in str(joined["value"])
+    chats = await join_all(pg, people, invitations)
     roster = await pg.reply_to(pg.personal_chat, alex["id"], "roster", "Who's taking part")
     assert "2 joined, 1 invited" in roster.all_text and "1 joined, 0 invited" in roster.all_text  # the file's two wait
     assert "Waiting to open Tandem" in roster.all_text and "Grady Archie" in roster.all_text and "Irvin Sayers" in roster.all_text

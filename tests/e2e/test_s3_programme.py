@@ -19,10 +19,9 @@ from datetime import datetime, timedelta, timezone
 
 from bot.domain.uktime import to_uk
 from tests.e2e.processes import ROOT
-from tests.e2e.test_pair_journey import mention
+from tests.e2e.steps import CARD, invite_by_mention, join_all
 
 PROGRAMME = "Reverse mentoring pilot"
-CARD = "application/vnd.microsoft.card.adaptive"
 FOCUS = ("knife crime", "domestic abuse", "social inequality")
 MENTORS = {"Megan Bowen": "knife crime", "Adele Vance": "domestic abuse", "Lynne Robbins": "social inequality"}
 OFFICERS = {"Alex Wilber": "knife crime", "Isaiah Langer": "domestic abuse", "Patti Fernandez": "social inequality"}
@@ -43,7 +42,6 @@ async def test_s3_reverse_pilot_set_up_matched_by_focus_area_met_and_debriefed(p
     pg = playground
     alex = pg.me
     people = {name: pg.user(name) for name in (*MENTORS, *OFFICERS)}
-    bot_account = {"id": pg.bot_id, "name": pg.config["bot"]["name"]}
     await pg.install(pg.personal_chat)
     await pg.reply_to(pg.personal_chat, alex["id"], f"new programme {PROGRAMME}", "Created")
 
@@ -53,23 +51,10 @@ async def test_s3_reverse_pilot_set_up_matched_by_focus_area_met_and_debriefed(p
                            focusAreas="; ".join(FOCUS), organisations="", cadence="monthly")
     assert "Saved." in str(saved["value"]) and "Reverse: the junior person mentors a senior one" in str(saved["value"])
 
-    async def invite(names: list[str], role: str) -> dict[str, object]:
-        at = " ".join(f"<at>{n}</at>" for n in names)
-        mark = len(pg.messages)
-        await pg.say(pg.group_chat, alex["id"], f"<at>{bot_account['name']}</at> invite {at} as {role}s",
-                     mentions=[mention(bot_account), *(mention(people[n]) for n in names)])
-        await pg.wait_for(lambda m: m.conversation_id == pg.group_chat and "Invited" in m.text, after=mark)
-        cards = [m for m in pg.messages[mark:] if "I agree: join" in m.all_text]
-        assert len(cards) == len(names) and len({c.conversation_id for c in cards}) == len(names)
-        assert all(f"as a {role}" in c.all_text and REVERSE_NOTE in c.all_text for c in cards)  # said before joining
-        return dict(zip(names, cards))
-
-    invitations = {**await invite(list(MENTORS), "mentor"), **await invite(list(OFFICERS), "mentee")}
-    chats = {}
-    for name, card in invitations.items():
-        chats[name] = card.conversation_id
-        joined = await pg.press(card, people[name]["id"], "I agree: join")
-        assert joined["type"] == CARD and "You joined as a" in str(joined["value"])
+    invitations = {**await invite_by_mention(pg, alex, people, list(MENTORS), "mentor"),
+                   **await invite_by_mention(pg, alex, people, list(OFFICERS), "mentee")}
+    assert all(REVERSE_NOTE in card.all_text for card in invitations.values())  # said before joining
+    chats = await join_all(pg, people, invitations)
 
     # IT import the roster with the organisations and focus areas: it updates the six, keeping that they joined.
     roster_file = tmp_path / "s3-roster.csv"

@@ -176,3 +176,17 @@ async def test_did_it_happen_is_asked_only_of_whoever_has_not_said(world):
     await world.services.sessions.record_attendance(MENTEE, pair_id, session.id, True)
     asked = await sweep_at(world, "2027-01-20T16:05")  # after it ended
     assert [pid for pid, m in asked if verbs.SESSION_HAPPENED in str(m.card)] == [MENTOR.id]
+
+
+async def test_no_finish_your_contract_nudge_once_the_contract_is_in_force(world):
+    await agreed_pair(world)
+    monday = await sweep_at(world, "2027-01-18T08:05")  # when the nudge would go, five days on
+    assert not [m for _, m in monday if "contract" in m.text]
+
+
+async def test_a_pairing_that_has_ended_gets_no_nudges(world):
+    from bot.domain.programmes import CloseReason
+    pair_id = await world.pair(MANAGER, MENTOR, MENTEE)  # no contract yet: the finish-contract nudge is due
+    await world.services.pairs.close(MANAGER, pair_id, CloseReason.NO_FAULT)
+    monday = await sweep_at(world, "2027-01-18T08:05")
+    assert not [m for pid, m in monday if pid in (MENTOR.id, MENTEE.id) and "contract" in m.text]

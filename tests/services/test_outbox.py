@@ -183,3 +183,18 @@ async def test_a_channel_copy_and_a_card_update_that_fail_are_retried_by_the_swe
     await world.services.due_work.sweep()
     await world.services.due_work.sweep()
     assert len(world.messenger.updates) == 2 and all("acknowledged" in str(card).lower() for _, card in world.messenger.updates)
+
+
+async def test_a_message_whose_sender_dies_each_time_is_set_aside_and_the_managers_are_told(world):
+    await world.pair(MANAGER, MENTOR, MENTEE)
+    repo = world.services.ctx.repos.due
+    await world.services.ctx.notify(MENTEE.id, Message(text="Sent by senders that die"), key="dies", within=timedelta(0))
+    for attempt in range(MAX_ATTEMPTS):  # each time, a sweeper claims it and is killed before it finishes
+        held, etag = (await repo.get(outbox_item(MENTEE.id, "dies", "", None, world.clock.now())))
+        assert await repo.claim(held, etag, f"killed-{attempt}", world.clock.now() + timedelta(minutes=5))
+        world.clock.advance(timedelta(minutes=6))
+    await world.services.due_work.sweep()
+    item = await outbox_state(world, MENTEE.id, "dies")
+    assert item.state is DueState.DEAD and "Sent by senders that die" not in texts_to(world, MENTEE)
+    notes = await notes_for(world, MANAGER)
+    assert len(notes) == 1 and "Adele" in notes[0]

@@ -15,6 +15,7 @@ from bot.domain.due import FINISH_CONTRACT, MAX_ATTEMPTS, SHARDS, DueItem, DueSt
 from bot.services.context import Repositories, ServiceContext
 from bot.services.due_work import DueWorkService
 from bot.services.nudges import Outcome
+from bot.storage.documents import StoreTimeout
 from bot.storage.sqlite_store import SqliteDocumentStore
 
 NOON = datetime(2027, 1, 12, 12, 0, tzinfo=timezone.utc)
@@ -234,3 +235,48 @@ async def test_one_hour_of_work_is_spread_over_shards(store):
         await worker._ctx.repos.due.schedule(item)
     assert len({item.bucket for item in items}) == SHARDS
     assert (await worker.sweep()).acted == 40 and sorted(nudges.delivered) == sorted(i.pair_id for i in items)
+
+
+async def test_a_sweeper_that_loses_the_claim_race_keeps_the_hour_open_for_when_the_winner_dies(store):
+    clock = ManualClock(NOON)
+    nudges = Nudges(clock)
+    worker = sweeper(store, clock, nudges)
+    repo = worker._ctx.repos.due
+    item = nudge("p")
+    await repo.schedule(item)
+    read = repo.unfinished_in
+
+    async def read_then_lose_the_race(hour: str):
+        seen = await read(hour)
+        for found, etag in seen:  # another instance claims it between our read and our claim, then dies
+            assert await repo.claim(found, etag, "instance-that-dies", clock.now() + timedelta(minutes=5))
+        return seen
+
+    repo.unfinished_in = read_then_lose_the_race
+    report = await worker.sweep()
+    repo.unfinished_in = read
+    assert report.skipped == 1 and nudges.delivered == []
+    assert (await repo.cursor())[0] == item.hour  # not moved past the hour whose item someone else holds
+    clock.advance(timedelta(hours=3))  # past the grace window behind the cursor: only an open hour is read
+    await worker.sweep()
+    assert nudges.delivered == ["p"]  # the dead winner's lease ran out and the item was taken over
+
+
+async def test_a_claim_or_renewal_whose_answer_is_lost_is_read_back_and_still_ours(store):
+    from tests.support.faulty_store import LOST, TIMEOUT, Fault, FaultyStore
+    faulty = FaultyStore(store)
+    repo = Repositories.over(faulty).due
+    item = nudge("p")
+    await repo.schedule(item)
+    found, etag = await repo.get(item)
+    faulty.inject(Fault(LOST, "replace", "due"))  # the claim lands; its answer does not come back
+    claimed = await repo.claim(found, etag, "me", NOON + timedelta(minutes=5))
+    assert claimed is not None and claimed[0].owner == "me"  # it landed: ours, with the etag now stored
+    faulty.inject(Fault(LOST, "replace", "due"))
+    renewed = await repo.renew(claimed[0], claimed[1], NOON + timedelta(minutes=10))
+    assert renewed is not None
+    faulty.inject(Fault(TIMEOUT, "replace", "due"))  # unanswered and not written: the caller is told so
+    with pytest.raises(StoreTimeout):
+        await repo.renew(*renewed, NOON + timedelta(minutes=15))
+    assert await repo.finish(*renewed)  # the lost renewal's etag was the stored one
+    assert await repo.claim(claimed[0], claimed[1], "other", NOON + timedelta(minutes=5)) is None  # a stale etag: someone wrote since

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from botbuilder.integration.aiohttp import CloudAdapter, ConfigurationBotFrameworkAuthentication
 
-from bot.clock import SystemClock
+from bot.clock import ShiftedClock
 from bot.domain.contracts import Contract
 from bot.domain.due import FINISH_CONTRACT, DueItem
 from bot.domain.nudges import QuietHours
@@ -20,10 +20,11 @@ from bot.services.context import Repositories, ServiceContext
 from bot.services.nudges import NudgePolicy
 from bot.services.registry import Services
 from bot.settings import BotCredentials
-from bot.storage.documents import DocumentStore
+from bot.storage.documents import DUE, DocumentStore
 from bot.storage.sqlite_store import SqliteDocumentStore
 from bot.teams.messenger import TeamsMessenger
 from tests.domain.builders import clauses
+from tests.support.faulty_store import LOST, SLOW, THROTTLE, Fault, FaultyStore
 from bot.storage.kinds import PERSON
 
 TENANT = "tenant-load"
@@ -62,10 +63,22 @@ async def seed(store: DocumentStore, pairs: int, service_url: str, due_fraction:
     return due
 
 
-async def run_sweeper(data: Path, lease_seconds: float, max_seconds: float, skew_seconds: float = 60.0) -> None:
-    store = await SqliteDocumentStore.open(data)
+def store_faults() -> list[Fault]:
+    """What a busy Cosmos DB does to the work queue: slow reads, throttled claims and marks, and writes that
+    land with their answer lost (a claim its sweeper doesn't know it holds, a sent mark or a finish it repeats)."""
+    return [Fault(SLOW, "query", DUE, delay=0.02, times=10 ** 6),
+            Fault(THROTTLE, "replace", DUE, times=15, skip=20),
+            Fault(LOST, "replace", DUE, times=6, skip=60),
+            Fault(THROTTLE, "replace", DUE, times=15, skip=150)]
+
+
+async def run_sweeper(data: Path, lease_seconds: float, max_seconds: float, skew_seconds: float = 60.0,
+                      clock_offset_seconds: float = 0.0, faults: bool = False) -> None:
+    opened = await SqliteDocumentStore.open(data)
+    store = FaultyStore(opened, store_faults()) if faults else opened
     adapter = CloudAdapter(ConfigurationBotFrameworkAuthentication(BotCredentials("", "", "MultiTenant", "")))
-    ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, ""), SystemClock())
+    clock = ShiftedClock(timedelta(seconds=clock_offset_seconds))  # this instance's clock, ahead or behind
+    ctx = ServiceContext(Repositories.over(store), TeamsMessenger(adapter, ""), clock)
     services = Services.build(ctx, NudgePolicy(quiet=ALWAYS))
     services.due_work.lease = timedelta(seconds=lease_seconds)
     services.due_work.skew = timedelta(seconds=skew_seconds)
@@ -79,7 +92,7 @@ async def run_sweeper(data: Path, lease_seconds: float, max_seconds: float, skew
                   f"failed {report.failed}", flush=True)
             await asyncio.sleep(0.2)
     finally:
-        await store.close()
+        await opened.close()
 
 
 if __name__ == "__main__":
@@ -88,6 +101,8 @@ if __name__ == "__main__":
     parser.add_argument("--lease", type=float, default=1.0)
     parser.add_argument("--max-seconds", type=float, default=240)
     parser.add_argument("--skew", type=float, default=60.0, help="seconds a lease must be overdue before takeover")
+    parser.add_argument("--clock-offset", type=float, default=0.0, help="seconds this instance's clock runs ahead (or behind)")
+    parser.add_argument("--store-faults", action="store_true", help="a slow store that throttles and loses answers")
     args = parser.parse_args()
-    asyncio.run(run_sweeper(args.data, args.lease, args.max_seconds, args.skew))
+    asyncio.run(run_sweeper(args.data, args.lease, args.max_seconds, args.skew, args.clock_offset, args.store_faults))
     sys.exit(0)
