@@ -28,12 +28,6 @@ def message_refused() -> Fault:
     return Fault(THROTTLE, "create", DUE, "outbox.")
 
 
-@pytest.fixture
-async def faulty(tmp_path):
-    store = FaultyStore(await SqliteDocumentStore.open(tmp_path / "tandem.sqlite3"))
-    yield store
-    await store.close()
-
 
 @pytest.fixture
 async def world(faulty, fake):

@@ -18,8 +18,7 @@ from cards import verbs
 from tests.dialogs.harness import ADMIN, World, user
 from bot.storage.documents import AUDIT, CONCERNS, StoreTimeout
 from bot.storage.kinds import AUDIT_ENTRY, PAIR
-from bot.storage.sqlite_store import SqliteDocumentStore
-from tests.support.faulty_store import LOST, THROTTLE, Fault, FaultyStore
+from tests.support.faulty_store import LOST, THROTTLE, Fault
 
 MANAGER, DEPUTY, MENTOR, MENTEE, LEAD, YOUNG = (user("Manager"), user("Deputy"), user("Megan"), user("Adele"),
                                                 user("Lead"), user("Young"))
@@ -233,12 +232,6 @@ async def test_a_concern_can_be_raised_after_the_pairing_closed(world):
     assert "I've sent your concern to Lead" in replies
     assert any("about last month" in str(m.card) for m in world.messenger.to(LEAD.id))
 
-
-@pytest.fixture
-async def faulty(tmp_path):
-    store = FaultyStore(await SqliteDocumentStore.open(tmp_path / "faults.sqlite3"))
-    yield store
-    await store.close()
 
 
 async def test_a_concern_raised_again_after_a_fault_is_one_concern_counted_once_and_the_lead_is_told_once(faulty):

@@ -17,22 +17,15 @@ from bot.domain.roster import RosterRole
 from bot.domain.errors import AlreadyDone, Unfinished
 from bot.domain.sessions import SessionStatus
 from bot.storage.documents import CONCERNS, DUE, PAIRS, PROGRAMMES, REFLECTIONS, StoreBusy, StoreTimeout
-from bot.storage.sqlite_store import SqliteDocumentStore
 from cards import verbs
 from tests.dialogs.harness import World, press, user
 from tests.domain.builders import clauses
-from tests.support.faulty_store import LOST, THROTTLE, TIMEOUT, Fault, FaultyStore
+from tests.support.faulty_store import LOST, THROTTLE, TIMEOUT, Fault
 
 MANAGER, MENTOR, MENTEE, JOINER, LEAD = user("Manager"), user("Megan"), user("Adele"), user("Patti"), user("Lead")
 CONCERN = "He asked me to meet him alone after the shift"
 WHEN = datetime(2027, 1, 14, 10, 0, tzinfo=timezone.utc)
 
-
-@pytest.fixture
-async def faulty(tmp_path):
-    store = FaultyStore(await SqliteDocumentStore.open(tmp_path / "faults.sqlite3"))
-    yield store
-    await store.close()
 
 
 @pytest.fixture
