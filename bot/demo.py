@@ -14,6 +14,7 @@ from datetime import date, datetime, time, timedelta
 from bot.clock import ManualClock
 from bot.domain.contracts import default_clauses
 from bot.domain.people import Person
+from bot.domain.outbox import Keep
 from bot.domain.programmes import Programme
 from bot.domain.uktime import add_months, uk_instant, uk_today
 from bot.services.context import Actor, Message, ServiceContext
@@ -39,7 +40,8 @@ DEMO_ADMINISTRATOR = ALEX.aad_object_id  # in demo mode Alex is also a Tandem ad
 class _QuietContext(ServiceContext):
     """Seeding tells nobody anything: the demo's history is not news."""
 
-    async def notify(self, person_id_: str, message: Message, key: str | None = None, within: timedelta | None = None) -> None:
+    async def notify(self, person_id_: str, message: Message, key: str | None = None, within: timedelta | None = None,
+                     keep: Keep | None = None) -> None:
         return None
 
 
